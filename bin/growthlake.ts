@@ -1,0 +1,77 @@
+/**
+ * The growthlake command line (CONTRACT.md section 4): a thin face over the pipeline.
+ * Every command exits 0 on success and 1 with a one-line error on failure.
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { INPUT_KINDS, InputKindSchema } from '../lambdas/contract/inputs.ts';
+import { ingestFile } from '../lambdas/ingest/ingest.ts';
+import { openLocalLake, resolveLakeDir } from '../lambdas/pipeline/local-lake.ts';
+import { formatRows, OUTPUT_FORMATS, type OutputFormat } from './cli/format.ts';
+import { byteProgress } from './cli/progress.ts';
+import { registerGenerate } from './cli/generate-command.ts';
+
+function lakeOption(): Option {
+  return new Option('--lake <dir>', 'the lake directory (default: $GROWTHLAKE_LAKE or ./lake)');
+}
+
+const program = new Command('growthlake')
+  .description('Growth analytics for affiliate and KOL programs: cohort LTV, CAC, ROI, segments and budget advice.')
+  .showHelpAfterError('(run growthlake --help for usage)')
+  .configureOutput({ outputError: (text, write) => write(text.split('\n')[0] === '' ? text : `${text.trim()}\n`) });
+
+program
+  .command('ingest')
+  .description(`ingest input files of one kind (${INPUT_KINDS.join('|')}) into the lake`)
+  .argument('<kind>', INPUT_KINDS.join('|'), (value: string) => {
+    const parsed = InputKindSchema.safeParse(value);
+    if (!parsed.success) throw new InvalidArgumentError(`kind must be one of ${INPUT_KINDS.join(', ')}`);
+    return parsed.data;
+  })
+  .argument('<files...>', 'files to ingest (events: .jsonl/.ndjson, optionally .gz; others: .csv)')
+  .addOption(lakeOption())
+  .action(async (kind, files: string[], options: { lake?: string }) => {
+    const lake = await openLocalLake(resolveLakeDir(options.lake), { memoryLimit: '256MB' });
+    try {
+      for (const file of files) {
+        const progress = byteProgress(`ingest ${kind}`);
+        let result: Awaited<ReturnType<typeof ingestFile>>;
+        try {
+          result = await ingestFile({ ...lake, onProgress: progress.update }, kind, file);
+        } finally {
+          progress.stop();
+        }
+        const note = result.alreadyIngested ? '  (already ingested: nothing changed)' : '';
+        process.stdout.write(
+          `${file}: ${kind} read=${result.rowsRead} accepted=${result.rowsAccepted} ` +
+            `duplicate=${result.rowsDuplicate} quarantined=${result.rowsQuarantined}${note}\n`,
+        );
+      }
+    } finally {
+      await lake.close();
+    }
+  });
+
+program
+  .command('query')
+  .description('run a read-only SQL query (Trino dialect) over the lake tables')
+  .argument('<sql>', 'one SELECT statement')
+  .addOption(lakeOption())
+  .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('table'))
+  .action(async (sql: string, options: { lake?: string; format: OutputFormat }) => {
+    const lake = await openLocalLake(resolveLakeDir(options.lake));
+    try {
+      const { columns, rows } = await lake.engine.queryReadOnly(sql);
+      process.stdout.write(formatRows(rows, columns, options.format));
+    } finally {
+      await lake.close();
+    }
+  });
+
+registerGenerate(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  process.stderr.write(`growthlake: ${(error as Error).message.split('\n')[0]}\n`);
+  process.exitCode = 1;
+}

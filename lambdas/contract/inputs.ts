@@ -1,0 +1,280 @@
+import { z } from 'zod';
+
+/** The first day of Bitcoin; an event before it is a clock error, not history. */
+export const EARLIEST_EVENT_AT_MS = Date.UTC(2009, 0, 3);
+
+/** The platform event types of CONTRACT.md 1.1. */
+export const EVENT_TYPES = ['signup', 'kyc_verified', 'deposit', 'withdrawal', 'trade', 'login'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+const RFC3339 =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(?:([Zz])|([+-])(\d{2}):?(\d{2}))$/;
+
+/**
+ * Parses an RFC 3339 timestamp that carries `Z` or a numeric offset into epoch milliseconds.
+ * Returns a reason string when the text is not such a timestamp.
+ */
+export function parseRfc3339(text: string): number | string {
+  const m = RFC3339.exec(text);
+  if (m === null) {
+    return /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text)
+      ? 'has no UTC offset'
+      : 'is not an RFC 3339 timestamp';
+  }
+  const [, y, mo, d, h, mi, s, frac, , sign, oh, om] = m as unknown as string[];
+  const year = Number(y);
+  const month = Number(mo);
+  const day = Number(d);
+  const hour = Number(h);
+  const minute = Number(mi);
+  const second = Number(s);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return 'has an invalid date';
+  if (hour > 23 || minute > 59 || second > 60) return 'has an invalid time';
+  const offsetMinutes = sign === undefined ? 0 : (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om));
+  if (Math.abs(offsetMinutes) > 18 * 60) return 'has an offset beyond +/-18:00';
+  const millis = frac === undefined ? 0 : Math.floor(Number(`0${frac}`) * 1000);
+  return (
+    Date.UTC(year, month - 1, day, hour, minute, Math.min(second, 59)) + millis - offsetMinutes * 60_000
+  );
+}
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+const DATE_TEXT = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A `YYYY-MM-DD` calendar date that exists. */
+export const IsoDateSchema = z
+  .string()
+  .regex(DATE_TEXT, 'must be a YYYY-MM-DD date')
+  .refine((text) => {
+    const [y, m, d] = text.split('-').map(Number) as [number, number, number];
+    return m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
+  }, 'is not a calendar date');
+
+/** A money or count field: a number >= 0, or a numeric string such as "12.50". */
+const nonNegativeAmount = (what: string) =>
+  z.preprocess(
+    (value) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value),
+    z
+      .number({ error: `${what} must be a number` })
+      .refine(Number.isFinite, `${what} must be a finite number`)
+      .refine((n) => n >= 0, `${what} must be >= 0`),
+  );
+
+/** An identifier of 1 to 128 characters. */
+const identifier = (what: string) =>
+  z
+    .string({ error: `${what} must be a string` })
+    .min(1, `${what} is empty`)
+    .max(128, `${what} is longer than 128 characters`);
+
+const optionalText = z.union([z.string(), z.number()]).nullish();
+const optionalAmount = z.union([z.number(), z.string()]).nullish();
+
+/**
+ * The shape of one platform event line, CONTRACT.md 1.1: field types only. The rules that tie
+ * fields together (which event types need an amount, timestamp offsets) live in {@link normalizeEvent},
+ * which runs on every line and is kept free of per-row allocations because it is the ingest hot path.
+ */
+export const PlatformEventLineSchema = z.object({
+  event_id: identifier('event_id'),
+  event_type: z.enum(EVENT_TYPES, { error: `event_type must be one of ${EVENT_TYPES.join(', ')}` }),
+  user_id: identifier('user_id'),
+  occurred_at: z.string({ error: 'occurred_at must be a string' }),
+  partner_id: optionalText,
+  amount_usd: optionalAmount,
+  fee_usd: optionalAmount,
+  product: z.string().nullish(),
+  country: optionalText,
+  platform: z.enum(['web', 'ios', 'android'], { error: 'platform must be web, ios or android' }).nullish(),
+  campaign_id: optionalText,
+});
+export type PlatformEventLine = z.infer<typeof PlatformEventLineSchema>;
+
+/** A platform event as the lake stores it: `occurred_at_ms` is epoch milliseconds UTC. */
+export interface PlatformEvent {
+  readonly event_id: string;
+  readonly event_type: EventType;
+  readonly user_id: string;
+  readonly occurred_at_ms: number;
+  readonly partner_id: string | null;
+  readonly amount_usd: number | null;
+  readonly fee_usd: number | null;
+  readonly product: 'spot' | 'futures' | null;
+  readonly country: string | null;
+  readonly platform: string | null;
+  readonly campaign_id: string | null;
+}
+
+function toAmount(value: string | number): number {
+  return typeof value === 'number' ? value : value.trim() === '' ? Number.NaN : Number(value);
+}
+
+function amountReason(what: string, value: number): string | null {
+  if (!Number.isFinite(value)) return `${what} must be a finite number`;
+  return value < 0 ? `${what} must be >= 0` : null;
+}
+
+const textOrNull = (value: string | number | null | undefined): string | null =>
+  value === null || value === undefined ? null : String(value);
+
+/**
+ * Applies the cross-field rules of CONTRACT.md 1.1 to a line of the right shape.
+ * Returns the stored event, or the one-line reason it is quarantined.
+ */
+export function normalizeEvent(line: PlatformEventLine): PlatformEvent | string {
+  const occurredAt = parseRfc3339(line.occurred_at);
+  if (typeof occurredAt === 'string') return `occurred_at ${occurredAt}`;
+  if (occurredAt < EARLIEST_EVENT_AT_MS) return 'occurred_at is before 2009-01-03';
+  const type = line.event_type;
+  const isTrade = type === 'trade';
+  let amount: number | null = null;
+  if (isTrade || type === 'deposit' || type === 'withdrawal') {
+    if (line.amount_usd === null || line.amount_usd === undefined) return `amount_usd is required on ${type}`;
+    amount = toAmount(line.amount_usd);
+    const reason = amountReason('amount_usd', amount);
+    if (reason !== null) return reason;
+  }
+  let fee: number | null = null;
+  let product: 'spot' | 'futures' | null = null;
+  if (isTrade) {
+    fee = line.fee_usd === null || line.fee_usd === undefined ? 0 : toAmount(line.fee_usd);
+    const reason = amountReason('fee_usd', fee);
+    if (reason !== null) return reason;
+    const given = line.product;
+    if (given === null || given === undefined || given === '' || given === 'spot') product = 'spot';
+    else if (given === 'futures') product = 'futures';
+    else return 'product must be spot or futures';
+  }
+  const partner = type === 'signup' ? textOrNull(line.partner_id) : null;
+  return {
+    event_id: line.event_id,
+    event_type: type,
+    user_id: line.user_id,
+    occurred_at_ms: occurredAt,
+    partner_id: partner === '' ? null : partner,
+    amount_usd: amount,
+    fee_usd: fee,
+    product,
+    country: textOrNull(line.country),
+    platform: line.platform ?? null,
+    campaign_id: textOrNull(line.campaign_id),
+  };
+}
+
+/** The acquisition channels of CONTRACT.md 1.2. */
+export const CHANNELS = ['affiliate', 'kol', 'content', 'community', 'network', 'other'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+const emptyToNull = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? null : value);
+
+const optionalBudget = (what: string) =>
+  z.preprocess(emptyToNull, z.union([nonNegativeAmount(what), z.null()]).optional()).transform((v) => v ?? null);
+
+/** One row of the partner registry, CONTRACT.md 1.2. */
+export const PartnerSchema = z
+  .object({
+    partner_id: identifier('partner_id'),
+    name: z.string().default(''),
+    channel: z.enum(CHANNELS, { error: `channel must be one of ${CHANNELS.join(', ')}` }),
+    network: z
+      .string()
+      .optional()
+      .transform((v) => (v === undefined || v === '' ? null : v)),
+    revshare_rate: z.preprocess(
+      (value) => (value === undefined || emptyToNull(value) === null ? 0 : value),
+      z.coerce
+        .number({ error: 'revshare_rate must be a number' })
+        .refine((n) => Number.isFinite(n) && n >= 0 && n <= 1, 'revshare_rate must be between 0 and 1'),
+    ),
+    status: z.enum(['active', 'paused'], { error: 'status must be active or paused' }),
+    min_daily_budget_usd: optionalBudget('min_daily_budget_usd'),
+    max_daily_budget_usd: optionalBudget('max_daily_budget_usd'),
+  })
+  .refine(
+    (p) => p.min_daily_budget_usd === null || p.max_daily_budget_usd === null || p.min_daily_budget_usd <= p.max_daily_budget_usd,
+    'min_daily_budget_usd is above max_daily_budget_usd',
+  );
+export type Partner = z.output<typeof PartnerSchema>;
+
+/** The columns a partner registry file must have, in the order of CONTRACT.md 1.2. */
+export const PARTNER_COLUMNS = [
+  'partner_id',
+  'name',
+  'channel',
+  'network',
+  'revshare_rate',
+  'status',
+  'min_daily_budget_usd',
+  'max_daily_budget_usd',
+] as const;
+
+/** The spend cost types of CONTRACT.md 1.3. */
+export const COST_TYPES = ['flat', 'cpa', 'cpc', 'cpm', 'other'] as const;
+
+const optionalCount = (what: string) =>
+  z
+    .preprocess(
+      emptyToNull,
+      z
+        .union([
+          z.coerce
+            .number({ error: `${what} must be an integer` })
+            .refine((n) => Number.isInteger(n) && n >= 0, `${what} must be an integer >= 0`),
+          z.null(),
+        ])
+        .optional(),
+    )
+    .transform((v) => v ?? null);
+
+/** One partner spend row, CONTRACT.md 1.3, before currency conversion. */
+export const SpendRowSchema = z.object({
+  date: IsoDateSchema,
+  partner_id: identifier('partner_id'),
+  spend: z.preprocess(emptyToNull, nonNegativeAmount('spend')),
+  currency: z.preprocess(
+    (v) => (v === undefined || v === null || v === '' ? 'USD' : typeof v === 'string' ? v.trim().toUpperCase() : v),
+    z.string().regex(/^[A-Z]{3}$/, 'currency must be a 3-letter ISO 4217 code'),
+  ),
+  cost_type: z.preprocess(
+    (v) => (v === undefined || v === null || v === '' ? 'flat' : v),
+    z.enum(COST_TYPES, { error: `cost_type must be one of ${COST_TYPES.join(', ')}` }),
+  ),
+  campaign_id: z.preprocess((v) => (v === undefined || v === null ? '' : v), z.coerce.string()),
+  impressions: optionalCount('impressions'),
+  clicks: optionalCount('clicks'),
+});
+export type SpendRow = z.output<typeof SpendRowSchema>;
+
+/** The columns a spend CSV must have, CONTRACT.md 1.3. */
+export const SPEND_COLUMNS = ['date', 'partner_id', 'spend'] as const;
+
+/** One FX rate, CONTRACT.md 1.4. */
+export const FxRateSchema = z.object({
+  date: IsoDateSchema,
+  currency: z
+    .string()
+    .transform((v) => v.trim().toUpperCase())
+    .pipe(z.string().regex(/^[A-Z]{3}$/, 'currency must be a 3-letter ISO 4217 code')),
+  usd_per_unit: z.coerce
+    .number({ error: 'usd_per_unit must be a number' })
+    .refine((n) => Number.isFinite(n) && n > 0, 'usd_per_unit must be a number > 0'),
+});
+export type FxRate = z.output<typeof FxRateSchema>;
+
+/** The input kinds `growthlake ingest` takes. */
+export const INPUT_KINDS = ['events', 'spend', 'partners', 'fx'] as const;
+export const InputKindSchema = z.enum(INPUT_KINDS, { error: `kind must be one of ${INPUT_KINDS.join(', ')}` });
+export type InputKind = z.infer<typeof InputKindSchema>;
+
+/** Turns the first issue of a failed parse into the one-line reason stored in quarantine. */
+export function reasonOf(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (issue === undefined) return 'invalid row';
+  const field = issue.path.length > 0 ? String(issue.path[0]) : '';
+  if (issue.code === 'invalid_type' && issue.input === undefined && field !== '') return `${field} is required`;
+  const message = issue.message;
+  return field !== '' && !message.startsWith(field) ? `${field}: ${message}` : message;
+}

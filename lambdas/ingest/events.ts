@@ -1,0 +1,50 @@
+import { normalizeEvent, PlatformEventLineSchema, reasonOf } from '../contract/inputs.ts';
+import type { StagedValue } from './staging-writer.ts';
+
+/** A valid event line as staged: the values in `staged_events` column order, and its UTC date. */
+export interface StagedEvent {
+  readonly values: StagedValue[];
+  readonly date: string;
+}
+
+/** Formats epoch milliseconds as `YYYY-MM-DD HH:MM:SS.mmm` UTC, the text both engines cast to a timestamp. */
+export function utcTimestampText(millis: number): string {
+  const iso = new Date(millis).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
+}
+
+/**
+ * Validates one line of an events file (CONTRACT.md 1.1). Returns the staged event, or the
+ * one-line reason it is quarantined.
+ */
+export function validateEventLine(line: number, text: string): StagedEvent | string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return 'not valid JSON';
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return 'not a JSON object';
+  const shape = PlatformEventLineSchema.safeParse(parsed);
+  if (!shape.success) return reasonOf(shape.error);
+  const event = normalizeEvent(shape.data);
+  if (typeof event === 'string') return event;
+  const occurredAt = utcTimestampText(event.occurred_at_ms);
+  return {
+    date: occurredAt.slice(0, 10),
+    values: [
+      line,
+      event.event_id,
+      event.event_type,
+      event.user_id,
+      occurredAt,
+      event.partner_id,
+      event.amount_usd,
+      event.fee_usd,
+      event.product,
+      event.country,
+      event.platform,
+      event.campaign_id,
+    ],
+  };
+}

@@ -1,0 +1,44 @@
+import { FxRateSchema, reasonOf } from '../contract/inputs.ts';
+import { FX, STAGED_FX } from '../contract/tables.ts';
+import { queryFile } from '../warehouse/sql.ts';
+import type { InputKindHandler, IngestRun, LoadOutcome, StagingSink } from './kind.ts';
+import { readRecords } from './records.ts';
+import type { StagedValue } from './staging-writer.ts';
+
+const FX_COLUMNS = ['date', 'currency', 'usd_per_unit'] as const;
+
+/** FX rates: for each date and currency the rate ingested last wins. */
+export const fxKind: InputKindHandler = {
+  kind: 'fx',
+  staging: STAGED_FX,
+
+  async stage(path: string, sink: StagingSink) {
+    const latestByKey = new Map<string, StagedValue[]>();
+    let rowsRead = 0;
+    let rowsSuperseded = 0;
+    for await (const record of readRecords(path, FX_COLUMNS, sink.onBytes)) {
+      rowsRead += 1;
+      if ('error' in record) {
+        await sink.reject(record.line, record.error, record.raw);
+        continue;
+      }
+      const parsed = FxRateSchema.safeParse(record.fields);
+      if (!parsed.success) {
+        await sink.reject(record.line, reasonOf(parsed.error), record.raw);
+        continue;
+      }
+      const rate = parsed.data;
+      const key = `${rate.date}|${rate.currency}`;
+      if (latestByKey.delete(key)) rowsSuperseded += 1;
+      latestByKey.set(key, [record.line, rate.date, rate.currency, rate.usd_per_unit]);
+    }
+    for (const values of latestByKey.values()) await sink.accept(values);
+    return { rowsRead, rowsSuperseded };
+  },
+
+  async load(run: IngestRun, staged: number): Promise<LoadOutcome> {
+    if (staged === 0) return { rowsByDate: new Map(), rowsAccepted: 0 };
+    await run.engine.write(FX, queryFile('ingest/merge_fx', { ingest_id: run.ingestId }), { kind: 'replace-table' });
+    return { rowsByDate: new Map(), rowsAccepted: staged };
+  },
+};

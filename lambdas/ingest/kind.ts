@@ -1,0 +1,47 @@
+import type { InputKind } from '../contract/inputs.ts';
+import type { TableDef } from '../contract/tables.ts';
+import type { Engine } from '../warehouse/engine.ts';
+import type { StagedValue } from './staging-writer.ts';
+
+/** Where a kind's staging step sends each row. */
+export interface StagingSink {
+  /** Stages a valid row, in the staging table's column order (line first). */
+  accept(values: readonly StagedValue[]): Promise<void>;
+  /** Quarantines a row with its one-line reason. */
+  reject(line: number, reason: string, raw: string): Promise<void>;
+  /** Reports raw bytes read, for progress. */
+  readonly onBytes?: (bytes: number) => void;
+}
+
+/** What staging found, before loading. */
+export interface StagingOutcome {
+  readonly rowsRead: number;
+  /** Rows dropped before staging because a later row of the same file supersedes them. */
+  readonly rowsSuperseded: number;
+}
+
+/** One ingest in progress, as the load step sees it. */
+export interface IngestRun {
+  readonly ingestId: string;
+  readonly file: string;
+  /** `YYYY-MM-DD HH:MM:SS.mmm` UTC. */
+  readonly ingestedAt: string;
+  readonly engine: Engine;
+}
+
+/** What loading stored. */
+export interface LoadOutcome {
+  /** Rows stored per date (`YYYY-MM-DD`), for tables partitioned by date; empty otherwise. */
+  readonly rowsByDate: ReadonlyMap<string, number>;
+  readonly rowsAccepted: number;
+}
+
+/** How one input kind is validated, staged and loaded. */
+export interface InputKindHandler {
+  readonly kind: InputKind;
+  readonly staging: TableDef;
+  /** Validates the file into the sink. Throws IngestError when the file as a whole is unusable. */
+  stage(path: string, sink: StagingSink, engine: Engine): Promise<StagingOutcome>;
+  /** Moves the staged rows into the curated table. */
+  load(run: IngestRun, staged: number): Promise<LoadOutcome>;
+}

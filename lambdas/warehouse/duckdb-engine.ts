@@ -1,0 +1,248 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { type DuckDBConnection, DuckDBInstance, type DuckDBType, StatementType } from '@duckdb/node-api';
+import type { TableDef } from '../contract/tables.ts';
+import type { FsStore } from '../storage/fs-store.ts';
+import { DUCKDB_COMPAT_STATEMENTS } from './duckdb-compat.ts';
+import type { Engine, QueryStats, Row, SqlValue, WriteMode } from './engine.ts';
+import { QueryError } from './errors.ts';
+
+/** Options of the local engine. */
+export interface DuckDbEngineOptions {
+  /** DuckDB's memory limit, such as `512MB`; larger work spills to the lake's `_tmp/`. @default '1GB' */
+  readonly memoryLimit?: string;
+  /** Worker threads. @default the number of cores */
+  readonly threads?: number;
+}
+
+const TEMP_PREFIX = '_tmp';
+
+function sqlString(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+function columnList(table: TableDef): string {
+  return table.columns.map((column) => column.name).join(', ');
+}
+
+/** The columns a view exposes: every data column cast to its declared type, then the partition. */
+function viewColumns(table: TableDef): string {
+  const columns = table.partition === undefined ? table.columns : [...table.columns, table.partition];
+  return columns.map((column) => `cast(${column.name} as ${column.type}) as ${column.name}`).join(', ');
+}
+
+function emptyView(table: TableDef): string {
+  const columns = table.partition === undefined ? table.columns : [...table.columns, table.partition];
+  return `select ${columns.map((column) => `cast(null as ${column.type}) as ${column.name}`).join(', ')} where false`;
+}
+
+/** Reads this process's read(2) byte count: the local stand-in for Athena's bytes scanned. */
+function processBytesRead(): number {
+  try {
+    const match = /rchar:\s*(\d+)/.exec(readFileSync('/proc/self/io', 'utf8'));
+    return match === null ? 0 : Number(match[1]);
+  } catch {
+    return 0;
+  }
+}
+
+function toSqlValue(value: unknown, type: DuckDBType): SqlValue {
+  if (value === null || value === undefined) return null;
+  const typeName = type.toString();
+  if (/^(BIGINT|HUGEINT|UBIGINT|UHUGEINT|DECIMAL)/.test(typeName) && typeof value === 'string') return Number(value);
+  if (typeof value === 'object') return JSON.stringify(value);
+  return value as SqlValue;
+}
+
+/**
+ * The embedded engine: DuckDB in this process over the lake's Parquet and CSV files. Every
+ * registry table is a view over its files; writes go to a temporary directory first and are
+ * moved into place whole, so a failed write leaves the lake as it was.
+ */
+export class DuckDbEngine implements Engine {
+  public readonly name = 'duckdb' as const;
+  readonly #connection: DuckDBConnection;
+  readonly #instance: DuckDBInstance;
+  readonly #store: FsStore;
+  readonly #tables: readonly TableDef[];
+  readonly #bytesAtOpen: number;
+  readonly #openedAt: number;
+
+  private constructor(instance: DuckDBInstance, connection: DuckDBConnection, store: FsStore, tables: readonly TableDef[]) {
+    this.#instance = instance;
+    this.#connection = connection;
+    this.#store = store;
+    this.#tables = tables;
+    this.#bytesAtOpen = processBytesRead();
+    this.#openedAt = performance.now();
+  }
+
+  /** Opens an in-memory DuckDB whose views read the lake under `store`. */
+  public static async open(
+    store: FsStore,
+    tables: readonly TableDef[],
+    options: DuckDbEngineOptions = {},
+  ): Promise<DuckDbEngine> {
+    const spill = store.uriOf(`${TEMP_PREFIX}/duckdb`);
+    await mkdir(spill, { recursive: true });
+    const instance = await DuckDBInstance.create(':memory:', {
+      memory_limit: options.memoryLimit ?? '1GB',
+      threads: String(options.threads ?? 2),
+      temp_directory: spill,
+      preserve_insertion_order: 'false',
+    });
+    const connection = await instance.connect();
+    const engine = new DuckDbEngine(instance, connection, store, tables);
+    for (const statement of DUCKDB_COMPAT_STATEMENTS) await engine.#run(statement);
+    for (const table of tables) await engine.refresh(table);
+    return engine;
+  }
+
+  async #run(sql: string): Promise<void> {
+    try {
+      await this.#connection.run(sql);
+    } catch (error) {
+      throw new QueryError(`DuckDB: ${(error as Error).message.split('\n')[0]}`, { cause: error });
+    }
+  }
+
+  public async query(sql: string): Promise<Row[]> {
+    return (await this.#read(sql)).rows;
+  }
+
+  async #read(sql: string): Promise<{ columns: string[]; rows: Row[] }> {
+    try {
+      const reader = await this.#connection.runAndReadAll(sql);
+      const types = reader.columnTypes();
+      const columns = reader.columnNames();
+      const rows = reader.getRowsJson().map((values) => {
+        const row: Row = {};
+        values.forEach((value, index) => {
+          row[columns[index] as string] = toSqlValue(value, types[index] as DuckDBType);
+        });
+        return row;
+      });
+      return { columns, rows };
+    } catch (error) {
+      throw new QueryError(`DuckDB: ${(error as Error).message.split('\n')[0]}`, { cause: error });
+    }
+  }
+
+  /**
+   * Runs an analyst's query, refusing anything but SELECT and EXPLAIN statements, so `growthlake query`
+   * cannot change the lake.
+   */
+  public async queryReadOnly(sql: string): Promise<{ columns: string[]; rows: Row[] }> {
+    let extracted: Awaited<ReturnType<DuckDBConnection['extractStatements']>>;
+    try {
+      extracted = await this.#connection.extractStatements(sql);
+    } catch (error) {
+      throw new QueryError(`DuckDB: ${(error as Error).message.split('\n')[0]}`, { cause: error });
+    }
+    if (extracted.count !== 1) throw new QueryError('query takes exactly one SQL statement');
+    const statement = await extracted.prepare(0);
+    const type = statement.statementType;
+    statement.destroySync();
+    if (type !== StatementType.SELECT && type !== StatementType.EXPLAIN) {
+      throw new QueryError('query is read-only: only SELECT statements are allowed');
+    }
+    return this.#read(sql);
+  }
+
+  public async refresh(table: TableDef): Promise<void> {
+    const files = await this.#store.list(table.location);
+    const extension = table.format === 'parquet' ? '.parquet' : '.csv';
+    const hasFiles = files.some((file) => file.key.endsWith(extension));
+    let source: string;
+    if (!hasFiles) source = emptyView(table);
+    else {
+      const root = this.#store.uriOf(table.location);
+      const pattern = table.partition === undefined ? `${root}/*${extension}` : `${root}/*/*${extension}`;
+      const hive =
+        table.partition === undefined
+          ? ''
+          : `, hive_partitioning = true, hive_types = {'${table.partition.name}': '${table.partition.type.toUpperCase()}'}`;
+      const reader =
+        table.format === 'parquet'
+          ? `read_parquet(${sqlString(pattern)}, union_by_name = true${hive})`
+          : `read_csv(${sqlString(pattern)}, header = false, quote = '"', escape = '"', allow_quoted_nulls = false, ` +
+            `columns = {${table.columns.map((c) => `'${c.name}': 'VARCHAR'`).join(', ')}}${hive})`;
+      source = `select ${viewColumns(table)} from ${reader}`;
+    }
+    await this.#run(`create or replace view ${table.name} as ${source}`);
+  }
+
+  public async write(table: TableDef, sql: string, mode: WriteMode): Promise<void> {
+    const scratchKey = `${TEMP_PREFIX}/write-${randomUUID()}`;
+    const scratch = this.#store.uriOf(scratchKey);
+    await mkdir(scratch, { recursive: true });
+    try {
+      const partition = table.partition?.name;
+      const body = `select ${columnList(table)}${partition === undefined ? '' : `, ${partition}`} from (${sql})`;
+      if (partition === undefined) {
+        const fileName = mode.kind === 'append' ? `${mode.filePrefix}.parquet` : 'data.parquet';
+        await this.#run(`copy (${body}) to ${sqlString(`${scratch}/${fileName}`)} (format parquet, compression zstd)`);
+        if (mode.kind === 'append') await this.#store.delete([`${table.location}/${fileName}`]);
+        if (mode.kind === 'replace-table') {
+          const stale = (await this.#store.list(table.location)).filter((f) => !f.key.endsWith('/data.parquet'));
+          await this.#store.delete(stale.map((f) => f.key));
+        }
+        await this.#store.moveFile(`${scratchKey}/${fileName}`, `${table.location}/${fileName}`);
+      } else {
+        const pattern = mode.kind === 'append' ? `${mode.filePrefix}_{i}` : 'part_{i}';
+        await this.#run(
+          `copy (${body}) to ${sqlString(scratch)} (format parquet, compression zstd, partition_by (${partition}), ` +
+            `filename_pattern ${sqlString(pattern)}, write_partition_columns false)`,
+        );
+        await this.#placePartitions(table, scratchKey, mode);
+      }
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+    await this.refresh(table);
+  }
+
+  async #placePartitions(table: TableDef, scratchKey: string, mode: WriteMode): Promise<void> {
+    const written = await this.#store.list(scratchKey);
+    if (mode.kind === 'append') {
+      const prefix = `${mode.filePrefix}_`;
+      const stale = (await this.#store.list(table.location)).filter((f) => f.key.split('/').pop()?.startsWith(prefix));
+      await this.#store.delete(stale.map((f) => f.key));
+      for (const file of written) {
+        await this.#store.moveFile(file.key, `${table.location}/${file.key.slice(scratchKey.length + 1)}`);
+      }
+      return;
+    }
+    const partitionName = (table.partition as { name: string }).name;
+    const valueOf = (key: string) => new RegExp(`(?:^|/)${partitionName}=([^/]+)/`).exec(key)?.[1];
+    const produced = new Set(written.map((f) => valueOf(f.key)).filter((v): v is string => v !== undefined));
+    let replaced: Set<string>;
+    if (mode.kind === 'replace-partitions') {
+      replaced = new Set(mode.partitions);
+      const outside = [...produced].filter((value) => !replaced.has(value));
+      if (outside.length > 0) {
+        throw new QueryError(
+          `the query for ${table.name} produced partitions it may not replace: ${outside.slice(0, 3).join(', ')}`,
+        );
+      }
+    } else {
+      const existing = (await this.#store.list(table.location)).map((f) => valueOf(f.key));
+      replaced = new Set([...produced, ...existing.filter((v): v is string => v !== undefined)]);
+    }
+    for (const value of [...replaced].sort()) {
+      const dir = `${partitionName}=${value}`;
+      if (produced.has(value)) await this.#store.replaceDirectory(`${scratchKey}/${dir}`, `${table.location}/${dir}`);
+      else await this.#store.deletePrefix(`${table.location}/${dir}`);
+    }
+  }
+
+  public stats(): QueryStats {
+    return { bytesRead: processBytesRead() - this.#bytesAtOpen, elapsedMs: performance.now() - this.#openedAt };
+  }
+
+  public async close(): Promise<void> {
+    this.#connection.closeSync();
+    this.#instance.closeSync();
+  }
+}

@@ -1,0 +1,40 @@
+import type { TableDef } from '../contract/tables.ts';
+
+/** A value as the engines return it: dates as `YYYY-MM-DD`, timestamps as ISO 8601 UTC strings. */
+export type SqlValue = string | number | boolean | null;
+
+/** One result row, by column name. */
+export type Row = Record<string, SqlValue>;
+
+/** How {@link Engine.write} places a query's result into a table. */
+export type WriteMode =
+  /** Adds files named after `filePrefix`, first removing any earlier files of that prefix. */
+  | { readonly kind: 'append'; readonly filePrefix: string }
+  /** Replaces exactly these partitions (`YYYY-MM-DD` values) with the result; a partition the result leaves empty is removed. */
+  | { readonly kind: 'replace-partitions'; readonly partitions: readonly string[] }
+  /** Replaces the whole table. */
+  | { readonly kind: 'replace-table' };
+
+/** What a query cost, for benchmarks and budgets. */
+export interface QueryStats {
+  /** Bytes read from storage: Athena's DataScannedInBytes, or read(2) bytes of the process locally. */
+  readonly bytesRead: number;
+  readonly elapsedMs: number;
+}
+
+/**
+ * A SQL engine over the lake: DuckDB on local files, or Athena on S3. Queries are Trino SQL
+ * (see `queries/`); an engine adapts it at the edges and never changes what it means.
+ */
+export interface Engine {
+  readonly name: 'duckdb' | 'athena';
+  /** Runs a read-only query and returns its rows. */
+  query(sql: string): Promise<Row[]>;
+  /** Writes the result of `sql` (its columns in the table's order, partition column last) into `table`. */
+  write(table: TableDef, sql: string, mode: WriteMode): Promise<void>;
+  /** Makes files written to the store outside the engine (staging) visible to queries. */
+  refresh(table: TableDef): Promise<void>;
+  /** Totals since the engine was opened. */
+  stats(): QueryStats;
+  close(): Promise<void>;
+}

@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SqlTemplateError } from './errors.ts';
+
+/** The `queries/` directory of this project. */
+export const QUERIES_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'queries');
+
+/** A typed query parameter, rendered as a literal of that type. */
+export type SqlParam =
+  | { readonly date: string }
+  | { readonly timestamp: string }
+  | string
+  | number
+  | readonly string[];
+
+/** Query parameters by name; `:name` in a query refers to one. */
+export type SqlParams = Readonly<Record<string, SqlParam>>;
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?$/;
+
+function stringLiteral(value: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is refused
+  if (/[\u0000-\u001f]/.test(value)) throw new SqlTemplateError('a string parameter contains a control character');
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/** Renders one parameter as a SQL literal, validating it for its type. */
+export function sqlLiteral(name: string, param: SqlParam): string {
+  if (typeof param === 'string') return stringLiteral(param);
+  if (typeof param === 'number') {
+    if (!Number.isFinite(param)) throw new SqlTemplateError(`parameter :${name} is not a finite number`);
+    return Number.isInteger(param) ? String(param) : `cast(${param} as double)`;
+  }
+  if (Array.isArray(param)) {
+    if (param.length === 0) throw new SqlTemplateError(`parameter :${name} is an empty list`);
+    return param.map((item) => stringLiteral(item)).join(', ');
+  }
+  if ('date' in param) {
+    if (!DATE.test(param.date)) throw new SqlTemplateError(`parameter :${name} is not a YYYY-MM-DD date`);
+    return `date '${param.date}'`;
+  }
+  if ('timestamp' in param) {
+    if (!TIMESTAMP.test(param.timestamp)) throw new SqlTemplateError(`parameter :${name} is not a timestamp`);
+    return `timestamp '${param.timestamp}'`;
+  }
+  throw new SqlTemplateError(`parameter :${name} has an unsupported type`);
+}
+
+/**
+ * Substitutes `:name` placeholders outside string literals with validated typed literals.
+ * Every placeholder must have a parameter.
+ */
+export function renderSql(template: string, params: SqlParams = {}): string {
+  return template
+    .split(/('(?:[^']|'')*')/)
+    .map((part, index) => {
+      if (index % 2 === 1) return part;
+      return part.replace(/(?<![:\w]):([a-z_][a-z0-9_]*)/g, (_, name: string) => {
+        const param = params[name];
+        if (param === undefined) throw new SqlTemplateError(`query parameter :${name} has no value`);
+        return sqlLiteral(name, param);
+      });
+    })
+    .join('');
+}
+
+/**
+ * A query that returns literal rows: `select * from (values ...) as t(columns)`, every value a
+ * validated typed literal. `rows` must not be empty.
+ */
+export function valuesQuery(columns: readonly string[], rows: readonly (readonly SqlParam[])[]): string {
+  if (rows.length === 0) throw new SqlTemplateError('a values query needs at least one row');
+  const tuples = rows.map((row) => `(${row.map((value, i) => sqlLiteral(columns[i] ?? 'value', value)).join(', ')})`);
+  return `select * from (values ${tuples.join(', ')}) as literal_rows (${columns.join(', ')})`;
+}
+
+const cache = new Map<string, string>();
+
+/** Loads `queries/<name>.sql` (cached); `name` may contain a folder, such as `ingest/accept_events`. */
+export function loadQuery(name: string): string {
+  let text = cache.get(name);
+  if (text === undefined) {
+    text = readFileSync(join(QUERIES_DIR, `${name}.sql`), 'utf8');
+    cache.set(name, text);
+  }
+  return text;
+}
+
+/** Loads and renders a query file. */
+export function queryFile(name: string, params: SqlParams = {}): string {
+  return renderSql(loadQuery(name), params);
+}
