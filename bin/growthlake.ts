@@ -7,17 +7,22 @@ import { INPUT_KINDS, InputKindSchema } from '../lambdas/contract/inputs.ts';
 import { ingestFile } from '../lambdas/ingest/ingest.ts';
 import { openLocalLake, resolveLakeDir } from '../lambdas/pipeline/local-lake.ts';
 import { formatRows, OUTPUT_FORMATS, type OutputFormat } from './cli/format.ts';
-import { byteProgress } from './cli/progress.ts';
 import { registerGenerate } from './cli/generate-command.ts';
+import { byteProgress } from './cli/progress.ts';
+import { registerRunCommands } from './cli/run-commands.ts';
 
 function lakeOption(): Option {
   return new Option('--lake <dir>', 'the lake directory (default: $GROWTHLAKE_LAKE or ./lake)');
 }
 
 const program = new Command('growthlake')
-  .description('Growth analytics for affiliate and KOL programs: cohort LTV, CAC, ROI, segments and budget advice.')
+  .description(
+    'Growth analytics for affiliate and KOL programs: cohort LTV, CAC, ROI, segments and budget advice.',
+  )
   .showHelpAfterError('(run growthlake --help for usage)')
-  .configureOutput({ outputError: (text, write) => write(text.split('\n')[0] === '' ? text : `${text.trim()}\n`) });
+  .configureOutput({
+    outputError: (text, write) => write(text.split('\n')[0] === '' ? text : `${text.trim()}\n`),
+  });
 
 program
   .command('ingest')
@@ -67,6 +72,7 @@ program
     }
   });
 
+registerRunCommands(program);
 registerGenerate(program);
 
 try {

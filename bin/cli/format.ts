@@ -16,6 +16,7 @@ export function formatRows(rows: readonly Row[], columns: readonly string[], for
     );
   }
   const table = new Table({ head: [...columns], style: { head: [], border: [] } });
-  for (const row of rows) table.push(columns.map((column) => (row[column] === null ? 'NULL' : String(row[column]))));
+  for (const row of rows)
+    table.push(columns.map((column) => (row[column] === null ? 'NULL' : String(row[column]))));
   return `${table.toString()}\n(${rows.length} ${rows.length === 1 ? 'row' : 'rows'})\n`;
 }

@@ -33,9 +33,7 @@ export function parseRfc3339(text: string): number | string {
   const offsetMinutes = sign === undefined ? 0 : (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om));
   if (Math.abs(offsetMinutes) > 18 * 60) return 'has an offset beyond +/-18:00';
   const millis = frac === undefined ? 0 : Math.floor(Number(`0${frac}`) * 1000);
-  return (
-    Date.UTC(year, month - 1, day, hour, minute, Math.min(second, 59)) + millis - offsetMinutes * 60_000
-  );
+  return Date.UTC(year, month - 1, day, hour, minute, Math.min(second, 59)) + millis - offsetMinutes * 60_000;
 }
 
 function daysInMonth(year: number, month: number): number {
@@ -171,7 +169,9 @@ export type Channel = (typeof CHANNELS)[number];
 const emptyToNull = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? null : value);
 
 const optionalBudget = (what: string) =>
-  z.preprocess(emptyToNull, z.union([nonNegativeAmount(what), z.null()]).optional()).transform((v) => v ?? null);
+  z
+    .preprocess(emptyToNull, z.union([nonNegativeAmount(what), z.null()]).optional())
+    .transform((v) => v ?? null);
 
 /** One row of the partner registry, CONTRACT.md 1.2. */
 export const PartnerSchema = z
@@ -194,7 +194,10 @@ export const PartnerSchema = z
     max_daily_budget_usd: optionalBudget('max_daily_budget_usd'),
   })
   .refine(
-    (p) => p.min_daily_budget_usd === null || p.max_daily_budget_usd === null || p.min_daily_budget_usd <= p.max_daily_budget_usd,
+    (p) =>
+      p.min_daily_budget_usd === null ||
+      p.max_daily_budget_usd === null ||
+      p.min_daily_budget_usd <= p.max_daily_budget_usd,
     'min_daily_budget_usd is above max_daily_budget_usd',
   );
 export type Partner = z.output<typeof PartnerSchema>;
@@ -235,7 +238,8 @@ export const SpendRowSchema = z.object({
   partner_id: identifier('partner_id'),
   spend: z.preprocess(emptyToNull, nonNegativeAmount('spend')),
   currency: z.preprocess(
-    (v) => (v === undefined || v === null || v === '' ? 'USD' : typeof v === 'string' ? v.trim().toUpperCase() : v),
+    (v) =>
+      v === undefined || v === null || v === '' ? 'USD' : typeof v === 'string' ? v.trim().toUpperCase() : v,
     z.string().regex(/^[A-Z]{3}$/, 'currency must be a 3-letter ISO 4217 code'),
   ),
   cost_type: z.preprocess(
@@ -266,7 +270,9 @@ export type FxRate = z.output<typeof FxRateSchema>;
 
 /** The input kinds `growthlake ingest` takes. */
 export const INPUT_KINDS = ['events', 'spend', 'partners', 'fx'] as const;
-export const InputKindSchema = z.enum(INPUT_KINDS, { error: `kind must be one of ${INPUT_KINDS.join(', ')}` });
+export const InputKindSchema = z.enum(INPUT_KINDS, {
+  error: `kind must be one of ${INPUT_KINDS.join(', ')}`,
+});
 export type InputKind = z.infer<typeof InputKindSchema>;
 
 /** Turns the first issue of a failed parse into the one-line reason stored in quarantine. */
@@ -274,7 +280,8 @@ export function reasonOf(error: z.ZodError): string {
   const issue = error.issues[0];
   if (issue === undefined) return 'invalid row';
   const field = issue.path.length > 0 ? String(issue.path[0]) : '';
-  if (issue.code === 'invalid_type' && issue.input === undefined && field !== '') return `${field} is required`;
+  if (issue.code === 'invalid_type' && issue.input === undefined && field !== '')
+    return `${field} is required`;
   const message = issue.message;
   return field !== '' && !message.startsWith(field) ? `${field}: ${message}` : message;
 }

@@ -19,7 +19,7 @@ function splitLine(text: string): string[] {
 export async function* readCsvRecords(
   path: string,
   requiredColumns: readonly string[],
-  onBytes?: (bytes: number) => void,
+  onBytes?: (bytesRead: number) => void,
 ): AsyncGenerator<CsvRecord> {
   let header: string[] | undefined;
   for await (const { line, text } of readLines(path, onBytes)) {
@@ -28,7 +28,9 @@ export async function* readCsvRecords(
       header = splitLine(text.replace(/^\uFEFF/, '')).map((name) => name.toLowerCase());
       const missing = requiredColumns.filter((column) => !header?.includes(column));
       if (missing.length > 0) {
-        throw new IngestError(`${path}: the header has no column ${missing.join(', ')} (found: ${header.join(',')})`);
+        throw new IngestError(
+          `${path}: the header has no column ${missing.join(', ')} (found: ${header.join(',')})`,
+        );
       }
       continue;
     }

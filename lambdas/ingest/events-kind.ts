@@ -1,7 +1,7 @@
 import { EVENTS, STAGED_EVENTS } from '../contract/tables.ts';
 import { queryFile } from '../warehouse/sql.ts';
 import { validateEventLine } from './events.ts';
-import type { InputKindHandler, IngestRun, LoadOutcome, StagingSink } from './kind.ts';
+import type { IngestRun, InputKindHandler, LoadOutcome, StagingSink } from './kind.ts';
 import { readLines } from './line-reader.ts';
 
 /** Platform events: NDJSON, optionally gzip, deduplicated on event_id across the lake. */

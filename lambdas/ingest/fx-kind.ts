@@ -1,7 +1,7 @@
 import { FxRateSchema, reasonOf } from '../contract/inputs.ts';
 import { FX, STAGED_FX } from '../contract/tables.ts';
 import { queryFile } from '../warehouse/sql.ts';
-import type { InputKindHandler, IngestRun, LoadOutcome, StagingSink } from './kind.ts';
+import type { IngestRun, InputKindHandler, LoadOutcome, StagingSink } from './kind.ts';
 import { readRecords } from './records.ts';
 import type { StagedValue } from './staging-writer.ts';
 
@@ -38,7 +38,9 @@ export const fxKind: InputKindHandler = {
 
   async load(run: IngestRun, staged: number): Promise<LoadOutcome> {
     if (staged === 0) return { rowsByDate: new Map(), rowsAccepted: 0 };
-    await run.engine.write(FX, queryFile('ingest/merge_fx', { ingest_id: run.ingestId }), { kind: 'replace-table' });
+    await run.engine.write(FX, queryFile('ingest/merge_fx', { ingest_id: run.ingestId }), {
+      kind: 'replace-table',
+    });
     return { rowsByDate: new Map(), rowsAccepted: staged };
   },
 };

@@ -52,7 +52,11 @@ const MAX_RAW_CHARS = 8192;
  * stores the rest in the curated table, and logs the counts. The same bytes are ingested once;
  * an interrupted ingest of a file is completed by ingesting it again.
  */
-export async function ingestFile(context: IngestContext, kind: InputKind, file: string): Promise<IngestResult> {
+export async function ingestFile(
+  context: IngestContext,
+  kind: InputKind,
+  file: string,
+): Promise<IngestResult> {
   const { store, engine } = context;
   const handler = HANDLERS[kind];
   let size: number;
@@ -62,9 +66,12 @@ export async function ingestFile(context: IngestContext, kind: InputKind, file: 
     size = info.size;
   } catch (error) {
     if (error instanceof IngestError) throw error;
-    throw new IngestError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
-      cause: error,
-    });
+    throw new IngestError(
+      `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
   const ingestId = await hashFile(file);
   const previous = await engine.query(queryFile('ingest/previous_ingest', { ingest_id: ingestId }));
@@ -86,7 +93,6 @@ export async function ingestFile(context: IngestContext, kind: InputKind, file: 
   const quarantineKey = `${STAGED_QUARANTINE.location}/ingest_id=${ingestId}/rows.csv`;
   const rows = new StagingWriter(store, stagingKey);
   const rejects = new StagingWriter(store, quarantineKey);
-  let bytesRead = 0;
   const onProgress = context.onProgress;
   let outcome: StagingOutcome;
   try {
@@ -98,10 +104,7 @@ export async function ingestFile(context: IngestContext, kind: InputKind, file: 
         ...(onProgress === undefined
           ? {}
           : {
-              onBytes: (bytes: number) => {
-                bytesRead += bytes;
-                onProgress(bytesRead, size);
-              },
+              onBytes: (bytesRead: number) => onProgress(bytesRead, size),
             }),
       },
       engine,
@@ -130,10 +133,14 @@ export async function ingestFile(context: IngestContext, kind: InputKind, file: 
     }
     if (loaded.rowsByDate.size > 0) {
       const partitionRows = [...loaded.rowsByDate].map(([date, count]) => [ingestId, kind, { date }, count]);
-      await engine.write(INGEST_PARTITIONS, valuesQuery(['ingest_id', 'kind', 'dt', 'rows_accepted'], partitionRows), {
-        kind: 'append',
-        filePrefix: ingestId,
-      });
+      await engine.write(
+        INGEST_PARTITIONS,
+        valuesQuery(['ingest_id', 'kind', 'dt', 'rows_accepted'], partitionRows),
+        {
+          kind: 'append',
+          filePrefix: ingestId,
+        },
+      );
     }
     const result: IngestResult = {
       file,
@@ -165,7 +172,11 @@ export async function ingestFile(context: IngestContext, kind: InputKind, file: 
   }
 }
 
-async function cleanUpStaging(context: IngestContext, handler: InputKindHandler, ingestId: string): Promise<void> {
+async function cleanUpStaging(
+  context: IngestContext,
+  handler: InputKindHandler,
+  ingestId: string,
+): Promise<void> {
   await context.store.deletePrefix(`${handler.staging.location}/ingest_id=${ingestId}`);
   await context.store.deletePrefix(`${STAGED_QUARANTINE.location}/ingest_id=${ingestId}`);
   await context.engine.refresh(handler.staging);

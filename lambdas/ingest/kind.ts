@@ -9,8 +9,8 @@ export interface StagingSink {
   accept(values: readonly StagedValue[]): Promise<void>;
   /** Quarantines a row with its one-line reason. */
   reject(line: number, reason: string, raw: string): Promise<void>;
-  /** Reports raw bytes read, for progress. */
-  readonly onBytes?: (bytes: number) => void;
+  /** Reports the raw bytes read so far, for progress. */
+  readonly onBytes?: (bytesRead: number) => void;
 }
 
 /** What staging found, before loading. */

@@ -22,27 +22,42 @@ async function isGzip(path: string): Promise<boolean> {
   }
 }
 
+/** A file opened as text, with how many raw (possibly compressed) bytes have been read from disk. */
+export interface TextSource {
+  readonly stream: Readable;
+  bytesRead(): number;
+}
+
 /** Opens a file as a text stream, gunzipping it when it is gzip (by its magic bytes, whatever its name). */
-export async function openText(path: string, onBytes?: (bytes: number) => void): Promise<Readable> {
+export async function openText(path: string): Promise<TextSource> {
+  const gzip = await isGzip(path);
   const raw = createReadStream(path, { highWaterMark: 1 << 20 });
-  if (onBytes !== undefined) raw.on('data', (chunk) => onBytes(chunk.length));
-  if (!(await isGzip(path))) return raw;
+  const bytesRead = () => raw.bytesRead;
+  if (!gzip) return { stream: raw, bytesRead };
   const gunzip = createGunzip();
   raw.on('error', (error) => gunzip.destroy(error));
-  return raw.pipe(gunzip);
+  return { stream: raw.pipe(gunzip), bytesRead };
 }
+
+const PROGRESS_EVERY_LINES = 4096;
 
 /**
  * Streams a file's lines with their numbers; memory stays flat whatever the file's size.
- * `onBytes` reports raw (possibly compressed) bytes read, for progress.
+ * `onBytes` is called now and then with the raw bytes read so far, for progress.
  */
-export async function* readLines(path: string, onBytes?: (bytes: number) => void): AsyncGenerator<NumberedLine> {
-  const lines = createInterface({ input: await openText(path, onBytes), crlfDelay: Number.POSITIVE_INFINITY });
+export async function* readLines(
+  path: string,
+  onBytes?: (bytesRead: number) => void,
+): AsyncGenerator<NumberedLine> {
+  const source = await openText(path);
+  const lines = createInterface({ input: source.stream, crlfDelay: Number.POSITIVE_INFINITY });
   let line = 0;
   for await (const text of lines) {
     line += 1;
+    if (onBytes !== undefined && line % PROGRESS_EVERY_LINES === 0) onBytes(source.bytesRead());
     yield { line, text };
   }
+  onBytes?.(source.bytesRead());
 }
 
 /** The SHA-256 of a file's bytes, hex: the identity of an ingest. */

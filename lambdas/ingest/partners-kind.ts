@@ -2,7 +2,7 @@ import { PARTNER_COLUMNS, PartnerSchema, reasonOf } from '../contract/inputs.ts'
 import { PARTNERS, STAGED_PARTNERS } from '../contract/tables.ts';
 import { queryFile } from '../warehouse/sql.ts';
 import { IngestError } from './errors.ts';
-import type { InputKindHandler, IngestRun, LoadOutcome, StagingSink } from './kind.ts';
+import type { IngestRun, InputKindHandler, LoadOutcome, StagingSink } from './kind.ts';
 import { readRecords } from './records.ts';
 import type { StagedValue } from './staging-writer.ts';
 

@@ -14,7 +14,10 @@ async function firstNonBlankCharacter(path: string): Promise<string | undefined>
   return undefined;
 }
 
-async function* readJsonRecords(path: string, onBytes?: (bytes: number) => void): AsyncGenerator<InputRecord> {
+async function* readJsonRecords(
+  path: string,
+  onBytes?: (bytesRead: number) => void,
+): AsyncGenerator<InputRecord> {
   for await (const { line, text } of readLines(path, onBytes)) {
     if (text.trim() === '') continue;
     let parsed: unknown;
@@ -37,7 +40,7 @@ async function* readJsonRecords(path: string, onBytes?: (bytes: number) => void)
 export async function* readRecords(
   path: string,
   requiredColumns: readonly string[],
-  onBytes?: (bytes: number) => void,
+  onBytes?: (bytesRead: number) => void,
 ): AsyncGenerator<InputRecord> {
   if ((await firstNonBlankCharacter(path)) === '{') yield* readJsonRecords(path, onBytes);
   else yield* readCsvRecords(path, requiredColumns, onBytes);

@@ -2,7 +2,7 @@ import { reasonOf, SPEND_COLUMNS, SpendRowSchema } from '../contract/inputs.ts';
 import { SPEND, STAGED_SPEND } from '../contract/tables.ts';
 import type { Engine } from '../warehouse/engine.ts';
 import { queryFile } from '../warehouse/sql.ts';
-import type { InputKindHandler, IngestRun, LoadOutcome, StagingSink } from './kind.ts';
+import type { IngestRun, InputKindHandler, LoadOutcome, StagingSink } from './kind.ts';
 import { readRecords } from './records.ts';
 import type { StagedValue } from './staging-writer.ts';
 

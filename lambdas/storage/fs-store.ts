@@ -60,7 +60,10 @@ export class FsStore implements ObjectStore {
       try {
         entries = await readdir(dir, { withFileTypes: true });
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR')
+        if (
+          (error as NodeJS.ErrnoException).code === 'ENOENT' ||
+          (error as NodeJS.ErrnoException).code === 'ENOTDIR'
+        )
           return;
         throw new StorageError(`could not list ${prefix}: ${(error as Error).message}`, { cause: error });
       }

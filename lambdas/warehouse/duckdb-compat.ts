@@ -21,9 +21,9 @@ export const DUCKDB_COMPAT_STATEMENTS: readonly string[] = [
   'create or replace macro approx_percentile(x, p) as approx_quantile(x, p)',
   // Trino: Monday = 1 ... Sunday = 7.
   'create or replace macro day_of_week(d) as isodow(d)',
-  "create or replace macro to_unixtime(ts) as epoch(ts)",
+  'create or replace macro to_unixtime(ts) as epoch(ts)',
   'create or replace macro cardinality(list) as len(list)',
   'create or replace macro regexp_like(text, pattern) as regexp_matches(text, pattern)',
   // Trino's date_format uses MySQL-style specifiers; the ones queries/ use map one to one.
-  'create or replace macro date_format(ts, fmt) as strftime(ts, replace(replace(fmt, \'%i\', \'%M\'), \'%s\', \'%S\'))',
+  "create or replace macro date_format(ts, fmt) as strftime(ts, replace(replace(fmt, '%i', '%M'), '%s', '%S'))",
 ];

@@ -50,7 +50,8 @@ function processBytesRead(): number {
 function toSqlValue(value: unknown, type: DuckDBType): SqlValue {
   if (value === null || value === undefined) return null;
   const typeName = type.toString();
-  if (/^(BIGINT|HUGEINT|UBIGINT|UHUGEINT|DECIMAL)/.test(typeName) && typeof value === 'string') return Number(value);
+  if (/^(BIGINT|HUGEINT|UBIGINT|UHUGEINT|DECIMAL)/.test(typeName) && typeof value === 'string')
+    return Number(value);
   if (typeof value === 'object') return JSON.stringify(value);
   return value as SqlValue;
 }
@@ -65,15 +66,13 @@ export class DuckDbEngine implements Engine {
   readonly #connection: DuckDBConnection;
   readonly #instance: DuckDBInstance;
   readonly #store: FsStore;
-  readonly #tables: readonly TableDef[];
   readonly #bytesAtOpen: number;
   readonly #openedAt: number;
 
-  private constructor(instance: DuckDBInstance, connection: DuckDBConnection, store: FsStore, tables: readonly TableDef[]) {
+  private constructor(instance: DuckDBInstance, connection: DuckDBConnection, store: FsStore) {
     this.#instance = instance;
     this.#connection = connection;
     this.#store = store;
-    this.#tables = tables;
     this.#bytesAtOpen = processBytesRead();
     this.#openedAt = performance.now();
   }
@@ -93,7 +92,7 @@ export class DuckDbEngine implements Engine {
       preserve_insertion_order: 'false',
     });
     const connection = await instance.connect();
-    const engine = new DuckDbEngine(instance, connection, store, tables);
+    const engine = new DuckDbEngine(instance, connection, store);
     for (const statement of DUCKDB_COMPAT_STATEMENTS) await engine.#run(statement);
     for (const table of tables) await engine.refresh(table);
     return engine;
@@ -166,7 +165,8 @@ export class DuckDbEngine implements Engine {
       const reader =
         table.format === 'parquet'
           ? `read_parquet(${sqlString(pattern)}, union_by_name = true${hive})`
-          : `read_csv(${sqlString(pattern)}, header = false, quote = '"', escape = '"', allow_quoted_nulls = false, ` +
+          : `read_csv(${sqlString(pattern)}, auto_detect = false, header = false, delim = ',', quote = '"', escape = '"', ` +
+            `allow_quoted_nulls = false, ` +
             `columns = {${table.columns.map((c) => `'${c.name}': 'VARCHAR'`).join(', ')}}${hive})`;
       source = `select ${viewColumns(table)} from ${reader}`;
     }
@@ -182,10 +182,14 @@ export class DuckDbEngine implements Engine {
       const body = `select ${columnList(table)}${partition === undefined ? '' : `, ${partition}`} from (${sql})`;
       if (partition === undefined) {
         const fileName = mode.kind === 'append' ? `${mode.filePrefix}.parquet` : 'data.parquet';
-        await this.#run(`copy (${body}) to ${sqlString(`${scratch}/${fileName}`)} (format parquet, compression zstd)`);
+        await this.#run(
+          `copy (${body}) to ${sqlString(`${scratch}/${fileName}`)} (format parquet, compression zstd)`,
+        );
         if (mode.kind === 'append') await this.#store.delete([`${table.location}/${fileName}`]);
         if (mode.kind === 'replace-table') {
-          const stale = (await this.#store.list(table.location)).filter((f) => !f.key.endsWith('/data.parquet'));
+          const stale = (await this.#store.list(table.location)).filter(
+            (f) => !f.key.endsWith('/data.parquet'),
+          );
           await this.#store.delete(stale.map((f) => f.key));
         }
         await this.#store.moveFile(`${scratchKey}/${fileName}`, `${table.location}/${fileName}`);
@@ -207,7 +211,9 @@ export class DuckDbEngine implements Engine {
     const written = await this.#store.list(scratchKey);
     if (mode.kind === 'append') {
       const prefix = `${mode.filePrefix}_`;
-      const stale = (await this.#store.list(table.location)).filter((f) => f.key.split('/').pop()?.startsWith(prefix));
+      const stale = (await this.#store.list(table.location)).filter((f) =>
+        f.key.split('/').pop()?.startsWith(prefix),
+      );
       await this.#store.delete(stale.map((f) => f.key));
       for (const file of written) {
         await this.#store.moveFile(file.key, `${table.location}/${file.key.slice(scratchKey.length + 1)}`);
@@ -215,8 +221,10 @@ export class DuckDbEngine implements Engine {
       return;
     }
     const partitionName = (table.partition as { name: string }).name;
-    const valueOf = (key: string) => new RegExp(`(?:^|/)${partitionName}=([^/]+)/`).exec(key)?.[1];
-    const produced = new Set(written.map((f) => valueOf(f.key)).filter((v): v is string => v !== undefined));
+    const partitionValueOf = (key: string) => new RegExp(`(?:^|/)${partitionName}=([^/]+)/`).exec(key)?.[1];
+    const produced = new Set(
+      written.map((f) => partitionValueOf(f.key)).filter((v): v is string => v !== undefined),
+    );
     let replaced: Set<string>;
     if (mode.kind === 'replace-partitions') {
       replaced = new Set(mode.partitions);
@@ -227,18 +235,22 @@ export class DuckDbEngine implements Engine {
         );
       }
     } else {
-      const existing = (await this.#store.list(table.location)).map((f) => valueOf(f.key));
+      const existing = (await this.#store.list(table.location)).map((f) => partitionValueOf(f.key));
       replaced = new Set([...produced, ...existing.filter((v): v is string => v !== undefined)]);
     }
     for (const value of [...replaced].sort()) {
       const dir = `${partitionName}=${value}`;
-      if (produced.has(value)) await this.#store.replaceDirectory(`${scratchKey}/${dir}`, `${table.location}/${dir}`);
+      if (produced.has(value))
+        await this.#store.replaceDirectory(`${scratchKey}/${dir}`, `${table.location}/${dir}`);
       else await this.#store.deletePrefix(`${table.location}/${dir}`);
     }
   }
 
   public stats(): QueryStats {
-    return { bytesRead: processBytesRead() - this.#bytesAtOpen, elapsedMs: performance.now() - this.#openedAt };
+    return {
+      bytesRead: processBytesRead() - this.#bytesAtOpen,
+      elapsedMs: performance.now() - this.#openedAt,
+    };
   }
 
   public async close(): Promise<void> {

@@ -9,6 +9,7 @@ export const QUERIES_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '
 /** A typed query parameter, rendered as a literal of that type. */
 export type SqlParam =
   | { readonly date: string }
+  | { readonly dates: readonly string[] }
   | { readonly timestamp: string }
   | string
   | number
@@ -22,7 +23,8 @@ const TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?$/;
 
 function stringLiteral(value: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is refused
-  if (/[\u0000-\u001f]/.test(value)) throw new SqlTemplateError('a string parameter contains a control character');
+  if (/[\u0000-\u001f]/.test(value))
+    throw new SqlTemplateError('a string parameter contains a control character');
   return `'${value.replaceAll("'", "''")}'`;
 }
 
@@ -37,6 +39,10 @@ export function sqlLiteral(name: string, param: SqlParam): string {
     if (param.length === 0) throw new SqlTemplateError(`parameter :${name} is an empty list`);
     return param.map((item) => stringLiteral(item)).join(', ');
   }
+  if ('dates' in param) {
+    if (param.dates.length === 0) throw new SqlTemplateError(`parameter :${name} is an empty list of dates`);
+    return param.dates.map((date) => sqlLiteral(name, { date })).join(', ');
+  }
   if ('date' in param) {
     if (!DATE.test(param.date)) throw new SqlTemplateError(`parameter :${name} is not a YYYY-MM-DD date`);
     return `date '${param.date}'`;
@@ -49,12 +55,12 @@ export function sqlLiteral(name: string, param: SqlParam): string {
 }
 
 /**
- * Substitutes `:name` placeholders outside string literals with validated typed literals.
- * Every placeholder must have a parameter.
+ * Substitutes `:name` placeholders outside string literals and comments with validated typed
+ * literals. Every placeholder must have a parameter.
  */
 export function renderSql(template: string, params: SqlParams = {}): string {
   return template
-    .split(/('(?:[^']|'')*')/)
+    .split(/('(?:[^']|'')*'|--[^\n]*)/)
     .map((part, index) => {
       if (index % 2 === 1) return part;
       return part.replace(/(?<![:\w]):([a-z_][a-z0-9_]*)/g, (_, name: string) => {
@@ -72,7 +78,9 @@ export function renderSql(template: string, params: SqlParams = {}): string {
  */
 export function valuesQuery(columns: readonly string[], rows: readonly (readonly SqlParam[])[]): string {
   if (rows.length === 0) throw new SqlTemplateError('a values query needs at least one row');
-  const tuples = rows.map((row) => `(${row.map((value, i) => sqlLiteral(columns[i] ?? 'value', value)).join(', ')})`);
+  const tuples = rows.map(
+    (row) => `(${row.map((value, i) => sqlLiteral(columns[i] ?? 'value', value)).join(', ')})`,
+  );
   return `select * from (values ${tuples.join(', ')}) as literal_rows (${columns.join(', ')})`;
 }
 

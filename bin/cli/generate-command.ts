@@ -1,0 +1,61 @@
+import { type Command, InvalidArgumentError } from 'commander';
+import { generate } from '../../lambdas/generate/generate.ts';
+import { byteProgress } from './progress.ts';
+import { yesterdayUtc } from './run-commands.ts';
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number >= 1');
+  return n;
+}
+
+function integer(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError('must be a whole number');
+  return n;
+}
+
+function isoDate(value: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new InvalidArgumentError('must be a YYYY-MM-DD date');
+  return value;
+}
+
+/** `growthlake generate`: writes a synthetic data set in the contract's input formats. */
+export function registerGenerate(program: Command): void {
+  program
+    .command('generate')
+    .description('write a realistic synthetic data set (partners, FX, spend, events) in the contract formats')
+    .requiredOption('--out <dir>', 'directory to write into')
+    .option('--days <n>', 'days of history', positiveInteger, 60)
+    .option('--users <n>', 'users who sign up over the period (about)', positiveInteger, 5000)
+    .option('--partners <n>', 'partners in the registry', positiveInteger, 12)
+    .option('--seed <n>', 'random seed: the same seed gives the same files', integer, 1)
+    .option('--end <date>', 'last day of data, UTC (default: yesterday)', isoDate)
+    .action(
+      async (options: {
+        out: string;
+        days: number;
+        users: number;
+        partners: number;
+        seed: number;
+        end?: string;
+      }) => {
+        const progress = byteProgress('generate');
+        try {
+          const summary = await generate({
+            outDir: options.out,
+            days: options.days,
+            users: options.users,
+            partners: options.partners,
+            seed: options.seed,
+            endDate: options.end ?? yesterdayUtc(),
+            onProgress: (done: number, total: number) => progress.update(done, total),
+          });
+          progress.stop();
+          process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+        } finally {
+          progress.stop();
+        }
+      },
+    );
+}

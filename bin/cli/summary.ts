@@ -1,0 +1,36 @@
+import type { RunReport } from '../../lambdas/pipeline/run.ts';
+import type { Engine } from '../../lambdas/warehouse/engine.ts';
+import { queryFile } from '../../lambdas/warehouse/sql.ts';
+
+const usd = (value: unknown): string =>
+  typeof value === 'number' ? `$${value.toLocaleString('en-US', { maximumFractionDigits: 0 })}` : 'n/a';
+const pct = (value: unknown): string => (typeof value === 'number' ? `${(value * 100).toFixed(0)}%` : 'n/a');
+
+/** A short, human summary of a run: headline numbers, best and worst partners, segments, outputs. */
+export async function summarizeRun(engine: Engine, report: RunReport, lakeRoot: string): Promise<string> {
+  const params = { run_date: { date: report.runDate } };
+  const headline = await engine.query(queryFile('report/headline', params));
+  const partners = await engine.query(queryFile('report/top_partners', params));
+  const lifecycle = await engine.query(queryFile('report/lifecycle_sizes', params));
+  const lines: string[] = [`growthlake run ${report.runDate}`];
+  for (const row of headline) {
+    lines.push(
+      `  last ${row.window_days} days: spend ${usd(row.spend_usd)}, ${row.signups} sign-ups, ${row.ftds} FTDs, ` +
+        `CAC ${usd(row.cac_usd)}, net revenue ${usd(row.net_revenue_usd)}`,
+    );
+  }
+  if (partners.length > 0) {
+    const show = (row: (typeof partners)[number]) =>
+      `${row.partner_id} (${row.channel ?? 'n/a'}): spend ${usd(row.spend_usd)}, CAC ${usd(row.cac_usd)}, ROI d7 ${pct(row.roi_d7)}, d30 ${pct(row.roi_d30)}`;
+    lines.push(`  best 30-day ROI:  ${show(partners[0] as (typeof partners)[number])}`);
+    if (partners.length > 1)
+      lines.push(`  worst 30-day ROI: ${show(partners[partners.length - 1] as (typeof partners)[number])}`);
+  }
+  if (lifecycle.length > 0) {
+    lines.push(`  users by lifecycle: ${lifecycle.map((row) => `${row.segment} ${row.users}`).join(', ')}`);
+  }
+  for (const audience of report.audiences) {
+    lines.push(`  audience ${audience.actionId}: ${audience.users} users -> ${lakeRoot}/${audience.key}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

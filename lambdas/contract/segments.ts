@@ -1,0 +1,11 @@
+/** The values of each `user_segments` dimension (CONTRACT.md 3.3), in their natural order. */
+export const LIFECYCLES = ['new', 'resurrected', 'active', 'at_risk', 'dormant', 'churned'] as const;
+export const VALUE_TIERS = ['whale', 'high', 'mid', 'low', 'zero'] as const;
+export const FUNNEL_STAGES = ['registered', 'kyc', 'funded', 'trader'] as const;
+export const TENURE_BUCKETS = ['0-7', '8-30', '31-90', '91-180', '181+', 'unknown'] as const;
+export const TRADE_FREQUENCIES = ['none', 'light', 'regular', 'heavy'] as const;
+export const PRODUCT_MIXES = ['spot', 'futures', 'both', 'none'] as const;
+
+export type Lifecycle = (typeof LIFECYCLES)[number];
+export type ValueTier = (typeof VALUE_TIERS)[number];
+export type FunnelStage = (typeof FUNNEL_STAGES)[number];

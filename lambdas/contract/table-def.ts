@@ -1,0 +1,46 @@
+/** The shape of a table definition in the registry (see tables.ts). */
+
+/** Column types, named as Trino/Athena names them. */
+export type ColumnType = 'varchar' | 'double' | 'bigint' | 'boolean' | 'date' | 'timestamp' | 'decimal(38,9)';
+
+/** One column of a table. */
+export interface ColumnDef {
+  readonly name: string;
+  readonly type: ColumnType;
+  readonly description: string;
+}
+
+/** Where a table sits in the lake and who reads it. */
+export type TableLayer = 'curated' | 'quality' | 'staging' | 'state' | 'mart';
+
+/** How a table's files are laid out under its location. */
+export type StorageFormat = 'parquet' | 'csv';
+
+/** A table of the lake. */
+export interface TableDef {
+  readonly name: string;
+  readonly layer: TableLayer;
+  readonly description: string;
+  /** "One row per ..." */
+  readonly grain: string;
+  readonly key: readonly string[];
+  /** Data columns, without the partition column. */
+  readonly columns: readonly ColumnDef[];
+  /** The hive partition column (`name=value/` directories), if any. */
+  readonly partition?: ColumnDef;
+  /** The table's prefix under the lake root. */
+  readonly location: string;
+  readonly format: StorageFormat;
+  /** An analyst's question and the SQL that answers it, for the docs. */
+  readonly example?: { readonly question: string; readonly sql: string };
+}
+
+/** A column definition. */
+export const col = (name: string, type: ColumnType, description: string): ColumnDef => ({
+  name,
+  type,
+  description,
+});
+
+/** The `dt` date partition column. */
+export const dtPartition = (meaning: string): ColumnDef => col('dt', 'date', meaning);

@@ -1,0 +1,71 @@
+/** Data-quality tables: what every ingest read, stored and rejected. */
+import { col, type TableDef } from './table-def.ts';
+
+/** One row per ingested file. */
+export const INGEST_LOG: TableDef = {
+  name: 'ingest_log',
+  layer: 'quality',
+  description:
+    'One row per ingested file (CONTRACT.md 3.5); rows_read = rows_accepted + rows_duplicate + rows_quarantined.',
+  grain: 'one row per ingested file',
+  key: ['ingest_id'],
+  columns: [
+    col('ingest_id', 'varchar', "The SHA-256 of the file's bytes: the same bytes are ingested once."),
+    col('file', 'varchar', 'The file as it was named to ingest.'),
+    col('kind', 'varchar', 'events, spend, partners or fx.'),
+    col('ingested_at', 'timestamp', 'When it was ingested, UTC.'),
+    col('rows_read', 'bigint', 'Non-blank lines (JSON) or data rows (CSV) read.'),
+    col('rows_accepted', 'bigint', 'Rows stored.'),
+    col(
+      'rows_duplicate',
+      'bigint',
+      'Rows dropped as duplicates (events whose event_id was already accepted).',
+    ),
+    col('rows_quarantined', 'bigint', 'Rows rejected with a reason in quarantine.'),
+  ],
+  location: 'quality/ingest_log',
+  format: 'parquet',
+  example: {
+    question: 'Which files had the highest quarantine rate this week?',
+    sql: "select file, rows_quarantined * 1.0 / rows_read as quarantine_rate from ingest_log where ingested_at >= timestamp '2026-11-15 00:00:00' order by quarantine_rate desc",
+  },
+};
+
+/** One row per rejected input row. */
+export const QUARANTINE: TableDef = {
+  name: 'quarantine',
+  layer: 'quality',
+  description: 'Every rejected input row with a one-line reason (CONTRACT.md 3.5).',
+  grain: 'one row per rejected row',
+  key: ['file', 'line'],
+  columns: [
+    col('ingest_id', 'varchar', 'The ingest that rejected it.'),
+    col('file', 'varchar', 'The file it came from.'),
+    col('line', 'bigint', 'Its 1-based line number in that file (the header is line 1 in CSV).'),
+    col('reason', 'varchar', 'Why it was rejected, in one line.'),
+    col('raw', 'varchar', 'The line as it was read.'),
+  ],
+  location: 'quality/quarantine',
+  format: 'parquet',
+  example: {
+    question: 'What are the most common rejection reasons?',
+    sql: 'select reason, count(*) as rows_rejected from quarantine group by reason order by rows_rejected desc',
+  },
+};
+
+/** Which dates each ingest added rows to: the run's to-do list for incremental work. */
+export const INGEST_PARTITIONS: TableDef = {
+  name: 'ingest_partitions',
+  layer: 'quality',
+  description: 'Which dates each ingest added rows to; the daily run reads it to find late data.',
+  grain: 'one row per ingest and date',
+  key: ['ingest_id', 'kind', 'dt'],
+  columns: [
+    col('ingest_id', 'varchar', 'The ingest.'),
+    col('kind', 'varchar', 'events or spend.'),
+    col('dt', 'date', 'A date the ingest added rows to.'),
+    col('rows_accepted', 'bigint', 'How many rows it added to that date.'),
+  ],
+  location: 'quality/ingest_partitions',
+  format: 'parquet',
+};

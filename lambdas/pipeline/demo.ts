@@ -1,0 +1,55 @@
+import { join } from 'node:path';
+import { type GenerateSummary, generate } from '../generate/generate.ts';
+import { type IngestResult, ingestFile } from '../ingest/ingest.ts';
+import { backfill, type RunContext, type RunReport } from './run.ts';
+
+/** What the demo generates and runs. */
+export interface DemoOptions {
+  /** Where the sample input files are written. */
+  readonly inputDir: string;
+  /** The last day of sample data, and the last run date. */
+  readonly endDate: string;
+  /** @default 60 */
+  readonly days?: number;
+  /** @default 5000 */
+  readonly users?: number;
+  /** How many of the most recent days to run. @default 7 */
+  readonly runDays?: number;
+  /** @default 1 */
+  readonly seed?: number;
+}
+
+/** What the demo did. */
+export interface DemoReport {
+  readonly generated: GenerateSummary;
+  readonly ingests: readonly IngestResult[];
+  readonly runs: readonly RunReport[];
+}
+
+function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** From nothing: a sample data set, ingested in arrival order, and the daily runs of its last days. */
+export async function runDemo(context: RunContext, options: DemoOptions): Promise<DemoReport> {
+  context.log?.('generating sample data');
+  const generated = await generate({
+    outDir: options.inputDir,
+    endDate: options.endDate,
+    days: options.days ?? 60,
+    users: options.users ?? 5000,
+    seed: options.seed ?? 1,
+  });
+  const ingests: IngestResult[] = [];
+  const inputs = generated.files.filter((file) => file.kind !== 'truth');
+  context.log?.(`ingesting ${inputs.length} files`);
+  for (const file of inputs) {
+    if (file.kind === 'truth') continue;
+    ingests.push(await ingestFile(context, file.kind, join(options.inputDir, file.path)));
+  }
+  const runDays = options.runDays ?? 7;
+  const runs = await backfill(context, addDays(options.endDate, 1 - runDays), options.endDate);
+  return { generated, ingests, runs };
+}

@@ -1,0 +1,56 @@
+import { type AudienceReport, writeAudiences } from '../audiences/audiences.ts';
+import type { RunConfig } from '../contract/run-config.ts';
+import type { ObjectStore } from '../storage/object-store.ts';
+import type { Engine } from '../warehouse/engine.ts';
+import { type TransformReport, transformAndMeasure } from './daily-run.ts';
+
+/** What a run needs: the lake, an engine over it, and the validated configuration. */
+export interface RunContext {
+  readonly engine: Engine;
+  readonly store: ObjectStore;
+  readonly config: RunConfig;
+  /** Progress messages for a terminal or a log. */
+  readonly log?: (message: string) => void;
+}
+
+/** What one daily run built and published. */
+export interface RunReport {
+  readonly runDate: string;
+  readonly transform: TransformReport;
+  readonly audiences: readonly AudienceReport[];
+  /** Keys of everything written under `published/<R>/`. */
+  readonly published: readonly string[];
+}
+
+/**
+ * The daily run for R: every state table and mart, then the playbook audiences; each step is the
+ * same for the CLI and for Lambda. Idempotent: running R again gives the same tables.
+ */
+export async function runDaily(context: RunContext, runDate: string): Promise<RunReport> {
+  const { engine, store, config } = context;
+  context.log?.(`run ${runDate}: transform and metrics`);
+  const transform = await transformAndMeasure(engine, runDate);
+  context.log?.(`run ${runDate}: audiences`);
+  const audiences = await writeAudiences(engine, store, runDate, config.playbooks);
+  return { runDate, transform, audiences, published: audiences.map((a) => a.key) };
+}
+
+/** Every date from `from` to `to`, inclusive, ascending. */
+export function dateRange(from: string, to: string): string[] {
+  const dates: string[] = [];
+  for (
+    let d = new Date(`${from}T00:00:00Z`);
+    d.toISOString().slice(0, 10) <= to;
+    d.setUTCDate(d.getUTCDate() + 1)
+  ) {
+    dates.push(d.toISOString().slice(0, 10));
+  }
+  return dates;
+}
+
+/** Runs every date of a range in order, each from the state of the day before. */
+export async function backfill(context: RunContext, from: string, to: string): Promise<RunReport[]> {
+  const reports: RunReport[] = [];
+  for (const date of dateRange(from, to)) reports.push(await runDaily(context, date));
+  return reports;
+}

@@ -1,0 +1,38 @@
+-- Builds: `users`, every known user as of :run_date.
+-- Grain: one row per user.
+with
+
+state as (
+    select * from user_state
+    where dt = :run_date
+),
+
+registry as (
+    select * from partners
+),
+
+final as (
+    select
+        state.user_id,
+        state.partner_id,
+        state.signup_at,
+        state.cohort_date,
+        state.kyc_at,
+        state.ftd_date,
+        state.first_trade_date,
+        state.first_active_date,
+        state.last_active_date,
+        cast(state.deposits_usd as double) as deposits_usd,
+        cast(state.withdrawals_usd as double) as withdrawals_usd,
+        cast(state.deposits_usd - state.withdrawals_usd as double) as net_deposits_usd,
+        state.trades,
+        cast(state.volume_usd as double) as volume_usd,
+        cast(state.fees_usd as double) as fees_usd,
+        cast(state.fees_usd as double) * (1 - coalesce(registry.revshare_rate, 0)) as net_revenue_usd,
+        :run_date as as_of_date
+    from state
+    left join registry
+        on state.partner_id = registry.partner_id
+)
+
+select * from final
