@@ -2,7 +2,7 @@
  * The growthlake command line (CONTRACT.md section 4): a thin face over the pipeline.
  * Every command exits 0 on success and 1 with a one-line error on failure.
  */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { INPUT_KINDS, InputKindSchema } from '../lambdas/contract/inputs.ts';
 import { ingestFile } from '../lambdas/ingest/ingest.ts';
 import { openLocalLake, resolveLakeDir } from '../lambdas/pipeline/local-lake.ts';
@@ -19,10 +19,8 @@ const program = new Command('growthlake')
   .description(
     'Growth analytics for affiliate and KOL programs: cohort LTV, CAC, ROI, segments and budget advice.',
   )
-  .showHelpAfterError('(run growthlake --help for usage)')
-  .configureOutput({
-    outputError: (text, write) => write(text.split('\n')[0] === '' ? text : `${text.trim()}\n`),
-  });
+  .exitOverride()
+  .configureOutput({ outputError: () => undefined });
 
 program
   .command('ingest')
@@ -78,6 +76,12 @@ registerGenerate(program);
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  process.stderr.write(`growthlake: ${(error as Error).message.split('\n')[0]}\n`);
+  if (error instanceof CommanderError) {
+    // --help and --version end the parse "successfully" through the same path.
+    if (error.exitCode === 0) process.exit(0);
+    process.stderr.write(
+      `growthlake: ${error.message.replace(/^error: /, '').split('\n')[0]} (see growthlake --help)\n`,
+    );
+  } else process.stderr.write(`growthlake: ${(error as Error).message.split('\n')[0]}\n`);
   process.exitCode = 1;
 }

@@ -189,7 +189,10 @@ export const PartnerSchema = z
         .number({ error: 'revshare_rate must be a number' })
         .refine((n) => Number.isFinite(n) && n >= 0 && n <= 1, 'revshare_rate must be between 0 and 1'),
     ),
-    status: z.enum(['active', 'paused'], { error: 'status must be active or paused' }),
+    status: z.preprocess(
+      (value) => (value === undefined || emptyToNull(value) === null ? 'active' : value),
+      z.enum(['active', 'paused'], { error: 'status must be active or paused' }),
+    ),
     min_daily_budget_usd: optionalBudget('min_daily_budget_usd'),
     max_daily_budget_usd: optionalBudget('max_daily_budget_usd'),
   })
@@ -202,17 +205,11 @@ export const PartnerSchema = z
   );
 export type Partner = z.output<typeof PartnerSchema>;
 
-/** The columns a partner registry file must have, in the order of CONTRACT.md 1.2. */
-export const PARTNER_COLUMNS = [
-  'partner_id',
-  'name',
-  'channel',
-  'network',
-  'revshare_rate',
-  'status',
-  'min_daily_budget_usd',
-  'max_daily_budget_usd',
-] as const;
+/**
+ * The columns a partner registry must have. The others of CONTRACT.md 1.2 may be left out:
+ * name and network empty, revshare_rate 0, status active, no budget bounds.
+ */
+export const PARTNER_COLUMNS = ['partner_id', 'channel'] as const;
 
 /** The spend cost types of CONTRACT.md 1.3. */
 export const COST_TYPES = ['flat', 'cpa', 'cpc', 'cpm', 'other'] as const;

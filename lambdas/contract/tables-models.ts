@@ -100,11 +100,11 @@ export const USER_STATE: TableDef = {
 export const BUILD_MANIFEST: TableDef = {
   name: 'build_manifest',
   layer: 'state',
-  description: 'For each built state partition, a fingerprint of the ingests it was built from.',
+  description: 'For each built state partition and run date, a fingerprint of the ingests it was built from.',
   grain: 'one row per state table and date',
   key: ['table_name', 'dt'],
   columns: [
-    col('table_name', 'varchar', 'user_daily or user_state.'),
+    col('table_name', 'varchar', "user_daily, user_state, or 'run' for a run date's marts."),
     col('dt', 'date', 'The partition.'),
     col('inputs_hash', 'varchar', 'SHA-256 over the ids of the ingests whose events it covers.'),
   ],

@@ -13,7 +13,7 @@ import {
 import type { Engine, WriteMode } from '../warehouse/engine.ts';
 import { queryFile } from '../warehouse/sql.ts';
 import { PipelineError } from './errors.ts';
-import { BuildManifest, loadInputFingerprints } from './manifest.ts';
+import { BuildManifest, type InputFingerprints, loadInputFingerprints } from './manifest.ts';
 
 /** The date before any data: the base of a state built from scratch. */
 const NO_BASE = '0001-01-01';
@@ -32,20 +32,22 @@ export interface TransformReport {
   readonly runDate: string;
   /** user_daily partitions rebuilt because their events changed (new or late data). */
   readonly rebuiltDays: readonly string[];
-  /** The state the run started from: the previous day normally, none for a rebuild. */
+  /** Earlier run dates whose marts were rebuilt because late or restated data reached them. */
+  readonly restatedRuns: readonly string[];
+  /** The state the run of R started from: the previous day normally, null for a build from scratch. */
   readonly stateBase: string | null;
   readonly steps: readonly StepReport[];
 }
 
-/** Marts rebuilt for R from the state as of R; each replaces its partition of R or the whole table. */
-const MARTS: readonly { table: TableDef; query: string; mode: 'run-partition' | 'table' }[] = [
-  { table: USERS, query: 'marts/users', mode: 'table' },
-  { table: COHORT_LTV, query: 'marts/cohort_ltv', mode: 'table' },
-  { table: PARTNER_PERFORMANCE, query: 'marts/partner_performance', mode: 'run-partition' },
-  { table: USER_SEGMENTS, query: 'marts/user_segments', mode: 'run-partition' },
-  { table: FUNNEL, query: 'marts/funnel', mode: 'table' },
-  { table: RETENTION, query: 'marts/retention', mode: 'table' },
-  { table: SEGMENT_SUMMARY, query: 'marts/segment_summary', mode: 'run-partition' },
+/** Marts for a run date: each replaces its partition of R, or (as of the latest run date) the whole table. */
+const MARTS: readonly { table: TableDef; query: string; scope: 'run-partition' | 'latest' }[] = [
+  { table: USERS, query: 'marts/users', scope: 'latest' },
+  { table: COHORT_LTV, query: 'marts/cohort_ltv', scope: 'latest' },
+  { table: PARTNER_PERFORMANCE, query: 'marts/partner_performance', scope: 'run-partition' },
+  { table: USER_SEGMENTS, query: 'marts/user_segments', scope: 'run-partition' },
+  { table: FUNNEL, query: 'marts/funnel', scope: 'latest' },
+  { table: RETENTION, query: 'marts/retention', scope: 'latest' },
+  { table: SEGMENT_SUMMARY, query: 'marts/segment_summary', scope: 'run-partition' },
 ];
 
 function previousDay(date: string): string {
@@ -70,22 +72,19 @@ async function timed(steps: StepReport[], step: string, work: () => Promise<void
   steps.push({ step, elapsedMs: performance.now() - started });
 }
 
-/**
- * Builds every state table and mart for run date R. Incremental: `user_daily` is rebuilt only for
- * dates whose events changed since it was built (the new day, late or restated data), and the
- * state as of R is folded from the newest still-valid state before R. Running it twice, or after
- * late data, gives the same tables as rebuilding the lake from its inputs.
- */
-export async function transformAndMeasure(engine: Engine, runDate: string): Promise<TransformReport> {
-  const steps: StepReport[] = [];
-  const fingerprints = await loadInputFingerprints(engine);
-  const manifest = await BuildManifest.load(engine);
-
-  const staleDays = fingerprints
-    .dates()
-    .filter((date) => date <= runDate && manifest.get('user_daily', date) !== fingerprints.daily(date));
+/** Rebuilds the user_daily partitions up to `until` whose events changed since they were built. */
+async function refreshUserDaily(
+  engine: Engine,
+  fingerprints: InputFingerprints,
+  manifest: BuildManifest,
+  until: string,
+  steps: StepReport[],
+): Promise<string[]> {
+  const stale = fingerprints
+    .eventDates()
+    .filter((date) => date <= until && manifest.get('user_daily', date) !== fingerprints.daily(date));
   await timed(steps, 'user_daily', async () => {
-    for (const dates of chunks(staleDays, MAX_PARTITIONS_PER_WRITE)) {
+    for (const dates of chunks(stale, MAX_PARTITIONS_PER_WRITE)) {
       await engine.write(USER_DAILY, queryFile('models/user_daily', { dates: { dates } }), {
         kind: 'replace-partitions',
         partitions: dates,
@@ -93,39 +92,75 @@ export async function transformAndMeasure(engine: Engine, runDate: string): Prom
       for (const date of dates) manifest.set('user_daily', date, fingerprints.daily(date) as string);
     }
   });
+  return stale;
+}
 
-  let stateBase: string | null = null;
-  const wanted = fingerprints.cumulative(runDate);
-  if (manifest.get('user_state', runDate) !== wanted) {
-    const firstDate = fingerprints.dates()[0] ?? runDate;
-    for (let date = previousDay(runDate); date >= firstDate; date = previousDay(date)) {
-      if (manifest.get('user_state', date) === fingerprints.cumulative(date)) {
-        stateBase = date;
-        break;
-      }
+/** Builds user_state as of a date from the newest still-valid earlier state; returns that base. */
+async function refreshUserState(
+  engine: Engine,
+  fingerprints: InputFingerprints,
+  manifest: BuildManifest,
+  date: string,
+  steps: StepReport[],
+): Promise<string | null> {
+  const wanted = fingerprints.state(date);
+  if (manifest.get('user_state', date) === wanted) return date;
+  const firstDate = fingerprints.eventDates()[0] ?? date;
+  let base: string | null = null;
+  for (let day = previousDay(date); day >= firstDate; day = previousDay(day)) {
+    if (manifest.get('user_state', day) === fingerprints.state(day)) {
+      base = day;
+      break;
     }
-    await timed(steps, 'user_state', async () => {
-      await engine.write(
-        USER_STATE,
-        queryFile('models/user_state', {
-          base_date: { date: stateBase ?? NO_BASE },
-          run_date: { date: runDate },
-        }),
-        { kind: 'replace-partitions', partitions: [runDate] },
-      );
-    });
-    manifest.set('user_state', runDate, wanted);
-  } else stateBase = runDate;
-  await manifest.save(engine);
+  }
+  await timed(steps, 'user_state', () =>
+    engine.write(
+      USER_STATE,
+      queryFile('models/user_state', { base_date: { date: base ?? NO_BASE }, run_date: { date } }),
+      { kind: 'replace-partitions', partitions: [date] },
+    ),
+  );
+  manifest.set('user_state', date, wanted);
+  return base;
+}
 
+async function buildMarts(engine: Engine, date: string, latest: boolean, steps: StepReport[]): Promise<void> {
   for (const mart of MARTS) {
+    if (mart.scope === 'latest' && !latest) continue;
     const mode: WriteMode =
-      mart.mode === 'table'
+      mart.scope === 'latest'
         ? { kind: 'replace-table' }
-        : { kind: 'replace-partitions', partitions: [runDate] };
+        : { kind: 'replace-partitions', partitions: [date] };
     await timed(steps, mart.table.name, () =>
-      engine.write(mart.table, queryFile(mart.query, { run_date: { date: runDate } }), mode),
+      engine.write(mart.table, queryFile(mart.query, { run_date: { date } }), mode),
     );
   }
-  return { runDate, rebuiltDays: staleDays, stateBase, steps };
+}
+
+/**
+ * Builds every state table and mart for run date R. Incremental: `user_daily` is rebuilt only for
+ * dates whose events changed since it was built (the new day, late or restated data), the state as
+ * of R is folded from the newest still-valid state before R, and earlier run dates that late or
+ * restated data reached are rebuilt first, so that after any sequence of ingests and runs the
+ * tables equal those of ingesting everything and running the same dates once.
+ */
+export async function transformAndMeasure(engine: Engine, runDate: string): Promise<TransformReport> {
+  const steps: StepReport[] = [];
+  const fingerprints = await loadInputFingerprints(engine);
+  const manifest = await BuildManifest.load(engine);
+  const previousRuns = manifest.dates('run');
+  const restatedRuns = previousRuns.filter(
+    (date) => date < runDate && manifest.get('run', date) !== fingerprints.run(date),
+  );
+  const latestRun = [...previousRuns, runDate].sort().at(-1) as string;
+
+  const rebuiltDays = await refreshUserDaily(engine, fingerprints, manifest, runDate, steps);
+  let stateBase: string | null = null;
+  for (const date of [...restatedRuns, runDate]) {
+    stateBase = await refreshUserState(engine, fingerprints, manifest, date, steps);
+    await buildMarts(engine, date, date === latestRun, steps);
+    manifest.set('run', date, fingerprints.run(date));
+  }
+  await manifest.save(engine);
+  return { runDate, rebuiltDays, restatedRuns, stateBase, steps };
 }

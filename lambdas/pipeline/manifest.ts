@@ -3,8 +3,8 @@ import { BUILD_MANIFEST } from '../contract/tables.ts';
 import type { Engine } from '../warehouse/engine.ts';
 import { queryFile, valuesQuery } from '../warehouse/sql.ts';
 
-/** The state tables whose partitions the manifest tracks. */
-export type StateTable = 'user_daily' | 'user_state';
+/** What the manifest tracks: state partitions, and the run dates whose marts were built. */
+export type StateTable = 'user_daily' | 'user_state' | 'run';
 
 function fingerprint(ingestIds: Iterable<string>): string {
   const hash = createHash('sha256');
@@ -12,43 +12,34 @@ function fingerprint(ingestIds: Iterable<string>): string {
   return hash.digest('hex');
 }
 
-/**
- * What each state partition should be built from, derived from which ingests added events to which
- * dates: `user_daily` of a date depends on the ingests of that date; `user_state` as of a date on
- * every ingest of that date or earlier. A partition whose recorded fingerprint differs is stale.
- */
-export class InputFingerprints {
-  readonly #daily = new Map<string, string>();
+/** Which ingests added rows to which dates, for one input kind. */
+class IngestIndex {
+  readonly #byDate = new Map<string, string[]>();
   readonly #cumulative: { date: string; hash: string }[] = [];
 
   public constructor(rows: readonly { dt: string; ingest_id: string }[]) {
-    const byDate = new Map<string, string[]>();
     for (const row of rows) {
-      const ids = byDate.get(row.dt) ?? [];
+      const ids = this.#byDate.get(row.dt) ?? [];
       ids.push(row.ingest_id);
-      byDate.set(row.dt, ids);
+      this.#byDate.set(row.dt, ids);
     }
     const seen = new Set<string>();
-    for (const date of [...byDate.keys()].sort()) {
-      const ids = byDate.get(date) ?? [];
-      this.#daily.set(date, fingerprint(ids));
-      for (const id of ids) seen.add(id);
+    for (const date of [...this.#byDate.keys()].sort()) {
+      for (const id of this.#byDate.get(date) ?? []) seen.add(id);
       this.#cumulative.push({ date, hash: fingerprint(seen) });
     }
   }
 
-  /** Dates with events, ascending. */
   public dates(): string[] {
     return this.#cumulative.map((entry) => entry.date);
   }
 
-  /** The fingerprint of `user_daily` for a date (undefined when the date has no events). */
-  public daily(date: string): string | undefined {
-    return this.#daily.get(date);
+  public onDate(date: string): string | undefined {
+    const ids = this.#byDate.get(date);
+    return ids === undefined ? undefined : fingerprint(ids);
   }
 
-  /** The fingerprint of `user_state` as of a date: all ingests with events on or before it. */
-  public cumulative(date: string): string {
+  public upTo(date: string): string {
     let hash = fingerprint([]);
     for (const entry of this.#cumulative) {
       if (entry.date > date) break;
@@ -58,10 +49,48 @@ export class InputFingerprints {
   }
 }
 
-/** Reads the fingerprints of the lake's event ingests. */
+/**
+ * What each built partition depends on, derived from which ingests added rows to which dates:
+ * `user_daily` of a date depends on the event ingests of that date; `user_state` as of a date on
+ * every event ingest of that date or earlier; a run date's marts on the event and spend ingests up to
+ * it. A partition whose recorded fingerprint differs is stale: new, late or restated data reached it.
+ */
+export class InputFingerprints {
+  readonly #events: IngestIndex;
+  readonly #spend: IngestIndex;
+
+  public constructor(rows: readonly { kind: string; dt: string; ingest_id: string }[]) {
+    this.#events = new IngestIndex(rows.filter((row) => row.kind === 'events'));
+    this.#spend = new IngestIndex(rows.filter((row) => row.kind === 'spend'));
+  }
+
+  /** Dates with events, ascending. */
+  public eventDates(): string[] {
+    return this.#events.dates();
+  }
+
+  /** The fingerprint of `user_daily` for a date (undefined when the date has no events). */
+  public daily(date: string): string | undefined {
+    return this.#events.onDate(date);
+  }
+
+  /** The fingerprint of `user_state` as of a date. */
+  public state(date: string): string {
+    return this.#events.upTo(date);
+  }
+
+  /** The fingerprint of a run date's marts. */
+  public run(date: string): string {
+    return fingerprint([this.#events.upTo(date), this.#spend.upTo(date)]);
+  }
+}
+
+/** Reads the fingerprints of the lake's event and spend ingests. */
 export async function loadInputFingerprints(engine: Engine): Promise<InputFingerprints> {
-  const rows = await engine.query(queryFile('run/event_ingests'));
-  return new InputFingerprints(rows.map((row) => ({ dt: String(row.dt), ingest_id: String(row.ingest_id) })));
+  const rows = await engine.query(queryFile('run/input_ingests'));
+  return new InputFingerprints(
+    rows.map((row) => ({ kind: String(row.kind), dt: String(row.dt), ingest_id: String(row.ingest_id) })),
+  );
 }
 
 /** The recorded fingerprints of built partitions, keyed `table|date`. */
@@ -82,6 +111,15 @@ export class BuildManifest {
 
   public get(table: StateTable, date: string): string | undefined {
     return this.#entries.get(`${table}|${date}`);
+  }
+
+  /** The dates recorded for a table, ascending. */
+  public dates(table: StateTable): string[] {
+    const prefix = `${table}|`;
+    return [...this.#entries.keys()]
+      .filter((key) => key.startsWith(prefix))
+      .map((key) => key.slice(prefix.length))
+      .sort();
   }
 
   public set(table: StateTable, date: string, hash: string): void {

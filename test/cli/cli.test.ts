@@ -1,0 +1,123 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const CLI = join(import.meta.dirname, '..', '..', 'bin', 'growthlake.mjs');
+
+interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+async function growthlake(...args: string[]): Promise<CliResult> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], {
+      env: { ...process.env, GROWTHLAKE_LAKE: '' },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe('growthlake CLI', () => {
+  let dir: string;
+  let lake: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'growthlake-cli-'));
+    lake = join(dir, 'lake');
+    await writeFile(
+      join(dir, 'events.jsonl'),
+      [
+        '{"event_id":"e1","event_type":"signup","user_id":"u1","occurred_at":"2026-11-20T10:00:00Z","partner_id":"kol-1"}',
+        '{"event_id":"e2","event_type":"trade","user_id":"u1","occurred_at":"2026-11-21T01:00:00+02:00","amount_usd":"100.5","fee_usd":0.1}',
+        'not json',
+        '',
+      ].join('\n'),
+    );
+    await writeFile(join(dir, 'partners.csv'), 'partner_id,name,channel\nkol-1,Alice,kol\n');
+  });
+
+  it('lists every contract command in --help', async () => {
+    const result = await growthlake('--help');
+    expect(result.code).toBe(0);
+    for (const command of ['ingest', 'run', 'backfill', 'query', 'generate', 'demo']) {
+      expect(result.stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
+    }
+  });
+
+  it('ingests a file, prints its counts and exits 0 even with quarantined rows', async () => {
+    const result = await growthlake('ingest', 'events', join(dir, 'events.jsonl'), '--lake', lake);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('read=3 accepted=2 duplicate=0 quarantined=1');
+  });
+
+  it('answers a query as JSON rows with dates as YYYY-MM-DD', async () => {
+    const result = await growthlake(
+      'query',
+      'select event_id, dt, amount_usd from events order by event_id',
+      '--lake',
+      lake,
+      '--format',
+      'json',
+    );
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual([
+      { event_id: 'e1', dt: '2026-11-20', amount_usd: null },
+      { event_id: 'e2', dt: '2026-11-20', amount_usd: 100.5 },
+    ]);
+  });
+
+  it('answers a query as CSV with a header', async () => {
+    const result = await growthlake(
+      'query',
+      'select line, reason from quarantine',
+      '--lake',
+      lake,
+      '--format',
+      'csv',
+    );
+    expect(result.stdout).toBe('line,reason\n3,not valid JSON\n');
+  });
+
+  it.each([
+    [['ingest', 'events', '/nonexistent/file.jsonl'], /cannot read \/nonexistent\/file\.jsonl/],
+    [['ingest', 'clicks', 'x.csv'], /kind must be one of events, spend, partners, fx/],
+    [['query', 'drop table events'], /read-only/],
+    [['query', 'select * from no_such_table'], /no_such_table/],
+    [['run', '--date', '2026-13-01'], /YYYY-MM-DD/],
+  ])('fails with one line and a non-zero exit: %j', async (args, message) => {
+    const result = await growthlake(...args, '--lake', lake);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(message);
+  });
+
+  it('refuses a malformed partner registry and keeps the current one', async () => {
+    const before = await growthlake('ingest', 'partners', join(dir, 'partners.csv'), '--lake', lake);
+    expect(before.code).toBe(0);
+    const bad = join(dir, 'bad-partners.csv');
+    await writeFile(bad, 'id,title\nx,y\n');
+
+    const result = await growthlake('ingest', 'partners', bad, '--lake', lake);
+
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/header has no column partner_id, channel/);
+    const partners = await growthlake(
+      'query',
+      'select partner_id from partners',
+      '--lake',
+      lake,
+      '--format',
+      'json',
+    );
+    expect(JSON.parse(partners.stdout)).toEqual([{ partner_id: 'kol-1' }]);
+  });
+});

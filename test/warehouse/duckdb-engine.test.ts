@@ -1,0 +1,132 @@
+import { mkdtemp, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { col, type TableDef } from '../../lambdas/contract/table-def.ts';
+import { FsStore } from '../../lambdas/storage/fs-store.ts';
+import { DuckDbEngine } from '../../lambdas/warehouse/duckdb-engine.ts';
+import { QueryError } from '../../lambdas/warehouse/errors.ts';
+import { valuesQuery } from '../../lambdas/warehouse/sql.ts';
+
+const DAILY: TableDef = {
+  name: 'daily',
+  layer: 'mart',
+  description: 'test',
+  grain: 'one row per id and day',
+  key: ['id', 'dt'],
+  columns: [col('id', 'varchar', ''), col('amount', 'double', '')],
+  partition: col('dt', 'date', ''),
+  location: 'marts/daily',
+  format: 'parquet',
+};
+
+const SNAPSHOT: TableDef = {
+  ...DAILY,
+  name: 'snapshot',
+  partition: undefined,
+  location: 'marts/snapshot',
+  key: ['id'],
+};
+
+const rows = (...values: [string, number, string][]) =>
+  valuesQuery(
+    ['id', 'amount', 'dt'],
+    values.map(([id, amount, dt]) => [id, amount, { date: dt }]),
+  );
+
+describe('DuckDbEngine', () => {
+  let root: string;
+  let engine: DuckDbEngine;
+
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), 'growthlake-engine-'));
+    engine = await DuckDbEngine.open(new FsStore(root), [DAILY, SNAPSHOT]);
+  });
+
+  afterEach(async () => {
+    await engine.close();
+  });
+
+  it('serves an empty, typed view before any file exists', async () => {
+    const result = await engine.queryReadOnly('select * from daily');
+    expect(result.columns).toEqual(['id', 'amount', 'dt']);
+    expect(result.rows).toEqual([]);
+  });
+
+  it('appends files by prefix, replacing an earlier attempt of the same prefix', async () => {
+    await engine.write(DAILY, rows(['a', 1, '2026-01-01'], ['b', 2, '2026-01-02']), {
+      kind: 'append',
+      filePrefix: 'x',
+    });
+    await engine.write(DAILY, rows(['c', 3, '2026-01-01']), { kind: 'append', filePrefix: 'y' });
+    await engine.write(DAILY, rows(['a', 10, '2026-01-01']), { kind: 'append', filePrefix: 'x' });
+
+    const result = await engine.query('select id, amount, dt from daily order by id');
+    expect(result).toEqual([
+      { id: 'a', amount: 10, dt: '2026-01-01' },
+      { id: 'c', amount: 3, dt: '2026-01-01' },
+    ]);
+  });
+
+  it('replaces exactly the named partitions and removes one the result leaves empty', async () => {
+    await engine.write(DAILY, rows(['a', 1, '2026-01-01'], ['b', 2, '2026-01-02'], ['c', 3, '2026-01-03']), {
+      kind: 'append',
+      filePrefix: 'seed',
+    });
+
+    await engine.write(DAILY, rows(['z', 9, '2026-01-02']), {
+      kind: 'replace-partitions',
+      partitions: ['2026-01-02', '2026-01-03'],
+    });
+
+    expect(await engine.query('select id, dt from daily order by dt')).toEqual([
+      { id: 'a', dt: '2026-01-01' },
+      { id: 'z', dt: '2026-01-02' },
+    ]);
+    expect((await readdir(join(root, 'marts/daily'))).sort()).toEqual(['dt=2026-01-01', 'dt=2026-01-02']);
+  });
+
+  it('refuses to write a partition it was not asked to replace, leaving the table as it was', async () => {
+    await engine.write(DAILY, rows(['a', 1, '2026-01-01']), { kind: 'append', filePrefix: 'seed' });
+
+    const write = engine.write(DAILY, rows(['b', 2, '2026-01-05']), {
+      kind: 'replace-partitions',
+      partitions: ['2026-01-01'],
+    });
+
+    await expect(write).rejects.toThrow(/may not replace: 2026-01-05/);
+    expect(await engine.query('select id from daily')).toEqual([{ id: 'a' }]);
+  });
+
+  it('replaces an unpartitioned table whole', async () => {
+    await engine.write(SNAPSHOT, rows(['a', 1, '2026-01-01']), { kind: 'replace-table' });
+    await engine.write(SNAPSHOT, rows(['b', 2, '2026-01-01']), { kind: 'replace-table' });
+    expect(await engine.query('select id from snapshot')).toEqual([{ id: 'b' }]);
+  });
+
+  it('leaves the table untouched when the query fails', async () => {
+    await engine.write(SNAPSHOT, rows(['a', 1, '2026-01-01']), { kind: 'replace-table' });
+    await expect(
+      engine.write(SNAPSHOT, 'select id, amount, dt from snapshot where cast(id as integer) = 1', {
+        kind: 'replace-table',
+      }),
+    ).rejects.toThrow(QueryError);
+    expect(await engine.query('select id from snapshot')).toEqual([{ id: 'a' }]);
+  });
+
+  it('follows Trino semantics where DuckDB differs: integer division and 3-argument date_add', async () => {
+    const [row] = await engine.query(
+      "select 5 / 2 as quotient, date_add('day', 3, date '2026-02-27') as later, day_of_week(date '2026-11-22') as weekday",
+    );
+    expect(row).toEqual({ quotient: 2, later: '2026-03-02', weekday: 7 });
+  });
+
+  it.each([
+    'create table t (a integer)',
+    "copy (select 1) to '/tmp/x.csv'",
+    'drop view daily',
+    'select 1; select 2',
+  ])('refuses a statement that is not one read-only query: %s', async (sql) => {
+    await expect(engine.queryReadOnly(sql)).rejects.toThrow(QueryError);
+  });
+});

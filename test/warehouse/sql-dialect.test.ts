@@ -1,0 +1,91 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { TrinoSQL } from 'dt-sql-parser';
+import { describe, expect, it } from 'vitest';
+import { QUERIES_DIR, renderSql, type SqlParam } from '../../lambdas/warehouse/sql.ts';
+
+const trino = new TrinoSQL();
+
+/** Sample values for every parameter the query files use, so a rendered query is plain Trino. */
+const SAMPLE_PARAMS: Record<string, SqlParam> = {
+  run_date: { date: '2026-11-21' },
+  base_date: { date: '2026-11-20' },
+  dates: { dates: ['2026-11-20', '2026-11-21'] },
+  ingest_id: 'a'.repeat(64),
+  file: 'events.jsonl',
+  kind: 'events',
+  ingested_at: { timestamp: '2026-11-22 06:00:00.000' },
+  rows_read: 10,
+  rows_accepted: 8,
+  rows_duplicate: 1,
+  rows_quarantined: 1,
+  action_id: 'kyc_reminder',
+  lifecycle: ['new', 'active'],
+  value_tier: ['whale'],
+  funnel_stage: ['registered'],
+  tenure_bucket: ['0-7'],
+  trade_frequency: ['none'],
+  product_mix: ['spot'],
+  partner_channel: ['kol', 'none'],
+  min_days_since_signup: 1,
+  max_days_since_signup: -1,
+};
+
+function sqlFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory()
+      ? sqlFiles(join(dir, entry.name))
+      : entry.name.endsWith('.sql')
+        ? [join(dir, entry.name)]
+        : [],
+  );
+}
+
+function trinoErrors(sql: string): string[] {
+  return trino.validate(sql).map((error) => `${error.startLine}:${error.startColumn} ${error.message}`);
+}
+
+describe('queries/ is Trino SQL', () => {
+  const files = sqlFiles(QUERIES_DIR);
+
+  it('has query files to check', () => {
+    expect(files.length).toBeGreaterThan(20);
+  });
+
+  it.each(files.map((file) => [relative(QUERIES_DIR, file), file]))(
+    '%s parses with the Trino grammar',
+    (_, file) => {
+      // Prepare
+      const sql = renderSql(readFileSync(file, 'utf8'), SAMPLE_PARAMS);
+
+      // Act
+      const errors = trinoErrors(sql);
+
+      // Assess
+      expect(errors).toEqual([]);
+    },
+  );
+
+  it.each([
+    ['a :: cast', 'select 1::integer as x'],
+    ['a DuckDB list literal', 'select [1, 2, 3] as x'],
+    ['GROUP BY ALL', 'select a, count(*) from t group by all'],
+    ['a struct literal', "select {'a': 1} as x"],
+    ['FROM-first syntax', 'from t select a'],
+    ['QUALIFY', 'select a from t qualify row_number() over () = 1'],
+  ])('rejects DuckDB-only syntax: %s', (_, sql) => {
+    expect(trinoErrors(sql)).not.toEqual([]);
+  });
+
+  it.each(files.map((file) => [relative(QUERIES_DIR, file), file]))(
+    '%s follows the house style',
+    (_, file) => {
+      const text = readFileSync(file, 'utf8');
+      // Every model states what it builds or its grain in its header comment.
+      expect(text).toMatch(/^-- (Builds|Grain):/);
+      // Lowercase keywords, explicit joins: no bare "JOIN" and no comma joins in FROM clauses.
+      expect(text).not.toMatch(/\b(SELECT|FROM|WHERE|GROUP BY)\b/);
+      expect(text).not.toMatch(/^\s*join\b/m);
+    },
+  );
+});

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { SqlTemplateError } from '../../lambdas/warehouse/errors.ts';
+import { renderSql, sqlLiteral, valuesQuery } from '../../lambdas/warehouse/sql.ts';
+
+describe('renderSql', () => {
+  it('substitutes typed literals for placeholders', () => {
+    const sql = renderSql(
+      'select * from t where dt = :run_date and id = :id and n > :n and x in (:xs) and d in (:ds)',
+      {
+        run_date: { date: '2026-11-21' },
+        id: "o'brien",
+        n: 3,
+        xs: ['a', 'b'],
+        ds: { dates: ['2026-11-20', '2026-11-21'] },
+      },
+    );
+    expect(sql).toBe(
+      "select * from t where dt = date '2026-11-21' and id = 'o''brien' and n > 3 and x in ('a', 'b') " +
+        "and d in (date '2026-11-20', date '2026-11-21')",
+    );
+  });
+
+  it('leaves string literals and comments alone', () => {
+    const sql = renderSql("-- the user's :run_date\nselect ':not_a_param', '12:30:00' as t, :p as p", {
+      p: 1,
+    });
+    expect(sql).toBe("-- the user's :run_date\nselect ':not_a_param', '12:30:00' as t, 1 as p");
+  });
+
+  it('refuses a placeholder without a value', () => {
+    expect(() => renderSql('select :missing')).toThrow(SqlTemplateError);
+  });
+
+  it.each([
+    ['a malformed date', { date: "2026-11-21' or 1=1 --" }],
+    ['an impossible timestamp text', { timestamp: 'now()' }],
+    ['a control character', 'a\u0000b'],
+    ['an empty list', []],
+    ['a non-finite number', Number.NaN],
+  ])('refuses %s', (_, param) => {
+    expect(() => sqlLiteral('p', param as never)).toThrow(SqlTemplateError);
+  });
+
+  it('renders non-integer numbers as doubles', () => {
+    expect(sqlLiteral('p', 0.25)).toBe('cast(0.25 as double)');
+  });
+});
+
+describe('valuesQuery', () => {
+  it('builds literal rows with typed values', () => {
+    expect(valuesQuery(['id', 'dt', 'n'], [['a', { date: '2026-01-02' }, 5]])).toBe(
+      "select * from (values ('a', date '2026-01-02', 5)) as literal_rows (id, dt, n)",
+    );
+  });
+
+  it('needs at least one row', () => {
+    expect(() => valuesQuery(['a'], [])).toThrow(SqlTemplateError);
+  });
+});
