@@ -1,7 +1,9 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { generate } from '../../lambdas/generate/generate.ts';
 import { byteProgress } from './progress.ts';
-import { yesterdayUtc } from './run-commands.ts';
+
+/** The default last day of generated data: fixed, so the same options always give the same files. */
+const DEFAULT_GENERATE_END = '2026-11-21';
 
 function positiveInteger(value: string): number {
   const n = Number(value);
@@ -30,7 +32,7 @@ export function registerGenerate(program: Command): void {
     .option('--users <n>', 'users who sign up over the period (about)', positiveInteger, 5000)
     .option('--partners <n>', 'partners in the registry', positiveInteger, 12)
     .option('--seed <n>', 'random seed: the same seed gives the same files', integer, 1)
-    .option('--end <date>', 'last day of data, UTC (default: yesterday)', isoDate)
+    .option('--end <date>', 'last day of data, UTC', isoDate, DEFAULT_GENERATE_END)
     .action(
       async (options: {
         out: string;
@@ -48,7 +50,7 @@ export function registerGenerate(program: Command): void {
             users: options.users,
             partners: options.partners,
             seed: options.seed,
-            endDate: options.end ?? yesterdayUtc(),
+            endDate: options.end,
             onProgress: (done: number, total: number) => progress.update(done, total),
           });
           progress.stop();
