@@ -40,7 +40,7 @@ export function registerGenerate(program: Command): void {
         users: number;
         partners: number;
         seed: number;
-        end?: string;
+        end: string;
       }) => {
         const progress = byteProgress('generate');
         try {
@@ -54,7 +54,16 @@ export function registerGenerate(program: Command): void {
             onProgress: (done: number, total: number) => progress.update(done, total),
           });
           progress.stop();
-          process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+          const count = (kind: string) => summary.files.filter((file) => file.kind === kind).length;
+          process.stdout.write(
+            `wrote ${summary.files.length} files to ${summary.outDir} for ${summary.startDate}..${summary.endDate}: ` +
+              `${count('events')} events files (${summary.eventRows.toLocaleString('en-US')} rows: ` +
+              `${summary.badEventRows} bad, ${summary.duplicateEvents} duplicates, ${summary.lateEvents} late), ` +
+              `${count('spend')} spend files (${summary.restatedSpendRows} restated rows), partners.csv, fx.csv, truth.json\n` +
+              `ingest in this order: fx, partners, spend (sorted), events (sorted), e.g.\n` +
+              `  growthlake ingest fx ${summary.outDir}/fx.csv && growthlake ingest partners ${summary.outDir}/partners.csv && ` +
+              `growthlake ingest spend ${summary.outDir}/spend/* && growthlake ingest events ${summary.outDir}/events/*\n`,
+          );
         } finally {
           progress.stop();
         }

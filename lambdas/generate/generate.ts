@@ -97,7 +97,7 @@ function expectedEventCount(
 /**
  * Generates a realistic, deterministic synthetic data set in the formats of CONTRACT.md 1
  * under `outDir`: `fx.csv`, `partners.csv`, `spend/spend-YYYY-MM-DD.csv` (one day as `.jsonl`)
- * with `spend/restated-YYYY-MM-DD.csv` restatements, `events/events-YYYY-MM-DD.jsonl[.gz]`,
+ * with `spend/spend-YYYY-MM-DD.restated.csv` restatements (named to sort after the files they restate), `events/events-YYYY-MM-DD.jsonl[.gz]`,
  * and `truth.json` (see {@link GroundTruthSchema}). The same options give byte-identical files.
  *
  * @throws GenerateError when the options are invalid or a file cannot be written

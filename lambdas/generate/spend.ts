@@ -168,7 +168,7 @@ export function planSpend(
     files.push({ path, format, rows, badRows: bad.length, restatedRows: 0, supersededRows: 0 });
     const restatement = restatements[day];
     if (restatement !== undefined) {
-      const path = `spend/restated-${calendar.dateOf(day)}.csv`;
+      const path = `spend/spend-${calendar.dateOf(day)}.restated.csv`;
       files.push({ path, format: 'csv', badRows: 0, ...restatement });
     }
   }

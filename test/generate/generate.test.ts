@@ -97,10 +97,10 @@ describe('generate', () => {
     const spend = pathsOf(summary, 'spend');
     expect(spend.filter((path) => /^spend\/spend-\d{4}-\d{2}-\d{2}\.jsonl$/.test(path))).toHaveLength(1);
     expect(
-      spend.filter((path) => /^spend\/restated-\d{4}-\d{2}-\d{2}\.csv$/.test(path)).length,
+      spend.filter((path) => /^spend\/spend-\d{4}-\d{2}-\d{2}\.restated\.csv$/.test(path)).length,
     ).toBeGreaterThan(0);
-    for (const path of spend.filter((p) => p.includes('restated-'))) {
-      const date = path.slice(-14, -4);
+    for (const path of spend.filter((p) => p.endsWith('.restated.csv'))) {
+      const date = /(\d{4}-\d{2}-\d{2})/.exec(path)?.[1] as string;
       expect(spend.indexOf(path)).toBeGreaterThan(spend.findIndex((p) => p.includes(`spend-${date}`)));
     }
   });
