@@ -12,9 +12,9 @@ function stagingTable(name: string, description: string, columns: readonly strin
     layer: 'staging',
     description,
     grain: 'one row per valid line of one ingested file',
-    key: ['ingest_id', 'line'],
+    key: ['staging_id', 'line'],
     columns: ['line', ...columns].map((column) => col(column, 'varchar', '')),
-    partition: col('ingest_id', 'varchar', 'The ingest.'),
+    partition: col('staging_id', 'varchar', 'One ingest attempt (its rows are loaded, then removed).'),
     location: `staging/${name.replace(/^staged_/, '')}`,
     format: 'csv',
   };

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { IngestError } from './errors.ts';
-import { readLines } from './line-reader.ts';
+import { type ReadOptions, readLines } from './line-reader.ts';
 
 /** One data line of a CSV file: its fields by header name, or why it could not be read. */
 export type CsvRecord =
@@ -19,10 +19,10 @@ function splitLine(text: string): string[] {
 export async function* readCsvRecords(
   path: string,
   requiredColumns: readonly string[],
-  onBytes?: (bytesRead: number) => void,
+  options: ReadOptions = {},
 ): AsyncGenerator<CsvRecord> {
   let header: string[] | undefined;
-  for await (const { line, text } of readLines(path, onBytes)) {
+  for await (const { line, text } of readLines(path, options)) {
     if (text.trim() === '') continue;
     if (header === undefined) {
       header = splitLine(text.replace(/^\uFEFF/, '')).map((name) => name.toLowerCase());

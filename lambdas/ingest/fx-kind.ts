@@ -16,7 +16,7 @@ export const fxKind: InputKindHandler = {
     const latestByKey = new Map<string, StagedValue[]>();
     let rowsRead = 0;
     let rowsSuperseded = 0;
-    for await (const record of readRecords(path, FX_COLUMNS, sink.onBytes)) {
+    for await (const record of readRecords(path, FX_COLUMNS, sink.read)) {
       rowsRead += 1;
       if ('error' in record) {
         await sink.reject(record.line, record.error, record.raw);
@@ -38,7 +38,7 @@ export const fxKind: InputKindHandler = {
 
   async load(run: IngestRun, staged: number): Promise<LoadOutcome> {
     if (staged === 0) return { rowsByDate: new Map(), rowsAccepted: 0 };
-    await run.engine.write(FX, queryFile('ingest/merge_fx', { ingest_id: run.ingestId }), {
+    await run.engine.write(FX, queryFile('ingest/merge_fx', { staging_id: run.stagingId }), {
       kind: 'replace-table',
     });
     return { rowsByDate: new Map(), rowsAccepted: staged };

@@ -1,6 +1,7 @@
 import type { InputKind } from '../contract/inputs.ts';
 import type { TableDef } from '../contract/tables.ts';
 import type { Engine } from '../warehouse/engine.ts';
+import type { ReadOptions } from './line-reader.ts';
 import type { StagedValue } from './staging-writer.ts';
 
 /** Where a kind's staging step sends each row. */
@@ -9,8 +10,14 @@ export interface StagingSink {
   accept(values: readonly StagedValue[]): Promise<void>;
   /** Quarantines a row with its one-line reason. */
   reject(line: number, reason: string, raw: string): Promise<void>;
-  /** Reports the raw bytes read so far, for progress. */
-  readonly onBytes?: (bytesRead: number) => void;
+  /** Stages rows already formatted as staging CSV. */
+  acceptCsv(chunk: string, rows: number): Promise<void>;
+  /** Quarantines rows already formatted as quarantine CSV (line, reason, raw). */
+  rejectCsv(chunk: string, rows: number): Promise<void>;
+  /** Worker threads the kind may use to validate (0: validate inline). */
+  readonly threads: number;
+  /** How the kind reads the file: progress, and the hash that becomes the ingest id. */
+  readonly read: ReadOptions;
 }
 
 /** What staging found, before loading. */
@@ -23,6 +30,8 @@ export interface StagingOutcome {
 /** One ingest in progress, as the load step sees it. */
 export interface IngestRun {
   readonly ingestId: string;
+  /** The staging partition holding this attempt's validated rows. */
+  readonly stagingId: string;
   readonly file: string;
   /** `YYYY-MM-DD HH:MM:SS.mmm` UTC. */
   readonly ingestedAt: string;

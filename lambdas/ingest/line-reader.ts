@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 
 /** One line of a text file; `line` is 1-based. */
@@ -22,10 +21,19 @@ async function isGzip(path: string): Promise<boolean> {
   }
 }
 
-/** A file opened as text, with how many raw (possibly compressed) bytes have been read from disk. */
+/** A file opened as text, with its raw (possibly compressed) byte stream. */
 export interface TextSource {
   readonly stream: Readable;
+  readonly raw: Readable;
   bytesRead(): number;
+}
+
+/** What a reader reports while it reads. */
+export interface ReadOptions {
+  /** Called now and then with the raw bytes read so far, for progress. */
+  readonly onBytes?: (bytesRead: number) => void;
+  /** Fed every raw byte read, so a file is hashed in the same pass that reads it. */
+  readonly hash?: Hash;
 }
 
 /** Opens a file as a text stream, gunzipping it when it is gzip (by its magic bytes, whatever its name). */
@@ -33,23 +41,20 @@ export async function openText(path: string): Promise<TextSource> {
   const gzip = await isGzip(path);
   const raw = createReadStream(path, { highWaterMark: 1 << 20 });
   const bytesRead = () => raw.bytesRead;
-  if (!gzip) return { stream: raw, bytesRead };
+  if (!gzip) return { stream: raw, raw, bytesRead };
   const gunzip = createGunzip();
   raw.on('error', (error) => gunzip.destroy(error));
-  return { stream: raw.pipe(gunzip), bytesRead };
+  return { stream: raw.pipe(gunzip), raw, bytesRead };
 }
 
 const PROGRESS_EVERY_LINES = 4096;
 
-/**
- * Streams a file's lines with their numbers; memory stays flat whatever the file's size.
- * `onBytes` is called now and then with the raw bytes read so far, for progress.
- */
-export async function* readLines(
-  path: string,
-  onBytes?: (bytesRead: number) => void,
-): AsyncGenerator<NumberedLine> {
+/** Streams a file's lines with their numbers; memory stays flat whatever the file's size. */
+export async function* readLines(path: string, options: ReadOptions = {}): AsyncGenerator<NumberedLine> {
+  const { onBytes, hash } = options;
   const source = await openText(path);
+  // Attached in the same tick as readline, so no chunk flows past either.
+  if (hash !== undefined) source.raw.on('data', (chunk: Buffer) => hash.update(chunk));
   const lines = createInterface({ input: source.stream, crlfDelay: Number.POSITIVE_INFINITY });
   let line = 0;
   for await (const text of lines) {
@@ -60,9 +65,7 @@ export async function* readLines(
   onBytes?.(source.bytesRead());
 }
 
-/** The SHA-256 of a file's bytes, hex: the identity of an ingest. */
-export async function hashFile(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  await pipeline(createReadStream(path, { highWaterMark: 1 << 20 }), hash);
-  return hash.digest('hex');
+/** A SHA-256 to feed a file's bytes into while reading it: its hex digest is the ingest id. */
+export function newIngestHash(): Hash {
+  return createHash('sha256');
 }

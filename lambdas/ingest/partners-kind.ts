@@ -19,7 +19,7 @@ export const partnersKind: InputKindHandler = {
     const latestById = new Map<string, StagedValue[]>();
     let rowsRead = 0;
     let rowsSuperseded = 0;
-    for await (const record of readRecords(path, PARTNER_COLUMNS, sink.onBytes)) {
+    for await (const record of readRecords(path, PARTNER_COLUMNS, sink.read)) {
       rowsRead += 1;
       if ('error' in record) {
         await sink.reject(record.line, record.error, record.raw);
@@ -52,7 +52,7 @@ export const partnersKind: InputKindHandler = {
   },
 
   async load(run: IngestRun, staged: number): Promise<LoadOutcome> {
-    await run.engine.write(PARTNERS, queryFile('ingest/load_partners', { ingest_id: run.ingestId }), {
+    await run.engine.write(PARTNERS, queryFile('ingest/load_partners', { staging_id: run.stagingId }), {
       kind: 'replace-table',
     });
     return { rowsByDate: new Map(), rowsAccepted: staged };

@@ -1,5 +1,5 @@
 import { readCsvRecords } from './csv-lines.ts';
-import { readLines } from './line-reader.ts';
+import { type ReadOptions, readLines } from './line-reader.ts';
 
 /** One input row of a tabular file (CSV or NDJSON): its fields, or why it could not be read. */
 export type InputRecord =
@@ -14,11 +14,8 @@ async function firstNonBlankCharacter(path: string): Promise<string | undefined>
   return undefined;
 }
 
-async function* readJsonRecords(
-  path: string,
-  onBytes?: (bytesRead: number) => void,
-): AsyncGenerator<InputRecord> {
-  for await (const { line, text } of readLines(path, onBytes)) {
+async function* readJsonRecords(path: string, options: ReadOptions = {}): AsyncGenerator<InputRecord> {
+  for await (const { line, text } of readLines(path, options)) {
     if (text.trim() === '') continue;
     let parsed: unknown;
     try {
@@ -40,8 +37,8 @@ async function* readJsonRecords(
 export async function* readRecords(
   path: string,
   requiredColumns: readonly string[],
-  onBytes?: (bytesRead: number) => void,
+  options: ReadOptions = {},
 ): AsyncGenerator<InputRecord> {
-  if ((await firstNonBlankCharacter(path)) === '{') yield* readJsonRecords(path, onBytes);
-  else yield* readCsvRecords(path, requiredColumns, onBytes);
+  if ((await firstNonBlankCharacter(path)) === '{') yield* readJsonRecords(path, options);
+  else yield* readCsvRecords(path, requiredColumns, options);
 }

@@ -24,7 +24,7 @@ export const spendKind: InputKindHandler = {
     const latestByKey = new Map<string, StagedValue[]>();
     let rowsRead = 0;
     let rowsSuperseded = 0;
-    for await (const record of readRecords(path, SPEND_COLUMNS, sink.onBytes)) {
+    for await (const record of readRecords(path, SPEND_COLUMNS, sink.read)) {
       rowsRead += 1;
       if ('error' in record) {
         await sink.reject(record.line, record.error, record.raw);
@@ -65,7 +65,11 @@ export const spendKind: InputKindHandler = {
 
   async load(run: IngestRun, staged: number): Promise<LoadOutcome> {
     if (staged === 0) return { rowsByDate: new Map(), rowsAccepted: 0 };
-    const params = { ingest_id: run.ingestId, file: run.file, ingested_at: { timestamp: run.ingestedAt } };
+    const params = {
+      staging_id: run.stagingId,
+      file: run.file,
+      ingested_at: { timestamp: run.ingestedAt },
+    };
     const dates = await run.engine.query(queryFile('ingest/staged_spend_dates', params));
     const rowsByDate = new Map(dates.map((row) => [String(row.spend_date), Number(row.rows_staged)]));
     await run.engine.write(SPEND, queryFile('ingest/merge_spend', params), {

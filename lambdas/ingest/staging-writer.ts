@@ -46,6 +46,13 @@ export class StagingWriter {
     if (this.#buffer.length >= FLUSH_AT) await this.#flush();
   }
 
+  /** Adds records already formatted as CSV text (from a worker thread). */
+  public async writeCsv(chunk: string, rows: number): Promise<void> {
+    this.#buffer += chunk;
+    this.rows += rows;
+    if (this.#buffer.length >= FLUSH_AT) await this.#flush();
+  }
+
   async #flush(): Promise<void> {
     const chunk = this.#buffer;
     this.#buffer = '';

@@ -6,7 +6,7 @@ with
 
 staged as (
     select * from staged_events
-    where ingest_id = :ingest_id
+    where staging_id = :staging_id
 ),
 
 existing_events as (

@@ -4,7 +4,7 @@ with
 
 staged as (
     select * from staged_quarantine
-    where ingest_id = :ingest_id
+    where staging_id = :staging_id
 ),
 
 final as (

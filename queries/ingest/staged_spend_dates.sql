@@ -3,7 +3,7 @@ with
 
 staged as (
     select * from staged_spend
-    where ingest_id = :ingest_id
+    where staging_id = :staging_id
 ),
 
 final as (

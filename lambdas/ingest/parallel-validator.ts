@@ -1,0 +1,80 @@
+import { Worker } from 'node:worker_threads';
+import { type ValidatedBatch, validateEventBatch } from './event-batch.ts';
+
+/** Lines per batch handed to a worker: large enough to amortise messaging, small enough to stream. */
+export const BATCH_LINES = 4096;
+
+interface Pending {
+  resolve(batch: ValidatedBatch): void;
+  reject(error: Error): void;
+}
+
+/**
+ * Validates event batches on worker threads, so parsing and validation use every core while the
+ * main thread reads the file. With zero threads it validates inline (the Lambda bundle does that).
+ * At most two batches per worker are in flight, so memory stays flat.
+ */
+export class ParallelValidator {
+  readonly #workers: Worker[] = [];
+  readonly #pending = new Map<number, Pending>();
+  readonly #inFlight = new Set<Promise<void>>();
+  #nextId = 0;
+  #failure: Error | undefined;
+
+  public constructor(threads: number) {
+    for (let i = 0; i < threads; i += 1) {
+      const worker = new Worker(new URL('./event-validation-worker.mjs', import.meta.url));
+      worker.on('message', (message: ValidatedBatch & { id: number }) => {
+        this.#pending.get(message.id)?.resolve(message);
+        this.#pending.delete(message.id);
+      });
+      worker.on('error', (error) => this.#fail(error));
+      this.#workers.push(worker);
+    }
+  }
+
+  #fail(error: Error): void {
+    this.#failure = error;
+    for (const pending of this.#pending.values()) pending.reject(error);
+    this.#pending.clear();
+  }
+
+  /**
+   * Queues a batch; `onDone` receives its result. Resolves once the batch is queued, waiting first
+   * when enough batches are in flight.
+   */
+  public async submit(
+    lineNumbers: number[],
+    texts: string[],
+    onDone: (batch: ValidatedBatch) => Promise<void>,
+  ): Promise<void> {
+    if (this.#failure !== undefined) throw this.#failure;
+    if (this.#workers.length === 0) {
+      await onDone(validateEventBatch(lineNumbers, texts));
+      return;
+    }
+    while (this.#inFlight.size >= this.#workers.length * 2) await Promise.race(this.#inFlight);
+    const id = this.#nextId;
+    this.#nextId += 1;
+    const result = new Promise<ValidatedBatch>((resolve, reject) =>
+      this.#pending.set(id, { resolve, reject }),
+    );
+    (this.#workers[id % this.#workers.length] as Worker).postMessage({ id, lineNumbers, texts });
+    const done = result.then(onDone);
+    const tracked = done.finally(() => this.#inFlight.delete(tracked));
+    // A failure is reported by drain(); this keeps it from being reported as unhandled first.
+    tracked.catch(() => undefined);
+    this.#inFlight.add(tracked);
+  }
+
+  /** Waits for every queued batch, rethrowing the first failure. */
+  public async drain(): Promise<void> {
+    await Promise.all(this.#inFlight);
+    if (this.#failure !== undefined) throw this.#failure;
+  }
+
+  /** Stops the workers. */
+  public async close(): Promise<void> {
+    await Promise.all(this.#workers.map((worker) => worker.terminate()));
+  }
+}

@@ -1,0 +1,517 @@
+import { createHash } from 'node:crypto';
+import {
+  type AthenaClient,
+  GetQueryExecutionCommand,
+  GetQueryResultsCommand,
+  type QueryExecution,
+  StartQueryExecutionCommand,
+} from '@aws-sdk/client-athena';
+import { z } from 'zod';
+import type { TableDef } from '../contract/tables.ts';
+import type { ObjectStore } from '../storage/object-store.ts';
+import type { S3Store } from '../storage/s3-store.ts';
+import { ATHENA_ERROR_CATEGORIES, AthenaConfigError, AthenaQueryError } from './athena-errors.ts';
+import { pageRows } from './athena-results.ts';
+import { clientRequestToken, pollDelayMs, retryThrottled } from './athena-retry.ts';
+import {
+  checkWritable,
+  chunk,
+  distinctPartitionsQuery,
+  MAX_PARTITIONS_PER_STATEMENT,
+  partitionValue,
+  tableRowsQuery,
+  unloadStatement,
+} from './athena-sql.ts';
+import type { Engine, QueryStats, Row, WriteMode } from './engine.ts';
+import { QueryError } from './errors.ts';
+
+/** Where writes stage UNLOAD output, under the lake root; a lifecycle rule should expire it. */
+export const ATHENA_SCRATCH_PREFIX = '_tmp/athena';
+/** How often a query Athena calls retryable (`AthenaError.Retryable`) is started again. */
+export const MAX_QUERY_RESTARTS = 2;
+/** Rows per GetQueryResults page: Athena's maximum. */
+const RESULT_PAGE_ROWS = 1000;
+/** Objects copied at once while placing a write's files. */
+const COPY_CONCURRENCY = 8;
+
+/**
+ * The validated scalar settings of an {@link AthenaEngine}. `jobId` names one retryable unit of
+ * work, such as a Step Functions execution's step (`<execution name>:transform`): a retry of that
+ * unit must reuse it, and any new run, including a re-run of the same date after late data, must
+ * not, or it would be answered with the earlier run's executions and skip its finished writes.
+ */
+export const AthenaEngineSettingsSchema = z
+  .object({
+    database: z
+      .string()
+      .regex(/^[a-z0-9_]{1,255}$/, 'database must be a Glue database name (lowercase letters, digits, _)'),
+    workGroup: z.string().regex(/^[a-zA-Z0-9._-]{1,128}$/, 'workGroup must be an Athena workgroup name'),
+    outputLocation: z
+      .string()
+      .regex(/^s3:\/\/[^/]+\/.*$/, 'outputLocation must be an s3://bucket/prefix/ URI')
+      .optional(),
+    jobId: z
+      .string()
+      .min(
+        1,
+        "jobId must name the retryable unit of work: one run's step, such as <execution name>:transform",
+      )
+      .max(256, 'jobId must be at most 256 characters'),
+    pollIntervalMs: z.number().int().positive().default(250),
+    maxPollMs: z.number().int().positive().default(5000),
+  })
+  .refine((settings) => settings.maxPollMs >= settings.pollIntervalMs, {
+    message: 'maxPollMs must be at least pollIntervalMs',
+    path: ['maxPollMs'],
+  });
+
+/** The scalar settings of an {@link AthenaEngine}, as the caller writes them. */
+export type AthenaEngineSettings = z.input<typeof AthenaEngineSettingsSchema>;
+
+/** The lake's store as the Athena engine needs it: an {@link ObjectStore} that can also copy within itself. */
+export type AthenaLakeStore = ObjectStore & Pick<S3Store, 'copy'>;
+
+/** What an {@link AthenaEngine} needs. */
+export interface AthenaEngineOptions extends AthenaEngineSettings {
+  /** The Athena client, created once per process by the caller. */
+  readonly client: AthenaClient;
+  /** The lake's S3 store: table files live at `store.uriOf(table.location)`. */
+  readonly store: AthenaLakeStore;
+  /** The table registry; only these tables can be written (the Glue catalog is derived from it). */
+  readonly tables: readonly TableDef[];
+  /** Waits between polls and retries; injected so tests never wait. @default a timer */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Source of backoff jitter in [0, 1). @default Math.random */
+  readonly random?: () => number;
+}
+
+/** What one finished Athena query execution cost. */
+export interface AthenaExecution {
+  readonly queryExecutionId: string;
+  readonly clientRequestToken: string;
+  readonly state: 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+  readonly dataScannedInBytes: number;
+  readonly engineExecutionTimeMs: number;
+}
+
+/** The files one write produced, by partition value ('' for an unpartitioned table). */
+type ProducedFiles = Map<string, string[]>;
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+function excerpt(sql: string): string {
+  const line = sql.replace(/\s+/g, ' ').trim();
+  return line.length > 80 ? `${line.slice(0, 77)}...` : line;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message || error.name : String(error);
+}
+
+function fileName(key: string): string {
+  return key.slice(key.lastIndexOf('/') + 1);
+}
+
+/**
+ * Runs `work` over `items`, `limit` at a time. After a failure no new item starts, and the first
+ * error is thrown only once the items in flight have finished, so nothing runs on behind the caller.
+ */
+async function forEachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const failures: unknown[] = [];
+  const worker = async (): Promise<void> => {
+    while (next < items.length && failures.length === 0) {
+      try {
+        await work(items[next++] as T);
+      } catch (error) {
+        failures.push(error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failures.length > 0) throw failures[0];
+}
+
+/**
+ * The engine on AWS: Athena over the lake in S3, reading the Glue tables the CDK app derives from
+ * the same registry (partition projection, so new partitions need no catalog update).
+ *
+ * Retries stay idempotent. Every query start carries a {@link clientRequestToken} derived from the
+ * job id, the SQL and how often this engine has started that SQL, so a Lambda step that fails and
+ * runs again replays its statements onto the executions Athena already has instead of running them
+ * twice. Writes UNLOAD into a scratch prefix named after the same inputs, copy into the table,
+ * then record a marker, so a rerun of a finished write does nothing and a rerun of an interrupted
+ * one completes it from the scratch files its UNLOADs left.
+ */
+export class AthenaEngine implements Engine {
+  public readonly name = 'athena' as const;
+  readonly #client: AthenaClient;
+  readonly #store: AthenaLakeStore;
+  readonly #settings: z.output<typeof AthenaEngineSettingsSchema>;
+  readonly #tables: ReadonlyMap<string, TableDef>;
+  readonly #sleep: (ms: number) => Promise<void>;
+  readonly #random: () => number;
+  /** How often each statement or write has started in this engine: the attempt part of tokens. */
+  readonly #starts = new Map<string, number>();
+  readonly #executions: AthenaExecution[] = [];
+
+  public constructor(options: AthenaEngineOptions) {
+    const parsed = AthenaEngineSettingsSchema.safeParse(options);
+    if (!parsed.success) {
+      const reasons = parsed.error.issues
+        .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+        .join('; ');
+      throw new AthenaConfigError(`invalid Athena engine options: ${reasons}`, { cause: parsed.error });
+    }
+    for (const table of options.tables) {
+      try {
+        checkWritable(table);
+      } catch (error) {
+        throw new AthenaConfigError(
+          `table registry entry ${table.name} cannot be used: ${errorText(error)}`,
+          {
+            cause: error,
+          },
+        );
+      }
+    }
+    this.#settings = parsed.data;
+    this.#client = options.client;
+    this.#store = options.store;
+    this.#tables = new Map(options.tables.map((table) => [table.name, table]));
+    this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.#random = options.random ?? Math.random;
+  }
+
+  /** Every execution this engine saw finish, in order: what each query scanned and how long it ran. */
+  public executions(): readonly AthenaExecution[] {
+    return [...this.#executions];
+  }
+
+  /** Totals over {@link executions}: bytes scanned, and engine (not wall-clock) milliseconds. */
+  public stats(): QueryStats {
+    return {
+      bytesRead: this.#executions.reduce((sum, execution) => sum + execution.dataScannedInBytes, 0),
+      elapsedMs: this.#executions.reduce((sum, execution) => sum + execution.engineExecutionTimeMs, 0),
+    };
+  }
+
+  /** Runs a SELECT and returns every row of its result, converted by column type. */
+  public async query(sql: string): Promise<Row[]> {
+    const attempt = `query:${this.#nextStart(`query:${sha256(sql)}`)}`;
+    const execution = await this.#runRestarting(sql, attempt);
+    return this.#results(execution);
+  }
+
+  /**
+   * Writes the result of `sql` into `table` with UNLOAD statements of at most 100 partitions
+   * each, then moves the files into `<location>/<partition>=<value>/` under names the mode
+   * decides: `<filePrefix>_<n>.parquet` for an append, `part_<n>.parquet` for a replace.
+   */
+  public async write(table: TableDef, sql: string, mode: WriteMode): Promise<void> {
+    if (!this.#tables.has(table.name)) {
+      throw new QueryError(
+        `table ${table.name} is not in the Athena engine's registry, so no Glue table reads it`,
+      );
+    }
+    if (table.format !== 'parquet') {
+      throw new QueryError(
+        `table ${table.name} is stored as ${table.format}; the Athena engine writes only Parquet tables`,
+      );
+    }
+    if (mode.kind === 'append' && !/^[A-Za-z0-9_-]{1,128}$/.test(mode.filePrefix)) {
+      throw new QueryError(
+        `append filePrefix must be letters, digits, _ and - (got ${JSON.stringify(mode.filePrefix)})`,
+      );
+    }
+    if (mode.kind === 'replace-partitions' && table.partition === undefined) {
+      throw new QueryError(`table ${table.name} has no partitions to replace; use replace-table`);
+    }
+    const identity = JSON.stringify([table.name, mode, sha256(sql)]);
+    const writeId = sha256(
+      `${this.#settings.jobId}\n${identity}\n${this.#nextStart(`write:${identity}`)}`,
+    ).slice(0, 24);
+    const scratch = `${ATHENA_SCRATCH_PREFIX}/${writeId}`;
+    const marker = `${ATHENA_SCRATCH_PREFIX}/${writeId}.placed`;
+    if ((await this.#store.get(marker)) !== undefined) {
+      // An earlier run of this job finished this write; it may have stopped while clearing up.
+      await this.#store.deletePrefix(scratch);
+      return;
+    }
+
+    const produced =
+      table.partition === undefined
+        ? await this.#unloadWhole(table, sql, scratch, writeId)
+        : await this.#unloadPartitioned(table, sql, mode, scratch, writeId);
+    await this.#place(table, mode, produced);
+    await this.#store.put(marker, `${identity}\n`);
+    await this.#store.deletePrefix(scratch);
+  }
+
+  /** Partition projection makes new prefixes visible to Athena without a catalog update. */
+  public async refresh(_table: TableDef): Promise<void> {}
+
+  /** The Athena client belongs to the caller, so there is nothing to close. */
+  public async close(): Promise<void> {}
+
+  #nextStart(key: string): number {
+    const count = this.#starts.get(key) ?? 0;
+    this.#starts.set(key, count + 1);
+    return count;
+  }
+
+  async #unloadWhole(table: TableDef, sql: string, scratch: string, writeId: string): Promise<ProducedFiles> {
+    const { keys } = await this.#unload(
+      tableRowsQuery(table, sql),
+      `${scratch}/c0`,
+      undefined,
+      `${writeId}:c0`,
+    );
+    return new Map([['', keys]]);
+  }
+
+  async #unloadPartitioned(
+    table: TableDef,
+    sql: string,
+    mode: WriteMode,
+    scratch: string,
+    writeId: string,
+  ): Promise<ProducedFiles> {
+    const partition = table.partition as NonNullable<TableDef['partition']>;
+    const distinct = await this.#runRestarting(
+      distinctPartitionsQuery(table, sql),
+      `write:${writeId}:partitions`,
+    );
+    const values = (await this.#results(distinct)).map((row) => {
+      try {
+        return partitionValue(partition, row[partition.name]);
+      } catch (error) {
+        throw new QueryError(
+          `the query for ${table.name} produced an invalid partition: ${errorText(error)}`,
+          {
+            cause: error,
+          },
+        );
+      }
+    });
+    if (mode.kind === 'replace-partitions') {
+      const allowed = new Set(mode.partitions.map((value) => partitionValue(partition, value)));
+      const outside = values.filter((value) => !allowed.has(value));
+      if (outside.length > 0) {
+        throw new QueryError(
+          `the query for ${table.name} produced partitions it may not replace: ${outside.slice(0, 3).join(', ')}`,
+        );
+      }
+    }
+    const produced: ProducedFiles = new Map();
+    const pattern = new RegExp(`^${partition.name}=([^/]+)/[^/]+$`);
+    for (const [index, group] of chunk(values, MAX_PARTITIONS_PER_STATEMENT).entries()) {
+      const select = tableRowsQuery(table, sql, group);
+      const { root, keys } = await this.#unload(
+        select,
+        `${scratch}/c${index}`,
+        partition.name,
+        `${writeId}:c${index}`,
+      );
+      const expected = new Set(group);
+      for (const key of keys) {
+        const value = pattern.exec(key.slice(root.length + 1))?.[1];
+        if (value === undefined || !expected.has(value)) {
+          throw new QueryError(`UNLOAD for ${table.name} wrote an unexpected file ${this.#store.uriOf(key)}`);
+        }
+        produced.set(value, [...(produced.get(value) ?? []), key]);
+      }
+    }
+    return produced;
+  }
+
+  /**
+   * Runs one UNLOAD into `<chunkKey>/a<attempt>/` and lists what it wrote. UNLOAD needs an empty
+   * target and leaves partial files when it fails, so each restart writes to a fresh attempt prefix.
+   */
+  async #unload(
+    select: string,
+    chunkKey: string,
+    partitionColumn: string | undefined,
+    label: string,
+  ): Promise<{ root: string; keys: string[] }> {
+    for (let attempt = 0; ; attempt++) {
+      const root = `${chunkKey}/a${attempt}`;
+      const statement = unloadStatement(select, `${this.#store.uriOf(root)}/`, partitionColumn);
+      try {
+        await this.#execute(statement, `unload:${label}:${attempt}`);
+      } catch (error) {
+        if (error instanceof AthenaQueryError && error.failure.retryable && attempt < MAX_QUERY_RESTARTS)
+          continue;
+        throw error;
+      }
+      const keys = (await this.#store.list(root)).map((object) => object.key).sort();
+      return { root, keys };
+    }
+  }
+
+  /**
+   * Replaces or adds the produced files partition by partition: first the files the mode
+   * removes, then copies of the new ones. Copies are deterministic (same scratch file, same
+   * name), so running this again after an interruption ends in the same table.
+   */
+  async #place(table: TableDef, mode: WriteMode, produced: ProducedFiles): Promise<void> {
+    const location = table.location;
+    const partition = table.partition?.name;
+    const groupOf = (key: string): string => {
+      if (partition === undefined) return '';
+      const match = new RegExp(`^${partition}=([^/]+)/`).exec(key.slice(location.length + 1));
+      return match?.[1] ?? '';
+    };
+    const existing = (await this.#store.list(location)).map((object) => object.key);
+    let removed: string[];
+    if (mode.kind === 'append') {
+      removed = existing.filter((key) => {
+        const name = fileName(key);
+        return name.startsWith(`${mode.filePrefix}_`) || name === `${mode.filePrefix}.parquet`;
+      });
+    } else if (mode.kind === 'replace-partitions') {
+      const replaced = new Set(mode.partitions);
+      removed = existing.filter((key) => replaced.has(groupOf(key)));
+    } else {
+      removed = existing;
+    }
+    const removals: ProducedFiles = new Map();
+    for (const key of removed) removals.set(groupOf(key), [...(removals.get(groupOf(key)) ?? []), key]);
+
+    const stem = mode.kind === 'append' ? mode.filePrefix : 'part';
+    const groups = [...new Set([...produced.keys(), ...removals.keys()])].sort();
+    await forEachLimited(groups, COPY_CONCURRENCY, async (group) => {
+      await this.#store.delete(removals.get(group) ?? []);
+      const directory = partition === undefined ? location : `${location}/${partition}=${group}`;
+      const copies = (produced.get(group) ?? []).map((from, index) => ({
+        from,
+        to: `${directory}/${stem}_${index}.parquet`,
+      }));
+      await forEachLimited(copies, COPY_CONCURRENCY, ({ from, to }) => this.#store.copy(from, to));
+    });
+  }
+
+  /** Runs `sql` to completion, starting it again under the next attempt label while Athena calls its failure retryable. */
+  async #runRestarting(sql: string, attempt: string): Promise<QueryExecution> {
+    for (let restart = 0; ; restart++) {
+      try {
+        return await this.#execute(sql, `${attempt}:${restart}`);
+      } catch (error) {
+        if (error instanceof AthenaQueryError && error.failure.retryable && restart < MAX_QUERY_RESTARTS)
+          continue;
+        throw error;
+      }
+    }
+  }
+
+  /** Starts `sql` under the token of `attempt` and polls it until it succeeds; FAILED and CANCELLED throw. */
+  async #execute(sql: string, attempt: string): Promise<QueryExecution> {
+    const token = clientRequestToken(this.#settings.jobId, sql, attempt);
+    const { outputLocation } = this.#settings;
+    const started = await this.#call('StartQueryExecution', sql, () =>
+      this.#client.send(
+        new StartQueryExecutionCommand({
+          QueryString: sql,
+          ClientRequestToken: token,
+          QueryExecutionContext: { Database: this.#settings.database },
+          WorkGroup: this.#settings.workGroup,
+          ...(outputLocation === undefined
+            ? {}
+            : { ResultConfiguration: { OutputLocation: outputLocation } }),
+        }),
+      ),
+    );
+    const id = started.QueryExecutionId;
+    if (id === undefined) throw new QueryError(`Athena started no execution for: ${excerpt(sql)}`);
+
+    for (let poll = 0; ; poll++) {
+      const { QueryExecution: execution } = await this.#call('GetQueryExecution', sql, () =>
+        this.#client.send(new GetQueryExecutionCommand({ QueryExecutionId: id })),
+      );
+      const state = execution?.Status?.State;
+      if (state === 'SUCCEEDED' || state === 'FAILED' || state === 'CANCELLED') {
+        this.#executions.push({
+          queryExecutionId: id,
+          clientRequestToken: token,
+          state,
+          dataScannedInBytes: execution?.Statistics?.DataScannedInBytes ?? 0,
+          engineExecutionTimeMs: execution?.Statistics?.EngineExecutionTimeInMillis ?? 0,
+        });
+      }
+      if (state === 'SUCCEEDED') return execution as QueryExecution;
+      if (state === 'FAILED' || state === 'CANCELLED')
+        throw this.#failure(id, state, execution as QueryExecution, sql);
+      await this.#sleep(pollDelayMs(poll, this.#settings.pollIntervalMs, this.#settings.maxPollMs));
+    }
+  }
+
+  #failure(
+    id: string,
+    state: 'FAILED' | 'CANCELLED',
+    execution: QueryExecution,
+    sql: string,
+  ): AthenaQueryError {
+    const reason = execution.Status?.StateChangeReason;
+    const error = execution.Status?.AthenaError;
+    const category = error?.ErrorCategory;
+    const details = [
+      category === undefined ? undefined : `${ATHENA_ERROR_CATEGORIES[category] ?? category} error`,
+      error?.ErrorType === undefined ? undefined : `type ${error.ErrorType}`,
+    ].filter((part) => part !== undefined);
+    const verb = state === 'FAILED' ? 'failed' : 'was cancelled';
+    return new AthenaQueryError(
+      `Athena query ${id} ${verb}: ${reason ?? 'no reason given'}${details.length > 0 ? ` (${details.join(', ')})` : ''}; query: ${excerpt(sql)}`,
+      {
+        queryExecutionId: id,
+        state,
+        reason,
+        errorCategory: category,
+        errorType: error?.ErrorType,
+        retryable: error?.Retryable === true,
+      },
+    );
+  }
+
+  /** Reads every page of a finished SELECT's result, dropping the header row Athena puts first. */
+  async #results(execution: QueryExecution): Promise<Row[]> {
+    const id = execution.QueryExecutionId as string;
+    const sql = execution.Query ?? id;
+    const rows: Row[] = [];
+    let nextToken: string | undefined;
+    let first = true;
+    do {
+      const page = await this.#call('GetQueryResults', sql, () =>
+        this.#client.send(
+          new GetQueryResultsCommand({
+            QueryExecutionId: id,
+            NextToken: nextToken,
+            MaxResults: RESULT_PAGE_ROWS,
+          }),
+        ),
+      );
+      const columns = page.ResultSet?.ResultSetMetadata?.ColumnInfo ?? [];
+      rows.push(...pageRows(page.ResultSet?.Rows ?? [], columns, first));
+      first = false;
+      nextToken = page.NextToken;
+    } while (nextToken !== undefined);
+    return rows;
+  }
+
+  /** One Athena API call, retried while throttled; other failures become a QueryError naming the call. */
+  async #call<T>(operation: string, sql: string, send: () => Promise<T>): Promise<T> {
+    try {
+      return await retryThrottled(send, { sleep: this.#sleep, random: this.#random });
+    } catch (error) {
+      throw new QueryError(`Athena ${operation} failed: ${errorText(error)}; query: ${excerpt(sql)}`, {
+        cause: error,
+      });
+    }
+  }
+}
