@@ -1,17 +1,9 @@
-import { type AudienceReport, writeAudiences } from '../audiences/audiences.ts';
-import type { RunConfig } from '../contract/run-config.ts';
-import type { ObjectStore } from '../storage/object-store.ts';
-import type { Engine } from '../warehouse/engine.ts';
-import { type TransformReport, transformAndMeasure } from './daily-run.ts';
+import type { AudienceReport } from '../audiences/audiences.ts';
+import type { TransformReport } from './daily-run.ts';
+import { audiencesStep, type StepContext, transformStep } from './steps.ts';
 
 /** What a run needs: the lake, an engine over it, and the validated configuration. */
-export interface RunContext {
-  readonly engine: Engine;
-  readonly store: ObjectStore;
-  readonly config: RunConfig;
-  /** Progress messages for a terminal or a log. */
-  readonly log?: (message: string) => void;
-}
+export type RunContext = StepContext;
 
 /** What one daily run built and published. */
 export interface RunReport {
@@ -27,11 +19,8 @@ export interface RunReport {
  * same for the CLI and for Lambda. Idempotent: running R again gives the same tables.
  */
 export async function runDaily(context: RunContext, runDate: string): Promise<RunReport> {
-  const { engine, store, config } = context;
-  context.log?.(`run ${runDate}: transform and metrics`);
-  const transform = await transformAndMeasure(engine, runDate);
-  context.log?.(`run ${runDate}: audiences`);
-  const audiences = await writeAudiences(engine, store, runDate, config.playbooks);
+  const transform = await transformStep(context, runDate);
+  const audiences = await audiencesStep(context, runDate);
   return { runDate, transform, audiences, published: audiences.map((a) => a.key) };
 }
 

@@ -47,9 +47,16 @@ function processBytesRead(): number {
   }
 }
 
+/** Timestamps as Athena prints them: `YYYY-MM-DD HH:MM:SS.mmm`. */
+function millisecondTimestamp(text: string): string {
+  const [seconds, fraction = ''] = text.split('.');
+  return `${seconds}.${fraction.padEnd(3, '0').slice(0, 3)}`;
+}
+
 function toSqlValue(value: unknown, type: DuckDBType): SqlValue {
   if (value === null || value === undefined) return null;
   const typeName = type.toString();
+  if (typeName === 'TIMESTAMP' && typeof value === 'string') return millisecondTimestamp(value);
   if (/^(BIGINT|HUGEINT|UBIGINT|UHUGEINT|DECIMAL)/.test(typeName) && typeof value === 'string')
     return Number(value);
   if (typeof value === 'object') return JSON.stringify(value);

@@ -103,6 +103,14 @@ describe('incremental runs equal a rebuild (generated data, late events and rest
     expect(check?.distinct_keys).toBe(check?.row_count);
   });
 
+  it.each(
+    Object.values(TABLES)
+      .filter((table) => table.example !== undefined)
+      .map((table) => [table.name, table]),
+  )("%s: the docs' example query runs", async (_, table) => {
+    await expect(incremental.engine.queryReadOnly(table.example?.sql ?? '')).resolves.toBeDefined();
+  });
+
   it('a run repeated changes no table', async () => {
     const before = await Promise.all(COMPARED.map((name) => tableRows(incremental, name)));
     await runDaily({ ...incremental, config: DEFAULT_RUN_CONFIG }, END);
