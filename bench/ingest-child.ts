@@ -1,0 +1,31 @@
+/** A child process of the ingest benchmark: either the baseline or a real ingest, then its peak RSS. */
+
+import { ingestFile } from '../lambdas/ingest/ingest.ts';
+import { readLines } from '../lambdas/ingest/line-reader.ts';
+import { openLocalLake } from '../lambdas/pipeline/local-lake.ts';
+
+const [mode, file, lakeDir] = process.argv.slice(2) as [string, string, string];
+const started = performance.now();
+let lines = 0;
+let accepted = 0;
+if (mode === 'baseline') {
+  for await (const { text } of readLines(file)) {
+    if (text.trim() === '') continue;
+    try {
+      JSON.parse(text);
+    } catch {
+      // Bad lines count as read, as they do for an ingest.
+    }
+    lines += 1;
+  }
+} else {
+  const lake = await openLocalLake(lakeDir, { memoryLimit: '256MB' });
+  const result = await ingestFile(lake, 'events', file);
+  await lake.close();
+  lines = result.rowsRead;
+  accepted = result.rowsAccepted;
+}
+const elapsedMs = performance.now() - started;
+process.stdout.write(
+  `${JSON.stringify({ lines, accepted, elapsedMs, peakRssKb: process.resourceUsage().maxRSS })}\n`,
+);

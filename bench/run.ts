@@ -1,0 +1,19 @@
+/**
+ * `npm run bench -- <ingest|daily|recommend>`: benchmarks that print figures as ratios against a
+ * baseline measured in the same run, because these machines are shared and noisy.
+ */
+const SUITES: Record<string, () => Promise<void>> = {
+  ingest: async () => (await import('./ingest.ts')).benchIngest(),
+  daily: async () => (await import('./daily.ts')).benchDaily(),
+};
+
+const names = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
+const chosen = names.length === 0 ? Object.keys(SUITES) : names;
+for (const name of chosen) {
+  const suite = SUITES[name];
+  if (suite === undefined) {
+    process.stderr.write(`bench: unknown suite ${name} (choose from ${Object.keys(SUITES).join(', ')})\n`);
+    process.exit(1);
+  }
+  await suite();
+}
