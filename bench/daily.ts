@@ -46,7 +46,11 @@ async function dailyRunAt(days: number, inputDir: string, files: readonly Genera
   const dated = files.filter((f) => (f.kind === 'spend' || f.kind === 'events') && fileDate(f) <= runDate);
   await ingestAll(lake, inputDir, [...undated, ...dated.filter((f) => fileDate(f) <= previous)]);
   await runDaily({ ...lake, config: DEFAULT_RUN_CONFIG }, previous);
-  await ingestAll(lake, inputDir, dated.filter((f) => fileDate(f) === runDate));
+  await ingestAll(
+    lake,
+    inputDir,
+    dated.filter((f) => fileDate(f) === runDate),
+  );
   const cost = await measuredRun(lake, runDate);
   const [events] = await lake.engine.query('select count(*) as n from events');
   const [users] = await lake.engine.query(`select count(*) as n from users`);
@@ -82,8 +86,10 @@ export async function benchDaily(): Promise<void> {
   process.stdout.write(
     [
       `bench daily: ${USERS_PER_DAY} sign-ups/day, 20 partners; the new day's run after ingesting its files`,
-      row(`daily run, 90 days of history`, short.cost) + `  (${short.events.toLocaleString('en-US')} events, ${short.users.toLocaleString('en-US')} users)`,
-      row(`daily run, ${HISTORY_DAYS} days of history`, long.cost) + `  (${long.events.toLocaleString('en-US')} events, ${long.users.toLocaleString('en-US')} users)`,
+      row(`daily run, 90 days of history`, short.cost) +
+        `  (${short.events.toLocaleString('en-US')} events, ${short.users.toLocaleString('en-US')} users)`,
+      row(`daily run, ${HISTORY_DAYS} days of history`, long.cost) +
+        `  (${long.events.toLocaleString('en-US')} events, ${long.users.toLocaleString('en-US')} users)`,
       row(`full rebuild, ${HISTORY_DAYS} days`, rebuild),
       `  daily 360 / daily 90: time ${(long.cost.elapsedMs / short.cost.elapsedMs).toFixed(2)}, bytes ${(long.cost.bytesRead / short.cost.bytesRead).toFixed(2)} (target <= 1.5)`,
       `  full rebuild / daily 360: time ${(rebuild.elapsedMs / long.cost.elapsedMs).toFixed(1)}, bytes ${(rebuild.bytesRead / long.cost.bytesRead).toFixed(1)} (target >= 10)`,

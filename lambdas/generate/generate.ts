@@ -32,6 +32,14 @@ export interface GeneratedFile {
   readonly rows: number;
 }
 
+/** A generated file that is an input of CONTRACT.md 1 (everything but truth.json). */
+export type GeneratedInputFile = GeneratedFile & { readonly kind: Exclude<GeneratedFileKind, 'truth'> };
+
+/** The files to ingest, in the order to ingest them. */
+export function inputFiles(summary: GenerateSummary): GeneratedInputFile[] {
+  return summary.files.filter((file): file is GeneratedInputFile => file.kind !== 'truth');
+}
+
 /** What `generate` wrote. */
 export interface GenerateSummary {
   readonly outDir: string;

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { type GenerateSummary, generate } from '../generate/generate.ts';
+import { type GenerateSummary, generate, inputFiles } from '../generate/generate.ts';
 import { type IngestResult, ingestFile } from '../ingest/ingest.ts';
 import { backfill, type RunContext, type RunReport } from './run.ts';
 
@@ -43,10 +43,9 @@ export async function runDemo(context: RunContext, options: DemoOptions): Promis
     seed: options.seed ?? 1,
   });
   const ingests: IngestResult[] = [];
-  const inputs = generated.files.filter((file) => file.kind !== 'truth');
+  const inputs = inputFiles(generated);
   context.log?.(`ingesting ${inputs.length} files`);
   for (const file of inputs) {
-    if (file.kind === 'truth') continue;
     ingests.push(await ingestFile(context, file.kind, join(options.inputDir, file.path)));
   }
   const runDays = options.runDays ?? 7;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RUN_CONFIG } from '../../lambdas/contract/run-config.ts';
 import { TABLES } from '../../lambdas/contract/tables.ts';
-import { type GenerateSummary, generate } from '../../lambdas/generate/generate.ts';
+import { type GenerateSummary, generate, inputFiles } from '../../lambdas/generate/generate.ts';
 import { ingestFile } from '../../lambdas/ingest/ingest.ts';
 import { type LocalLake, openLocalLake } from '../../lambdas/pipeline/local-lake.ts';
 import { dateRange, runDaily } from '../../lambdas/pipeline/run.ts';
@@ -50,7 +50,7 @@ describe('incremental runs equal a rebuild (generated data, late events and rest
       partners: 5,
       seed: 7,
     });
-    const inputs = generated.files.filter((file) => file.kind !== 'truth');
+    const inputs = inputFiles(generated);
     const undated = inputs.filter((file) => file.kind === 'fx' || file.kind === 'partners');
     const dated = inputs.filter((file) => file.kind === 'spend' || file.kind === 'events');
 
