@@ -40,6 +40,8 @@ new_totals as (
         min(first_kyc_at) as kyc_at,
         min(first_funded_deposit_at) as first_funded_deposit_at,
         min(case when trades > 0 then dt end) as first_trade_date,
+        max(case when trades > 0 then dt end) as last_trade_date,
+        count_if(trades > 0) as trade_days,
         min(dt) as first_active_date,
         sum(deposits_usd) as deposits_usd,
         sum(withdrawals_usd) as withdrawals_usd,
@@ -50,6 +52,15 @@ new_totals as (
         sum(fees_usd) as fees_usd
     from new_days
     group by user_id
+),
+
+new_first_trade_days as (
+    select
+        user_id,
+        fees_usd as first_trade_day_fees_usd,
+        row_number() over (partition by user_id order by dt) as trade_day_rank
+    from new_days
+    where trades > 0
 ),
 
 new_active_days as (
@@ -127,6 +138,12 @@ final as (
         coalesce(base.kyc_at, new_totals.kyc_at) as kyc_at,
         coalesce(base.ftd_date, cast(new_totals.first_funded_deposit_at as date)) as ftd_date,
         coalesce(base.first_trade_date, new_totals.first_trade_date) as first_trade_date,
+        coalesce(new_totals.last_trade_date, base.last_trade_date) as last_trade_date,
+        coalesce(base.trade_days, 0) + coalesce(new_totals.trade_days, 0) as trade_days,
+        case
+            when base.first_trade_date is not null then base.first_trade_day_fees_usd
+            else new_first_trade_days.first_trade_day_fees_usd
+        end as first_trade_day_fees_usd,
         coalesce(base.first_active_date, new_totals.first_active_date) as first_active_date,
         coalesce(new_last_two_days.last_active_date, base.last_active_date) as last_active_date,
         case
@@ -203,6 +220,9 @@ final as (
         on cohorts.user_id = new_totals.user_id
     left join new_last_two_days
         on cohorts.user_id = new_last_two_days.user_id
+    left join new_first_trade_days
+        on cohorts.user_id = new_first_trade_days.user_id
+        and new_first_trade_days.trade_day_rank = 1
     left join new_fees_by_age
         on cohorts.user_id = new_fees_by_age.user_id
 )
