@@ -30,6 +30,7 @@ export function parseRfc3339(text: string): number | string {
   const second = Number(s);
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return 'has an invalid date';
   if (hour > 23 || minute > 59 || second > 60) return 'has an invalid time';
+  if (sign !== undefined && Number(om) > 59) return 'has an invalid offset';
   const offsetMinutes = sign === undefined ? 0 : (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om));
   if (Math.abs(offsetMinutes) > 18 * 60) return 'has an offset beyond +/-18:00';
   const millis = frac === undefined ? 0 : Math.floor(Number(`0${frac}`) * 1000);
@@ -51,12 +52,28 @@ export const IsoDateSchema = z
     return m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
   }, 'is not a calendar date');
 
+/**
+ * A zod error message for a field: "X is required" when it is absent, "X <expectation>" otherwise,
+ * so a quarantine reason never calls a present field missing.
+ */
+const fieldError =
+  (what: string, expectation: string) =>
+  (issue: { readonly input?: unknown }): string =>
+    issue.input === undefined ? `${what} is required` : `${what} ${expectation}`;
+
+const DECIMAL_TEXT = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
+
+/** A decimal numeric string as a number; anything else (hex, "NaN", "1,000") as NaN. */
+export function decimalNumber(text: string): number {
+  return DECIMAL_TEXT.test(text) ? Number(text) : Number.NaN;
+}
+
 /** A money or count field: a number >= 0, or a numeric string such as "12.50". */
 const nonNegativeAmount = (what: string) =>
   z.preprocess(
-    (value) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value),
+    (value) => (typeof value === 'string' && value.trim() !== '' ? decimalNumber(value) : value),
     z
-      .number({ error: `${what} must be a number` })
+      .number({ error: fieldError(what, 'must be a number') })
       .refine(Number.isFinite, `${what} must be a finite number`)
       .refine((n) => n >= 0, `${what} must be >= 0`),
   );
@@ -64,7 +81,7 @@ const nonNegativeAmount = (what: string) =>
 /** An identifier of 1 to 128 characters. */
 const identifier = (what: string) =>
   z
-    .string({ error: `${what} must be a string` })
+    .string({ error: fieldError(what, 'must be a string') })
     .min(1, `${what} is empty`)
     .max(128, `${what} is longer than 128 characters`);
 
@@ -78,9 +95,11 @@ const optionalAmount = z.union([z.number(), z.string()]).nullish();
  */
 export const PlatformEventLineSchema = z.object({
   event_id: identifier('event_id'),
-  event_type: z.enum(EVENT_TYPES, { error: `event_type must be one of ${EVENT_TYPES.join(', ')}` }),
+  event_type: z.enum(EVENT_TYPES, {
+    error: fieldError('event_type', `must be one of ${EVENT_TYPES.join(', ')}`),
+  }),
   user_id: identifier('user_id'),
-  occurred_at: z.string({ error: 'occurred_at must be a string' }),
+  occurred_at: z.string({ error: fieldError('occurred_at', 'must be a string') }),
   partner_id: optionalText,
   amount_usd: optionalAmount,
   fee_usd: optionalAmount,
@@ -107,7 +126,7 @@ export interface PlatformEvent {
 }
 
 function toAmount(value: string | number): number {
-  return typeof value === 'number' ? value : value.trim() === '' ? Number.NaN : Number(value);
+  return typeof value === 'number' ? value : decimalNumber(value);
 }
 
 function amountReason(what: string, value: number): string | null {
@@ -178,7 +197,7 @@ export const PartnerSchema = z
   .object({
     partner_id: identifier('partner_id'),
     name: z.string().default(''),
-    channel: z.enum(CHANNELS, { error: `channel must be one of ${CHANNELS.join(', ')}` }),
+    channel: z.enum(CHANNELS, { error: fieldError('channel', `must be one of ${CHANNELS.join(', ')}`) }),
     network: z
       .string()
       .optional()
@@ -186,7 +205,7 @@ export const PartnerSchema = z
     revshare_rate: z.preprocess(
       (value) => (value === undefined || emptyToNull(value) === null ? 0 : value),
       z.coerce
-        .number({ error: 'revshare_rate must be a number' })
+        .number({ error: fieldError('revshare_rate', 'must be a number') })
         .refine((n) => Number.isFinite(n) && n >= 0 && n <= 1, 'revshare_rate must be between 0 and 1'),
     ),
     status: z.preprocess(
@@ -220,10 +239,10 @@ const optionalCount = (what: string) =>
       emptyToNull,
       z
         .union([
-          z.coerce
-            .number({ error: `${what} must be an integer` })
-            .refine((n) => Number.isInteger(n) && n >= 0, `${what} must be an integer >= 0`),
           z.null(),
+          z.coerce
+            .number({ error: fieldError(what, 'must be an integer') })
+            .refine((n) => Number.isInteger(n) && n >= 0, `${what} must be an integer >= 0`),
         ])
         .optional(),
     )
@@ -240,8 +259,9 @@ export const SpendRowSchema = z.object({
     z.string().regex(/^[A-Z]{3}$/, 'currency must be a 3-letter ISO 4217 code'),
   ),
   cost_type: z.preprocess(
-    (v) => (v === undefined || v === null || v === '' ? 'flat' : v),
-    z.enum(COST_TYPES, { error: `cost_type must be one of ${COST_TYPES.join(', ')}` }),
+    (v) =>
+      v === undefined || v === null || v === '' ? 'flat' : typeof v === 'string' ? v.trim().toLowerCase() : v,
+    z.enum(COST_TYPES, { error: fieldError('cost_type', `must be one of ${COST_TYPES.join(', ')}`) }),
   ),
   campaign_id: z.preprocess((v) => (v === undefined || v === null ? '' : v), z.coerce.string()),
   impressions: optionalCount('impressions'),
@@ -260,7 +280,7 @@ export const FxRateSchema = z.object({
     .transform((v) => v.trim().toUpperCase())
     .pipe(z.string().regex(/^[A-Z]{3}$/, 'currency must be a 3-letter ISO 4217 code')),
   usd_per_unit: z.coerce
-    .number({ error: 'usd_per_unit must be a number' })
+    .number({ error: fieldError('usd_per_unit', 'must be a number') })
     .refine((n) => Number.isFinite(n) && n > 0, 'usd_per_unit must be a number > 0'),
 });
 export type FxRate = z.output<typeof FxRateSchema>;
@@ -277,8 +297,6 @@ export function reasonOf(error: z.ZodError): string {
   const issue = error.issues[0];
   if (issue === undefined) return 'invalid row';
   const field = issue.path.length > 0 ? String(issue.path[0]) : '';
-  if (issue.code === 'invalid_type' && issue.input === undefined && field !== '')
-    return `${field} is required`;
-  const message = issue.message;
+  const message = issue.message.split('\n')[0] ?? '';
   return field !== '' && !message.startsWith(field) ? `${field}: ${message}` : message;
 }

@@ -57,8 +57,9 @@ export async function* readLines(path: string, options: ReadOptions = {}): Async
   if (hash !== undefined) source.raw.on('data', (chunk: Buffer) => hash.update(chunk));
   const lines = createInterface({ input: source.stream, crlfDelay: Number.POSITIVE_INFINITY });
   let line = 0;
-  for await (const text of lines) {
+  for await (const raw of lines) {
     line += 1;
+    const text = line === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
     if (onBytes !== undefined && line % PROGRESS_EVERY_LINES === 0) onBytes(source.bytesRead());
     yield { line, text };
   }

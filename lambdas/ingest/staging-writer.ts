@@ -34,6 +34,8 @@ export class StagingWriter {
   #buffer = '';
 
   public constructor(store: ObjectStore, key: string) {
+    // abort() may destroy the stream before the store has attached its own listeners.
+    this.#stream.on('error', () => undefined);
     this.#done = store.putStream(key, this.#stream);
     // A failed upload surfaces at close(); this keeps it from being reported as unhandled first.
     this.#done.catch(() => undefined);

@@ -1,0 +1,470 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import {
+  EARLIEST_EVENT_AT_MS,
+  FxRateSchema,
+  normalizeEvent,
+  PartnerSchema,
+  type PlatformEvent,
+  PlatformEventLineSchema,
+  parseRfc3339,
+  reasonOf,
+  SpendRowSchema,
+} from '../../lambdas/contract/inputs.ts';
+
+/** 2026-11-21 09:30:00 UTC, the instant most timestamp cases below name in different offsets. */
+const NINE_THIRTY_UTC = Date.UTC(2026, 10, 21, 9, 30, 0);
+
+/** Parses a line of the right shape, then applies the cross-field rules. */
+function normalize(fields: Record<string, unknown>): PlatformEvent | string {
+  const line = PlatformEventLineSchema.parse({
+    event_id: 'evt-1',
+    event_type: 'login',
+    user_id: 'u-1',
+    occurred_at: '2026-11-21T09:30:00Z',
+    ...fields,
+  });
+  return normalizeEvent(line);
+}
+
+/** Normalizes a line that must be accepted, failing the test with its reason otherwise. */
+function accepted(fields: Record<string, unknown>): PlatformEvent {
+  const event = normalize(fields);
+  if (typeof event === 'string') throw new Error(`expected the event to be accepted, got: ${event}`);
+  return event;
+}
+
+/** The one-line reason a schema gives for a value, or 'ok'. */
+function reasonFor(schema: z.ZodType, value: unknown): string {
+  const parsed = schema.safeParse(value);
+  return parsed.success ? 'ok' : reasonOf(parsed.error);
+}
+
+describe('parseRfc3339', () => {
+  it.each([
+    ['Z', '2026-11-21T09:30:00Z'],
+    ['lowercase z and t', '2026-11-21t09:30:00z'],
+    ['a space instead of T', '2026-11-21 09:30:00Z'],
+    ['+08:00', '2026-11-21T17:30:00+08:00'],
+    ['-05:00', '2026-11-21T04:30:00-05:00'],
+    ['+05:30', '2026-11-21T15:00:00+05:30'],
+    ['+0530 without a colon', '2026-11-21T15:00:00+0530'],
+    ['-0330 without a colon', '2026-11-21T06:00:00-0330'],
+    ['+00:00', '2026-11-21T09:30:00+00:00'],
+    ['-00:00', '2026-11-21T09:30:00-00:00'],
+    ['+18:00, the largest offset', '2026-11-22T03:30:00+18:00'],
+  ])('reads an offset given as %s and returns the UTC instant', (_, text) => {
+    // Act
+    const result = parseRfc3339(text);
+
+    // Assess
+    expect(result).toBe(NINE_THIRTY_UTC);
+  });
+
+  it('moves a timestamp across midnight to the UTC date its offset implies', () => {
+    // Act
+    const east = parseRfc3339('2026-11-21T02:00:00+08:00');
+    const west = parseRfc3339('2026-11-20T22:00:00-05:00');
+
+    // Assess
+    expect(east).toBe(Date.UTC(2026, 10, 20, 18, 0, 0));
+    expect(west).toBe(Date.UTC(2026, 10, 21, 3, 0, 0));
+  });
+
+  it.each([
+    ['.5', 500],
+    ['.05', 50],
+    ['.123', 123],
+    ['.999', 999],
+    ['.1239', 123],
+    ['.123456789', 123],
+    ['.000001', 0],
+  ])('keeps fractional seconds %s as %i ms, truncated to the millisecond', (fraction, millis) => {
+    // Act
+    const result = parseRfc3339(`2026-11-21T09:30:00${fraction}Z`);
+
+    // Assess
+    expect(result).toBe(NINE_THIRTY_UTC + millis);
+  });
+
+  it('applies fractional seconds and an offset together', () => {
+    // Act
+    const result = parseRfc3339('2026-11-21T17:30:00.250+08:00');
+
+    // Assess
+    expect(result).toBe(NINE_THIRTY_UTC + 250);
+  });
+
+  it.each([
+    ['month 13', '2026-13-01T00:00:00Z'],
+    ['month 00', '2026-00-10T00:00:00Z'],
+    ['day 00', '2026-11-00T00:00:00Z'],
+    ['day 32', '2026-01-32T00:00:00Z'],
+    ['April 31', '2026-04-31T00:00:00Z'],
+    ['Feb 29 in 2026, not a leap year', '2026-02-29T12:00:00Z'],
+    ['Feb 29 in 2100, a century that is not a leap year', '2100-02-29T12:00:00Z'],
+    ['Feb 30 in 2024, a leap year', '2024-02-30T12:00:00Z'],
+  ])('refuses a date that does not exist: %s', (_, text) => {
+    // Act
+    const result = parseRfc3339(text);
+
+    // Assess
+    expect(result).toBe('has an invalid date');
+  });
+
+  it.each([
+    ['2024, divisible by 4', '2024-02-29T12:00:00Z', Date.UTC(2024, 1, 29, 12)],
+    ['2000, divisible by 400', '2000-02-29T12:00:00Z', Date.UTC(2000, 1, 29, 12)],
+    ['2028', '2028-02-29T23:59:59+00:00', Date.UTC(2028, 1, 29, 23, 59, 59)],
+  ])('accepts Feb 29 in the leap year %s', (_, text, expected) => {
+    // Act
+    const result = parseRfc3339(text);
+
+    // Assess
+    expect(result).toBe(expected);
+  });
+
+  it.each([
+    ['hour 24', '2026-11-21T24:00:00Z'],
+    ['minute 60', '2026-11-21T09:60:00Z'],
+    ['second 61', '2026-11-21T09:30:61Z'],
+  ])('refuses a time that does not exist: %s', (_, text) => {
+    // Act
+    const result = parseRfc3339(text);
+
+    // Assess
+    expect(result).toBe('has an invalid time');
+  });
+
+  it('refuses an offset beyond 18 hours', () => {
+    // Act
+    const east = parseRfc3339('2026-11-21T09:30:00+19:00');
+    const west = parseRfc3339('2026-11-21T09:30:00-18:01');
+
+    // Assess
+    expect(east).toBe('has an offset beyond +/-18:00');
+    expect(west).toBe('has an offset beyond +/-18:00');
+  });
+
+  // RFC 3339 5.6: time-numoffset = ("+" / "-") time-hour ":" time-minute, time-minute = 00-59.
+  it('refuses an offset whose minutes are not 00-59 (+05:75 is not RFC 3339)', () => {
+    // Act
+    const result = parseRfc3339('2026-11-21T09:30:00+05:75');
+
+    // Assess
+    expect(typeof result).toBe('string');
+  });
+
+  it.each(['2026-11-21T09:30:00', '2026-11-21 09:30:00', '2026-11-21T09:30:00.123', '2026-11-21T09:30'])(
+    'says a local time %s has no UTC offset',
+    (text) => {
+      // Act
+      const result = parseRfc3339(text);
+
+      // Assess
+      expect(result).toBe('has no UTC offset');
+    },
+  );
+
+  it.each([
+    '',
+    'yesterday',
+    '2026-11-21',
+    '1795253400000',
+    '21/11/2026 09:30:00Z',
+    '2026-11-21T09:30:00 Z',
+    '2026-11-21T09:30:00+8:00',
+    '2026-11-21T09:30:00+08',
+    ' 2026-11-21T09:30:00Z',
+    '2026-11-21T09:30:00Z ',
+    '2026-11-21T09:30:00.Z',
+    '+2026-11-21T09:30:00Z',
+  ])('says %j is not an RFC 3339 timestamp', (text) => {
+    // Act
+    const result = parseRfc3339(text);
+
+    // Assess
+    expect(result).toBe('is not an RFC 3339 timestamp');
+  });
+});
+
+describe('normalizeEvent', () => {
+  it('stores a login in UTC with every optional field null', () => {
+    // Act
+    const event = accepted({ occurred_at: '2026-11-21T17:30:00+08:00' });
+
+    // Assess
+    expect(event).toEqual({
+      event_id: 'evt-1',
+      event_type: 'login',
+      user_id: 'u-1',
+      occurred_at_ms: NINE_THIRTY_UTC,
+      partner_id: null,
+      amount_usd: null,
+      fee_usd: null,
+      product: null,
+      country: null,
+      platform: null,
+      campaign_id: null,
+    });
+  });
+
+  it.each(['deposit', 'withdrawal', 'trade'])('requires amount_usd on %s', (eventType) => {
+    // Act
+    const missing = normalize({ event_type: eventType });
+    const explicitNull = normalize({ event_type: eventType, amount_usd: null });
+
+    // Assess
+    expect(missing).toBe(`amount_usd is required on ${eventType}`);
+    expect(explicitNull).toBe(`amount_usd is required on ${eventType}`);
+  });
+
+  it.each([
+    ['a number', 12.5, 12.5],
+    ['zero', 0, 0],
+    ['a numeric string', '12.50', 12.5],
+    ['an integer string', '500', 500],
+    ['a numeric string with spaces around it', ' 7.25 ', 7.25],
+  ])('accepts amount_usd as %s', (_, amount, expected) => {
+    // Act
+    const deposit = accepted({ event_type: 'deposit', amount_usd: amount });
+    const withdrawal = accepted({ event_type: 'withdrawal', amount_usd: amount });
+
+    // Assess
+    expect(deposit.amount_usd).toBe(expected);
+    expect(withdrawal.amount_usd).toBe(expected);
+    expect(deposit.fee_usd).toBeNull();
+    expect(deposit.product).toBeNull();
+  });
+
+  it.each([
+    ['negative', -0.01, 'amount_usd must be >= 0'],
+    ['a negative string', '-3', 'amount_usd must be >= 0'],
+    ['"NaN"', 'NaN', 'amount_usd must be a finite number'],
+    ['"abc"', 'abc', 'amount_usd must be a finite number'],
+    ['an empty string', '', 'amount_usd must be a finite number'],
+    ['"Infinity"', 'Infinity', 'amount_usd must be a finite number'],
+    ['"12.50 USD"', '12.50 USD', 'amount_usd must be a finite number'],
+  ])('refuses amount_usd that is %s', (_, amount, reason) => {
+    // Act
+    const result = normalize({ event_type: 'trade', amount_usd: amount });
+
+    // Assess
+    expect(result).toBe(reason);
+  });
+
+  it('defaults a trade to fee 0 and product spot', () => {
+    // Act
+    const event = accepted({ event_type: 'trade', amount_usd: '1000' });
+
+    // Assess
+    expect(event.amount_usd).toBe(1000);
+    expect(event.fee_usd).toBe(0);
+    expect(event.product).toBe('spot');
+  });
+
+  it('keeps a trade fee given as a number or a numeric string, and product futures', () => {
+    // Act
+    const numeric = accepted({ event_type: 'trade', amount_usd: 2000, fee_usd: 1.6, product: 'futures' });
+    const text = accepted({ event_type: 'trade', amount_usd: 2000, fee_usd: '0.40', product: 'spot' });
+    const emptyProduct = accepted({ event_type: 'trade', amount_usd: 1, fee_usd: null, product: '' });
+
+    // Assess
+    expect([numeric.fee_usd, numeric.product]).toEqual([1.6, 'futures']);
+    expect([text.fee_usd, text.product]).toEqual([0.4, 'spot']);
+    expect([emptyProduct.fee_usd, emptyProduct.product]).toEqual([0, 'spot']);
+  });
+
+  it.each([
+    ['negative', -1, 'fee_usd must be >= 0'],
+    ['"abc"', 'abc', 'fee_usd must be a finite number'],
+  ])('refuses a trade fee that is %s', (_, fee, reason) => {
+    // Act
+    const result = normalize({ event_type: 'trade', amount_usd: 10, fee_usd: fee });
+
+    // Assess
+    expect(result).toBe(reason);
+  });
+
+  it.each(['options', 'FUTURES', 'margin'])('refuses a trade of product %s', (product) => {
+    // Act
+    const result = normalize({ event_type: 'trade', amount_usd: 10, product });
+
+    // Assess
+    expect(result).toBe('product must be spot or futures');
+  });
+
+  it('ignores amount, fee and product on event types that do not carry them', () => {
+    // Act
+    const login = accepted({ amount_usd: -5, fee_usd: 'abc', product: 'options' });
+    const deposit = accepted({ event_type: 'deposit', amount_usd: 10, fee_usd: -1, product: 'options' });
+
+    // Assess
+    expect([login.amount_usd, login.fee_usd, login.product]).toEqual([null, null, null]);
+    expect([deposit.amount_usd, deposit.fee_usd, deposit.product]).toEqual([10, null, null]);
+  });
+
+  it('keeps partner_id on signup only, reading "" and null as organic', () => {
+    // Act
+    const referred = accepted({ event_type: 'signup', partner_id: 'kol-alpha' });
+    const numericId = accepted({ event_type: 'signup', partner_id: 42 });
+    const empty = accepted({ event_type: 'signup', partner_id: '' });
+    const explicitNull = accepted({ event_type: 'signup', partner_id: null });
+    const absent = accepted({ event_type: 'signup' });
+    const onDeposit = accepted({ event_type: 'deposit', amount_usd: 1, partner_id: 'kol-alpha' });
+    const onKyc = accepted({ event_type: 'kyc_verified', partner_id: 'kol-alpha' });
+
+    // Assess
+    expect(referred.partner_id).toBe('kol-alpha');
+    expect(numericId.partner_id).toBe('42');
+    expect(empty.partner_id).toBeNull();
+    expect(explicitNull.partner_id).toBeNull();
+    expect(absent.partner_id).toBeNull();
+    expect(onDeposit.partner_id).toBeNull();
+    expect(onKyc.partner_id).toBeNull();
+  });
+
+  it('keeps country, platform and campaign_id as text', () => {
+    // Act
+    const event = accepted({ country: 'VN', platform: 'android', campaign_id: 7 });
+
+    // Assess
+    expect([event.country, event.platform, event.campaign_id]).toEqual(['VN', 'android', '7']);
+  });
+
+  it('refuses an event before 2009-01-03 UTC and accepts one at that instant', () => {
+    // Act
+    const justBefore = normalize({ occurred_at: '2009-01-02T23:59:59.999Z' });
+    const beforeByOffset = normalize({ occurred_at: '2009-01-03T00:30:00+01:00' });
+    const longBefore = normalize({ occurred_at: '1970-01-01T00:00:00Z' });
+    const atGenesis = accepted({ occurred_at: '2009-01-03T00:00:00Z' });
+    const afterByOffset = accepted({ occurred_at: '2009-01-02T23:30:00-01:00' });
+
+    // Assess
+    expect(justBefore).toBe('occurred_at is before 2009-01-03');
+    expect(beforeByOffset).toBe('occurred_at is before 2009-01-03');
+    expect(longBefore).toBe('occurred_at is before 2009-01-03');
+    expect(atGenesis.occurred_at_ms).toBe(Date.UTC(2009, 0, 3));
+    expect(atGenesis.occurred_at_ms).toBe(EARLIEST_EVENT_AT_MS);
+    expect(afterByOffset.occurred_at_ms).toBe(Date.UTC(2009, 0, 3, 0, 30));
+  });
+
+  it('prefixes the timestamp reasons with occurred_at', () => {
+    // Act
+    const local = normalize({ occurred_at: '2026-11-21T09:30:00' });
+    const garbage = normalize({ occurred_at: 'soon' });
+    const badDate = normalize({ occurred_at: '2026-02-29T00:00:00Z' });
+
+    // Assess
+    expect(local).toBe('occurred_at has no UTC offset');
+    expect(garbage).toBe('occurred_at is not an RFC 3339 timestamp');
+    expect(badDate).toBe('occurred_at has an invalid date');
+  });
+});
+
+describe('PlatformEventLineSchema with reasonOf', () => {
+  const valid = {
+    event_id: 'evt-1',
+    event_type: 'login',
+    user_id: 'u-1',
+    occurred_at: '2026-11-21T09:30:00Z',
+  };
+
+  it.each([
+    ['event_id absent', { event_id: undefined }, 'event_id is required'],
+    ['event_id empty', { event_id: '' }, 'event_id is empty'],
+    ['event_id of 129 chars', { event_id: 'e'.repeat(129) }, 'event_id is longer than 128 characters'],
+    ['user_id empty', { user_id: '' }, 'user_id is empty'],
+    ['user_id absent', { user_id: undefined }, 'user_id is required'],
+    ['event_type absent', { event_type: undefined }, 'event_type is required'],
+    [
+      'event_type unknown',
+      { event_type: 'bet' },
+      'event_type must be one of signup, kyc_verified, deposit, withdrawal, trade, login',
+    ],
+    ['occurred_at absent', { occurred_at: undefined }, 'occurred_at is required'],
+    ['platform unknown', { platform: 'tv' }, 'platform must be web, ios or android'],
+  ])('gives one reason for %s', (_, change, reason) => {
+    // Act
+    const result = reasonFor(PlatformEventLineSchema, { ...valid, ...change });
+
+    // Assess
+    expect(result).toBe(reason);
+  });
+
+  it('accepts ids of exactly 128 characters and ignores unknown fields', () => {
+    // Act
+    const parsed = PlatformEventLineSchema.parse({
+      ...valid,
+      event_id: 'e'.repeat(128),
+      user_id: 'u'.repeat(128),
+      referrer_url: 'https://example.com',
+    });
+
+    // Assess
+    expect(parsed.event_id).toHaveLength(128);
+    expect(parsed.user_id).toHaveLength(128);
+    expect(parsed).not.toHaveProperty('referrer_url');
+  });
+
+  // zod 4 leaves `issue.input` out unless asked for it, so reasonOf takes every wrong type for absence.
+  it('does not report a field that is present but of the wrong type as missing', () => {
+    // Act
+    const numericEventId = reasonFor(PlatformEventLineSchema, { ...valid, event_id: 5 });
+    const textSpend = reasonFor(SpendRowSchema, { date: '2026-11-20', partner_id: 'p', spend: 'abc' });
+    const textRevshare = reasonFor(PartnerSchema, {
+      partner_id: 'p',
+      channel: 'kol',
+      status: 'active',
+      revshare_rate: 'abc',
+    });
+
+    // Assess
+    expect(numericEventId).toBe('event_id must be a string');
+    expect(textSpend).toBe('spend must be a number');
+    expect(textRevshare).toBe('revshare_rate must be a number');
+  });
+});
+
+describe('reasonOf', () => {
+  it('says "invalid row" for an error without issues', () => {
+    // Act
+    const result = reasonOf(new z.ZodError([]));
+
+    // Assess
+    expect(result).toBe('invalid row');
+  });
+
+  it('reports the first issue only, as one line naming the field', () => {
+    // Prepare
+    const rows: [z.ZodType, unknown][] = [
+      [PlatformEventLineSchema, {}],
+      [PlatformEventLineSchema, { event_id: 'e', event_type: 'login', user_id: 'u', occurred_at: 1 }],
+      [PlatformEventLineSchema, { event_id: 'e', event_type: 'trade', user_id: 'u', amount_usd: true }],
+      [PlatformEventLineSchema, 'not an object'],
+      [SpendRowSchema, { date: '2026-02-30', partner_id: '', spend: '-1', clicks: '2.5' }],
+      [SpendRowSchema, { date: '20261120', partner_id: 'p', spend: '1' }],
+      [SpendRowSchema, { date: '2026-11-20', partner_id: 'p', spend: '1', currency: 'EURO' }],
+      [SpendRowSchema, { date: '2026-11-20', partner_id: 'p', spend: '1', cost_type: 'weekly' }],
+      [PartnerSchema, { partner_id: 'p', channel: 'tv', status: 'active' }],
+      [PartnerSchema, { partner_id: 'p', channel: 'kol', status: 'active', min_daily_budget_usd: 'x' }],
+      [FxRateSchema, { date: '2026-11-20', currency: 'EUR', usd_per_unit: '0' }],
+      [FxRateSchema, {}],
+    ];
+
+    // Act
+    const reasons = rows.map(([schema, value]) => reasonFor(schema, value));
+
+    // Assess
+    for (const reason of reasons) {
+      expect(reason).not.toBe('ok');
+      expect(reason).toMatch(/^[^\r\n]+$/);
+      expect(reason.length).toBeLessThanOrEqual(200);
+    }
+    expect(reasons[4]).toMatch(/^date\b/);
+    expect(reasons[6]).toBe('currency must be a 3-letter ISO 4217 code');
+    expect(reasons[7]).toBe('cost_type must be one of flat, cpa, cpc, cpm, other');
+    expect(reasons[8]).toBe('channel must be one of affiliate, kol, content, community, network, other');
+    expect(reasons[10]).toBe('usd_per_unit must be a number > 0');
+  });
+});
