@@ -407,7 +407,6 @@ describe('PlatformEventLineSchema with reasonOf', () => {
     expect(parsed).not.toHaveProperty('referrer_url');
   });
 
-  // zod 4 leaves `issue.input` out unless asked for it, so reasonOf takes every wrong type for absence.
   it('does not report a field that is present but of the wrong type as missing', () => {
     // Act
     const numericEventId = reasonFor(PlatformEventLineSchema, { ...valid, event_id: 5 });
