@@ -1,0 +1,411 @@
+/**
+ * The run's dashboard: one self-contained HTML page (CSS, Chart.js and data inline; a
+ * Content-Security-Policy that forbids any network request) readable on a laptop and a phone.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import {
+  byCanonicalOrder,
+  type ChartSpec,
+  FUNNEL_STAGES,
+  funnelByChannel,
+  funnelCharts,
+  funnelTotals,
+  ltvChart,
+  NO_CHANNEL_LABEL,
+  roiChart,
+  SEGMENT_ORDER,
+  segmentCharts,
+  shortDate,
+  trendCharts,
+} from './dashboard-charts.ts';
+import { DASHBOARD_CLIENT_SCRIPT } from './dashboard-client.ts';
+import { DASHBOARD_STYLES } from './dashboard-styles.ts';
+import { PublishError } from './errors.ts';
+import { escapeHtml, formatChange, formatCount, formatPercent, formatUsd, type Polarity } from './format.ts';
+import { ratio } from './kpis.ts';
+import { type ChangeView, changeView, DAY_METRIC_KEYS, WEEK_METRICS } from './metrics.ts';
+import { FUNNEL_WEEKS, LTV_COHORT_DAYS, type PublishModel, SERIES_DAYS } from './model.ts';
+
+let chartJsSource: string | undefined;
+
+/** Chart.js's UMD build, read once from node_modules (its source-map comment dropped: the page fetches nothing). */
+function chartJs(): string {
+  if (chartJsSource === undefined) {
+    try {
+      const main = createRequire(import.meta.url).resolve('chart.js');
+      chartJsSource = readFileSync(join(dirname(main), 'chart.umd.js'), 'utf8').replace(
+        /\n\/\/# sourceMappingURL=\S+\s*$/,
+        '\n',
+      );
+    } catch (error) {
+      throw new PublishError(
+        `cannot read Chart.js to inline it into the dashboard: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+  return chartJsSource;
+}
+
+/** Text that is safe inside a `<script>` element. */
+function scriptSafe(text: string): string {
+  return text.replace(/<\/(script)/gi, '<\\/$1');
+}
+
+const e = escapeHtml;
+
+/** `2026-11-22` -> `Sun 22 Nov 2026`. */
+function longDate(date: string): string {
+  return new Date(`${date}T00:00:00Z`).toLocaleDateString('en-GB', {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
+}
+
+function changeBadge(view: ChangeView, comparison: string): string {
+  if (view.arrow === '') return `<span class="muted">${e(view.sentence)}</span>`;
+  return (
+    `<span class="change tone-${view.tone}" title="${e(`${view.sentence} ${comparison}`)}">` +
+    `<span aria-hidden="true">${view.arrow}</span> ${e(view.text)}` +
+    `<span class="sr-only">, ${e(view.sentence)} ${e(comparison)}</span></span>`
+  );
+}
+
+function kpiCards(model: PublishModel): string {
+  const { week, day } = model.kpis;
+  return WEEK_METRICS.map((metric) => {
+    const kpi = week[metric.key];
+    const view = changeView(kpi, metric);
+    const dayKey = DAY_METRIC_KEYS.find((key) => key === metric.key);
+    let dayLine = '';
+    if (dayKey !== undefined) {
+      const dayKpi = day[dayKey];
+      const dayView = changeView(dayKpi, metric);
+      dayLine =
+        `<p class="kpi-day"><span class="muted">${e(shortDate(day.date))}</span> <strong>${e(metric.format(dayKpi.current))}</strong> ` +
+        `${changeBadge(dayView, `vs ${shortDate(day.comparedWith)}`)}</p>`;
+    }
+    return (
+      `<article class="kpi"><h3>${e(metric.label)}</h3>` +
+      `<p class="kpi-value">${e(metric.format(kpi.current))}</p>` +
+      `<p class="kpi-change">${changeBadge(view, 'vs the previous 7 days')}` +
+      `${kpi.previous === null ? '' : ` <span class="muted">vs ${e(metric.format(kpi.previous))}</span>`}</p>${dayLine}</article>`
+    );
+  }).join('');
+}
+
+/** A chart panel; `charts` collects the spec under the canvas's `data-chart` id. */
+function chartPanel(
+  charts: Record<string, ChartSpec>,
+  id: string,
+  title: string,
+  spec: ChartSpec | null,
+  note: string,
+  height = 260,
+): string {
+  const body =
+    spec === null
+      ? '<p class="empty">No data yet.</p>'
+      : `<div class="chart" style="height:${height}px"><canvas data-chart="${e(id)}" role="img" aria-label="${e(title)}">` +
+        `${e(title)}</canvas></div>`;
+  if (spec !== null) charts[id] = spec;
+  return `<figure class="panel"><figcaption><h3>${e(title)}</h3><p class="muted">${e(note)}</p></figcaption>${body}</figure>`;
+}
+
+/** How {@link table} lays a table out. */
+interface TableOptions {
+  /** Indexes of right-aligned (numeric) columns. */
+  readonly numeric: readonly number[];
+  readonly caption?: string;
+  /** On a phone, show each row as a card of label / value lines instead of scrolling sideways. */
+  readonly stackOnPhone?: boolean;
+  /** Indexes of columns whose text wraps at full width in a card (long sentences). */
+  readonly wide?: readonly number[];
+}
+
+/** A data table; the first cell of a row is its header. */
+function table(headers: readonly string[], rows: readonly string[][], options: TableOptions): string {
+  const classes = (index: number) => {
+    const names = [
+      options.numeric.includes(index) ? 'num' : '',
+      options.wide?.includes(index) ? 'wide' : '',
+    ].filter(Boolean);
+    return names.length === 0 ? '' : ` class="${names.join(' ')}"`;
+  };
+  const head = headers.map((header, index) => `<th scope="col"${classes(index)}>${e(header)}</th>`).join('');
+  const body = rows
+    .map(
+      (cells) =>
+        `<tr>${cells
+          .map((cell, index) =>
+            index === 0
+              ? `<th scope="row">${cell}</th>`
+              : `<td${classes(index)} data-label="${e(headers[index] ?? '')}">${cell}</td>`,
+          )
+          .join('')}</tr>`,
+    )
+    .join('');
+  const caption = options.caption === undefined ? '' : `<caption>${e(options.caption)}</caption>`;
+  const stack = options.stackOnPhone === true ? ' class="stack"' : '';
+  return `<div class="table-scroll"><table${stack}>${caption}<thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
+}
+
+function partnerLabel(model: PublishModel, partnerId: string): string {
+  const partner = model.partners.find((candidate) => candidate.partnerId === partnerId);
+  const name = partner?.name ?? partnerId;
+  return name === partnerId
+    ? `<span class="partner">${e(name)}</span>`
+    : `<span class="partner">${e(name)}</span> <span class="muted id">${e(partnerId)}</span>`;
+}
+
+/** A relative change in a table cell: arrow, signed text and colour. */
+function inlineChange(change: number | null, polarity: Polarity): string {
+  const view = changeView(
+    { current: null, previous: null, change },
+    { polarity, format: () => '', formatChange },
+  );
+  if (view.arrow === '') return '<span class="muted">n/a</span>';
+  return `<span class="change tone-${view.tone}"><span aria-hidden="true">${view.arrow}</span> ${e(view.text)}</span>`;
+}
+
+function partnerTable(model: PublishModel): string {
+  const rows = [...model.performance]
+    .filter(
+      (row) =>
+        row.week.spendUsd > 0 || row.week.signups > 0 || row.week.ftds > 0 || row.previousWeek.spendUsd > 0,
+    )
+    .sort(
+      (a, b) =>
+        b.week.spendUsd - a.week.spendUsd ||
+        b.week.signups - a.week.signups ||
+        a.partnerId.localeCompare(b.partnerId),
+    );
+  if (rows.length === 0) return '<p class="empty">No partner activity in the last 14 days.</p>';
+  const partner = (id: string) => model.partners.find((candidate) => candidate.partnerId === id);
+  return table(
+    [
+      'Partner',
+      'Channel',
+      'Spend 7d',
+      'w/w',
+      'Sign-ups',
+      'FTDs',
+      'w/w',
+      'CAC',
+      'w/w',
+      'Net revenue',
+      'ROI d7',
+      'ROI d30',
+    ],
+    rows.map((row) => {
+      const info = partner(row.partnerId);
+      const cac = ratio(row.week.spendUsd, row.week.ftds);
+      const previousCac = ratio(row.previousWeek.spendUsd, row.previousWeek.ftds);
+      const relative = (current: number | null, previous: number | null) => {
+        const quotient = ratio(current, previous);
+        return quotient === null ? null : quotient - 1;
+      };
+      const status = info?.status === 'paused' ? ' <span class="tag">paused</span>' : '';
+      return [
+        `${partnerLabel(model, row.partnerId)}${status}`,
+        e(info?.channel ?? NO_CHANNEL_LABEL),
+        e(formatUsd(row.week.spendUsd)),
+        inlineChange(relative(row.week.spendUsd, row.previousWeek.spendUsd), 'neutral'),
+        e(formatCount(row.week.signups)),
+        e(formatCount(row.week.ftds)),
+        inlineChange(relative(row.week.ftds, row.previousWeek.ftds), 'higher-is-better'),
+        e(formatUsd(cac)),
+        inlineChange(relative(cac, previousCac), 'lower-is-better'),
+        e(formatUsd(row.week.netRevenueUsd)),
+        e(formatPercent(row.month.roiD7)),
+        e(formatPercent(row.month.roiD30)),
+      ];
+    }),
+    {
+      numeric: [2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+      caption:
+        'Spend, sign-ups, FTDs, CAC and net revenue: the last 7 days, changes against the 7 days before. ROI: cohorts matured within the last 30 days.',
+    },
+  );
+}
+
+function funnelTable(model: PublishModel): string {
+  const groups = [{ channel: 'All partners', totals: funnelTotals(model.funnel) }, ...funnelByChannel(model)];
+  return table(
+    ['Channel', ...FUNNEL_STAGES.map((stage) => stage.label)],
+    groups.map((group) => [
+      e(group.channel),
+      ...FUNNEL_STAGES.map((stage, index) => {
+        const users = group.totals[stage.key];
+        const share =
+          index === 0
+            ? ''
+            : ` <span class="muted">${e(formatPercent(ratio(users, group.totals.signups)))}</span>`;
+        return `${e(formatCount(users))}${share}`;
+      }),
+    ]),
+    { numeric: [1, 2, 3, 4] },
+  );
+}
+
+function transitionsTable(model: PublishModel): string {
+  const transitions = model.segments?.transitions ?? [];
+  if (transitions.length === 0) return '<p class="empty">No lifecycle transitions yet.</p>';
+  const lifecycles = SEGMENT_ORDER.lifecycle ?? [];
+  const from = byCanonicalOrder(
+    [...new Set(transitions.map((t) => t.from))],
+    ['none', ...lifecycles],
+    (x) => x,
+  );
+  const to = byCanonicalOrder([...new Set(transitions.map((t) => t.to))], lifecycles, (x) => x);
+  const users = (a: string, b: string) =>
+    transitions.filter((t) => t.from === a && t.to === b).reduce((sum, t) => sum + t.users, 0);
+  const head = `<tr><th scope="col">From \\ to</th>${to.map((b) => `<th scope="col" class="num">${e(b)}</th>`).join('')}<th scope="col" class="num">Total</th></tr>`;
+  const body = from
+    .map((a) => {
+      const total = to.reduce((sum, b) => sum + users(a, b), 0);
+      const cells = to
+        .map((b) => {
+          const count = users(a, b);
+          const share = total === 0 ? 0 : count / total;
+          const style =
+            count === 0
+              ? ''
+              : ` style="background:rgba(66,105,208,${(0.08 + share * 0.72).toFixed(2)});${share > 0.55 ? 'color:#fff' : ''}"`;
+          const stay = a === b && count > 0 ? ' stay' : '';
+          return `<td class="num heat${stay}"${style} title="${e(`${a} → ${b}: ${formatCount(count)} users (${formatPercent(share)} of ${a})`)}">${count === 0 ? '<span class="muted">·</span>' : e(formatCount(count))}</td>`;
+        })
+        .join('');
+      return `<tr><th scope="row">${e(a === 'none' ? 'none (new)' : a)}</th>${cells}<td class="num">${e(formatCount(total))}</td></tr>`;
+    })
+    .join('');
+  return `<div class="table-scroll"><table class="heatmap"><caption>Users by lifecycle on the day before (rows) and on ${e(shortDate(model.runDate))} (columns); darker cells hold a larger share of the row.</caption><thead>${head}</thead><tbody>${body}</tbody></table></div>`;
+}
+
+function recommendationsTable(model: PublishModel): string {
+  if (model.recommendations.length === 0) return '<p class="empty">No recommendations yet.</p>';
+  const rows = [...model.recommendations].sort(
+    (a, b) =>
+      Math.abs(b.changePct ?? 0) - Math.abs(a.changePct ?? 0) || a.partnerId.localeCompare(b.partnerId),
+  );
+  const channel = (id: string) =>
+    model.partners.find((partner) => partner.partnerId === id)?.channel ?? NO_CHANNEL_LABEL;
+  return table(
+    ['Partner', 'Channel', 'Now / day', 'Recommended / day', 'Change', 'Marginal ROAS', 'Confidence', 'Why'],
+    rows.map((row) => [
+      partnerLabel(model, row.partnerId),
+      e(channel(row.partnerId)),
+      e(formatUsd(row.currentDailySpendUsd)),
+      `<strong>${e(formatUsd(row.recommendedDailySpendUsd))}</strong>`,
+      inlineChange(row.changePct, 'neutral'),
+      e(row.expectedMarginalRoas === null ? 'n/a' : row.expectedMarginalRoas.toFixed(2)),
+      `<span class="tag confidence-${e(row.confidence.replace(/[^a-z_]/g, ''))}">${e(row.confidence.replace(/_/g, ' '))}</span>`,
+      `<span class="reason">${e(row.reason)}</span>`,
+    ]),
+    { numeric: [2, 3, 4, 5], stackOnPhone: true, wide: [7] },
+  );
+}
+
+/** Renders the dashboard page of a model (normally the unscoped one). */
+export function renderDashboard(model: PublishModel): string {
+  const charts: Record<string, ChartSpec> = {};
+  const { week } = model.kpis;
+  const trends = trendCharts(model.series);
+  const funnel = funnelCharts(model);
+  const roi = roiChart(model);
+  const segments = segmentCharts(model.segments);
+  const seriesFrom = model.series[0]?.date ?? model.runDate;
+  const previousNote =
+    model.previousWeekSource === 'derived'
+      ? ' The run of the previous week left no partner performance, so its spend, sign-ups and FTDs are recomputed and its revenue and ROI are unknown.'
+      : '';
+
+  const sections = [
+    `<section id="kpis" aria-labelledby="kpis-title"><h2 id="kpis-title">Last 7 days <span class="muted">${e(shortDate(week.from))}–${e(shortDate(week.to))} vs ${e(shortDate(week.previousFrom))}–${e(shortDate(week.previousTo))}</span></h2>` +
+      `<div class="kpis">${kpiCards(model)}</div>` +
+      `<p class="note">CAC = spend / first-time depositors. ROI at day 7 pools the cohorts that reached day 7 in the window, weighted by their spend. The smaller line compares ${e(shortDate(model.kpis.day.date))} with the same weekday a week earlier.${e(previousNote)}</p></section>`,
+    `<section id="trends" aria-labelledby="trends-title"><h2 id="trends-title">Trends <span class="muted">${e(shortDate(seriesFrom))}–${e(shortDate(model.runDate))}, ${SERIES_DAYS} days</span></h2><div class="grid">` +
+      chartPanel(charts, 'spend', 'Spend per day', trends.spend, 'All partners, USD.') +
+      chartPanel(
+        charts,
+        'signups',
+        'Sign-ups and FTDs per day',
+        trends.signups,
+        'Sign-ups by cohort date; FTDs by first-deposit date.',
+      ) +
+      chartPanel(charts, 'cac', 'CAC', trends.cac, 'Trailing 7-day spend / FTDs; dots are single days.') +
+      '</div></section>',
+    `<section id="cohorts" aria-labelledby="cohorts-title"><h2 id="cohorts-title">Cohorts and ROI</h2><div class="grid">` +
+      chartPanel(
+        charts,
+        'ltv',
+        'LTV by cohort age',
+        ltvChart(model),
+        `Net revenue per user, cohorts of the last ${LTV_COHORT_DAYS} days that have reached each age; the largest partners.`,
+      ) +
+      chartPanel(
+        charts,
+        'roi',
+        'ROI by partner',
+        roi,
+        'Matured cohorts of the last 30 days: (net revenue − spend) / spend. Dashed line: break-even.',
+        Math.max(220, 70 + 34 * (roi?.labels.length ?? 0)),
+      ) +
+      '</div></section>',
+    `<section id="partners" aria-labelledby="partners-title"><h2 id="partners-title">Partners <span class="muted">last 7 days vs the 7 before</span></h2>${partnerTable(model)}</section>`,
+    `<section id="funnel" aria-labelledby="funnel-title"><h2 id="funnel-title">Funnel <span class="muted">cohorts of the last ${FUNNEL_WEEKS} weeks</span></h2>` +
+      (funnel === null
+        ? '<p class="empty">No sign-ups in these weeks yet.</p>'
+        : `<div class="grid">${chartPanel(charts, 'funnel', 'Sign-up to first trade', funnel.funnel, 'All partners pooled.')}${chartPanel(charts, 'funnel-channels', 'Conversion by channel', funnel.byChannel, 'Share of sign-ups reaching each step.')}</div>${funnelTable(model)}`) +
+      '</section>',
+    `<section id="segments" aria-labelledby="segments-title"><h2 id="segments-title">Segments <span class="muted">users on ${e(shortDate(model.runDate))}</span></h2>` +
+      (segments.length === 0
+        ? '<p class="empty">No segment snapshot for this date yet.</p>'
+        : `<div class="grid grid-small">${segments.map(({ dimension, chart }) => chartPanel(charts, `segment-${dimension}`, dimension.replace(/_/g, ' '), chart, '', Math.max(160, 50 + 26 * chart.labels.length))).join('')}</div>`) +
+      `<h3 class="subhead">Lifecycle transitions</h3>${transitionsTable(model)}</section>`,
+    `<section id="recommendations" aria-labelledby="recommendations-title"><h2 id="recommendations-title">Budget recommendations <span class="muted">for tomorrow</span></h2>${recommendationsTable(model)}</section>`,
+  ];
+
+  const nav = [
+    ['kpis', 'KPIs'],
+    ['trends', 'Trends'],
+    ['cohorts', 'Cohorts'],
+    ['partners', 'Partners'],
+    ['funnel', 'Funnel'],
+    ['segments', 'Segments'],
+    ['recommendations', 'Recommendations'],
+  ]
+    .map(([id, label]) => `<a href="#${id}">${label}</a>`)
+    .join('');
+  const data = JSON.stringify({ runDate: model.runDate, charts }).replace(/</g, '\\u003c');
+
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
+<meta name="color-scheme" content="light">
+<title>growthlake · ${e(model.runDate)}</title>
+<style>${DASHBOARD_STYLES}</style>
+</head>
+<body>
+<header class="top"><div class="wrap"><div><p class="brand">growthlake</p><h1>Growth dashboard · ${e(longDate(model.runDate))}</h1></div><nav aria-label="Sections">${nav}</nav></div></header>
+<main class="wrap">
+${sections.join('\n')}
+</main>
+<footer class="wrap muted">Run date ${e(model.runDate)} (UTC). Built from partner_performance, spend, users, cohort_ltv, funnel, segment_summary and budget_recommendations.</footer>
+<script type="application/json" id="dashboard-data">${data}</script>
+<script>${scriptSafe(chartJs())}</script>
+<script>${scriptSafe(DASHBOARD_CLIENT_SCRIPT)}</script>
+</body>
+</html>
+`;
+}

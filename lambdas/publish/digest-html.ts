@@ -1,0 +1,193 @@
+/**
+ * A digest's HTML part, written for mail clients: nested tables, inline CSS only, no script, no
+ * SVG, no images, so Gmail and Outlook (Word's renderer) show it as designed.
+ */
+import { shortDate } from './dashboard-charts.ts';
+import type { DigestContent, Mover } from './digest.ts';
+import { escapeHtml as e, formatChange, formatCount, formatUsd } from './format.ts';
+import { changeView, DAY_METRIC_KEYS, WEEK_METRICS } from './metrics.ts';
+
+const FONT = 'font-family:Arial,Helvetica,sans-serif;';
+const TEXT = `${FONT}font-size:14px;line-height:20px;color:#0f172a;`;
+const SMALL = `${FONT}font-size:12px;line-height:17px;color:#64748b;`;
+const CELL = `${TEXT}padding:7px 6px;border-bottom:1px solid #e2e8f0;`;
+const HEAD = `${FONT}font-size:11px;line-height:15px;color:#475569;text-transform:uppercase;letter-spacing:0.5px;padding:7px 6px;background-color:#f8fafc;border-bottom:1px solid #e2e8f0;`;
+const TONE_COLOURS = { good: '#166534', bad: '#b91c1c', neutral: '#334155' } as const;
+
+function headCell(text: string, align: 'left' | 'right' = 'left'): string {
+  return `<th align="${align}" style="${HEAD}text-align:${align};">${e(text)}</th>`;
+}
+
+function cell(html: string, align: 'left' | 'right' = 'left', extra = ''): string {
+  return `<td align="${align}" style="${CELL}text-align:${align};${extra}">${html}</td>`;
+}
+
+function dataTable(headers: string, rows: string): string {
+  return (
+    '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;">' +
+    `<tr>${headers}</tr>${rows}</table>`
+  );
+}
+
+function section(title: string, body: string): string {
+  return (
+    `<tr><td style="padding:18px 16px 0 16px;"><h2 style="${FONT}font-size:16px;line-height:22px;margin:0 0 8px 0;color:#0f172a;">${e(title)}</h2>` +
+    `${body}</td></tr>`
+  );
+}
+
+function changeHtml(arrow: string, text: string, tone: 'good' | 'bad' | 'neutral', sentence: string): string {
+  if (arrow === '') return `<span style="color:#64748b;">n/a</span>`;
+  return `<span style="color:${TONE_COLOURS[tone]};font-weight:bold;white-space:nowrap;" title="${e(sentence)}">${arrow} ${e(text)}</span>`;
+}
+
+function kpiTable(content: DigestContent): string {
+  const { day, week } = content.view.kpis;
+  const daily = content.recipient.cadence === 'daily';
+  const headers =
+    headCell('') +
+    (daily
+      ? headCell(shortDate(day.date), 'right') + headCell(`vs ${shortDate(day.comparedWith)}`, 'right')
+      : '') +
+    headCell(`7 days to ${shortDate(week.to)}`, 'right') +
+    headCell('vs previous 7', 'right');
+  const rows = WEEK_METRICS.map((metric) => {
+    const weekKpi = week[metric.key];
+    const weekView = changeView(weekKpi, metric);
+    let dayCells = '';
+    if (daily) {
+      const dayKey = DAY_METRIC_KEYS.find((key) => key === metric.key);
+      if (dayKey === undefined)
+        dayCells = cell('<span style="color:#94a3b8;">&mdash;</span>', 'right').repeat(2);
+      else {
+        const dayKpi = day[dayKey];
+        const view = changeView(dayKpi, metric);
+        dayCells =
+          cell(e(metric.format(dayKpi.current)), 'right') +
+          cell(changeHtml(view.arrow, view.text, view.tone, view.sentence), 'right');
+      }
+    }
+    return (
+      `<tr>${cell(`<strong>${e(metric.label)}</strong>`)}${dayCells}` +
+      `${cell(e(metric.format(weekKpi.current)), 'right')}` +
+      `${cell(changeHtml(weekView.arrow, weekView.text, weekView.tone, weekView.sentence), 'right')}</tr>`
+    );
+  }).join('');
+  return dataTable(headers, rows);
+}
+
+const MOVER_LABELS = { spend: 'Spend', ftds: 'FTDs', cac: 'CAC' } as const;
+
+function moverValue(mover: Mover, value: number): string {
+  return mover.metric === 'ftds' ? formatCount(value) : formatUsd(value);
+}
+
+function moversTable(movers: readonly Mover[]): string {
+  if (movers.length === 0)
+    return `<p style="${SMALL}margin:0;">No week-over-week changes among your partners.</p>`;
+  const polarity = { spend: 'neutral', ftds: 'higher-is-better', cac: 'lower-is-better' } as const;
+  const rows = movers
+    .map((mover) => {
+      const view = changeView(
+        { current: mover.current, previous: mover.previous, change: mover.change },
+        {
+          polarity: polarity[mover.metric],
+          format: (v) => (v === null ? 'n/a' : moverValue(mover, v)),
+          formatChange,
+        },
+      );
+      const change =
+        mover.change === null
+          ? '<span style="color:#64748b;">new</span>'
+          : changeHtml(view.arrow, view.text, view.tone, view.sentence);
+      return (
+        `<tr>${cell(e(MOVER_LABELS[mover.metric]))}${cell(e(mover.partnerName))}` +
+        `${cell(e(moverValue(mover, mover.previous)), 'right')}${cell(e(moverValue(mover, mover.current)), 'right')}${cell(change, 'right')}</tr>`
+      );
+    })
+    .join('');
+  return dataTable(
+    headCell('Metric') +
+      headCell('Partner') +
+      headCell('Previous 7d', 'right') +
+      headCell('Last 7d', 'right') +
+      headCell('Change', 'right'),
+    rows,
+  );
+}
+
+function alertsList(content: DigestContent): string {
+  if (content.alerts.length === 0)
+    return `<p style="${SMALL}margin:0;">No alerts. CAC and ROI are within your thresholds.</p>`;
+  return content.alerts
+    .map(
+      (alert) =>
+        '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;margin:0 0 6px 0;">' +
+        `<tr><td style="${TEXT}padding:8px 12px;background-color:#fef2f2;border-left:4px solid #dc2626;">` +
+        `<strong style="color:#991b1b;">${alert.kind === 'cac_up' ? 'CAC up' : 'ROI below target'}:</strong> ${e(alert.message)}</td></tr></table>`,
+    )
+    .join('');
+}
+
+function recommendationsTable(content: DigestContent): string {
+  if (content.hasNoRecommendationsYet) return `<p style="${SMALL}margin:0;">No recommendations yet.</p>`;
+  if (content.recommendations.length === 0)
+    return `<p style="${SMALL}margin:0;">No recommendations for your partners today.</p>`;
+  const rows = content.recommendations
+    .map(
+      (row) =>
+        `<tr>${cell(`<strong>${e(row.partnerName)}</strong> <span style="${SMALL}">${e(row.partnerId)}</span><br><span style="${SMALL}">${e(row.reason)}</span>`)}` +
+        `${cell(e(formatUsd(row.currentDailySpendUsd)), 'right')}${cell(`<strong>${e(formatUsd(row.recommendedDailySpendUsd))}</strong>`, 'right')}` +
+        `${cell(e(row.changePct === null ? 'n/a' : formatChange(row.changePct)), 'right')}</tr>`,
+    )
+    .join('');
+  return dataTable(
+    headCell('Partner and why') +
+      headCell('Now / day', 'right') +
+      headCell('Recommended', 'right') +
+      headCell('Change', 'right'),
+    rows,
+  );
+}
+
+/** Renders the HTML part of a digest. */
+export function renderDigestHtml(content: DigestContent): string {
+  const weekly = content.recipient.cadence === 'weekly';
+  const title = weekly ? 'Weekly digest' : 'Daily digest';
+  const period = weekly
+    ? `over the 7 days to ${shortDate(content.runDate)}`
+    : `on ${shortDate(content.runDate)} and over the 7 days to it`;
+  const button =
+    '<table role="presentation" cellpadding="0" cellspacing="0" border="0"><tr>' +
+    `<td bgcolor="#1d4ed8" style="border-radius:6px;"><a href="${e(content.dashboardUrl)}" style="${FONT}display:inline-block;padding:11px 20px;font-size:14px;font-weight:bold;color:#ffffff;text-decoration:none;border-radius:6px;">Open the dashboard</a></td>` +
+    '</tr></table>';
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta http-equiv="Content-Type" content="text/html; charset=utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${e(content.subject)}</title>
+</head>
+<body style="margin:0;padding:0;background-color:#f1f5f9;">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" bgcolor="#f1f5f9" style="background-color:#f1f5f9;">
+<tr><td align="center" style="padding:20px 8px;">
+<table role="presentation" width="640" cellpadding="0" cellspacing="0" border="0" bgcolor="#ffffff" style="width:100%;max-width:640px;background-color:#ffffff;">
+<tr><td bgcolor="#0f172a" style="padding:18px 16px;background-color:#0f172a;">
+<p style="${FONT}font-size:11px;line-height:14px;letter-spacing:1.5px;text-transform:uppercase;color:#94a3b8;margin:0;">growthlake · ${e(title)}</p>
+<h1 style="${FONT}font-size:20px;line-height:26px;color:#ffffff;margin:4px 0 0 0;">${e(content.runDate)} · ${e(content.scopeLabel)}</h1>
+</td></tr>
+<tr><td style="${TEXT}padding:18px 16px 0 16px;">Hi ${e(content.recipient.name)}, here is how ${e(content.scopeLabel)} did ${e(period)} (${e(formatCount(content.view.partners.length))} partner${content.view.partners.length === 1 ? '' : 's'}).</td></tr>
+${section('Headline', kpiTable(content))}
+${section('Alerts', alertsList(content))}
+${section('Top movers, week over week', moversTable(content.movers))}
+${section('Budget recommendations', recommendationsTable(content))}
+<tr><td style="padding:22px 16px 8px 16px;">${button}</td></tr>
+<tr><td style="${SMALL}padding:12px 16px 22px 16px;">The dashboard has trends, cohort LTV, the funnel and segments: <a href="${e(content.dashboardUrl)}" style="color:#1d4ed8;">${e(content.dashboardUrl)}</a><br>
+You get this ${weekly ? 'weekly digest on Mondays' : 'digest every day'} for ${e(content.scopeLabel)}. CAC = spend / first-time depositors; ROI = (net revenue − spend) / spend of matured cohorts.</td></tr>
+</table>
+</td></tr>
+</table>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,115 @@
+/** A digest's plain-text part: the same content as the HTML part, in aligned columns. */
+import type { DigestContent, Mover } from './digest.ts';
+import { formatChange, formatCount, formatUsd } from './format.ts';
+import { changeView, DAY_METRIC_KEYS, WEEK_METRICS } from './metrics.ts';
+
+/** Aligns rows into columns: the first `leftColumns` padded on the right, the rest (numbers) on the left. */
+function columns(rows: readonly (readonly string[])[], leftColumns = 1): string {
+  const widths = rows[0]?.map((_, index) => Math.max(...rows.map((row) => (row[index] ?? '').length))) ?? [];
+  return rows
+    .map((row) =>
+      row
+        .map((value, index) =>
+          index < leftColumns ? value.padEnd(widths[index] ?? 0) : value.padStart(widths[index] ?? 0),
+        )
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+function heading(title: string): string {
+  return `${title}\n${'-'.repeat(title.length)}`;
+}
+
+function kpiBlock(content: DigestContent): string {
+  const { day, week } = content.view.kpis;
+  const daily = content.recipient.cadence === 'daily';
+  const header = [
+    '',
+    ...(daily ? [day.date, `vs ${day.comparedWith}`] : []),
+    `7d to ${week.to}`,
+    'vs prev 7d',
+  ];
+  const rows = WEEK_METRICS.map((metric) => {
+    const weekKpi = week[metric.key];
+    const cells = [metric.label];
+    if (daily) {
+      const dayKey = DAY_METRIC_KEYS.find((key) => key === metric.key);
+      if (dayKey === undefined) cells.push('-', '-');
+      else cells.push(metric.format(day[dayKey].current), metric.formatChange(day[dayKey].change));
+    }
+    cells.push(metric.format(weekKpi.current), metric.formatChange(weekKpi.change));
+    return cells;
+  });
+  const worse = WEEK_METRICS.filter((metric) => changeView(week[metric.key], metric).tone === 'bad').map(
+    (m) => m.label,
+  );
+  const note = worse.length === 0 ? '' : `\nWorse than the previous 7 days: ${worse.join(', ')}.`;
+  return `${columns([header, ...rows])}${note}`;
+}
+
+function moverValue(mover: Mover, value: number): string {
+  return mover.metric === 'ftds' ? formatCount(value) : formatUsd(value);
+}
+
+function moversBlock(movers: readonly Mover[]): string {
+  if (movers.length === 0) return 'No week-over-week changes among your partners.';
+  const labels = { spend: 'Spend', ftds: 'FTDs', cac: 'CAC' } as const;
+  return columns(
+    [
+      ['Metric', 'Partner', 'Previous 7d', 'Last 7d', 'Change'],
+      ...movers.map((mover) => [
+        labels[mover.metric],
+        mover.partnerName,
+        moverValue(mover, mover.previous),
+        moverValue(mover, mover.current),
+        mover.change === null ? 'new' : formatChange(mover.change),
+      ]),
+    ],
+    2,
+  );
+}
+
+function recommendationsBlock(content: DigestContent): string {
+  if (content.hasNoRecommendationsYet) return 'No recommendations yet.';
+  if (content.recommendations.length === 0) return 'No recommendations for your partners today.';
+  return content.recommendations
+    .map(
+      (row) =>
+        `* ${row.partnerName} (${row.partnerId}): ${formatUsd(row.currentDailySpendUsd)} -> ${formatUsd(row.recommendedDailySpendUsd)} a day` +
+        `${row.changePct === null ? '' : ` (${formatChange(row.changePct)})`}, ${row.confidence.replace(/_/g, ' ')} confidence.\n  ${row.reason}`,
+    )
+    .join('\n');
+}
+
+/** Renders the plain-text part of a digest. */
+export function renderDigestText(content: DigestContent): string {
+  const weekly = content.recipient.cadence === 'weekly';
+  const alerts =
+    content.alerts.length === 0
+      ? 'No alerts. CAC and ROI are within your thresholds.'
+      : content.alerts.map((alert) => `! ${alert.message}`).join('\n');
+  return [
+    `growthlake ${weekly ? 'weekly' : 'daily'} digest - ${content.runDate} - ${content.scopeLabel}`,
+    '',
+    `Hi ${content.recipient.name}, here is how ${content.scopeLabel} did ${weekly ? '' : `on ${content.runDate} and `}over the 7 days to ${content.runDate} (${content.view.partners.length} partner${content.view.partners.length === 1 ? '' : 's'}).`,
+    '',
+    heading('Headline'),
+    kpiBlock(content),
+    '',
+    heading('Alerts'),
+    alerts,
+    '',
+    heading('Top movers, week over week'),
+    moversBlock(content.movers),
+    '',
+    heading('Budget recommendations'),
+    recommendationsBlock(content),
+    '',
+    `Dashboard: ${content.dashboardUrl}`,
+    '',
+    'CAC = spend / first-time depositors; ROI = (net revenue - spend) / spend of matured cohorts.',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,206 @@
+/**
+ * A recipient's digest: the model filtered to the partners they own, and every number in it
+ * (headline, movers, alerts, recommendations) computed only from those partners' rows.
+ */
+import { formatChange, formatCount, formatPercent, formatUsd } from './format.ts';
+import { ratio } from './kpis.ts';
+import type { Kpi, PublishModel, Recommendation } from './model.ts';
+import type { AlertThresholds, Recipient, Scope } from './recipients.ts';
+import { scopeModel } from './scope.ts';
+
+/** A partner whose week-over-week change is among the largest of the recipient's partners. */
+export interface Mover {
+  readonly metric: 'spend' | 'ftds' | 'cac';
+  readonly partnerId: string;
+  readonly partnerName: string;
+  readonly previous: number;
+  readonly current: number;
+  /** `current / previous - 1`; null when previous is 0. */
+  readonly change: number | null;
+}
+
+/** Something a manager should look at today. */
+export interface Alert {
+  readonly kind: 'cac_up' | 'roi_below_target';
+  /** Null for the recipient's partners as a whole. */
+  readonly partnerId: string | null;
+  readonly message: string;
+}
+
+/** A recommendation with the partner's name. */
+export interface DigestRecommendation extends Recommendation {
+  readonly partnerName: string;
+}
+
+/** Everything a digest says, before it is rendered as HTML and text. */
+export interface DigestContent {
+  readonly recipient: Recipient;
+  readonly runDate: string;
+  /** The recipient's view of the model. */
+  readonly view: PublishModel;
+  readonly scopeLabel: string;
+  readonly subject: string;
+  readonly movers: readonly Mover[];
+  readonly alerts: readonly Alert[];
+  readonly recommendations: readonly DigestRecommendation[];
+  /** True when the run has no recommendations at all (not only none in scope). */
+  readonly hasNoRecommendationsYet: boolean;
+  readonly dashboardUrl: string;
+}
+
+/** Movers shown per metric. */
+export const MOVERS_PER_METRIC = 3;
+
+const MOVER_METRICS = ['spend', 'ftds', 'cac'] as const;
+
+/** How a scope reads: `all partners`, `kol`, `affiliate + content`, `3 partners`. */
+export function describeScope(scope: Scope): string {
+  switch (scope.kind) {
+    case 'all':
+      return 'all partners';
+    case 'channels':
+      return scope.channels.join(' + ');
+    case 'partners':
+      return scope.partnerIds.length === 1
+        ? `partner ${scope.partnerIds[0]}`
+        : `${scope.partnerIds.length} partners`;
+  }
+}
+
+/** `1 FTD`, `57 FTDs`. */
+function counted(value: number | null, noun: string): string {
+  return `${formatCount(value)} ${noun}${value === 1 ? '' : 's'}`;
+}
+
+function changeSuffix(kpi: Kpi): string {
+  return kpi.change === null ? '' : ` (${formatChange(kpi.change)} w/w)`;
+}
+
+/**
+ * The subject: the day's numbers for a daily digest, the week's for a weekly one, each CAC
+ * against the same period a week earlier.
+ */
+export function digestSubject(view: PublishModel, recipient: Recipient): string {
+  const scope = recipient.scope.kind === 'all' ? '' : ` (${describeScope(recipient.scope)})`;
+  const period = recipient.cadence === 'weekly' ? view.kpis.week : view.kpis.day;
+  const when = recipient.cadence === 'weekly' ? `week to ${view.runDate}` : view.runDate;
+  return (
+    `growthlake ${when}${scope} · spend ${formatUsd(period.spendUsd.current)} · ` +
+    `${counted(period.signups.current, 'sign-up')} · ${counted(period.ftds.current, 'FTD')} · ` +
+    `CAC ${formatUsd(period.cacUsd.current)}${changeSuffix(period.cacUsd)}`
+  );
+}
+
+/** The largest absolute week-over-week changes in spend, FTDs and CAC among the view's partners. */
+export function topMovers(view: PublishModel, perMetric = MOVERS_PER_METRIC): Mover[] {
+  const names = new Map(view.partners.map((partner) => [partner.partnerId, partner.name]));
+  return MOVER_METRICS.flatMap((metric) => {
+    const candidates: Mover[] = [];
+    for (const row of view.performance) {
+      let current: number | null;
+      let previous: number | null;
+      if (metric === 'spend') [current, previous] = [row.week.spendUsd, row.previousWeek.spendUsd];
+      else if (metric === 'ftds') [current, previous] = [row.week.ftds, row.previousWeek.ftds];
+      else
+        [current, previous] = [
+          ratio(row.week.spendUsd, row.week.ftds),
+          ratio(row.previousWeek.spendUsd, row.previousWeek.ftds),
+        ];
+      if (current === null || previous === null || current === previous) continue;
+      const quotient = ratio(current, previous);
+      candidates.push({
+        metric,
+        partnerId: row.partnerId,
+        partnerName: names.get(row.partnerId) ?? row.partnerId,
+        previous,
+        current,
+        change: quotient === null ? null : quotient - 1,
+      });
+    }
+    return candidates
+      .sort(
+        (a, b) =>
+          Math.abs(b.current - b.previous) - Math.abs(a.current - a.previous) ||
+          a.partnerId.localeCompare(b.partnerId),
+      )
+      .slice(0, perMetric);
+  });
+}
+
+/** CAC up more than the threshold week over week (per partner and overall) and roi_d30 below target. */
+export function digestAlerts(view: PublishModel, thresholds: AlertThresholds): Alert[] {
+  const names = new Map(view.partners.map((partner) => [partner.partnerId, partner.name]));
+  const alerts: Alert[] = [];
+  const cacAlert = (
+    who: string,
+    partnerId: string | null,
+    current: number | null,
+    previous: number | null,
+  ) => {
+    const quotient = ratio(current, previous);
+    if (quotient === null || quotient - 1 <= thresholds.cacIncrease) return;
+    alerts.push({
+      kind: 'cac_up',
+      partnerId,
+      message: `CAC of ${who} up ${formatChange(quotient - 1).slice(1)} week over week: ${formatUsd(previous)} → ${formatUsd(current)}.`,
+    });
+  };
+  const total = view.kpis.week.cacUsd;
+  cacAlert(
+    view.partners.length === 1 ? (view.partners[0]?.name ?? 'your partner') : 'your partners overall',
+    null,
+    total.current,
+    total.previous,
+  );
+  const byName = [...view.performance].sort((a, b) =>
+    (names.get(a.partnerId) ?? a.partnerId).localeCompare(names.get(b.partnerId) ?? b.partnerId),
+  );
+  if (view.partners.length > 1) {
+    for (const row of byName) {
+      cacAlert(
+        names.get(row.partnerId) ?? row.partnerId,
+        row.partnerId,
+        ratio(row.week.spendUsd, row.week.ftds),
+        ratio(row.previousWeek.spendUsd, row.previousWeek.ftds),
+      );
+    }
+  }
+  for (const row of byName) {
+    const roi = row.month.roiD30;
+    if (roi === null || roi >= thresholds.targetRoiD30) continue;
+    alerts.push({
+      kind: 'roi_below_target',
+      partnerId: row.partnerId,
+      message: `ROI at day 30 of ${names.get(row.partnerId) ?? row.partnerId} is ${formatPercent(roi)}, below the ${formatPercent(thresholds.targetRoiD30)} target.`,
+    });
+  }
+  return alerts;
+}
+
+/** Computes what a recipient's digest says. `model` is the unscoped model of the run. */
+export function digestContent(
+  model: PublishModel,
+  recipient: Recipient,
+  options: { readonly thresholds: AlertThresholds; readonly dashboardUrl: string },
+): DigestContent {
+  const view = scopeModel(model, recipient.scope);
+  const names = new Map(view.partners.map((partner) => [partner.partnerId, partner.name]));
+  const recommendations = [...view.recommendations]
+    .sort(
+      (a, b) =>
+        Math.abs(b.changePct ?? 0) - Math.abs(a.changePct ?? 0) || a.partnerId.localeCompare(b.partnerId),
+    )
+    .map((row) => ({ ...row, partnerName: names.get(row.partnerId) ?? row.partnerId }));
+  return {
+    recipient,
+    runDate: model.runDate,
+    view,
+    scopeLabel: describeScope(recipient.scope),
+    subject: digestSubject(view, recipient),
+    movers: topMovers(view),
+    alerts: digestAlerts(view, options.thresholds),
+    recommendations,
+    hasNoRecommendationsYet: model.recommendations.length === 0,
+    dashboardUrl: options.dashboardUrl,
+  };
+}

@@ -1,0 +1,272 @@
+/** Loads the publish model of a run date through the Engine, from the queries in `queries/publish/`. */
+import { z } from 'zod';
+import { CHANNELS, IsoDateSchema } from '../contract/inputs.ts';
+import type { Engine, Row } from '../warehouse/engine.ts';
+import { queryFile } from '../warehouse/sql.ts';
+import { addDays } from './dates.ts';
+import { PublishError } from './errors.ts';
+import { withDerived } from './kpis.ts';
+import type {
+  CohortLtvPoint,
+  DailyPartnerRow,
+  FunnelRow,
+  PartnerPerformance,
+  PublishModel,
+  PublishPartner,
+  Recommendation,
+  Segments,
+  WindowMetrics,
+} from './model.ts';
+
+/** The rows each query returns, as the engine gives them (snake_case, dates as text). */
+const count = z.number().int();
+const amount = z.number();
+
+const PartnerQueryRowSchema = z.object({
+  partner_id: z.string().min(1),
+  partner_name: z.string(),
+  channel: z.enum(CHANNELS).nullable(),
+  status: z.enum(['active', 'paused']).nullable(),
+  is_registered: z.boolean(),
+});
+
+const PartnerWindowQueryRowSchema = z.object({
+  partner_id: z.string().min(1),
+  period: z.enum(['week', 'previous_week', 'month']),
+  spend_usd: amount,
+  signups: count,
+  ftds: count,
+  net_revenue_usd: amount.nullable(),
+  roi_d7: amount.nullable(),
+  roi_d30: amount.nullable(),
+});
+
+const DailyQueryRowSchema = z.object({
+  activity_date: IsoDateSchema,
+  partner_id: z.string().min(1),
+  spend_usd: amount,
+  signups: count,
+  ftds: count,
+});
+
+const CohortLtvQueryRowSchema = z.object({
+  partner_id: z.string().min(1),
+  age_day: count,
+  cohorts: count,
+  cohort_users: count,
+  cum_net_revenue_usd: amount,
+});
+
+const FunnelQueryRowSchema = z.object({
+  partner_id: z.string().min(1),
+  cohort_week: IsoDateSchema,
+  signups: count,
+  kyc_users: count,
+  funded_users: count,
+  traded_users: count,
+});
+
+const SegmentQueryRowSchema = z.object({
+  dimension: z.string(),
+  segment: z.string(),
+  from_lifecycle: z.string().nullable(),
+  to_lifecycle: z.string().nullable(),
+  users: count,
+  share: amount.nullable(),
+});
+
+const RecommendationQueryRowSchema = z.object({
+  partner_id: z.string().min(1),
+  current_daily_spend_usd: amount,
+  recommended_daily_spend_usd: amount,
+  change_pct: amount.nullable(),
+  expected_marginal_roas: amount.nullable(),
+  confidence: z.string(),
+  reason: z.string(),
+  binding_constraint: z.string().nullable(),
+});
+
+/** The dimension under which segment_summary keeps lifecycle transitions. */
+const TRANSITION_DIMENSION = 'lifecycle_transition';
+
+async function load<T extends z.ZodType>(engine: Engine, name: string, runDate: string, schema: T) {
+  let rows: Row[];
+  try {
+    rows = await engine.query(queryFile(`publish/${name}`, { run_date: { date: runDate } }));
+  } catch (error) {
+    throw new PublishError(`could not load ${name} for ${runDate}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  return rows.map((row, index) => {
+    const parsed = schema.safeParse(row);
+    if (parsed.success) return parsed.data as z.output<T>;
+    const issue = parsed.error.issues[0];
+    throw new PublishError(
+      `${name} row ${index + 1} for ${runDate} is invalid: ${issue?.path.join('.')}: ${issue?.message}`,
+      { cause: parsed.error },
+    );
+  });
+}
+
+const ZERO_WINDOW: WindowMetrics = {
+  spendUsd: 0,
+  signups: 0,
+  ftds: 0,
+  netRevenueUsd: 0,
+  roiD7: null,
+  roiD30: null,
+};
+
+/** A previous week derived from spend and users when the run of R - 7 left no partner_performance. */
+function derivedPreviousWeek(
+  daily: readonly DailyPartnerRow[],
+  partnerId: string,
+  runDate: string,
+): WindowMetrics {
+  const from = addDays(runDate, -13);
+  const to = addDays(runDate, -7);
+  const window = { spendUsd: 0, signups: 0, ftds: 0, netRevenueUsd: null, roiD7: null, roiD30: null };
+  for (const row of daily) {
+    if (row.partnerId !== partnerId || row.date < from || row.date > to) continue;
+    window.spendUsd += row.spendUsd;
+    window.signups += row.signups;
+    window.ftds += row.ftds;
+  }
+  return window;
+}
+
+/**
+ * Loads everything the dashboard and the digests of run date `runDate` show. Tables the run
+ * has not built yet (no recommendations, no segments) load as empty; a partition of R - 7 that
+ * is missing makes the previous week derived (see {@link PublishModel.previousWeekSource}).
+ */
+export async function loadPublishModel(engine: Engine, runDate: string): Promise<PublishModel> {
+  if (!IsoDateSchema.safeParse(runDate).success) {
+    throw new PublishError(`run date ${runDate} is not a YYYY-MM-DD calendar date`);
+  }
+  const [partnerRows, windowRows, dailyRows, ltvRows, funnelRows, segmentRows, recommendationRows] =
+    await Promise.all([
+      load(engine, 'publish_partners', runDate, PartnerQueryRowSchema),
+      load(engine, 'publish_partner_windows', runDate, PartnerWindowQueryRowSchema),
+      load(engine, 'publish_daily', runDate, DailyQueryRowSchema),
+      load(engine, 'publish_cohort_ltv', runDate, CohortLtvQueryRowSchema),
+      load(engine, 'publish_funnel', runDate, FunnelQueryRowSchema),
+      load(engine, 'publish_segments', runDate, SegmentQueryRowSchema),
+      load(engine, 'publish_recommendations', runDate, RecommendationQueryRowSchema),
+    ]);
+
+  const daily: DailyPartnerRow[] = dailyRows.map((row) => ({
+    date: row.activity_date,
+    partnerId: row.partner_id,
+    spendUsd: row.spend_usd,
+    signups: row.signups,
+    ftds: row.ftds,
+  }));
+  const cohortLtv: CohortLtvPoint[] = ltvRows.map((row) => ({
+    partnerId: row.partner_id,
+    ageDay: row.age_day,
+    cohorts: row.cohorts,
+    cohortUsers: row.cohort_users,
+    cumNetRevenueUsd: row.cum_net_revenue_usd,
+  }));
+  const funnel: FunnelRow[] = funnelRows.map((row) => ({
+    partnerId: row.partner_id,
+    cohortWeek: row.cohort_week,
+    signups: row.signups,
+    kycUsers: row.kyc_users,
+    fundedUsers: row.funded_users,
+    tradedUsers: row.traded_users,
+  }));
+  const recommendations: Recommendation[] = recommendationRows.map((row) => ({
+    partnerId: row.partner_id,
+    currentDailySpendUsd: row.current_daily_spend_usd,
+    recommendedDailySpendUsd: row.recommended_daily_spend_usd,
+    changePct: row.change_pct,
+    expectedMarginalRoas: row.expected_marginal_roas,
+    confidence: row.confidence,
+    reason: row.reason,
+    bindingConstraint: row.binding_constraint,
+  }));
+
+  // Every partner any section mentions gets a name, so no row refers to an unknown partner.
+  const partners = new Map<string, PublishPartner>(
+    partnerRows.map((row) => [
+      row.partner_id,
+      {
+        partnerId: row.partner_id,
+        name: row.partner_name,
+        channel: row.channel,
+        status: row.status,
+        isRegistered: row.is_registered,
+      },
+    ]),
+  );
+  for (const { partnerId } of [
+    ...windowRows.map((r) => ({ partnerId: r.partner_id })),
+    ...daily,
+    ...cohortLtv,
+    ...funnel,
+    ...recommendations,
+  ]) {
+    if (!partners.has(partnerId)) {
+      partners.set(partnerId, {
+        partnerId,
+        name: partnerId,
+        channel: null,
+        status: null,
+        isRegistered: false,
+      });
+    }
+  }
+
+  const hasPreviousRun = windowRows.some((row) => row.period === 'previous_week');
+  const windows = new Map<string, Partial<Record<'week' | 'previous_week' | 'month', WindowMetrics>>>();
+  for (const row of windowRows) {
+    const entry = windows.get(row.partner_id) ?? {};
+    entry[row.period] = {
+      spendUsd: row.spend_usd,
+      signups: row.signups,
+      ftds: row.ftds,
+      netRevenueUsd: row.net_revenue_usd,
+      roiD7: row.roi_d7,
+      roiD30: row.roi_d30,
+    };
+    windows.set(row.partner_id, entry);
+  }
+  const performance: PartnerPerformance[] = [...partners.keys()].map((partnerId) => {
+    const entry = windows.get(partnerId) ?? {};
+    return {
+      partnerId,
+      week: entry.week ?? ZERO_WINDOW,
+      previousWeek: hasPreviousRun
+        ? (entry.previous_week ?? ZERO_WINDOW)
+        : derivedPreviousWeek(daily, partnerId, runDate),
+      month: entry.month ?? ZERO_WINDOW,
+    };
+  });
+
+  const segments: Segments = {
+    sizes: segmentRows
+      .filter((row) => row.dimension !== TRANSITION_DIMENSION)
+      .map((row) => ({ dimension: row.dimension, segment: row.segment, users: row.users, share: row.share })),
+    transitions: segmentRows
+      .filter((row) => row.dimension === TRANSITION_DIMENSION)
+      .map((row) => {
+        const [from = '', to = ''] = row.segment.split('>');
+        return { from: row.from_lifecycle ?? from, to: row.to_lifecycle ?? to, users: row.users };
+      }),
+  };
+
+  return withDerived({
+    runDate,
+    previousWeekSource: hasPreviousRun ? 'partner_performance' : 'derived',
+    partners: [...partners.values()].sort((a, b) => a.partnerId.localeCompare(b.partnerId)),
+    performance,
+    daily,
+    cohortLtv,
+    funnel,
+    segments,
+    recommendations,
+  });
+}

@@ -1,0 +1,204 @@
+/**
+ * The publish model: everything the dashboard and the digests show for one run date R, as
+ * per-partner facts (so a recipient's view is a filter of the rows) plus the headline KPIs
+ * derived from those rows (see kpis.ts).
+ */
+import { z } from 'zod';
+import { CHANNELS, IsoDateSchema } from '../contract/inputs.ts';
+
+/** A partner as the publications name it. Partners outside the registry have no channel or status. */
+export const PublishPartnerSchema = z.object({
+  partnerId: z.string().min(1),
+  /** The registry name, or the id for partners outside the registry. */
+  name: z.string(),
+  channel: z.enum(CHANNELS).nullable(),
+  status: z.enum(['active', 'paused']).nullable(),
+  isRegistered: z.boolean(),
+});
+export type PublishPartner = z.infer<typeof PublishPartnerSchema>;
+
+/** One partner_performance row: a partner over one window. */
+export const WindowMetricsSchema = z.object({
+  spendUsd: z.number(),
+  signups: z.number().int(),
+  ftds: z.number().int(),
+  /** Null when the window's partner_performance partition is missing (derived from spend and users). */
+  netRevenueUsd: z.number().nullable(),
+  roiD7: z.number().nullable(),
+  roiD30: z.number().nullable(),
+});
+export type WindowMetrics = z.infer<typeof WindowMetricsSchema>;
+
+/** A partner's performance: the 7 days ending on R, the 7 before them, and the 30 ending on R. */
+export const PartnerPerformanceSchema = z.object({
+  partnerId: z.string().min(1),
+  /** partner_performance for run_date R, window_days 7. */
+  week: WindowMetricsSchema,
+  /** partner_performance for run_date R - 7, window_days 7 (see {@link PublishModel.previousWeekSource}). */
+  previousWeek: WindowMetricsSchema,
+  /** partner_performance for run_date R, window_days 30: the ROI by partner. */
+  month: WindowMetricsSchema,
+});
+export type PartnerPerformance = z.infer<typeof PartnerPerformanceSchema>;
+
+/** A partner's spend, sign-ups (by cohort_date) and FTDs (by ftd_date) on one day. */
+export const DailyPartnerRowSchema = z.object({
+  date: IsoDateSchema,
+  partnerId: z.string().min(1),
+  spendUsd: z.number(),
+  signups: z.number().int(),
+  ftds: z.number().int(),
+});
+export type DailyPartnerRow = z.infer<typeof DailyPartnerRowSchema>;
+
+/**
+ * A partner's cohorts of the last 90 days pooled at one age: only cohorts that have fully lived
+ * that age by R count, so young cohorts never drag a curve down.
+ */
+export const CohortLtvPointSchema = z.object({
+  partnerId: z.string().min(1),
+  ageDay: z.number().int(),
+  cohorts: z.number().int(),
+  cohortUsers: z.number().int(),
+  cumNetRevenueUsd: z.number(),
+});
+export type CohortLtvPoint = z.infer<typeof CohortLtvPointSchema>;
+
+/** A partner's acquisition funnel for one cohort week (Monday), as counted by R. */
+export const FunnelRowSchema = z.object({
+  partnerId: z.string().min(1),
+  cohortWeek: IsoDateSchema,
+  signups: z.number().int(),
+  kycUsers: z.number().int(),
+  fundedUsers: z.number().int(),
+  tradedUsers: z.number().int(),
+});
+export type FunnelRow = z.infer<typeof FunnelRowSchema>;
+
+/** Users in one value of one segment dimension on R. */
+export const SegmentSizeSchema = z.object({
+  dimension: z.string(),
+  segment: z.string(),
+  users: z.number().int(),
+  share: z.number().nullable(),
+});
+export type SegmentSize = z.infer<typeof SegmentSizeSchema>;
+
+/** Users whose lifecycle went from `from` on R - 1 to `to` on R (`from` is `none` for new users). */
+export const LifecycleTransitionSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  users: z.number().int(),
+});
+export type LifecycleTransition = z.infer<typeof LifecycleTransitionSchema>;
+
+/** The segment_summary of R: not per partner, so only the unscoped model carries it. */
+export const SegmentsSchema = z.object({
+  sizes: z.array(SegmentSizeSchema),
+  transitions: z.array(LifecycleTransitionSchema),
+});
+export type Segments = z.infer<typeof SegmentsSchema>;
+
+/** A budget_recommendations row of R. */
+export const RecommendationSchema = z.object({
+  partnerId: z.string().min(1),
+  currentDailySpendUsd: z.number(),
+  recommendedDailySpendUsd: z.number(),
+  changePct: z.number().nullable(),
+  expectedMarginalRoas: z.number().nullable(),
+  confidence: z.string(),
+  reason: z.string(),
+  bindingConstraint: z.string().nullable(),
+});
+export type Recommendation = z.infer<typeof RecommendationSchema>;
+
+/** A headline number now and in the period it is compared with. */
+export const KpiSchema = z.object({
+  current: z.number().nullable(),
+  previous: z.number().nullable(),
+  /**
+   * The change: relative (`current / previous - 1`) for amounts, counts and CAC; absolute
+   * (`current - previous`, in ROI points) for ROI. Null when either side is unknown or the base is 0.
+   */
+  change: z.number().nullable(),
+});
+export type Kpi = z.infer<typeof KpiSchema>;
+
+/** One day R against the same weekday a week earlier. */
+export const DayKpisSchema = z.object({
+  date: IsoDateSchema,
+  comparedWith: IsoDateSchema,
+  spendUsd: KpiSchema,
+  signups: KpiSchema,
+  ftds: KpiSchema,
+  cacUsd: KpiSchema,
+});
+export type DayKpis = z.infer<typeof DayKpisSchema>;
+
+/** The 7 days ending on R against the 7 days before them. */
+export const WeekKpisSchema = z.object({
+  from: IsoDateSchema,
+  to: IsoDateSchema,
+  previousFrom: IsoDateSchema,
+  previousTo: IsoDateSchema,
+  spendUsd: KpiSchema,
+  signups: KpiSchema,
+  ftds: KpiSchema,
+  cacUsd: KpiSchema,
+  netRevenueUsd: KpiSchema,
+  /** Day-7 ROI of the cohorts that matured in the window, pooled over partners by their spend. */
+  roiD7: KpiSchema,
+});
+export type WeekKpis = z.infer<typeof WeekKpisSchema>;
+
+/** The headline numbers. */
+export const KpisSchema = z.object({ day: DayKpisSchema, week: WeekKpisSchema });
+export type Kpis = z.infer<typeof KpisSchema>;
+
+/** One day of the time series over the partners in view. */
+export const SeriesPointSchema = z.object({
+  date: IsoDateSchema,
+  spendUsd: z.number(),
+  signups: z.number().int(),
+  ftds: z.number().int(),
+  /** spendUsd / ftds; null on a day without FTDs. */
+  cacUsd: z.number().nullable(),
+  /** Spend / FTDs over the 7 days ending on this date; null until 7 days of history. */
+  cac7dUsd: z.number().nullable(),
+});
+export type SeriesPoint = z.infer<typeof SeriesPointSchema>;
+
+/** Days of time series the model carries, ending on R. */
+export const SERIES_DAYS = 60;
+
+/** Cohort dates pooled into the LTV curves, ending on R. */
+export const LTV_COHORT_DAYS = 90;
+
+/** Cohort weeks of the funnel, the week of R included. */
+export const FUNNEL_WEEKS = 8;
+
+/** Everything published for run date R. */
+export const PublishModelSchema = z.object({
+  runDate: IsoDateSchema,
+  /**
+   * Where `previousWeek` came from: the partner_performance partition of R - 7, or, when that
+   * partition is missing, spend and users (net revenue and ROI then unknown).
+   */
+  previousWeekSource: z.enum(['partner_performance', 'derived']),
+  partners: z.array(PublishPartnerSchema),
+  performance: z.array(PartnerPerformanceSchema),
+  daily: z.array(DailyPartnerRowSchema),
+  cohortLtv: z.array(CohortLtvPointSchema),
+  funnel: z.array(FunnelRowSchema),
+  /** Null in a view scoped to some partners: segment_summary is not kept per partner. */
+  segments: SegmentsSchema.nullable(),
+  recommendations: z.array(RecommendationSchema),
+  /** Derived from `performance` and `daily` (kpis.ts). */
+  kpis: KpisSchema,
+  /** Derived from `daily` (kpis.ts), one point per date of the last {@link SERIES_DAYS} days. */
+  series: z.array(SeriesPointSchema),
+});
+export type PublishModel = z.infer<typeof PublishModelSchema>;
+
+/** The model's facts, before the derived KPIs and series are added. */
+export type PublishFacts = Omit<PublishModel, 'kpis' | 'series'>;

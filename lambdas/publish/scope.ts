@@ -1,0 +1,40 @@
+/** A recipient's view of the model: only the partners they own, with every number recomputed from those rows. */
+import { withDerived } from './kpis.ts';
+import type { PublishModel, PublishPartner } from './model.ts';
+import type { Scope } from './recipients.ts';
+
+/** Whether a partner is in a scope. Partners outside the registry have no channel, so only `all` includes them. */
+export function isInScope(partner: PublishPartner, scope: Scope): boolean {
+  switch (scope.kind) {
+    case 'all':
+      return true;
+    case 'channels':
+      return partner.channel !== null && scope.channels.includes(partner.channel);
+    case 'partners':
+      return scope.partnerIds.includes(partner.partnerId);
+  }
+}
+
+/**
+ * The model restricted to the partners in `scope`: every per-partner row of another partner is
+ * dropped, then the KPIs and series are recomputed from what is left. Segments are not kept per
+ * partner, so a scoped view has none.
+ */
+export function scopeModel(model: PublishModel, scope: Scope): PublishModel {
+  if (scope.kind === 'all') return model;
+  const partners = model.partners.filter((partner) => isInScope(partner, scope));
+  const ids = new Set(partners.map((partner) => partner.partnerId));
+  const keep = <T extends { readonly partnerId: string }>(rows: readonly T[]): T[] =>
+    rows.filter((row) => ids.has(row.partnerId));
+  return withDerived({
+    runDate: model.runDate,
+    previousWeekSource: model.previousWeekSource,
+    partners,
+    performance: keep(model.performance),
+    daily: keep(model.daily),
+    cohortLtv: keep(model.cohortLtv),
+    funnel: keep(model.funnel),
+    segments: null,
+    recommendations: keep(model.recommendations),
+  });
+}

@@ -1,0 +1,312 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type ParsedMail, simpleParser } from 'mailparser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openLocalLake } from '../../lambdas/pipeline/local-lake.ts';
+import { topMovers } from '../../lambdas/publish/digest.ts';
+import { type PublishResult, publishRun } from '../../lambdas/publish/publisher.ts';
+import type { Recipient } from '../../lambdas/publish/recipients.ts';
+import { buildFixtureLake, OUTSIDE_REGISTRY, R, REGISTRY, TEST_RECIPIENTS } from './fixture.ts';
+
+type Lake = Awaited<ReturnType<typeof buildFixtureLake>>;
+
+const DASHBOARD_URL = 'https://growth.example.com/published/2026-11-22/dashboard.html';
+
+/** The partner ids and names a recipient may see, by hand from the registry. */
+function allowedPartners(recipient: Recipient): Set<string> {
+  const scope = recipient.scope;
+  if (scope.kind === 'all') return new Set([...REGISTRY.map((p) => p.partner_id), ...OUTSIDE_REGISTRY]);
+  if (scope.kind === 'partners') return new Set(scope.partnerIds);
+  return new Set(
+    REGISTRY.filter((p) => (scope.channels as readonly string[]).includes(p.channel)).map(
+      (p) => p.partner_id,
+    ),
+  );
+}
+
+const nameOf = (id: string): string => REGISTRY.find((p) => p.partner_id === id)?.name ?? id;
+
+/** The text part's row of a headline metric, cells split on runs of 2+ spaces. */
+function headlineRow(mail: ParsedMail, label: string): string[] {
+  const line = (mail.text ?? '').split('\n').find((candidate) => candidate.startsWith(`${label}  `));
+  return line === undefined ? [] : line.split(/ {2,}/);
+}
+
+describe('digests of the fixture run', () => {
+  let lake: Lake;
+  let result: PublishResult;
+  const mails = new Map<string, ParsedMail>();
+  const raws = new Map<string, string>();
+
+  beforeAll(async () => {
+    lake = await buildFixtureLake();
+    await lake.store.put(`published/${R}/digests/someone-who-left-example-com.eml`, 'stale');
+    result = await publishRun({
+      engine: lake.engine,
+      store: lake.store,
+      runDate: R,
+      recipients: TEST_RECIPIENTS,
+    });
+    for (const digest of result.digests) {
+      const raw = await lake.store.get(digest.key);
+      if (raw === undefined) throw new Error(`${digest.key} was not written`);
+      raws.set(digest.email, Buffer.from(raw).toString('utf8'));
+      mails.set(digest.email, await simpleParser(Buffer.from(raw)));
+    }
+  });
+  afterAll(async () => lake.dispose());
+
+  it('writes the dashboard and one .eml per recipient due on R, replacing older digests', async () => {
+    expect(result.dashboardKey).toBe('published/2026-11-22/dashboard.html');
+    expect(result.dashboardUrl).toBe(DASHBOARD_URL);
+    expect(result.digests.map((d) => d.key)).toEqual([
+      'published/2026-11-22/digests/growth-example-com.eml',
+      'published/2026-11-22/digests/kol-example-com.eml',
+      'published/2026-11-22/digests/affiliates-example-com.eml',
+      'published/2026-11-22/digests/content-example-com.eml',
+    ]);
+    expect(result.notDue).toEqual([]);
+    expect(result.delivery).toBeUndefined();
+    const stored = (await lake.store.list(`published/${R}/`)).map((object) => object.key).sort();
+    expect(stored).toEqual(
+      ['published/2026-11-22/dashboard.html', ...result.digests.map((d) => d.key)].sort(),
+    );
+  });
+
+  it('builds every digest as text and HTML alternatives, mail-client safe, with the dashboard link', () => {
+    for (const recipient of TEST_RECIPIENTS.recipients) {
+      const mail = mails.get(recipient.email) as ParsedMail;
+      expect(raws.get(recipient.email)).toMatch(/Content-Type: multipart\/alternative/);
+      expect(mail.from?.value).toEqual([{ name: 'growthlake', address: 'growthlake@example.com' }]);
+      expect(mail.to && !Array.isArray(mail.to) ? mail.to.value[0]?.address : undefined).toBe(
+        recipient.email,
+      );
+      expect(mail.text?.length).toBeGreaterThan(200);
+      expect(mail.html).toBeTruthy();
+      const html = mail.html as string;
+      for (const forbidden of ['<script', '<svg', '<img', '<style', '<link', 'src=', 'url(']) {
+        expect(html.toLowerCase()).not.toContain(forbidden);
+      }
+      expect(mail.text).toContain(`Dashboard: ${DASHBOARD_URL}`);
+      expect(html).toContain(`href="${DASHBOARD_URL}"`);
+    }
+  });
+
+  it('puts the headline numbers in the subject', () => {
+    expect(result.digests.map((d) => [d.email, mails.get(d.email)?.subject])).toEqual([
+      [
+        'growth@example.com',
+        'growthlake 2026-11-22 · spend $1,800 · 54 sign-ups · 11 FTDs · CAC $164 (+29% w/w)',
+      ],
+      [
+        'kol@example.com',
+        'growthlake 2026-11-22 (kol) · spend $1,200 · 19 sign-ups · 4 FTDs · CAC $300 (+67% w/w)',
+      ],
+      [
+        'affiliates@example.com',
+        'growthlake week to 2026-11-22 (affiliate) · spend $4,200 · 80 sign-ups · 17 FTDs · CAC $247 (+6% w/w)',
+      ],
+      [
+        'content@example.com',
+        'growthlake 2026-11-22 (partner content_blog) · spend $0 · 2 sign-ups · 1 FTD · CAC $0',
+      ],
+    ]);
+  });
+
+  it("matches the tables in the whole programme's headline", () => {
+    const mail = mails.get('growth@example.com') as ParsedMail;
+    // R vs R - 7 from spend and users; the week vs the week before from partner_performance.
+    expect(headlineRow(mail, 'Spend')).toEqual(['Spend', '$1,800', '+29%', '$12.6k', '+29%']);
+    expect(headlineRow(mail, 'Sign-ups')).toEqual(['Sign-ups', '54', '+13%', '375', '+8%']);
+    expect(headlineRow(mail, 'FTDs')).toEqual(['FTDs', '11', '0%', '75', '-3%']);
+    expect(headlineRow(mail, 'CAC')).toEqual(['CAC', '$164', '+29%', '$168', '+32%']);
+    expect(headlineRow(mail, 'Net revenue')).toEqual(['Net revenue', '-', '-', '$9,260', '+9%']);
+    expect(headlineRow(mail, 'ROI at day 7')).toEqual(['ROI at day 7', '-', '-', '-38%', '+10 pp']);
+    for (const value of ['$1,800', '$12.6k', '$9,260', '-38%', '+10 pp']) expect(mail.html).toContain(value);
+  });
+
+  it('raises the CAC and ROI alerts, overall and per partner', () => {
+    const text = mails.get('growth@example.com')?.text ?? '';
+    const alerts = text.split('\n').filter((line) => line.startsWith('! '));
+    expect(alerts).toEqual([
+      '! CAC of your partners overall up 32% week over week: $127 → $168.',
+      '! CAC of Alpha Crypto <Live> & "Friends" up 79% week over week: $196 → $350.',
+      '! CAC of Beta Signals up 75% week over week: $200 → $350.',
+      '! CAC of YieldHunters up 150% week over week: $140 → $350.',
+      '! ROI at day 30 of Beta Signals is -20%, below the 0% target.',
+      '! ROI at day 30 of YieldHunters is -35%, below the 0% target.',
+    ]);
+    expect(mails.get('growth@example.com')?.html).toContain(
+      'CAC of Alpha Crypto &lt;Live&gt; &amp; &quot;Friends&quot; up 79% week over week',
+    );
+  });
+
+  it('lists the top movers week over week', () => {
+    const text = mails.get('growth@example.com')?.text ?? '';
+    const block = text.slice(text.indexOf('Top movers'), text.indexOf('Budget recommendations'));
+    const rows = block
+      .split('\n')
+      .slice(3)
+      .filter((line) => line.trim() !== '')
+      .map((line) => line.split(/ {2,}/));
+    expect(rows).toEqual([
+      ['Spend', 'Alpha Crypto <Live> & "Friends"', '$4,900', '$7,000', '+43%'],
+      ['Spend', 'CoinCompare', '$2,800', '$3,500', '+25%'],
+      ['FTDs', 'CoinCompare', '10', '15', '+50%'],
+      ['FTDs', 'Alpha Crypto <Live> & "Friends"', '25', '20', '-20%'],
+      ['FTDs', 'YieldHunters', '5', '2', '-60%'],
+      ['CAC', 'YieldHunters', '$140', '$350', '+150%'],
+      ['CAC', 'Alpha Crypto <Live> & "Friends"', '$196', '$350', '+79%'],
+      ['CAC', 'Beta Signals', '$200', '$350', '+75%'],
+    ]);
+    expect(topMovers(result.model, 1).map((m) => [m.metric, m.partnerId])).toEqual([
+      ['spend', 'kol_alpha'],
+      ['ftds', 'aff_one'],
+      ['cac', 'aff_two'],
+    ]);
+  });
+
+  it('lists the recommendations with their reasons, biggest change first', () => {
+    const text = mails.get('growth@example.com')?.text ?? '';
+    expect(text).toContain(
+      '* Beta Signals (kol_beta): $200 -> $0 a day (-100%), high confidence.\n  Paused in the registry: stop the spend.\n' +
+        '* CoinCompare (aff_one): $500 -> $900 a day (+80%), high confidence.\n',
+    );
+    expect(mails.get('growth@example.com')?.html).toContain(
+      'CAC rose 79% week over week &amp; ROI &lt; target: trim until it recovers.',
+    );
+  });
+
+  it("gives the KOL manager only the KOLs' numbers, alerts and recommendations", () => {
+    const mail = mails.get('kol@example.com') as ParsedMail;
+    expect(headlineRow(mail, 'Spend')).toEqual(['Spend', '$1,200', '+33%', '$8,400', '+33%']);
+    expect(headlineRow(mail, 'CAC')).toEqual(['CAC', '$300', '+67%', '$350', '+78%']);
+    expect((mail.text ?? '').split('\n').filter((line) => line.startsWith('! '))).toEqual([
+      '! CAC of your partners overall up 78% week over week: $197 → $350.',
+      '! CAC of Alpha Crypto <Live> & "Friends" up 79% week over week: $196 → $350.',
+      '! CAC of Beta Signals up 75% week over week: $200 → $350.',
+      '! ROI at day 30 of Beta Signals is -20%, below the 0% target.',
+    ]);
+    expect(mail.text).toMatch(
+      /\* Beta Signals \(kol_beta\)[\s\S]*\* Alpha Crypto <Live> & "Friends" \(kol_alpha\)/,
+    );
+  });
+
+  it('gives the weekly recipient the 7 days only', () => {
+    const mail = mails.get('affiliates@example.com') as ParsedMail;
+    expect(mail.text).toContain('growthlake weekly digest');
+    expect(headlineRow(mail, 'Spend')).toEqual(['Spend', '$4,200', '+20%']);
+    expect(headlineRow(mail, 'Net revenue')).toEqual(['Net revenue', '$1,600', '+19%']);
+    // aff_one alone has a day-7 ROI now; before: (-0.3 * 2800 - 0.9 * 700) / 3500.
+    expect(headlineRow(mail, 'ROI at day 7')).toEqual(['ROI at day 7', '-20%', '+22 pp']);
+    expect(mail.text).not.toContain('vs 2026-11-15');
+  });
+
+  it('never shows a recipient a partner outside their scope', () => {
+    const everyone = [...REGISTRY.map((p) => p.partner_id), ...OUTSIDE_REGISTRY];
+    for (const recipient of TEST_RECIPIENTS.recipients) {
+      const mail = mails.get(recipient.email) as ParsedMail;
+      const allowed = allowedPartners(recipient);
+      const content = `${mail.subject}\n${mail.text}\n${mail.html}`;
+      for (const id of everyone.filter((candidate) => !allowed.has(candidate))) {
+        expect(content, `${recipient.email} sees ${id}`).not.toContain(id);
+        expect(content, `${recipient.email} sees ${nameOf(id)}`).not.toContain(nameOf(id));
+      }
+      for (const id of allowed) {
+        if (REGISTRY.some((p) => p.partner_id === id))
+          expect(mail.text, `${recipient.email} misses ${id}`).toContain(nameOf(id));
+      }
+    }
+  });
+
+  it('says so when a recipient has no alerts', () => {
+    const text = mails.get('content@example.com')?.text ?? '';
+    expect(text).toContain('No alerts. CAC and ROI are within your thresholds.');
+    expect(text).toContain(
+      '* Chain Chronicle (content_blog): $0 -> $0 a day, insufficient data confidence.\n  No spend yet.',
+    );
+  });
+});
+
+describe('digests before the recommender has run', () => {
+  let lake: Lake;
+  beforeAll(async () => {
+    lake = await buildFixtureLake({ withoutRecommendations: true });
+  });
+  afterAll(async () => lake.dispose());
+
+  it('render "No recommendations yet" in the dashboard and every digest', async () => {
+    // Act
+    const result = await publishRun({
+      engine: lake.engine,
+      store: lake.store,
+      runDate: R,
+      recipients: TEST_RECIPIENTS,
+    });
+
+    // Assess
+    const dashboard = Buffer.from((await lake.store.get(result.dashboardKey)) as Uint8Array).toString('utf8');
+    expect(dashboard).toContain('No recommendations yet.');
+    for (const digest of result.digests) {
+      const mail = await simpleParser(Buffer.from((await lake.store.get(digest.key)) as Uint8Array));
+      expect(mail.text).toContain('No recommendations yet.');
+      expect(mail.html).toContain('No recommendations yet.');
+    }
+  });
+
+  it('skips weekly recipients on other days and links the dashboard where it was written', async () => {
+    // Prepare
+    const recipients = { ...TEST_RECIPIENTS, dashboardBaseUrl: undefined };
+
+    // Act
+    const result = await publishRun({
+      engine: lake.engine,
+      store: lake.store,
+      runDate: '2026-11-21',
+      recipients,
+    });
+
+    // Assess
+    expect(result.notDue).toEqual(['affiliates@example.com']);
+    expect(result.digests.map((d) => d.email)).toEqual([
+      'growth@example.com',
+      'kol@example.com',
+      'content@example.com',
+    ]);
+    expect(result.dashboardUrl).toBe(`file://${lake.dir}/published/2026-11-21/dashboard.html`);
+  });
+});
+
+describe('publishing a lake whose marts are not built yet', () => {
+  it('writes a dashboard and digests that say there is no data yet', async () => {
+    // Prepare
+    const dir = await mkdtemp(join(tmpdir(), 'growthlake-empty-'));
+    const lake = await openLocalLake(dir, { threads: 1 });
+    try {
+      // Act
+      const result = await publishRun({
+        engine: lake.engine,
+        store: lake.store,
+        runDate: R,
+        recipients: TEST_RECIPIENTS,
+      });
+
+      // Assess
+      const dashboard = Buffer.from((await lake.store.get(result.dashboardKey)) as Uint8Array).toString(
+        'utf8',
+      );
+      expect(dashboard).toContain('No recommendations yet.');
+      expect(dashboard).toContain('No segment snapshot for this date yet.');
+      expect(dashboard).not.toContain('data-chart="cac"');
+      const mail = await simpleParser(
+        Buffer.from((await lake.store.get(result.digests[0]?.key ?? '')) as Uint8Array),
+      );
+      expect(mail.subject).toBe('growthlake 2026-11-22 · spend $0 · 0 sign-ups · 0 FTDs · CAC n/a');
+      expect(mail.text).toContain('No week-over-week changes among your partners.');
+    } finally {
+      await lake.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,488 @@
+/**
+ * A small lake with hand-chosen mart rows for run date R = 2026-11-22 (a Sunday) and R - 7, so
+ * the tests can compute every published number by hand. Partners: two KOLs, two affiliates, one
+ * content site, and organic, unattributed and an unknown id outside the registry.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  BUDGET_RECOMMENDATIONS,
+  COHORT_LTV,
+  FUNNEL,
+  PARTNER_PERFORMANCE,
+  PARTNERS,
+  SEGMENT_SUMMARY,
+  SPEND,
+  type TableDef,
+  USERS,
+} from '../../lambdas/contract/tables.ts';
+import { type LocalLake, openLocalLake } from '../../lambdas/pipeline/local-lake.ts';
+import { addDays } from '../../lambdas/publish/dates.ts';
+import type { RecipientsConfig } from '../../lambdas/publish/recipients.ts';
+import { parseRecipientsConfig } from '../../lambdas/publish/recipients.ts';
+import type { Engine } from '../../lambdas/warehouse/engine.ts';
+
+export const R = '2026-11-22';
+export const WEEK_AGO = addDays(R, -7);
+
+type Value = string | number | boolean | null;
+
+function literal(value: Value): string {
+  if (value === null) return 'null';
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'boolean') return String(value);
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/** Writes rows (by column name; absent columns are null) into a table, replacing what its rows touch. */
+export async function writeRows(
+  engine: Engine,
+  table: TableDef,
+  rows: readonly Record<string, Value>[],
+): Promise<void> {
+  const columns = table.partition === undefined ? table.columns : [...table.columns, table.partition];
+  const tuples = rows.map(
+    (row) =>
+      `(${columns.map((column) => `cast(${literal(row[column.name] ?? null)} as ${column.type})`).join(', ')})`,
+  );
+  const sql = `select * from (values ${tuples.join(', ')}) as fixture_rows (${columns.map((c) => c.name).join(', ')})`;
+  if (table.partition === undefined) {
+    await engine.write(table, sql, { kind: 'replace-table' });
+    return;
+  }
+  const partitions = [...new Set(rows.map((row) => String(row[(table.partition as { name: string }).name])))];
+  await engine.write(table, sql, { kind: 'replace-partitions', partitions });
+}
+
+/** The registry; the first name tests escaping (partner names come from a CSV). */
+export const REGISTRY = [
+  { partner_id: 'kol_alpha', name: 'Alpha Crypto <Live> & "Friends"', channel: 'kol', status: 'active' },
+  { partner_id: 'kol_beta', name: 'Beta Signals', channel: 'kol', status: 'paused' },
+  { partner_id: 'aff_one', name: 'CoinCompare', channel: 'affiliate', status: 'active' },
+  { partner_id: 'aff_two', name: 'YieldHunters', channel: 'affiliate', status: 'active' },
+  { partner_id: 'content_blog', name: 'Chain Chronicle', channel: 'content', status: 'active' },
+] as const;
+
+/** Partner values outside the registry. */
+export const OUTSIDE_REGISTRY = ['organic', 'unattributed', 'ghost_99'] as const;
+
+type Perf = [
+  partner: string,
+  spend: number,
+  signups: number,
+  ftds: number,
+  netRevenue: number,
+  roiD7: number | null,
+  roiD30: number | null,
+];
+
+/** partner_performance of R, window 7. */
+export const WEEK: readonly Perf[] = [
+  ['kol_alpha', 7000, 100, 20, 2100, -0.4, 0.2],
+  ['kol_beta', 1400, 30, 4, 300, -0.7, -0.1],
+  ['aff_one', 3500, 60, 15, 1500, -0.2, 0.5],
+  ['aff_two', 700, 20, 2, 100, null, null],
+  ['content_blog', 0, 10, 3, 200, null, null],
+  ['organic', 0, 150, 30, 5000, null, null],
+  ['unattributed', 0, 0, 0, 50, null, null],
+  ['ghost_99', 0, 5, 1, 10, null, null],
+];
+
+/** partner_performance of R - 7, window 7 (ghost_99 was not seen yet). */
+export const PREVIOUS_WEEK: readonly Perf[] = [
+  ['kol_alpha', 4900, 90, 25, 1800, -0.5, null],
+  ['kol_beta', 1400, 35, 7, 350, -0.6, null],
+  ['aff_one', 2800, 50, 10, 1200, -0.3, null],
+  ['aff_two', 700, 25, 5, 150, -0.9, null],
+  ['content_blog', 0, 8, 2, 150, null, null],
+  ['organic', 0, 140, 28, 4800, null, null],
+  ['unattributed', 0, 0, 0, 40, null, null],
+];
+
+/** partner_performance of R, window 30: the ROI by partner. */
+export const MONTH: readonly Perf[] = [
+  ['kol_alpha', 26000, 400, 90, 8000, -0.45, 0.15],
+  ['kol_beta', 6000, 130, 20, 1300, -0.6, -0.2],
+  ['aff_one', 13000, 230, 50, 6000, -0.25, 0.4],
+  ['aff_two', 3000, 90, 12, 500, -0.8, -0.35],
+  ['content_blog', 0, 35, 9, 700, null, null],
+  ['organic', 0, 600, 120, 20000, null, null],
+  ['unattributed', 0, 0, 0, 200, null, null],
+  ['ghost_99', 0, 5, 1, 10, null, null],
+];
+
+const channelOf = (partnerId: string) => REGISTRY.find((p) => p.partner_id === partnerId)?.channel ?? null;
+
+function performanceRows(runDate: string, windowDays: number, rows: readonly Perf[]) {
+  return rows.map(([partner_id, spend_usd, signups, ftds, net_revenue_usd, roi_d7, roi_d30]) => ({
+    partner_id,
+    window_days: windowDays,
+    spend_usd,
+    signups,
+    ftds,
+    cac_usd: ftds === 0 ? null : spend_usd / ftds,
+    cost_per_signup_usd: signups === 0 ? null : spend_usd / signups,
+    net_revenue_usd,
+    roi_d7,
+    roi_d30,
+    channel: channelOf(partner_id),
+    run_date: runDate,
+  }));
+}
+
+/**
+ * Daily spend: the three weeks to R are hand-chosen (kol_alpha 1000 / 700 / 600 a day in the
+ * weeks ending R, R - 7, R - 14; kol_beta 200; aff_one 500 / 400 / 400; aff_two 100); the
+ * 39 days before them vary only to give the charts a shape.
+ */
+export function spendOn(partnerId: string, daysBeforeR: number): number {
+  const week = Math.floor(daysBeforeR / 7);
+  switch (partnerId) {
+    case 'kol_alpha':
+      return [1000, 700, 600][week] ?? 550 + 10 * (daysBeforeR % 7);
+    case 'kol_beta':
+      return 200;
+    case 'aff_one':
+      return [500, 400, 400][week] ?? 380 + 5 * (daysBeforeR % 3);
+    case 'aff_two':
+      return 100;
+    default:
+      return 0;
+  }
+}
+
+/** Sign-ups and same-day FTDs on R and on R - 7, by partner (hand-chosen). */
+export const SIGNUPS_ON: Readonly<Record<string, Readonly<Record<string, readonly [number, number]>>>> = {
+  [R]: {
+    kol_alpha: [15, 3],
+    kol_beta: [4, 1],
+    aff_one: [9, 2],
+    aff_two: [3, 0],
+    content_blog: [2, 1],
+    organic: [20, 4],
+    ghost_99: [1, 0],
+  },
+  [WEEK_AGO]: {
+    kol_alpha: [12, 4],
+    kol_beta: [5, 1],
+    aff_one: [8, 1],
+    aff_two: [4, 1],
+    content_blog: [1, 0],
+    organic: [18, 4],
+  },
+};
+
+const BACKGROUND_SIGNUPS: Readonly<Record<string, (day: number) => number>> = {
+  kol_alpha: (day) => 12 + (day % 5),
+  kol_beta: (day) => 4 + (day % 3),
+  aff_one: (day) => 8 + (day % 4),
+  aff_two: (day) => 3 + (day % 2),
+  content_blog: (day) => 1 + (day % 2),
+  organic: (day) => 20 + (day % 6),
+};
+
+function userRows() {
+  const rows: Record<string, Value>[] = [];
+  for (let day = 0; day < 60; day += 1) {
+    const date = addDays(R, -day);
+    const explicit = SIGNUPS_ON[date];
+    const counts: [string, number, number][] =
+      explicit === undefined
+        ? Object.entries(BACKGROUND_SIGNUPS).map(([partner, rate]) => [
+            partner,
+            rate(day),
+            Math.floor(rate(day) / 4),
+          ])
+        : Object.entries(explicit).map(([partner, [signups, ftds]]) => [partner, signups, ftds]);
+    for (const [partner, signups, ftds] of counts) {
+      for (let n = 0; n < signups; n += 1) {
+        rows.push({
+          user_id: `u_${date}_${partner}_${n}`,
+          partner_id: partner,
+          signup_at: `${date} 10:00:00`,
+          cohort_date: date,
+          ftd_date: n < ftds ? date : null,
+          as_of_date: R,
+        });
+      }
+    }
+  }
+  // A signup after R (a later run's data) never counts for R.
+  rows.push({
+    user_id: 'u_late',
+    partner_id: 'kol_alpha',
+    cohort_date: addDays(R, 1),
+    ftd_date: addDays(R, 1),
+    as_of_date: R,
+  });
+  return rows;
+}
+
+type Ltv = [
+  cohortDate: string,
+  partner: string,
+  users: number,
+  revenueByAge: Readonly<Record<number, number>>,
+];
+
+/** cohort_ltv rows: cumulative net revenue by age. Ages beyond R and the 08-01 cohort (over 90 days) are ignored. */
+export const COHORTS: readonly Ltv[] = [
+  ['2026-11-01', 'kol_alpha', 10, { 0: 5, 1: 8, 3: 12, 7: 20, 14: 30, 30: 31 }],
+  ['2026-11-20', 'kol_alpha', 5, { 0: 2, 1: 3, 3: 4 }],
+  ['2026-08-01', 'kol_alpha', 100, { 0: 1000 }],
+  ['2026-11-01', 'aff_one', 20, { 0: 20, 1: 30, 3: 40, 7: 60, 14: 80 }],
+  ['2026-10-01', 'aff_one', 10, { 0: 5, 7: 15, 14: 20, 30: 40, 60: 50 }],
+  ['2026-11-01', 'organic', 50, { 0: 25, 7: 50 }],
+  ['2026-11-10', 'aff_two', 0, { 0: 0 }],
+];
+
+function cohortRows() {
+  return COHORTS.flatMap(([cohort_date, partner_id, cohort_users, revenue]) =>
+    Object.entries(revenue).map(([age, cum]) => ({
+      cohort_date,
+      partner_id,
+      age_day: Number(age),
+      cohort_users,
+      funded_users: 0,
+      cum_net_revenue_usd: cum,
+      ltv_usd: cohort_users === 0 ? null : cum / cohort_users,
+      spend_usd: 0,
+      is_complete: addDays(cohort_date, Number(age)) <= R,
+      run_date: R,
+    })),
+  );
+}
+
+type FunnelCounts = [
+  week: string,
+  partner: string,
+  signups: number,
+  kyc: number,
+  funded: number,
+  traded: number,
+];
+
+/** funnel rows; the week of 09-21 is older than the last 8 cohort weeks. */
+export const FUNNEL_ROWS: readonly FunnelCounts[] = [
+  ['2026-11-16', 'kol_alpha', 100, 70, 20, 15],
+  ['2026-11-16', 'aff_one', 60, 45, 15, 12],
+  ['2026-11-16', 'organic', 150, 100, 30, 25],
+  ['2026-11-16', 'content_blog', 10, 6, 3, 2],
+  ['2026-11-09', 'kol_alpha', 90, 60, 25, 20],
+  ['2026-11-09', 'aff_one', 50, 40, 10, 8],
+  ['2026-11-09', 'kol_beta', 35, 20, 7, 5],
+  ['2026-09-28', 'aff_two', 25, 15, 5, 3],
+  ['2026-09-21', 'kol_alpha', 999, 1, 1, 1],
+];
+
+/** segment_summary of R: sizes per dimension, then lifecycle transitions. */
+export const SEGMENT_SIZES: Readonly<Record<string, Readonly<Record<string, number>>>> = {
+  lifecycle: { new: 120, active: 380, resurrected: 25, at_risk: 150, dormant: 200, churned: 125 },
+  value_tier: { whale: 5, high: 45, mid: 200, low: 350, zero: 400 },
+  funnel_stage: { registered: 300, kyc: 200, funded: 150, trader: 350 },
+  tenure_bucket: { '0-7': 120, '8-30': 230, '31-90': 400, '91-180': 250 },
+  trade_frequency: { none: 500, light: 250, regular: 180, heavy: 70 },
+  product_mix: { spot: 400, futures: 100, both: 150, none: 350 },
+};
+
+export const TRANSITIONS: Readonly<Record<string, number>> = {
+  'none>new': 20,
+  'new>new': 100,
+  'active>active': 365,
+  'active>at_risk': 30,
+  'at_risk>active': 15,
+  'at_risk>at_risk': 120,
+  'at_risk>dormant': 20,
+  'dormant>resurrected': 25,
+  'dormant>dormant': 180,
+  'dormant>churned': 5,
+  'churned>churned': 120,
+};
+
+function segmentRows() {
+  const sizes = Object.entries(SEGMENT_SIZES).flatMap(([dimension, segments]) =>
+    Object.entries(segments).map(([segment, users]) => ({
+      dimension,
+      segment,
+      users,
+      share: users / 1000,
+      snapshot_date: R,
+    })),
+  );
+  const transitions = Object.entries(TRANSITIONS).map(([segment, users]) => {
+    const [from, to] = segment.split('>');
+    return {
+      dimension: 'lifecycle_transition',
+      segment,
+      from_lifecycle: from ?? null,
+      to_lifecycle: to ?? null,
+      users,
+      share: users / 1000,
+      snapshot_date: R,
+    };
+  });
+  return [...sizes, ...transitions];
+}
+
+/** budget_recommendations of R: budget-neutral (1800 a day now and after). */
+export const RECOMMENDATIONS = [
+  {
+    partner_id: 'aff_one',
+    channel: 'affiliate',
+    current_daily_spend_usd: 500,
+    recommended_daily_spend_usd: 900,
+    change_pct: 0.8,
+    expected_marginal_roas: 1.6,
+    confidence: 'high',
+    reason: 'Best day-30 ROI (40%) with room to grow: move budget here.',
+    binding_constraint: 'max_change',
+    run_date: R,
+  },
+  {
+    partner_id: 'kol_beta',
+    channel: 'kol',
+    current_daily_spend_usd: 200,
+    recommended_daily_spend_usd: 0,
+    change_pct: -1,
+    expected_marginal_roas: null,
+    confidence: 'high',
+    reason: 'Paused in the registry: stop the spend.',
+    binding_constraint: 'paused',
+    run_date: R,
+  },
+  {
+    partner_id: 'kol_alpha',
+    channel: 'kol',
+    current_daily_spend_usd: 1000,
+    recommended_daily_spend_usd: 800,
+    change_pct: -0.2,
+    expected_marginal_roas: 0.9,
+    confidence: 'medium',
+    reason: 'CAC rose 79% week over week & ROI < target: trim until it recovers.',
+    binding_constraint: 'none',
+    run_date: R,
+  },
+  {
+    partner_id: 'aff_two',
+    channel: 'affiliate',
+    current_daily_spend_usd: 100,
+    recommended_daily_spend_usd: 100,
+    change_pct: 0,
+    expected_marginal_roas: 0.7,
+    confidence: 'low',
+    reason: 'Too few FTDs to judge: hold.',
+    binding_constraint: 'none',
+    run_date: R,
+  },
+  {
+    partner_id: 'content_blog',
+    channel: 'content',
+    current_daily_spend_usd: 0,
+    recommended_daily_spend_usd: 0,
+    change_pct: null,
+    expected_marginal_roas: null,
+    confidence: 'insufficient_data',
+    reason: 'No spend yet.',
+    binding_constraint: 'insufficient_data',
+    run_date: R,
+  },
+];
+
+/** The recipients of the tests: one per kind of scope, one weekly. */
+export const TEST_RECIPIENTS: RecipientsConfig = parseRecipientsConfig({
+  from: 'growthlake@example.com',
+  dashboardBaseUrl: 'https://growth.example.com/published',
+  recipients: [
+    { name: 'Growth team', email: 'growth@example.com', scope: { kind: 'all' }, cadence: 'daily' },
+    { name: 'Kim (KOLs)', email: 'kol@example.com', scope: { kind: 'channels', channels: ['kol'] } },
+    {
+      name: 'Ari (affiliates)',
+      email: 'affiliates@example.com',
+      scope: { kind: 'channels', channels: ['affiliate'] },
+      cadence: 'weekly',
+    },
+    {
+      name: 'Cleo (content)',
+      email: 'content@example.com',
+      scope: { kind: 'partners', partnerIds: ['content_blog'] },
+    },
+  ],
+});
+
+/** Options of {@link buildFixtureLake}. */
+export interface FixtureOptions {
+  /** Leave budget_recommendations empty (issue 3/5 not landed). */
+  readonly withoutRecommendations?: boolean;
+  /** Leave out the partner_performance partition of R - 7. */
+  readonly withoutPreviousRun?: boolean;
+}
+
+/** A fixture lake in a temporary directory; `dispose` closes and removes it. */
+export async function buildFixtureLake(
+  options: FixtureOptions = {},
+): Promise<LocalLake & { dir: string; dispose(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'growthlake-publish-'));
+  const lake = await openLocalLake(dir, { threads: 1 });
+  const { engine } = lake;
+  await writeRows(
+    engine,
+    PARTNERS,
+    REGISTRY.map((p) => ({
+      ...p,
+      network: null,
+      revshare_rate: 0.2,
+      min_daily_budget_usd: null,
+      max_daily_budget_usd: null,
+    })),
+  );
+  await writeRows(engine, PARTNER_PERFORMANCE, [
+    ...performanceRows(R, 7, WEEK),
+    ...performanceRows(R, 30, MONTH),
+    ...(options.withoutPreviousRun === true ? [] : performanceRows(WEEK_AGO, 7, PREVIOUS_WEEK)),
+  ]);
+  const spend: Record<string, Value>[] = [];
+  for (let day = 0; day < 66; day += 1) {
+    const date = addDays(R, -day);
+    for (const partner of ['kol_alpha', 'kol_beta', 'aff_one', 'aff_two']) {
+      spend.push({
+        spend_date: date,
+        partner_id: partner,
+        campaign_id: '',
+        cost_type: 'flat',
+        spend_original: spendOn(partner, day),
+        currency: 'USD',
+        usd_per_unit: 1,
+        spend_usd: spendOn(partner, day),
+        dt: date,
+      });
+    }
+  }
+  await writeRows(engine, SPEND, spend);
+  await writeRows(engine, USERS, userRows());
+  await writeRows(engine, COHORT_LTV, cohortRows());
+  await writeRows(
+    engine,
+    FUNNEL,
+    FUNNEL_ROWS.map(([cohort_week, partner_id, signups, kyc_users, funded_users, traded_users]) => ({
+      partner_id,
+      cohort_week,
+      signups,
+      kyc_users,
+      funded_users,
+      traded_users,
+      run_date: R,
+    })),
+  );
+  await writeRows(engine, SEGMENT_SUMMARY, segmentRows());
+  if (options.withoutRecommendations !== true)
+    await writeRows(engine, BUDGET_RECOMMENDATIONS, RECOMMENDATIONS);
+  return {
+    ...lake,
+    dir,
+    dispose: async () => {
+      await lake.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
