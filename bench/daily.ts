@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DEFAULT_RUN_CONFIG } from '../lambdas/contract/run-config.ts';
+import { DEFAULT_RUN_CONFIG } from '../lambdas/pipeline/run-config.ts';
 import { type GeneratedFile, generate } from '../lambdas/generate/generate.ts';
 import { ingestFile } from '../lambdas/ingest/ingest.ts';
 import { type LocalLake, openLocalLake } from '../lambdas/pipeline/local-lake.ts';

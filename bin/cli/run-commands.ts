@@ -1,11 +1,14 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SESClient } from '@aws-sdk/client-ses';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { loadRunConfig, RunDateSchema } from '../../lambdas/contract/run-config.ts';
 import { runDemo } from '../../lambdas/pipeline/demo.ts';
 import { type LocalLake, openLocalLake, resolveLakeDir } from '../../lambdas/pipeline/local-lake.ts';
 import { backfill, type RunContext, runDaily } from '../../lambdas/pipeline/run.ts';
+import { loadRunConfig, RunDateSchema } from '../../lambdas/pipeline/run-config.ts';
+import type { Mailer } from '../../lambdas/publish/mailer.ts';
+import { SesMailer } from '../../lambdas/publish/ses-mailer.ts';
 import { summarizeRun } from './summary.ts';
 
 function runDate(value: string): string {
@@ -23,14 +26,32 @@ const log = (message: string) => {
   if (process.stderr.isTTY) process.stderr.write(`${message}\n`);
 };
 
+/**
+ * Digests are also sent when `GROWTHLAKE_SES_ENDPOINT` names an SES API (aws-ses-v2-local, or a
+ * regional endpoint with credentials from the environment); otherwise they are only written.
+ */
+function mailerFromEnvironment(): Mailer | undefined {
+  const endpoint = process.env.GROWTHLAKE_SES_ENDPOINT;
+  if (endpoint === undefined || endpoint === '') return undefined;
+  const client = new SESClient({ endpoint, region: process.env.AWS_REGION ?? 'us-east-1', maxAttempts: 1 });
+  return new SesMailer(client);
+}
+
 async function withLake<T>(
   options: { lake?: string; config?: string },
   work: (lake: LocalLake, context: RunContext) => Promise<T>,
 ): Promise<T> {
   const config = await loadRunConfig(options.config);
   const lake = await openLocalLake(resolveLakeDir(options.lake));
+  const mailer = mailerFromEnvironment();
   try {
-    return await work(lake, { engine: lake.engine, store: lake.store, config, log });
+    return await work(lake, {
+      engine: lake.engine,
+      store: lake.store,
+      config,
+      log,
+      ...(mailer === undefined ? {} : { mailer }),
+    });
   } finally {
     await lake.close();
   }

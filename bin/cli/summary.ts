@@ -29,8 +29,25 @@ export async function summarizeRun(engine: Engine, report: RunReport, lakeRoot: 
   if (lifecycle.length > 0) {
     lines.push(`  users by lifecycle: ${lifecycle.map((row) => `${row.segment} ${row.users}`).join(', ')}`);
   }
+  const moves = report.recommendations.allocation.partners
+    .map((partner, i) => ({ partner, reason: report.recommendations.reasons[i] ?? '' }))
+    .filter(({ partner }) => partner.changePct !== null && Math.abs(partner.changePct) >= 0.05)
+    .sort((a, b) => Math.abs(b.partner.changePct ?? 0) - Math.abs(a.partner.changePct ?? 0))
+    .slice(0, 3);
+  lines.push(
+    moves.length === 0
+      ? '  budget: no partner to move by 5% or more tomorrow'
+      : `  budget moves for tomorrow:\n${moves.map(({ reason }) => `    - ${reason}`).join('\n')}`,
+  );
   for (const audience of report.audiences) {
     lines.push(`  audience ${audience.actionId}: ${audience.users} users -> ${lakeRoot}/${audience.key}`);
   }
+  lines.push(`  dashboard: ${lakeRoot}/${report.publication.dashboardKey}`);
+  for (const digest of report.publication.digests) {
+    lines.push(`  digest for ${digest.email}: ${lakeRoot}/${digest.key}`);
+  }
+  const delivery = report.publication.delivery;
+  if (delivery !== undefined)
+    lines.push(`  digests sent: ${delivery.sent.length}, failed: ${delivery.failed.length}`);
   return `${lines.join('\n')}\n`;
 }

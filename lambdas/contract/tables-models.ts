@@ -340,6 +340,33 @@ export const SEGMENT_SUMMARY: TableDef = {
   },
 };
 
+/** Projected value of each cohort, so young cohorts can be judged before they mature. */
+export const LTV_FORECAST: TableDef = {
+  name: 'ltv_forecast',
+  layer: 'mart',
+  description:
+    'Net revenue per user of each cohort to date and projected at 90, 180 and 365 days from signup (BG/NBD for ' +
+    'trading days, Gamma-Gamma for net revenue per trading day, fitted on every attributed user), as of the latest run.',
+  grain: 'one row per cohort date and partner',
+  key: ['cohort_date', 'partner_id'],
+  columns: [
+    col('cohort_date', 'date', 'Signup date.'),
+    col('partner_id', 'varchar', 'The attribution.'),
+    col('cohort_users', 'bigint', 'Users in the cohort.'),
+    col('ltv_to_date_usd', 'double', 'Net revenue per user so far.'),
+    col('forecast_ltv_90_usd', 'double', 'Projected net revenue per user at 90 days from signup.'),
+    col('forecast_ltv_180_usd', 'double', 'Projected net revenue per user at 180 days from signup.'),
+    col('forecast_ltv_365_usd', 'double', 'Projected net revenue per user at 365 days from signup.'),
+    col('run_date', 'date', 'R.'),
+  ],
+  location: 'marts/ltv_forecast',
+  format: 'parquet',
+  example: {
+    question: 'Which partners bring the most valuable users, judged before their cohorts mature?',
+    sql: 'select partner_id, sum(forecast_ltv_180_usd * cohort_users) / sum(cohort_users) as ltv_180_usd from ltv_forecast group by partner_id order by ltv_180_usd desc',
+  },
+};
+
 /** CONTRACT.md 3.4. */
 export const BUDGET_RECOMMENDATIONS: TableDef = {
   name: 'budget_recommendations',

@@ -9,6 +9,7 @@ import {
   BUILD_MANIFEST,
   COHORT_LTV,
   FUNNEL,
+  LTV_FORECAST,
   PARTNER_PERFORMANCE,
   RETENTION,
   SEGMENT_SUMMARY,
@@ -56,6 +57,7 @@ export const TABLES = {
   funnel: FUNNEL,
   retention: RETENTION,
   segment_summary: SEGMENT_SUMMARY,
+  ltv_forecast: LTV_FORECAST,
   budget_recommendations: BUDGET_RECOMMENDATIONS,
 } as const satisfies Record<string, TableDef>;
 

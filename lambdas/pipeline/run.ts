@@ -1,6 +1,8 @@
 import type { AudienceReport } from '../audiences/audiences.ts';
+import type { PublishResult } from '../publish/publisher.ts';
+import type { RecommendReport } from '../recommend/recommend.ts';
 import type { TransformReport } from './daily-run.ts';
-import { audiencesStep, type StepContext, transformStep } from './steps.ts';
+import { audiencesStep, publishStep, recommendStep, type StepContext, transformStep } from './steps.ts';
 
 /** What a run needs: the lake, an engine over it, and the validated configuration. */
 export type RunContext = StepContext;
@@ -9,19 +11,22 @@ export type RunContext = StepContext;
 export interface RunReport {
   readonly runDate: string;
   readonly transform: TransformReport;
+  readonly recommendations: RecommendReport;
   readonly audiences: readonly AudienceReport[];
-  /** Keys of everything written under `published/<R>/`. */
-  readonly published: readonly string[];
+  readonly publication: PublishResult;
 }
 
 /**
- * The daily run for R: every state table and mart, then the playbook audiences; each step is the
- * same for the CLI and for Lambda. Idempotent: running R again gives the same tables.
+ * The daily run for R: every state table and mart, the budget recommendations, the playbook
+ * audiences, then the dashboard and digests; each step is the same for the CLI and for Lambda.
+ * Idempotent: running R again gives the same tables (and sends no digest twice).
  */
 export async function runDaily(context: RunContext, runDate: string): Promise<RunReport> {
   const transform = await transformStep(context, runDate);
+  const recommendations = await recommendStep(context, runDate);
   const audiences = await audiencesStep(context, runDate);
-  return { runDate, transform, audiences, published: audiences.map((a) => a.key) };
+  const publication = await publishStep(context, runDate);
+  return { runDate, transform, recommendations, audiences, publication };
 }
 
 /** Every date from `from` to `to`, inclusive, ascending. */

@@ -96,10 +96,10 @@ export function fitBgNbd(histories: readonly CustomerHistory[], options: BgNbdFi
   const groups = groupHistories(parsed);
   const initial = options.initial ?? { r: 1, alpha: 1, a: 1, b: 1 };
   const fromLog = ([r, alpha, a, b]: readonly number[]): BgNbdParameters => ({
-    r: Math.exp(r as number),
-    alpha: Math.exp(alpha as number),
-    a: Math.exp(a as number),
-    b: Math.exp(b as number),
+    r: boundedExp(r as number),
+    alpha: boundedExp(alpha as number),
+    a: boundedExp(a as number),
+    b: boundedExp(b as number),
   });
   const start = [initial.r, initial.alpha, initial.a, initial.b].map(Math.log);
   const result = minimizeNelderMead((theta) => -totalLogLikelihood(fromLog(theta), groups), start, {
@@ -114,6 +114,18 @@ export function fitBgNbd(histories: readonly CustomerHistory[], options: BgNbdFi
     );
   }
   return { parameters: fromLog(result.x), logLikelihood: -result.value, customers: parsed.length };
+}
+
+/**
+ * The parameter range the fit searches, in log space. When dropout hardly varies between customers,
+ * the likelihood keeps rising as a and b grow together (the beta distribution of the dropout
+ * probability tends to a point mass at a/(a+b)); capping them at 1e5 stops the search at a point
+ * indistinguishable from that limit instead of drifting until the optimizer gives up.
+ */
+const LOG_PARAMETER_RANGE = { min: Math.log(1e-6), max: Math.log(1e5) } as const;
+
+function boundedExp(logValue: number): number {
+  return Math.exp(Math.min(LOG_PARAMETER_RANGE.max, Math.max(LOG_PARAMETER_RANGE.min, logValue)));
 }
 
 /**

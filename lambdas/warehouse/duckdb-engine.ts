@@ -22,8 +22,9 @@ function sqlString(text: string): string {
   return `'${text.replaceAll("'", "''")}'`;
 }
 
+/** The table's data columns, each cast to its declared type (a literal null has no type of its own). */
 function columnList(table: TableDef): string {
-  return table.columns.map((column) => column.name).join(', ');
+  return table.columns.map((column) => `cast(${column.name} as ${column.type}) as ${column.name}`).join(', ');
 }
 
 /** The columns a view exposes: every data column cast to its declared type, then the partition. */

@@ -8,6 +8,7 @@ export const QUERIES_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '
 
 /** A typed query parameter, rendered as a literal of that type. */
 export type SqlParam =
+  | null
   | { readonly date: string }
   | { readonly dates: readonly string[] }
   | { readonly timestamp: string }
@@ -30,6 +31,7 @@ function stringLiteral(value: string): string {
 
 /** Renders one parameter as a SQL literal, validating it for its type. */
 export function sqlLiteral(name: string, param: SqlParam): string {
+  if (param === null) return 'null';
   if (typeof param === 'string') return stringLiteral(param);
   if (typeof param === 'number') {
     if (!Number.isFinite(param)) throw new SqlTemplateError(`parameter :${name} is not a finite number`);

@@ -29,7 +29,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InputKind } from '../../lambdas/contract/inputs.ts';
-import { DEFAULT_RUN_CONFIG } from '../../lambdas/contract/run-config.ts';
+import { DEFAULT_RUN_CONFIG } from '../../lambdas/pipeline/run-config.ts';
 import {
   COHORT_LTV,
   PARTNER_PERFORMANCE,

@@ -2,7 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_RUN_CONFIG } from '../../lambdas/contract/run-config.ts';
+import { DEFAULT_RUN_CONFIG } from '../../lambdas/pipeline/run-config.ts';
 import { TABLES } from '../../lambdas/contract/tables.ts';
 import { type GenerateSummary, generate, inputFiles } from '../../lambdas/generate/generate.ts';
 import { ingestFile } from '../../lambdas/ingest/ingest.ts';

@@ -13,6 +13,7 @@ const SAMPLE_PARAMS: Record<string, SqlParam> = {
   dates: { dates: ['2026-11-20', '2026-11-21'] },
   ingest_id: 'a'.repeat(64),
   staging_id: 'b'.repeat(32),
+  window_start: { date: '2026-09-27' },
   file: 'events.jsonl',
   kind: 'events',
   ingested_at: { timestamp: '2026-11-22 06:00:00.000' },

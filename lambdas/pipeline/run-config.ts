@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { DEFAULT_PLAYBOOKS, PlaybooksSchema } from './playbooks.ts';
+import { DEFAULT_PLAYBOOKS, PlaybooksSchema } from '../contract/playbooks.ts';
+import { DEFAULT_RECIPIENTS_CONFIG, RecipientsConfigSchema } from '../publish/recipients.ts';
+import { RecommendConfigSchema } from '../recommend/recommend.ts';
 
 /** A `YYYY-MM-DD` run date. */
 export const RunDateSchema = z.iso.date({ error: 'the date must be YYYY-MM-DD' });
@@ -9,6 +11,13 @@ export const RunDateSchema = z.iso.date({ error: 'the date must be YYYY-MM-DD' }
 export const RunConfigSchema = z.strictObject({
   /** Segment playbooks: the audiences `run` writes for the user-operations team. */
   playbooks: PlaybooksSchema.default(DEFAULT_PLAYBOOKS),
+  /** Who gets which digest, the sender, the dashboard link base and alert thresholds. */
+  recipients: RecipientsConfigSchema.default(DEFAULT_RECIPIENTS_CONFIG),
+  /**
+   * The budget recommender: total budget (budget-neutral when absent), maximum change per run, value
+   * horizon, minimum data and target ROAS.
+   */
+  budget: RecommendConfigSchema.default(RecommendConfigSchema.parse({})),
 });
 export type RunConfig = z.infer<typeof RunConfigSchema>;
 

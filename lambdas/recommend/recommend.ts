@@ -1,0 +1,262 @@
+import { z } from 'zod';
+import { BUDGET_RECOMMENDATIONS, LTV_FORECAST } from '../contract/tables.ts';
+import type { Engine, Row } from '../warehouse/engine.ts';
+import { queryFile, type SqlParam, valuesQuery } from '../warehouse/sql.ts';
+import {
+  type AllocationConfig,
+  AllocationConfigSchema,
+  type AllocationResult,
+  allocateBudget,
+  type PartnerBudgetInput,
+  partnerResponseFromFit,
+} from './allocate.ts';
+import { type BgNbdFit, fitBgNbd } from './bgnbd.ts';
+import { RecommendError } from './errors.ts';
+import { fitGammaGamma, type GammaGammaFit } from './gamma-gamma.ts';
+import { forecastUserLtv, LTV_HORIZONS_DAYS, type LtvHorizonDays } from './ltv-forecast.ts';
+import { budgetReason } from './reason.ts';
+import { fitResponseCurve, type ResponseCurveFit } from './response-curve.ts';
+
+/** The recommender's configuration: the allocator's settings plus the response-curve window. */
+export const RecommendConfigSchema = AllocationConfigSchema.extend({
+  /** Days of spend and acquisition the response curves are fitted on, ending on R. @default 56 */
+  curveWindowDays: z.number().int().min(7).max(365).default(56),
+  /** At most this many users fit the BG/NBD and Gamma-Gamma models (an even sample). @default 50000 */
+  maxFitUsers: z.number().int().min(100).default(50_000),
+});
+export type RecommendConfig = z.output<typeof RecommendConfigSchema>;
+
+/** What the recommender produced for a run date. */
+export interface RecommendReport {
+  readonly runDate: string;
+  readonly models: { readonly bgnbd: BgNbdFit; readonly gammaGamma: GammaGammaFit } | null;
+  readonly allocation: AllocationResult;
+  readonly reasons: readonly string[];
+  readonly curves: ReadonlyMap<string, ResponseCurveFit>;
+}
+
+interface UserValue {
+  readonly partnerId: string;
+  readonly cohortDate: string;
+  readonly tradeDays: number;
+  readonly recencyDays: number;
+  readonly ageDays: number;
+  readonly netRevenueUsd: number;
+}
+
+function toUserValue(row: Row): UserValue {
+  return {
+    partnerId: String(row.partner_id),
+    cohortDate: String(row.cohort_date),
+    tradeDays: Number(row.trade_days),
+    recencyDays: Number(row.recency_days),
+    ageDays: Number(row.age_days),
+    netRevenueUsd: Number(row.net_revenue_usd),
+  };
+}
+
+function evenSample<T>(items: readonly T[], size: number): T[] {
+  if (items.length <= size) return [...items];
+  const step = items.length / size;
+  return Array.from({ length: size }, (_, i) => items[Math.floor(i * step)] as T);
+}
+
+function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Fits the activity and value models on every attributed user; null when there is too little trading. */
+function fitModels(users: readonly UserValue[], config: RecommendConfig): RecommendReport['models'] {
+  const sample = evenSample(users, config.maxFitUsers);
+  const traders = sample.filter((u) => u.tradeDays > 0 && u.netRevenueUsd > 0);
+  if (traders.length < 30 || sample.length < 100) return null;
+  try {
+    const bgnbd = fitBgNbd(
+      sample.map((u) => ({
+        frequency: u.tradeDays,
+        recency: u.recencyDays,
+        age: Math.max(u.ageDays, u.recencyDays),
+      })),
+    );
+    const gammaGamma = fitGammaGamma(
+      traders.map((u) => ({ frequency: u.tradeDays, meanValue: u.netRevenueUsd / u.tradeDays })),
+    );
+    return { bgnbd, gammaGamma };
+  } catch (error) {
+    if (error instanceof RecommendError) return null;
+    throw error;
+  }
+}
+
+type CohortForecast = { users: number; toDate: number } & Record<LtvHorizonDays, number>;
+
+/** Sums each user's forecast into their (cohort, partner). */
+function forecastCohorts(users: readonly UserValue[], models: NonNullable<RecommendReport['models']>) {
+  const cohorts = new Map<string, CohortForecast>();
+  const ltvModels = { bgnbd: models.bgnbd.parameters, gammaGamma: models.gammaGamma.parameters };
+  for (const user of users) {
+    const forecast = forecastUserLtv(ltvModels, {
+      frequency: user.tradeDays,
+      recencyDays: Math.min(user.recencyDays, user.ageDays),
+      ageDays: user.ageDays,
+      meanRepeatValueUsd: user.tradeDays > 0 ? Math.max(user.netRevenueUsd, 0) / user.tradeDays : 0,
+      valueToDateUsd: user.netRevenueUsd,
+    });
+    const key = `${user.cohortDate}|${user.partnerId}`;
+    const cohort = cohorts.get(key) ?? { users: 0, toDate: 0, 90: 0, 180: 0, 365: 0 };
+    cohort.users += 1;
+    cohort.toDate += user.netRevenueUsd;
+    for (const horizon of LTV_HORIZONS_DAYS) cohort[horizon] += forecast.byHorizon[horizon].netRevenueUsd;
+    cohorts.set(key, cohort);
+  }
+  return cohorts;
+}
+
+async function writeForecasts(
+  engine: Engine,
+  runDate: string,
+  cohorts: Map<string, CohortForecast>,
+): Promise<void> {
+  const rows: SqlParam[][] = [...cohorts].sort().map(([key, c]) => {
+    const [cohortDate, partnerId] = key.split('|') as [string, string];
+    return [
+      { date: cohortDate },
+      partnerId,
+      c.users,
+      c.toDate / c.users,
+      c[90] / c.users,
+      c[180] / c.users,
+      c[365] / c.users,
+    ];
+  });
+  const columns = [
+    'cohort_date',
+    'partner_id',
+    'cohort_users',
+    'ltv_to_date_usd',
+    'forecast_ltv_90_usd',
+    'forecast_ltv_180_usd',
+    'forecast_ltv_365_usd',
+  ];
+  const sql =
+    rows.length === 0
+      ? `select ${columns.map((c) => `null as ${c}`).join(', ')}, null as run_date where false`
+      : `select *, ${`date '${runDate}'`} as run_date from (${valuesQuery(columns, rows)})`;
+  await engine.write(LTV_FORECAST, sql, { kind: 'replace-table' });
+}
+
+/** Daily (spend, value acquired) points per partner: value = the cohort's users × forecast LTV at the horizon. */
+function responseCurves(
+  spendRows: readonly Row[],
+  cohorts: Map<string, CohortForecast> | null,
+  horizon: LtvHorizonDays,
+): Map<string, { points: { spendUsd: number; valueUsd: number }[]; spendDays: number }> {
+  const byPartner = new Map<
+    string,
+    { points: { spendUsd: number; valueUsd: number }[]; spendDays: number }
+  >();
+  for (const row of spendRows) {
+    const partnerId = String(row.partner_id);
+    const entry = byPartner.get(partnerId) ?? { points: [], spendDays: 0 };
+    const spendUsd = Number(row.spend_usd);
+    const cohort = cohorts?.get(`${row.day}|${partnerId}`);
+    entry.points.push({ spendUsd, valueUsd: cohort === undefined ? 0 : cohort[horizon] });
+    if (spendUsd > 0) entry.spendDays += 1;
+    byPartner.set(partnerId, entry);
+  }
+  return byPartner;
+}
+
+/**
+ * The budget recommendation for the day after R: fit the value models, forecast every cohort's
+ * LTV (written to `ltv_forecast`), fit each registry partner's response curve of acquired value
+ * against daily spend, and allocate tomorrow's budget (written to `budget_recommendations`).
+ */
+export async function recommendBudgets(
+  engine: Engine,
+  runDate: string,
+  configInput: z.input<typeof RecommendConfigSchema> = {},
+): Promise<RecommendReport> {
+  const config = RecommendConfigSchema.parse(configInput);
+  const params = { run_date: { date: runDate } };
+  const users = (await engine.query(queryFile('recommend/user_value_summaries', params))).map(toUserValue);
+  const models = fitModels(users, config);
+  const cohorts = models === null ? null : forecastCohorts(users, models);
+  await writeForecasts(engine, runDate, cohorts ?? new Map());
+
+  const windowStart = addDays(runDate, 1 - config.curveWindowDays);
+  const spendRows = await engine.query(
+    queryFile('recommend/partner_daily_spend', { ...params, window_start: { date: windowStart } }),
+  );
+  const points = responseCurves(spendRows, cohorts, config.valueHorizonDays as LtvHorizonDays);
+  const curves = new Map<string, ResponseCurveFit>();
+  const partners = await engine.query(queryFile('recommend/budget_partners', params));
+  const inputs: PartnerBudgetInput[] = partners.map((row) => {
+    const partnerId = String(row.partner_id);
+    const data = points.get(partnerId) ?? { points: [], spendDays: 0 };
+    let response: PartnerBudgetInput['response'] = null;
+    if (cohorts !== null && data.spendDays >= config.minDataDays) {
+      try {
+        const fit = fitResponseCurve(data.points);
+        curves.set(partnerId, fit);
+        response = partnerResponseFromFit(fit);
+      } catch (error) {
+        if (!(error instanceof RecommendError)) throw error;
+      }
+    }
+    return {
+      partnerId,
+      status: row.status === 'paused' ? 'paused' : 'active',
+      currentSpendUsd: Number(row.current_daily_spend_usd),
+      minDailyBudgetUsd: row.min_daily_budget_usd === null ? null : Number(row.min_daily_budget_usd),
+      maxDailyBudgetUsd: row.max_daily_budget_usd === null ? null : Number(row.max_daily_budget_usd),
+      spendDataDays: data.spendDays,
+      response,
+    };
+  });
+  const allocation = allocateBudget(inputs, config satisfies AllocationConfig);
+  const reasons = allocation.partners.map((partner) => budgetReason(partner, allocation));
+  await writeRecommendations(engine, runDate, partners, allocation, reasons);
+  return { runDate, models, allocation, reasons, curves };
+}
+
+async function writeRecommendations(
+  engine: Engine,
+  runDate: string,
+  partners: readonly Row[],
+  allocation: AllocationResult,
+  reasons: readonly string[],
+): Promise<void> {
+  const channel = new Map(partners.map((row) => [String(row.partner_id), String(row.channel)]));
+  const columns = [
+    'partner_id',
+    'channel',
+    'current_daily_spend_usd',
+    'recommended_daily_spend_usd',
+    'change_pct',
+    'expected_marginal_roas',
+    'confidence',
+    'reason',
+    'binding_constraint',
+    'run_date',
+  ];
+  const rows: SqlParam[][] = allocation.partners.map((p, i) => [
+    p.partnerId,
+    channel.get(p.partnerId) ?? null,
+    p.currentSpendUsd,
+    p.recommendedSpendUsd,
+    p.changePct,
+    p.expectedMarginalRoas,
+    p.confidence,
+    reasons[i] ?? '',
+    p.boundBy,
+    { date: runDate },
+  ]);
+  const sql =
+    rows.length === 0
+      ? `select ${columns.map((c) => `null as ${c}`).join(', ')} where false`
+      : valuesQuery(columns, rows);
+  await engine.write(BUDGET_RECOMMENDATIONS, sql, { kind: 'replace-partitions', partitions: [runDate] });
+}

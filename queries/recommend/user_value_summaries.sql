@@ -1,0 +1,30 @@
+-- Grain: one row per attributed user as of :run_date, in the shape the BG/NBD and Gamma-Gamma models
+-- take: signup is the acquisition, each trading day a transaction, net revenue the value.
+with
+
+state as (
+    select * from user_state
+    where dt = :run_date
+        and cohort_date is not null
+),
+
+registry as (
+    select * from partners
+),
+
+final as (
+    select
+        state.user_id,
+        state.partner_id,
+        state.cohort_date,
+        state.trade_days,
+        coalesce(date_diff('day', state.cohort_date, state.last_trade_date), 0) as recency_days,
+        date_diff('day', state.cohort_date, :run_date) as age_days,
+        cast(state.fees_usd as double) * (1 - coalesce(registry.revshare_rate, 0)) as net_revenue_usd
+    from state
+    left join registry
+        on state.partner_id = registry.partner_id
+)
+
+select * from final
+order by user_id
