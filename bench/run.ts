@@ -5,6 +5,7 @@
 const SUITES: Record<string, () => Promise<void>> = {
   ingest: async () => (await import('./ingest.ts')).benchIngest(),
   daily: async () => (await import('./daily.ts')).benchDaily(),
+  recommend: async () => (await import('./recommend.ts')).benchRecommend(),
 };
 
 const names = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));

@@ -33,6 +33,8 @@ export interface RecommendReport {
   readonly allocation: AllocationResult;
   readonly reasons: readonly string[];
   readonly curves: ReadonlyMap<string, ResponseCurveFit>;
+  /** The registry budget bounds each partner was held to. */
+  readonly bounds: ReadonlyMap<string, { readonly min: number | null; readonly max: number | null }>;
 }
 
 interface UserValue {
@@ -147,24 +149,43 @@ async function writeForecasts(
   await engine.write(LTV_FORECAST, sql, { kind: 'replace-table' });
 }
 
-/** Daily (spend, value acquired) points per partner: value = the cohort's users × forecast LTV at the horizon. */
+/**
+ * Daily (spend, value acquired) points per partner: the day's new users times the partner's forecast
+ * LTV per user pooled over the window. Pooling keeps a single whale from making one day look like a
+ * great return: the curve then follows acquisition, which is what spend buys, valued at what the
+ * partner's users are worth.
+ */
 function responseCurves(
   spendRows: readonly Row[],
   cohorts: Map<string, CohortForecast> | null,
   horizon: LtvHorizonDays,
 ): Map<string, { points: { spendUsd: number; valueUsd: number }[]; spendDays: number }> {
+  const days = new Map<string, { day: string; spendUsd: number; users: number }[]>();
+  const pooled = new Map<string, { users: number; value: number }>();
+  for (const row of spendRows) {
+    const partnerId = String(row.partner_id);
+    const cohort = cohorts?.get(`${row.day}|${partnerId}`);
+    const users = cohort?.users ?? 0;
+    days.set(partnerId, [
+      ...(days.get(partnerId) ?? []),
+      { day: String(row.day), spendUsd: Number(row.spend_usd), users },
+    ]);
+    const total = pooled.get(partnerId) ?? { users: 0, value: 0 };
+    total.users += users;
+    total.value += cohort?.[horizon] ?? 0;
+    pooled.set(partnerId, total);
+  }
   const byPartner = new Map<
     string,
     { points: { spendUsd: number; valueUsd: number }[]; spendDays: number }
   >();
-  for (const row of spendRows) {
-    const partnerId = String(row.partner_id);
-    const entry = byPartner.get(partnerId) ?? { points: [], spendDays: 0 };
-    const spendUsd = Number(row.spend_usd);
-    const cohort = cohorts?.get(`${row.day}|${partnerId}`);
-    entry.points.push({ spendUsd, valueUsd: cohort === undefined ? 0 : cohort[horizon] });
-    if (spendUsd > 0) entry.spendDays += 1;
-    byPartner.set(partnerId, entry);
+  for (const [partnerId, series] of days) {
+    const total = pooled.get(partnerId) ?? { users: 0, value: 0 };
+    const valuePerUser = total.users > 0 ? total.value / total.users : 0;
+    byPartner.set(partnerId, {
+      points: series.map((d) => ({ spendUsd: d.spendUsd, valueUsd: d.users * valuePerUser })),
+      spendDays: series.filter((d) => d.spendUsd > 0).length,
+    });
   }
   return byPartner;
 }
@@ -219,7 +240,10 @@ export async function recommendBudgets(
   const allocation = allocateBudget(inputs, config satisfies AllocationConfig);
   const reasons = allocation.partners.map((partner) => budgetReason(partner, allocation));
   await writeRecommendations(engine, runDate, partners, allocation, reasons);
-  return { runDate, models, allocation, reasons, curves };
+  const bounds = new Map(
+    inputs.map((p) => [p.partnerId, { min: p.minDailyBudgetUsd ?? null, max: p.maxDailyBudgetUsd ?? null }]),
+  );
+  return { runDate, models, allocation, reasons, curves, bounds };
 }
 
 async function writeRecommendations(
