@@ -19,7 +19,7 @@ if (mode === 'baseline') {
     lines += 1;
   }
 } else {
-  const lake = await openLocalLake(lakeDir, { memoryLimit: '256MB' });
+  const lake = await openLocalLake(lakeDir, { memoryLimit: '192MB' });
   const result = await ingestFile(lake, 'events', file);
   await lake.close();
   lines = result.rowsRead;

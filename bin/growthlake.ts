@@ -33,7 +33,7 @@ program
   .argument('<files...>', 'files to ingest (events: .jsonl/.ndjson, optionally .gz; others: .csv)')
   .addOption(lakeOption())
   .action(async (kind, files: string[], options: { lake?: string }) => {
-    const lake = await openLocalLake(resolveLakeDir(options.lake), { memoryLimit: '256MB' });
+    const lake = await openLocalLake(resolveLakeDir(options.lake), { memoryLimit: '192MB' });
     try {
       for (const file of files) {
         const progress = byteProgress(`ingest ${kind}`);

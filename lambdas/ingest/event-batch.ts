@@ -4,26 +4,43 @@ import { csvRecord } from './staging-writer.ts';
 /** The longest raw line kept in quarantine. */
 export const MAX_RAW_CHARS = 8192;
 
-/** One batch of event lines, validated: staged rows and quarantined rows as CSV text, with counts. */
+/** A block of whole lines of an events file, and the number of its first line. */
+export interface EventBlock {
+  readonly firstLine: number;
+  readonly bytes: Uint8Array;
+}
+
+/** One block, validated: staged rows and quarantined rows as CSV text, with counts. */
 export interface ValidatedBatch {
+  /** Non-blank lines read. */
+  readonly rowsRead: number;
   readonly staged: string;
   readonly stagedRows: number;
   readonly rejected: string;
   readonly rejectedRows: number;
 }
 
+const decoder = new TextDecoder();
+
 /**
- * Validates a batch of non-blank event lines into staging CSV (`staged_events` columns) and
- * quarantine CSV (line, reason, raw). Pure, so it runs the same inline and in a worker thread.
+ * Validates a block of event lines into staging CSV (`staged_events` columns) and quarantine CSV
+ * (line, reason, raw). Pure, so it runs the same inline and on a worker thread. Blank lines are
+ * skipped but keep their numbers; `\r\n` endings and a byte-order mark on line 1 are ignored.
  */
-export function validateEventBatch(lineNumbers: readonly number[], texts: readonly string[]): ValidatedBatch {
+export function validateEventBlock(block: EventBlock): ValidatedBatch {
+  const lines = decoder.decode(block.bytes).split('\n');
   let staged = '';
   let rejected = '';
+  let rowsRead = 0;
   let stagedRows = 0;
   let rejectedRows = 0;
-  for (let i = 0; i < texts.length; i += 1) {
-    const line = lineNumbers[i] as number;
-    const text = texts[i] as string;
+  for (let i = 0; i < lines.length; i += 1) {
+    let text = lines[i] as string;
+    if (text.endsWith('\r')) text = text.slice(0, -1);
+    const line = block.firstLine + i;
+    if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    if (text.trim() === '') continue;
+    rowsRead += 1;
     const result = validateEventLine(line, text);
     if (typeof result === 'string') {
       rejected += csvRecord([line, result, text.slice(0, MAX_RAW_CHARS)]);
@@ -33,5 +50,5 @@ export function validateEventBatch(lineNumbers: readonly number[], texts: readon
       stagedRows += 1;
     }
   }
-  return { staged, stagedRows, rejected, rejectedRows };
+  return { rowsRead, staged, stagedRows, rejected, rejectedRows };
 }

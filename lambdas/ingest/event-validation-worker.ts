@@ -1,13 +1,7 @@
-/** A worker thread that validates batches of event lines (see validateEventBatch). */
+/** A worker thread that validates blocks of event lines (see validateEventBlock). */
 import { parentPort } from 'node:worker_threads';
-import { validateEventBatch } from './event-batch.ts';
+import { type EventBlock, validateEventBlock } from './event-batch.ts';
 
-interface BatchRequest {
-  readonly id: number;
-  readonly lineNumbers: number[];
-  readonly texts: string[];
-}
-
-parentPort?.on('message', (request: BatchRequest) => {
-  parentPort?.postMessage({ id: request.id, ...validateEventBatch(request.lineNumbers, request.texts) });
+parentPort?.on('message', (request: EventBlock & { readonly id: number }) => {
+  parentPort?.postMessage({ id: request.id, ...validateEventBlock(request) });
 });

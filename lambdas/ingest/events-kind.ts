@@ -1,9 +1,9 @@
 import { EVENTS, STAGED_EVENTS } from '../contract/tables.ts';
 import { queryFile } from '../warehouse/sql.ts';
+import { readBlocks } from './block-reader.ts';
 import type { ValidatedBatch } from './event-batch.ts';
 import type { IngestRun, InputKindHandler, LoadOutcome, StagingSink } from './kind.ts';
-import { readLines } from './line-reader.ts';
-import { BATCH_LINES, ParallelValidator } from './parallel-validator.ts';
+import { ParallelValidator } from './parallel-validator.ts';
 
 /** Platform events: NDJSON, optionally gzip, deduplicated on event_id across the lake. */
 export const eventsKind: InputKindHandler = {
@@ -12,26 +12,14 @@ export const eventsKind: InputKindHandler = {
 
   async stage(path: string, sink: StagingSink) {
     const validator = new ParallelValidator(sink.threads);
+    let rowsRead = 0;
     const write = async (batch: ValidatedBatch) => {
+      rowsRead += batch.rowsRead;
       await sink.acceptCsv(batch.staged, batch.stagedRows);
       await sink.rejectCsv(batch.rejected, batch.rejectedRows);
     };
-    let rowsRead = 0;
-    let lineNumbers: number[] = [];
-    let texts: string[] = [];
     try {
-      for await (const { line, text } of readLines(path, sink.read)) {
-        if (text.trim() === '') continue;
-        rowsRead += 1;
-        lineNumbers.push(line);
-        texts.push(text);
-        if (texts.length === BATCH_LINES) {
-          await validator.submit(lineNumbers, texts, write);
-          lineNumbers = [];
-          texts = [];
-        }
-      }
-      if (texts.length > 0) await validator.submit(lineNumbers, texts, write);
+      for await (const block of readBlocks(path, sink.read)) await validator.submit(block, write);
       await validator.drain();
     } finally {
       await validator.close();

@@ -1,16 +1,10 @@
-import { normalizeEvent, PlatformEventLineSchema, reasonOf } from '../contract/inputs.ts';
+import { normalizeEvent, PlatformEventLineSchema, reasonOf, utcTimestampText } from '../contract/inputs.ts';
 import type { StagedValue } from './staging-writer.ts';
 
 /** A valid event line as staged: the values in `staged_events` column order, and its UTC date. */
 export interface StagedEvent {
   readonly values: StagedValue[];
   readonly date: string;
-}
-
-/** Formats epoch milliseconds as `YYYY-MM-DD HH:MM:SS.mmm` UTC, the text both engines cast to a timestamp. */
-export function utcTimestampText(millis: number): string {
-  const iso = new Date(millis).toISOString();
-  return `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
 }
 
 /**

@@ -9,9 +9,9 @@ const NEEDS_QUOTES = /[",\r\n]/;
 
 function field(value: StagedValue): string {
   if (value === null) return '';
-  const text = typeof value === 'number' ? String(value) : value;
-  if (text === '') return '""';
-  return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  if (typeof value === 'number') return String(value);
+  if (value === '') return '""';
+  return NEEDS_QUOTES.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
 /** Formats one RFC 4180 CSV record (the hot path of ingestion, hence no library call per row). */

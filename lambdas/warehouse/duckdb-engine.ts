@@ -98,6 +98,8 @@ export class DuckDbEngine implements Engine {
       threads: String(options.threads ?? 2),
       temp_directory: spill,
       preserve_insertion_order: 'false',
+      // Partitioned writes buffer rows per open partition; flushing sooner keeps memory flat.
+      partitioned_write_flush_threshold: '100000',
     });
     const connection = await instance.connect();
     const engine = new DuckDbEngine(instance, connection, store);

@@ -15,20 +15,24 @@ existing_events as (
     where ingest_id <> :ingest_id
 ),
 
-first_lines as (
+-- Only ids that occur more than once need their first line found; most ids occur once, so the
+-- file is never joined with itself.
+repeated_ids as (
     select
         event_id,
-        min(cast(line as bigint)) as line_number
+        min(cast(line as bigint)) as first_line
     from staged
     group by event_id
+    having count(*) > 1
 ),
 
 first_occurrences as (
     select staged.*
     from staged
-    inner join first_lines
-        on staged.event_id = first_lines.event_id
-        and cast(staged.line as bigint) = first_lines.line_number
+    left join repeated_ids
+        on staged.event_id = repeated_ids.event_id
+    where repeated_ids.event_id is null
+        or cast(staged.line as bigint) = repeated_ids.first_line
 ),
 
 new_events as (

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
@@ -10,6 +11,7 @@ import {
   parseRfc3339,
   reasonOf,
   SpendRowSchema,
+  utcTimestampText,
 } from '../../lambdas/contract/inputs.ts';
 
 /** 2026-11-21 09:30:00 UTC, the instant most timestamp cases below name in different offsets. */
@@ -465,5 +467,17 @@ describe('reasonOf', () => {
     expect(reasons[7]).toBe('cost_type must be one of flat, cpa, cpc, cpm, other');
     expect(reasons[8]).toBe('channel must be one of affiliate, kol, content, community, network, other');
     expect(reasons[10]).toBe('usd_per_unit must be a number > 0');
+  });
+});
+
+describe('utcTimestampText', () => {
+  it('formats any instant exactly as toISOString does, in the engines' text form', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -62_135_596_800_000, max: 253_402_300_799_999 }), (millis) => {
+        const iso = new Date(millis).toISOString();
+        expect(utcTimestampText(millis)).toBe(`${iso.slice(0, 10)} ${iso.slice(11, 23)}`);
+      }),
+      { numRuns: 20_000 },
+    );
   });
 });
