@@ -471,12 +471,15 @@ describe('reasonOf', () => {
 });
 
 describe('utcTimestampText', () => {
-  it('formats any instant exactly as toISOString does, in the engines' text form', () => {
+  it('formats any instant of years 1000-9999 exactly as toISOString does, in the text form the engines read', () => {
     fc.assert(
-      fc.property(fc.integer({ min: -62_135_596_800_000, max: 253_402_300_799_999 }), (millis) => {
-        const iso = new Date(millis).toISOString();
-        expect(utcTimestampText(millis)).toBe(`${iso.slice(0, 10)} ${iso.slice(11, 23)}`);
-      }),
+      fc.property(
+        fc.integer({ min: Date.UTC(1000, 0, 1), max: Date.UTC(9999, 11, 31, 23, 59, 59, 999) }),
+        (millis) => {
+          const iso = new Date(millis).toISOString();
+          expect(utcTimestampText(millis)).toBe(`${iso.slice(0, 10)} ${iso.slice(11, 23)}`);
+        },
+      ),
       { numRuns: 20_000 },
     );
   });
