@@ -1,0 +1,5 @@
+/** Lambda entry: the daily run's audiences step, which writes the playbook audiences of the run date to the published bucket. */
+import { stepRuntimeFromEnv } from '../aws/step-runtime.ts';
+import { createStepHandler } from './create-step-handler.ts';
+
+export const handler = createStepHandler('audiences', stepRuntimeFromEnv());

@@ -1,0 +1,262 @@
+/**
+ * The daily run: one Lambda per step, a Step Functions state machine that runs them in order
+ * (transform, recommend, audiences, publish) with retries and a catch that alerts, and an
+ * EventBridge Scheduler schedule that starts it every day for yesterday. Start it by hand with
+ * `{ "runDate": "YYYY-MM-DD" }` to run or backfill a date.
+ */
+import { Duration, TimeZone } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { ENV, MAX_PRESIGNED_URL_SECONDS } from '../lambdas/aws/env.ts';
+import { DAILY_STEP_NAMES, type DailyStepName } from '../lambdas/aws/step-events.ts';
+import { RunConfigSchema } from '../lambdas/pipeline/run-config.ts';
+import type { Alerts } from './alerts.ts';
+import type { Catalog } from './catalog.ts';
+import { MAX_RUN_CONFIG_JSON_CHARS } from './config.ts';
+import { GrowthlakeFunction } from './lambda-function.ts';
+import { acknowledge, wildcardAction, wildcardResource } from './nag.ts';
+import type { Publishing } from './publishing.ts';
+import type { QueryEngine } from './query-engine.ts';
+
+/** The default schedule: every day at 06:00, when yesterday's files have landed. */
+export const DEFAULT_SCHEDULE = 'cron(0 6 * * ? *)';
+
+/**
+ * Errors a retry cannot fix (a bad event or configuration): the state machine fails at once
+ * instead of retrying them.
+ */
+export const NON_RETRYABLE_ERRORS = ['InvalidEventError', 'AwsConfigError', 'ConfigError'];
+
+/** Properties of {@link DailyPipeline}. */
+export interface DailyPipelineProps {
+  readonly lakeBucket: s3.IBucket;
+  readonly catalog: Catalog;
+  readonly queryEngine: QueryEngine;
+  readonly publishing: Publishing;
+  /** Failed runs are published to its topic; its key encrypts the schedule's dead-letter queue. */
+  readonly alerts: Alerts;
+  /**
+   * When the run starts: an EventBridge Scheduler cron expression.
+   * @default DEFAULT_SCHEDULE (06:00 every day)
+   */
+  readonly scheduleExpression?: string;
+  /**
+   * The time zone of the cron expression.
+   * @default TimeZone.ETC_UTC
+   */
+  readonly scheduleTimeZone?: TimeZone;
+  /**
+   * Whether the schedule starts runs (turn it off during a long backfill).
+   * @default true
+   */
+  readonly scheduleEnabled?: boolean;
+  /**
+   * How long the dashboard link in a digest works (at most 7 days; a link also ends when the
+   * Lambda credentials that signed it expire).
+   * @default Duration.hours(24)
+   */
+  readonly dashboardLinkLifetime?: Duration;
+  /**
+   * The run configuration (playbooks, ...), validated here with the CLI's schema.
+   * @default - the defaults of RunConfigSchema
+   */
+  readonly runConfig?: unknown;
+  /**
+   * Memory of each step Lambda, MiB.
+   * @default 1769
+   */
+  readonly stepMemorySize?: number;
+  /**
+   * The longest a whole run may take, retries included.
+   * @default Duration.hours(6)
+   */
+  readonly runTimeout?: Duration;
+}
+
+/** What each step does, for its Lambda's description. */
+const STEP_DESCRIPTIONS: Readonly<Record<DailyStepName, string>> = {
+  transform: 'growthlake daily run: state tables and marts of the run date',
+  recommend: 'growthlake daily run: budget recommendations',
+  audiences: 'growthlake daily run: playbook audiences to the published bucket',
+  publish: 'growthlake daily run: dashboard and digests',
+};
+
+function pascal(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+/**
+ * The run configuration as the JSON the Lambdas parse at cold start: as given (the Lambdas fill
+ * the defaults), after checking it against the CLI's schema and the environment's size limit.
+ */
+function runConfigJson(runConfig: unknown): string | undefined {
+  if (runConfig === undefined) return undefined;
+  const parsed = RunConfigSchema.safeParse(runConfig);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(
+      `DailyPipeline runConfig is invalid at ${issue?.path.join('.') || '(root)'}: ${issue?.message}; it must pass the CLI's RunConfigSchema`,
+    );
+  }
+  const json = JSON.stringify(runConfig);
+  if (json.length > MAX_RUN_CONFIG_JSON_CHARS) {
+    throw new Error(
+      `DailyPipeline runConfig is ${json.length} characters as JSON; keep it under ${MAX_RUN_CONFIG_JSON_CHARS}, since it travels in a Lambda environment variable`,
+    );
+  }
+  return json;
+}
+
+/** The step Lambdas, the state machine and the schedule of the daily run. */
+export class DailyPipeline extends Construct {
+  /** The Lambda of each step. */
+  public readonly functions: Readonly<Record<DailyStepName, GrowthlakeFunction>>;
+  public readonly stateMachine: sfn.StateMachine;
+  /** Starts the state machine every day with `{ scheduledTime }`; the first step runs yesterday. */
+  public readonly schedule: scheduler.Schedule;
+  /** Schedule invocations Step Functions refused after every retry. */
+  public readonly scheduleDeadLetterQueue: sqs.Queue;
+
+  public constructor(scope: Construct, id: string, props: DailyPipelineProps) {
+    super(scope, id);
+    const linkSeconds = (props.dashboardLinkLifetime ?? Duration.hours(24)).toSeconds();
+    if (linkSeconds < 60 || linkSeconds > MAX_PRESIGNED_URL_SECONDS) {
+      throw new Error(
+        `DailyPipeline dashboardLinkLifetime must be between 1 minute and 7 days (a SigV4 presigned URL's limit); got ${linkSeconds} s`,
+      );
+    }
+    const expression = props.scheduleExpression ?? DEFAULT_SCHEDULE;
+    if (!/^cron\(\S+ \S+ \S+ \S+ \S+ \S+\)$/.test(expression)) {
+      throw new Error(
+        `DailyPipeline scheduleExpression must be an EventBridge Scheduler cron expression such as ${DEFAULT_SCHEDULE} (got "${expression}")`,
+      );
+    }
+    const runConfig = runConfigJson(props.runConfig);
+
+    const environment: Record<string, string> = {
+      [ENV.lakeBucket]: props.lakeBucket.bucketName,
+      [ENV.publishedBucket]: props.publishing.publishedBucket.bucketName,
+      [ENV.glueDatabase]: props.catalog.databaseName,
+      [ENV.athenaWorkGroup]: props.queryEngine.pipelineWorkGroupName,
+      [ENV.dashboardLinkTtlSeconds]: String(linkSeconds),
+      ...(runConfig === undefined ? {} : { [ENV.runConfig]: runConfig }),
+    };
+    const functions = {} as Record<DailyStepName, GrowthlakeFunction>;
+    for (const name of DAILY_STEP_NAMES) {
+      const step = new GrowthlakeFunction(this, `${pascal(name)}Step`, {
+        handler: name,
+        description: STEP_DESCRIPTIONS[name],
+        environment,
+        memorySize: props.stepMemorySize ?? 1769,
+        includeChartJs: name === 'publish',
+      });
+      props.queryEngine.grantPipelineQueries(step.role);
+      functions[name] = step;
+    }
+    props.publishing.grantPublish(functions.audiences.role);
+    props.publishing.grantPublish(functions.publish.role);
+    props.publishing.grantSendDigests(functions.publish.role);
+    this.functions = functions;
+
+    this.stateMachine = this.#stateMachine(props);
+    this.scheduleDeadLetterQueue = props.alerts.deadLetterQueue(this, 'ScheduleDeadLetterQueue');
+    this.schedule = new scheduler.Schedule(this, 'Schedule', {
+      description: 'growthlake: starts the daily run for yesterday',
+      schedule: scheduler.ScheduleExpression.expression(
+        expression,
+        props.scheduleTimeZone ?? TimeZone.ETC_UTC,
+      ),
+      enabled: props.scheduleEnabled ?? true,
+      target: new schedulerTargets.StepFunctionsStartExecution(this.stateMachine, {
+        input: scheduler.ScheduleTargetInput.fromObject({
+          scheduledTime: scheduler.ContextAttribute.scheduledTime,
+        }),
+        deadLetterQueue: this.scheduleDeadLetterQueue,
+        retryAttempts: 3,
+        maxEventAge: Duration.hours(6),
+      }),
+    });
+  }
+
+  /** One step as a task: `{ runDate, executionId }` in, its summary kept at `$.<step>`, retried, caught. */
+  #task(name: DailyStepName, payload: sfn.TaskInput, failure: sfn.IChainable): tasks.LambdaInvoke {
+    const task = new tasks.LambdaInvoke(this, pascal(name), {
+      lambdaFunction: this.functions[name].function,
+      payload,
+      payloadResponseOnly: true,
+      resultPath: `$.${name}`,
+      taskTimeout: sfn.Timeout.duration(Duration.minutes(15)),
+    });
+    task.addRetry({ errors: NON_RETRYABLE_ERRORS, maxAttempts: 0 });
+    task.addRetry({
+      errors: [sfn.Errors.TASKS_FAILED, sfn.Errors.TIMEOUT],
+      interval: Duration.minutes(1),
+      backoffRate: 2,
+      maxAttempts: 2,
+      maxDelay: Duration.minutes(10),
+      jitterStrategy: sfn.JitterType.FULL,
+    });
+    task.addCatch(failure, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
+    return task;
+  }
+
+  #stateMachine(props: DailyPipelineProps): sfn.StateMachine {
+    const notify = new tasks.SnsPublish(this, 'NotifyFailure', {
+      topic: props.alerts.topic,
+      subject: 'growthlake: the daily run failed',
+      message: sfn.TaskInput.fromObject({
+        execution: sfn.JsonPath.executionId,
+        input: sfn.JsonPath.objectAt('$$.Execution.Input'),
+        error: sfn.JsonPath.stringAt('$.error.Error'),
+        cause: sfn.JsonPath.stringAt('$.error.Cause'),
+      }),
+      resultPath: sfn.JsonPath.DISCARD,
+    });
+    notify.next(new sfn.Fail(this, 'RunFailed', { errorPath: '$.error.Error', causePath: '$.error.Cause' }));
+
+    const runDate = sfn.JsonPath.stringAt('$.transform.runDate');
+    const stepInput = sfn.TaskInput.fromObject({ runDate, executionId: sfn.JsonPath.executionName });
+    const definition = this.#task(
+      'transform',
+      sfn.TaskInput.fromObject({
+        executionId: sfn.JsonPath.executionName,
+        request: sfn.JsonPath.entirePayload,
+      }),
+      notify,
+    )
+      .next(this.#task('recommend', stepInput, notify))
+      .next(this.#task('audiences', stepInput, notify))
+      .next(this.#task('publish', stepInput, notify))
+      .next(new sfn.Succeed(this, 'RunSucceeded'));
+
+    const logGroup = new logs.LogGroup(this, 'StateMachineLogs', { retention: logs.RetentionDays.ONE_MONTH });
+    const stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      comment: 'growthlake daily run: transform, recommend, audiences, publish',
+      definitionBody: sfn.DefinitionBody.fromChainable(definition),
+      timeout: props.runTimeout ?? Duration.hours(6),
+      tracingEnabled: true,
+      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+    });
+    acknowledge(stateMachine, {
+      [wildcardResource(this, '*')]:
+        'X-Ray tracing and CloudWatch Logs delivery (log delivery APIs) only accept Resource "*".',
+      ...Object.fromEntries(
+        DAILY_STEP_NAMES.map((name) => [
+          wildcardResource(this, `${this.functions[name].function.functionArn}:*`),
+          `Invoking any version or alias of the ${name} step Lambda (CDK LambdaInvoke grant).`,
+        ]),
+      ),
+    });
+    acknowledge(stateMachine, {
+      [wildcardAction('kms:GenerateDataKey*')]:
+        'Publishing to the KMS-encrypted alarm topic needs data keys of its one key.',
+    });
+    return stateMachine;
+  }
+}

@@ -1,0 +1,383 @@
+import { Stack } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ENV } from '../../lambdas/aws/env.ts';
+import { DAILY_STEP_NAMES } from '../../lambdas/aws/step-events.ts';
+import { NON_RETRYABLE_ERRORS } from '../../lib/daily-pipeline.ts';
+import { Publishing } from '../../lib/publishing.ts';
+import {
+  logicalIdOf,
+  renderValue,
+  type SynthesizedStack,
+  synthStack,
+  TEST_IDENTITY_ARN,
+  testApp,
+} from './stack-fixture.ts';
+
+let synth: SynthesizedStack;
+
+beforeAll(() => {
+  synth = synthStack({
+    digest: { sesIdentityArn: TEST_IDENTITY_ARN, linkLifetimeHours: 48 },
+    schedule: { cron: 'cron(30 5 * * ? *)', timeZone: 'Europe/London' },
+    runConfig: {
+      recipients: {
+        from: 'digest@example.com',
+        recipients: [{ name: 'Growth', email: 'growth@example.com', scope: { kind: 'all' } }],
+      },
+    },
+  });
+});
+
+interface TaskState {
+  Type: string;
+  Next?: string;
+  Resource?: string;
+  Parameters?: Record<string, unknown>;
+  ResultPath?: string | null;
+  TimeoutSeconds?: number;
+  Retry?: Record<string, unknown>[];
+  Catch?: Record<string, unknown>[];
+  ErrorPath?: string;
+  CausePath?: string;
+}
+interface Definition {
+  StartAt: string;
+  States: Record<string, TaskState>;
+  TimeoutSeconds: number;
+}
+
+function definition(): Definition {
+  const [machine] = Object.values(synth.template.findResources('AWS::StepFunctions::StateMachine'));
+  return JSON.parse(renderValue(machine?.Properties.DefinitionString)) as Definition;
+}
+
+function functionId(step: (typeof DAILY_STEP_NAMES)[number]): string {
+  return logicalIdOf(synth.stack, synth.stack.pipeline.functions[step].function);
+}
+
+describe('DailyPipeline state machine', () => {
+  it('runs transform, recommend, audiences and publish in that order, each its own Lambda', () => {
+    // Prepare
+    const { StartAt, States } = definition();
+
+    // Act
+    const order: string[] = [];
+    for (let state: string | undefined = StartAt; state !== undefined; state = States[state]?.Next)
+      order.push(state);
+
+    // Assess
+    expect(order).toEqual(['Transform', 'Recommend', 'Audiences', 'Publish', 'RunSucceeded']);
+    expect(States.RunSucceeded?.Type).toBe('Succeed');
+    for (const step of DAILY_STEP_NAMES) {
+      const state = States[step.charAt(0).toUpperCase() + step.slice(1)] as TaskState;
+      expect(state).toMatchObject({ Type: 'Task', TimeoutSeconds: 900, ResultPath: `$.${step}` });
+      expect(state.Resource).toBe(`\${${functionId(step)}.Arn}`);
+    }
+  });
+
+  it('gives the first step the execution input, and every later step { runDate, executionId }', () => {
+    // Prepare
+    const { States } = definition();
+
+    // Assess
+    expect(States.Transform?.Parameters).toEqual({ 'executionId.$': '$$.Execution.Name', 'request.$': '$' });
+    for (const state of ['Recommend', 'Audiences', 'Publish']) {
+      expect(States[state]?.Parameters).toEqual({
+        'runDate.$': '$.transform.runDate',
+        'executionId.$': '$$.Execution.Name',
+      });
+    }
+  });
+
+  it('retries Lambda service errors fast, never retries bad events or configuration, and retries failures with jittered backoff', () => {
+    // Prepare
+    const { States } = definition();
+
+    // Assess
+    for (const state of ['Transform', 'Recommend', 'Audiences', 'Publish']) {
+      expect(States[state]?.Retry).toEqual([
+        {
+          ErrorEquals: [
+            'Lambda.ClientExecutionTimeoutException',
+            'Lambda.ServiceException',
+            'Lambda.AWSLambdaException',
+            'Lambda.SdkClientException',
+          ],
+          IntervalSeconds: 2,
+          MaxAttempts: 6,
+          BackoffRate: 2,
+        },
+        { ErrorEquals: NON_RETRYABLE_ERRORS, MaxAttempts: 0 },
+        {
+          ErrorEquals: ['States.TaskFailed', 'States.Timeout'],
+          IntervalSeconds: 60,
+          MaxAttempts: 2,
+          BackoffRate: 2,
+          MaxDelaySeconds: 600,
+          JitterStrategy: 'FULL',
+        },
+      ]);
+    }
+    expect(NON_RETRYABLE_ERRORS).toEqual(['InvalidEventError', 'AwsConfigError', 'ConfigError']);
+  });
+
+  it('catches any failure, publishes it to the alarm topic, then fails with the original error', () => {
+    // Prepare
+    const { States } = definition();
+    const topicId = logicalIdOf(synth.stack, synth.stack.alerts.topic);
+
+    // Assess
+    for (const state of ['Transform', 'Recommend', 'Audiences', 'Publish']) {
+      expect(States[state]?.Catch).toEqual([
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'NotifyFailure' },
+      ]);
+    }
+    expect(States.NotifyFailure).toEqual({
+      Type: 'Task',
+      Next: 'RunFailed',
+      ResultPath: null,
+      Resource: `arn:\${AWS::Partition}:states:::sns:publish`,
+      Parameters: {
+        TopicArn: `\${${topicId}}`,
+        Subject: 'growthlake: the daily run failed',
+        Message: {
+          'execution.$': '$$.Execution.Id',
+          'input.$': '$$.Execution.Input',
+          'error.$': '$.error.Error',
+          'cause.$': '$.error.Cause',
+        },
+      },
+    });
+    expect(States.RunFailed).toEqual({
+      Type: 'Fail',
+      ErrorPath: '$.error.Error',
+      CausePath: '$.error.Cause',
+    });
+  });
+
+  it('times a run out after 6 hours, traces it, and logs every event', () => {
+    // Assess
+    expect(definition().TimeoutSeconds).toBe(21600);
+    synth.template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: true },
+    });
+  });
+
+  it('lets the state machine invoke exactly the four step Lambdas and publish to the alarm topic', () => {
+    // Prepare
+    const roleId = logicalIdOf(synth.stack, synth.stack.pipeline.stateMachine.role);
+    const [policy] = Object.values(
+      synth.template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } }),
+    );
+    const statements = policy?.Properties.PolicyDocument.Statement as {
+      Action: string | string[];
+      Resource: unknown;
+    }[];
+    const resourcesOf = (action: string) =>
+      statements
+        .filter((statement) => [statement.Action].flat().includes(action))
+        .flatMap((statement) => [statement.Resource].flat().map(renderValue))
+        .sort();
+
+    // Assess
+    expect(resourcesOf('lambda:InvokeFunction')).toEqual(
+      DAILY_STEP_NAMES.flatMap((step) => [
+        `\${${functionId(step)}.Arn}`,
+        `\${${functionId(step)}.Arn}:*`,
+      ]).sort(),
+    );
+    expect(resourcesOf('sns:Publish')).toEqual([`\${${logicalIdOf(synth.stack, synth.stack.alerts.topic)}}`]);
+  });
+});
+
+describe('DailyPipeline schedule', () => {
+  it('starts the state machine on the configured cron and time zone with { scheduledTime }', () => {
+    // Prepare
+    const machineId = logicalIdOf(synth.stack, synth.stack.pipeline.stateMachine);
+
+    // Assess
+    synth.template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(30 5 * * ? *)',
+      ScheduleExpressionTimezone: 'Europe/London',
+      State: 'ENABLED',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: {
+        Arn: { Ref: machineId },
+        Input: JSON.stringify({ scheduledTime: '<aws.scheduler.scheduled-time>' }),
+        RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 21600 },
+        DeadLetterConfig: {
+          Arn: {
+            'Fn::GetAtt': [logicalIdOf(synth.stack, synth.stack.pipeline.scheduleDeadLetterQueue), 'Arn'],
+          },
+        },
+      },
+    });
+  });
+
+  it('defaults to 06:00 UTC every day', () => {
+    // Act
+    const { template } = synthStack();
+
+    // Assess
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 6 * * ? *)',
+      ScheduleExpressionTimezone: 'Etc/UTC',
+    });
+  });
+
+  it('lets the schedule start only this state machine', () => {
+    // Prepare
+    const machineId = logicalIdOf(synth.stack, synth.stack.pipeline.stateMachine);
+
+    // Assess
+    synth.template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: 'states:StartExecution',
+            Effect: 'Allow',
+            Resource: { Ref: machineId },
+          }),
+        ]),
+      },
+    });
+  });
+});
+
+describe('DailyPipeline step Lambdas', () => {
+  it('run nodejs22.x on ARM64 for up to 15 minutes with the lake, published bucket, link lifetime and run config', () => {
+    // Prepare
+    const { storage } = synth.stack;
+
+    // Assess
+    for (const step of DAILY_STEP_NAMES) {
+      synth.template.hasResource('AWS::Lambda::Function', {
+        Properties: {
+          Runtime: 'nodejs22.x',
+          Architectures: ['arm64'],
+          Handler: 'index.handler',
+          Timeout: 900,
+          MemorySize: 1769,
+          Environment: {
+            Variables: {
+              NODE_OPTIONS: '--enable-source-maps',
+              [ENV.lakeBucket]: { Ref: logicalIdOf(synth.stack, storage.lake) },
+              [ENV.publishedBucket]: { Ref: logicalIdOf(synth.stack, storage.published) },
+              [ENV.glueDatabase]: 'growthlake',
+              [ENV.athenaWorkGroup]: {
+                Ref: logicalIdOf(synth.stack, synth.stack.queryEngine.pipelineWorkGroup),
+              },
+              [ENV.dashboardLinkTtlSeconds]: String(48 * 3600),
+              [ENV.runConfig]: Match.stringLikeRegexp('"from":"digest@example.com"'),
+            },
+          },
+        },
+      });
+      expect(functionId(step)).toMatch(
+        new RegExp(`^DailyPipeline${step.charAt(0).toUpperCase()}${step.slice(1)}Step`),
+      );
+    }
+  });
+
+  it('are invoked synchronously, so they need no dead-letter queue of their own', () => {
+    // Assess
+    for (const step of DAILY_STEP_NAMES) {
+      const resource = synth.template.toJSON().Resources[functionId(step)];
+      expect(resource.Properties.DeadLetterConfig).toBeUndefined();
+    }
+    synth.template.resourceCountIs('AWS::Lambda::EventInvokeConfig', 1);
+  });
+
+  it('lets only the publish step send email, as the configured sender through the configured identity', () => {
+    // Prepare
+    const sendingPolicies = Object.values(synth.template.findResources('AWS::IAM::Policy')).filter((policy) =>
+      JSON.stringify(policy.Properties.PolicyDocument).includes('ses:SendRawEmail'),
+    );
+
+    // Assess
+    expect(sendingPolicies).toHaveLength(1);
+    expect(sendingPolicies[0]?.Properties.Roles).toEqual([
+      { Ref: logicalIdOf(synth.stack, synth.stack.pipeline.functions.publish.role) },
+    ]);
+    expect(sendingPolicies[0]?.Properties.PolicyDocument.Statement).toContainEqual({
+      Action: 'ses:SendRawEmail',
+      Effect: 'Allow',
+      Resource: TEST_IDENTITY_ARN,
+      Condition: { StringEquals: { 'ses:FromAddress': 'digest@example.com' } },
+    });
+  });
+
+  it('lets only the audiences and publish steps write under published/', () => {
+    // Prepare
+    const publishedId = logicalIdOf(synth.stack, synth.stack.storage.published);
+    const writers = Object.values(synth.template.findResources('AWS::IAM::Policy'))
+      .filter((policy) =>
+        (
+          policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]
+        ).some(
+          (statement) =>
+            [statement.Action].flat().includes('s3:PutObject') &&
+            [statement.Resource].flat().map(renderValue).includes(`\${${publishedId}.Arn}/published/*`),
+        ),
+      )
+      .flatMap((policy) => policy.Properties.Roles as { Ref: string }[]);
+
+    // Assess
+    expect(writers.map((role) => role.Ref).sort()).toEqual(
+      [synth.stack.pipeline.functions.audiences.role, synth.stack.pipeline.functions.publish.role]
+        .map((role) => logicalIdOf(synth.stack, role))
+        .sort(),
+    );
+  });
+
+  it('refuses a dashboard link longer than the 7 days SigV4 allows, and a schedule that is not a cron', () => {
+    // Act and assess
+    expect(() =>
+      synthStack({ digest: { sesIdentityArn: TEST_IDENTITY_ARN, linkLifetimeHours: 169 } }),
+    ).toThrow(/growthlake.digest.linkLifetimeHours: must be at most 168 hours/);
+    expect(() =>
+      synthStack({ digest: { sesIdentityArn: TEST_IDENTITY_ARN }, schedule: { cron: 'rate(1 day)' } }),
+    ).toThrow(
+      /growthlake.schedule.cron: must be an EventBridge Scheduler cron expression such as cron\(0 6 \* \* \? \*\)/,
+    );
+  });
+});
+
+describe('Publishing', () => {
+  it('refuses a sender the SES identity cannot send as', () => {
+    // Prepare
+    const stack = new Stack(testApp(), 'Sender');
+    const bucket = new s3.Bucket(stack, 'Published');
+
+    // Act and assess
+    expect(
+      () =>
+        new Publishing(stack, 'Domain', {
+          publishedBucket: bucket,
+          sesIdentityArn: TEST_IDENTITY_ARN,
+          fromAddress: 'me@other.org',
+        }),
+    ).toThrow(
+      'Publishing fromAddress me@other.org cannot be sent from the SES identity example.com: use an address @example.com, or the identity of the address',
+    );
+    expect(
+      () =>
+        new Publishing(stack, 'Address', {
+          publishedBucket: bucket,
+          sesIdentityArn: 'arn:aws:ses:eu-west-1:123456789012:identity/growth@example.com',
+          fromAddress: 'ops@example.com',
+        }),
+    ).toThrow(/use growth@example.com/);
+    expect(
+      () =>
+        new Publishing(stack, 'Arn', {
+          publishedBucket: bucket,
+          sesIdentityArn: 'example.com',
+          fromAddress: 'a@example.com',
+        }),
+    ).toThrow(/sesIdentityArn must be an SES identity ARN/);
+  });
+});
