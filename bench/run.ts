@@ -6,6 +6,7 @@ const SUITES: Record<string, () => Promise<void>> = {
   ingest: async () => (await import('./ingest.ts')).benchIngest(),
   daily: async () => (await import('./daily.ts')).benchDaily(),
   recommend: async () => (await import('./recommend.ts')).benchRecommend(),
+  ltv: async () => (await import('./ltv.ts')).benchLtv(),
 };
 
 const names = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));

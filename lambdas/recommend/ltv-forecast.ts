@@ -29,15 +29,20 @@ export const UserSummarySchema = z
     frequency: z.number().int().nonnegative(),
     /** Days from the first transaction to the last one; 0 without repeat transactions. */
     recencyDays: z.number().nonnegative(),
-    /** Days from signup to the forecast date. */
+    /** Days from signup to the forecast date: how much of each horizon is left. */
     ageDays: z.number().nonnegative(),
+    /**
+     * Days from the first transaction to the forecast date (the BG/NBD's T).
+     * @default ageDays, for a model whose first transaction is the signup
+     */
+    observedDays: z.number().nonnegative().optional(),
     /** Mean net revenue of the repeat transactions, USD; ignored when `frequency` is 0. */
     meanRepeatValueUsd: z.number().nonnegative(),
     /** Net revenue the user has brought so far, USD. */
     valueToDateUsd: z.number(),
   })
-  .refine((u) => u.recencyDays <= u.ageDays, {
-    message: 'recencyDays must not exceed ageDays',
+  .refine((u) => u.recencyDays <= (u.observedDays ?? u.ageDays), {
+    message: 'recencyDays must not exceed observedDays (or ageDays)',
     path: ['recencyDays'],
   })
   .refine((u) => u.frequency === 0 || u.meanRepeatValueUsd > 0, {
@@ -79,7 +84,7 @@ export function forecastUserLtv(models: LtvModelsInput, user: UserSummary): User
   const history = {
     frequency: summary.frequency,
     recency: summary.recencyDays / period,
-    age: summary.ageDays / period,
+    age: (summary.observedDays ?? summary.ageDays) / period,
   };
   const valuePerTransaction = gammaGammaConditionalExpectedValue(
     parsedModels.gammaGamma,

@@ -37,23 +37,42 @@ export interface RecommendReport {
   readonly bounds: ReadonlyMap<string, { readonly min: number | null; readonly max: number | null }>;
 }
 
-interface UserValue {
+/** One attributed user as the value models see them: signup is the acquisition, trading days the transactions. */
+export interface UserValue {
+  readonly userId: string;
   readonly partnerId: string;
   readonly cohortDate: string;
+  /** Days with a trade; the first is the acquisition, the rest are repeat transactions. */
   readonly tradeDays: number;
+  /** Days from the first trade to the last. */
   readonly recencyDays: number;
+  /** Days from the first trade to R; null for a user who never traded. */
+  readonly tradingAgeDays: number | null;
+  /** Days from signup to R. */
   readonly ageDays: number;
   readonly netRevenueUsd: number;
+  /** Net revenue of the first trading day (not a repeat transaction). */
+  readonly firstDayNetRevenueUsd: number;
+}
+
+/** Repeat transactions (trading days after the first) and their mean net revenue. */
+export function repeatHistory(user: UserValue): { frequency: number; meanValueUsd: number } {
+  const frequency = Math.max(0, user.tradeDays - 1);
+  const repeatValue = Math.max(0, user.netRevenueUsd - user.firstDayNetRevenueUsd);
+  return { frequency, meanValueUsd: frequency > 0 ? repeatValue / frequency : 0 };
 }
 
 function toUserValue(row: Row): UserValue {
   return {
+    userId: String(row.user_id),
     partnerId: String(row.partner_id),
     cohortDate: String(row.cohort_date),
     tradeDays: Number(row.trade_days),
     recencyDays: Number(row.recency_days),
+    tradingAgeDays: row.trading_age_days === null ? null : Number(row.trading_age_days),
     ageDays: Number(row.age_days),
     netRevenueUsd: Number(row.net_revenue_usd),
+    firstDayNetRevenueUsd: Number(row.first_day_net_revenue_usd),
   };
 }
 
@@ -69,48 +88,89 @@ function addDays(date: string, days: number): string {
   return d.toISOString().slice(0, 10);
 }
 
-/** Fits the activity and value models on every attributed user; null when there is too little trading. */
-function fitModels(users: readonly UserValue[], config: RecommendConfig): RecommendReport['models'] {
-  const sample = evenSample(users, config.maxFitUsers);
-  const traders = sample.filter((u) => u.tradeDays > 0 && u.netRevenueUsd > 0);
-  if (traders.length < 30 || sample.length < 100) return null;
+type CohortForecast = { users: number; toDate: number } & Record<LtvHorizonDays, number>;
+
+/** Reads every attributed user's trading summary as of R. */
+export async function loadUserValues(engine: Engine, runDate: string): Promise<UserValue[]> {
+  const rows = await engine.query(
+    queryFile('recommend/user_value_summaries', { run_date: { date: runDate } }),
+  );
+  return rows.map(toUserValue);
+}
+
+/**
+ * Fits the activity (BG/NBD, on every user who traded: repeat trading days after the first) and
+ * value (Gamma-Gamma, on users with repeat trading days and repeat revenue) models; null when there
+ * is too little trading.
+ */
+export function fitValueModels(
+  users: readonly UserValue[],
+  config: Pick<RecommendConfig, 'maxFitUsers'>,
+): RecommendReport['models'] {
+  const traders = evenSample(
+    users.filter((u) => u.tradingAgeDays !== null),
+    config.maxFitUsers,
+  );
+  const repeaters = traders
+    .map(repeatHistory)
+    .filter((h) => h.frequency > 0 && h.meanValueUsd > 0)
+    .map((h) => ({ frequency: h.frequency, meanValue: h.meanValueUsd }));
+  if (traders.length < 100 || repeaters.length < 30) return null;
   try {
     const bgnbd = fitBgNbd(
-      sample.map((u) => ({
-        frequency: u.tradeDays,
-        recency: u.recencyDays,
-        age: Math.max(u.ageDays, u.recencyDays),
+      traders.map((u) => ({
+        frequency: repeatHistory(u).frequency,
+        recency: repeatHistory(u).frequency > 0 ? u.recencyDays : 0,
+        age: u.tradingAgeDays ?? 0,
       })),
     );
-    const gammaGamma = fitGammaGamma(
-      traders.map((u) => ({ frequency: u.tradeDays, meanValue: u.netRevenueUsd / u.tradeDays })),
-    );
-    return { bgnbd, gammaGamma };
+    return { bgnbd, gammaGamma: fitGammaGamma(repeaters) };
   } catch (error) {
     if (error instanceof RecommendError) return null;
     throw error;
   }
 }
 
-type CohortForecast = { users: number; toDate: number } & Record<LtvHorizonDays, number>;
+/**
+ * A user's projected net revenue at each horizon from signup: value to date plus, for a user who has
+ * traded, the BG/NBD expected repeat trading days in what is left of the horizon times the
+ * Gamma-Gamma expected value of one. A user who never traded keeps the value to date.
+ */
+export function forecastUser(
+  user: UserValue,
+  models: NonNullable<RecommendReport['models']>,
+): Record<LtvHorizonDays, number> {
+  if (user.tradingAgeDays === null)
+    return { 90: user.netRevenueUsd, 180: user.netRevenueUsd, 365: user.netRevenueUsd };
+  const repeat = repeatHistory(user);
+  const forecast = forecastUserLtv(
+    { bgnbd: models.bgnbd.parameters, gammaGamma: models.gammaGamma.parameters },
+    {
+      frequency: repeat.frequency,
+      recencyDays: repeat.frequency > 0 ? Math.min(user.recencyDays, user.tradingAgeDays) : 0,
+      ageDays: user.ageDays,
+      observedDays: user.tradingAgeDays,
+      meanRepeatValueUsd: repeat.meanValueUsd,
+      valueToDateUsd: user.netRevenueUsd,
+    },
+  );
+  return {
+    90: forecast.byHorizon[90].netRevenueUsd,
+    180: forecast.byHorizon[180].netRevenueUsd,
+    365: forecast.byHorizon[365].netRevenueUsd,
+  };
+}
 
 /** Sums each user's forecast into their (cohort, partner). */
 function forecastCohorts(users: readonly UserValue[], models: NonNullable<RecommendReport['models']>) {
   const cohorts = new Map<string, CohortForecast>();
-  const ltvModels = { bgnbd: models.bgnbd.parameters, gammaGamma: models.gammaGamma.parameters };
   for (const user of users) {
-    const forecast = forecastUserLtv(ltvModels, {
-      frequency: user.tradeDays,
-      recencyDays: Math.min(user.recencyDays, user.ageDays),
-      ageDays: user.ageDays,
-      meanRepeatValueUsd: user.tradeDays > 0 ? Math.max(user.netRevenueUsd, 0) / user.tradeDays : 0,
-      valueToDateUsd: user.netRevenueUsd,
-    });
+    const forecast = forecastUser(user, models);
     const key = `${user.cohortDate}|${user.partnerId}`;
     const cohort = cohorts.get(key) ?? { users: 0, toDate: 0, 90: 0, 180: 0, 365: 0 };
     cohort.users += 1;
     cohort.toDate += user.netRevenueUsd;
-    for (const horizon of LTV_HORIZONS_DAYS) cohort[horizon] += forecast.byHorizon[horizon].netRevenueUsd;
+    for (const horizon of LTV_HORIZONS_DAYS) cohort[horizon] += forecast[horizon];
     cohorts.set(key, cohort);
   }
   return cohorts;
@@ -202,8 +262,8 @@ export async function recommendBudgets(
 ): Promise<RecommendReport> {
   const config = RecommendConfigSchema.parse(configInput);
   const params = { run_date: { date: runDate } };
-  const users = (await engine.query(queryFile('recommend/user_value_summaries', params))).map(toUserValue);
-  const models = fitModels(users, config);
+  const users = await loadUserValues(engine, runDate);
+  const models = fitValueModels(users, config);
   const cohorts = models === null ? null : forecastCohorts(users, models);
   await writeForecasts(engine, runDate, cohorts ?? new Map());
 

@@ -1,5 +1,6 @@
 -- Grain: one row per attributed user as of :run_date, in the shape the BG/NBD and Gamma-Gamma models
--- take: signup is the acquisition, each trading day a transaction, net revenue the value.
+-- take: the first trading day is the acquisition, each later trading day a repeat transaction, and
+-- net revenue the value (the first day's kept apart, as repeat value excludes it).
 with
 
 state as (
@@ -18,9 +19,12 @@ final as (
         state.partner_id,
         state.cohort_date,
         state.trade_days,
-        coalesce(date_diff('day', state.cohort_date, state.last_trade_date), 0) as recency_days,
+        coalesce(date_diff('day', state.first_trade_date, state.last_trade_date), 0) as recency_days,
+        date_diff('day', state.first_trade_date, :run_date) as trading_age_days,
         date_diff('day', state.cohort_date, :run_date) as age_days,
-        cast(state.fees_usd as double) * (1 - coalesce(registry.revshare_rate, 0)) as net_revenue_usd
+        cast(state.fees_usd as double) * (1 - coalesce(registry.revshare_rate, 0)) as net_revenue_usd,
+        coalesce(cast(state.first_trade_day_fees_usd as double), 0)
+            * (1 - coalesce(registry.revshare_rate, 0)) as first_day_net_revenue_usd
     from state
     left join registry
         on state.partner_id = registry.partner_id

@@ -91,6 +91,6 @@ describe('forecastUserLtv', () => {
 
     // Act / Assess
     expect(() => forecastUserLtv(models, user)).toThrow(RecommendInputError);
-    expect(() => forecastUserLtv(models, user)).toThrow(/recencyDays must not exceed ageDays/);
+    expect(() => forecastUserLtv(models, user)).toThrow(/recencyDays must not exceed observedDays \(or ageDays\)/);
   });
 });
