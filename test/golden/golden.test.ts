@@ -29,7 +29,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InputKind } from '../../lambdas/contract/inputs.ts';
-import { DEFAULT_RUN_CONFIG } from '../../lambdas/pipeline/run-config.ts';
 import {
   COHORT_LTV,
   PARTNER_PERFORMANCE,
@@ -39,6 +38,7 @@ import {
 import { type IngestResult, ingestFile } from '../../lambdas/ingest/ingest.ts';
 import { type LocalLake, openLocalLake } from '../../lambdas/pipeline/local-lake.ts';
 import { backfill, runDaily } from '../../lambdas/pipeline/run.ts';
+import { DEFAULT_RUN_CONFIG } from '../../lambdas/pipeline/run-config.ts';
 import type { Row, SqlValue } from '../../lambdas/warehouse/engine.ts';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/golden/', import.meta.url));

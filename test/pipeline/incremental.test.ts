@@ -2,12 +2,12 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_RUN_CONFIG } from '../../lambdas/pipeline/run-config.ts';
 import { TABLES } from '../../lambdas/contract/tables.ts';
 import { type GenerateSummary, generate, inputFiles } from '../../lambdas/generate/generate.ts';
 import { ingestFile } from '../../lambdas/ingest/ingest.ts';
 import { type LocalLake, openLocalLake } from '../../lambdas/pipeline/local-lake.ts';
 import { dateRange, runDaily } from '../../lambdas/pipeline/run.ts';
+import { DEFAULT_RUN_CONFIG } from '../../lambdas/pipeline/run-config.ts';
 import type { Row } from '../../lambdas/warehouse/engine.ts';
 
 const END = '2026-03-20';
@@ -58,7 +58,8 @@ describe('incremental runs equal a rebuild (generated data, late events and rest
     incremental = await openLocalLake(join(root, 'incremental'));
     const context = { ...incremental, config: DEFAULT_RUN_CONFIG };
     for (const file of undated) await ingestFile(incremental, file.kind, join(inputDir, file.path));
-    for (const file of dated.filter((f) => fileDate(f.path) < RUN_DATES[0]!)) {
+    const firstRunDate = RUN_DATES[0] as string;
+    for (const file of dated.filter((f) => fileDate(f.path) < firstRunDate)) {
       await ingestFile(incremental, file.kind, join(inputDir, file.path));
     }
     for (const date of RUN_DATES) {

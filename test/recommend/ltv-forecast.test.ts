@@ -91,6 +91,8 @@ describe('forecastUserLtv', () => {
 
     // Act / Assess
     expect(() => forecastUserLtv(models, user)).toThrow(RecommendInputError);
-    expect(() => forecastUserLtv(models, user)).toThrow(/recencyDays must not exceed observedDays \(or ageDays\)/);
+    expect(() => forecastUserLtv(models, user)).toThrow(
+      /recencyDays must not exceed observedDays \(or ageDays\)/,
+    );
   });
 });
