@@ -89,7 +89,16 @@ export async function handleObjectCreated(
         landing: runtime.landing,
         workDir: runtime.workDir,
         ingest: (kind, path) =>
-          ingestFile({ store: runtime.lake.store, engine, validationThreads: 0 }, kind, path),
+          ingestFile(
+            {
+              store: runtime.lake.store,
+              engine,
+              validationThreads: 0,
+              fileLabel: `s3://${runtime.landing.bucket}/${object.key}`,
+            },
+            kind,
+            path,
+          ),
       },
       { key: object.key, ...(object['version-id'] === undefined ? {} : { versionId: object['version-id'] }) },
     );

@@ -44,6 +44,11 @@ export interface IngestContext {
   /** @default the system clock */
   readonly now?: () => Date;
   /**
+   * The name `ingest_log` and `quarantine` record for the file.
+   * @default the path given (on AWS, the landing object's s3:// URI is passed instead of /tmp)
+   */
+  readonly fileLabel?: string;
+  /**
    * Worker threads that validate events. @default 2 (or the cores available, if fewer) for files of
    * 16 MiB or more, none for smaller files, where starting threads costs more than it saves
    */
@@ -63,11 +68,12 @@ const PARALLEL_FROM_BYTES = 16 * 1024 * 1024;
 export async function ingestFile(
   context: IngestContext,
   kind: InputKind,
-  file: string,
+  path: string,
 ): Promise<IngestResult> {
   const { store, engine } = context;
+  const file = context.fileLabel ?? path;
   const handler = HANDLERS[kind];
-  const size = await fileSize(file);
+  const size = await fileSize(path);
   const stagingId = randomUUID().replaceAll('-', '');
   const rows = new StagingWriter(store, `${handler.staging.location}/staging_id=${stagingId}/rows.csv`);
   const rejects = new StagingWriter(store, `${STAGED_QUARANTINE.location}/staging_id=${stagingId}/rows.csv`);
@@ -77,7 +83,7 @@ export async function ingestFile(
     let outcome: StagingOutcome;
     try {
       outcome = await handler.stage(
-        file,
+        path,
         {
           accept: (values) => rows.write(values),
           reject: (line, reason, raw) => rejects.write([line, reason, raw.slice(0, MAX_RAW_CHARS)]),
