@@ -5,6 +5,7 @@ import { ingestFile } from '../lambdas/ingest/ingest.ts';
 import { transformAndMeasure } from '../lambdas/pipeline/daily-run.ts';
 import { openLocalLake } from '../lambdas/pipeline/local-lake.ts';
 import { bgNbdConditionalExpectedTransactions } from '../lambdas/recommend/bgnbd.ts';
+import { decayedRunRate, expectedIncrement, fitCohortCurves } from '../lambdas/recommend/cohort-curve.ts';
 import { gammaGammaConditionalExpectedValue } from '../lambdas/recommend/gamma-gamma.ts';
 import { fitValueModels, loadUserValues, repeatHistory } from '../lambdas/recommend/recommend.ts';
 
@@ -57,7 +58,18 @@ export async function benchLtv(): Promise<void> {
   const atEnd = await revenueToDate(lake.engine, END);
   await lake.close();
 
-  const partners = new Map<string, { users: number; actual: number; model: number; runRate: number }>();
+  const curves = fitCohortCurves(
+    users.map((u) => ({
+      partnerId: u.partnerId,
+      ageDays: u.ageDays,
+      valueToDateUsd: u.netRevenueUsd,
+      cumulativeUsd: u.cumulativeNetRevenueUsd,
+    })),
+  );
+  const partners = new Map<
+    string,
+    { users: number; actual: number; model: number; curve: number; decayed: number; runRate: number }
+  >();
   for (const user of users) {
     // The holdout forecast is the same computation as the product's LTV forecast, over 60 days.
     let forecast = 0;
@@ -81,7 +93,18 @@ export async function benchLtv(): Promise<void> {
         );
     }
     const toDate = atCutoff.get(user.userId) ?? 0;
-    const entry = partners.get(user.partnerId) ?? { users: 0, actual: 0, model: 0, runRate: 0 };
+    const entry = partners.get(user.partnerId) ?? {
+      users: 0,
+      actual: 0,
+      model: 0,
+      curve: 0,
+      decayed: 0,
+      runRate: 0,
+    };
+    const curve = curves.byPartner.get(user.partnerId) ?? curves.pooled;
+    entry.curve += expectedIncrement(curve, user.ageDays, user.ageDays + HOLDOUT_DAYS);
+    const recent = (atCutoff.get(user.userId) ?? 0) - (atBefore.get(user.userId) ?? 0);
+    entry.decayed += decayedRunRate(curves.pooled, user.ageDays, recent, HOLDOUT_DAYS);
     entry.users += 1;
     entry.actual += (atEnd.get(user.userId) ?? toDate) - toDate;
     entry.model += forecast;
@@ -90,19 +113,20 @@ export async function benchLtv(): Promise<void> {
   }
   const rows = [...partners].filter(([, p]) => p.users >= 100).sort(([a], [b]) => (a < b ? -1 : 1));
   const error = (forecast: number, actual: number) => (forecast - actual) / actual;
-  const mape = (pick: (p: { actual: number; model: number; runRate: number }) => number) =>
-    rows.reduce((sum, [, p]) => sum + Math.abs(error(pick(p), p.actual)), 0) / rows.length;
+  const mape = (
+    pick: (p: { actual: number; model: number; curve: number; decayed: number; runRate: number }) => number,
+  ) => rows.reduce((sum, [, p]) => sum + Math.abs(error(pick(p), p.actual)), 0) / rows.length;
   const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(0)}%`;
   process.stdout.write(
     [
       `bench ltv: 180 days, 10,000 users; fit on the first ${180 - HOLDOUT_DAYS} days, forecast the next ${HOLDOUT_DAYS} days of net revenue`,
       `  BG/NBD r=${models.bgnbd.parameters.r.toFixed(3)} alpha=${models.bgnbd.parameters.alpha.toFixed(2)} a=${models.bgnbd.parameters.a.toFixed(2)} b=${models.bgnbd.parameters.b.toFixed(2)}; Gamma-Gamma p=${models.gammaGamma.parameters.p.toFixed(2)} q=${models.gammaGamma.parameters.q.toFixed(2)} v=${models.gammaGamma.parameters.v.toFixed(2)}`,
-      '  partner          users   actual USD   BG/NBD+GG (error)   run rate (error)',
+      '  partner          users   actual USD   BG/NBD+GG (error)   cohort curve (error)   decayed run rate (error)   run rate (error)',
       ...rows.map(
         ([id, p]) =>
-          `  ${id.padEnd(15)} ${String(p.users).padStart(6)} ${p.actual.toFixed(0).padStart(12)} ${p.model.toFixed(0).padStart(10)} (${pct(error(p.model, p.actual)).padStart(5)}) ${p.runRate.toFixed(0).padStart(10)} (${pct(error(p.runRate, p.actual)).padStart(5)})`,
+          `  ${id.padEnd(15)} ${String(p.users).padStart(6)} ${p.actual.toFixed(0).padStart(12)} ${p.model.toFixed(0).padStart(10)} (${pct(error(p.model, p.actual)).padStart(5)}) ${p.curve.toFixed(0).padStart(12)} (${pct(error(p.curve, p.actual)).padStart(5)}) ${p.decayed.toFixed(0).padStart(14)} (${pct(error(p.decayed, p.actual)).padStart(5)}) ${p.runRate.toFixed(0).padStart(10)} (${pct(error(p.runRate, p.actual)).padStart(5)})`,
       ),
-      `  mean absolute error across partners: BG/NBD+GG ${(mape((p) => p.model) * 100).toFixed(0)}%, run rate ${(mape((p) => p.runRate) * 100).toFixed(0)}%`,
+      `  mean absolute error across partners: BG/NBD+GG ${(mape((p) => p.model) * 100).toFixed(0)}%, cohort curve ${(mape((p) => p.curve) * 100).toFixed(0)}%, decayed run rate ${(mape((p) => p.decayed) * 100).toFixed(0)}%, run rate ${(mape((p) => p.runRate) * 100).toFixed(0)}%`,
     ].join('\n') + '\n',
   );
 }

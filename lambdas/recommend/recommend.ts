@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BUDGET_RECOMMENDATIONS, LTV_FORECAST } from '../contract/tables.ts';
+import { AGE_DAYS, BUDGET_RECOMMENDATIONS, LTV_FORECAST } from '../contract/tables.ts';
 import type { Engine, Row } from '../warehouse/engine.ts';
 import { queryFile, type SqlParam, valuesQuery } from '../warehouse/sql.ts';
 import {
@@ -53,6 +53,8 @@ export interface UserValue {
   readonly netRevenueUsd: number;
   /** Net revenue of the first trading day (not a repeat transaction). */
   readonly firstDayNetRevenueUsd: number;
+  /** Cumulative net revenue at ages 0, 1, 3, ... 365 days (complete up to `ageDays`). */
+  readonly cumulativeNetRevenueUsd: readonly number[];
 }
 
 /** Repeat transactions (trading days after the first) and their mean net revenue. */
@@ -73,6 +75,7 @@ function toUserValue(row: Row): UserValue {
     ageDays: Number(row.age_days),
     netRevenueUsd: Number(row.net_revenue_usd),
     firstDayNetRevenueUsd: Number(row.first_day_net_revenue_usd),
+    cumulativeNetRevenueUsd: AGE_DAYS.map((age) => Number(row[`net_revenue_age_${age}_usd`] ?? 0)),
   };
 }
 

@@ -24,7 +24,17 @@ final as (
         date_diff('day', state.cohort_date, :run_date) as age_days,
         cast(state.fees_usd as double) * (1 - coalesce(registry.revshare_rate, 0)) as net_revenue_usd,
         coalesce(cast(state.first_trade_day_fees_usd as double), 0)
-            * (1 - coalesce(registry.revshare_rate, 0)) as first_day_net_revenue_usd
+            * (1 - coalesce(registry.revshare_rate, 0)) as first_day_net_revenue_usd,
+        cast(state.fees_age_0 as double) * (1 - coalesce(registry.revshare_rate, 0)) as net_revenue_age_0_usd,
+        cast(state.fees_age_1 as double) * (1 - coalesce(registry.revshare_rate, 0)) as net_revenue_age_1_usd,
+        cast(state.fees_age_3 as double) * (1 - coalesce(registry.revshare_rate, 0)) as net_revenue_age_3_usd,
+        cast(state.fees_age_7 as double) * (1 - coalesce(registry.revshare_rate, 0)) as net_revenue_age_7_usd,
+        cast(state.fees_age_14 as double) * (1 - coalesce(registry.revshare_rate, 0)) as net_revenue_age_14_usd,
+        cast(state.fees_age_30 as double) * (1 - coalesce(registry.revshare_rate, 0)) as net_revenue_age_30_usd,
+        cast(state.fees_age_60 as double) * (1 - coalesce(registry.revshare_rate, 0)) as net_revenue_age_60_usd,
+        cast(state.fees_age_90 as double) * (1 - coalesce(registry.revshare_rate, 0)) as net_revenue_age_90_usd,
+        cast(state.fees_age_180 as double) * (1 - coalesce(registry.revshare_rate, 0)) as net_revenue_age_180_usd,
+        cast(state.fees_age_365 as double) * (1 - coalesce(registry.revshare_rate, 0)) as net_revenue_age_365_usd
     from state
     left join registry
         on state.partner_id = registry.partner_id
