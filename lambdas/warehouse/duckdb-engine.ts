@@ -27,10 +27,14 @@ function columnList(table: TableDef): string {
   return table.columns.map((column) => `cast(${column.name} as ${column.type}) as ${column.name}`).join(', ');
 }
 
-/** The columns a view exposes: every data column cast to its declared type, then the partition. */
+/**
+ * The columns a view exposes, in registry order, partition last. Not cast: every file is written
+ * with the registry's types (see columnList) and the partition is typed by `hive_types`, and a cast
+ * would hide the partition column from hive pruning, so a query for one date would open every file.
+ */
 function viewColumns(table: TableDef): string {
   const columns = table.partition === undefined ? table.columns : [...table.columns, table.partition];
-  return columns.map((column) => `cast(${column.name} as ${column.type}) as ${column.name}`).join(', ');
+  return columns.map((column) => column.name).join(', ');
 }
 
 function emptyView(table: TableDef): string {
