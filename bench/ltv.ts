@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { addDays } from '../lambdas/contract/dates.ts';
 import { generate, inputFiles } from '../lambdas/generate/generate.ts';
 import { ingestFile } from '../lambdas/ingest/ingest.ts';
 import { transformAndMeasure } from '../lambdas/pipeline/daily-run.ts';
@@ -12,12 +13,6 @@ import { fitValueModels, loadUserValues, repeatHistory } from '../lambdas/recomm
 const BENCH_DIR = join(import.meta.dirname, '..', '.bench', 'ltv');
 const END = '2026-11-21';
 const HOLDOUT_DAYS = 60;
-
-function addDays(date: string, days: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
 
 /** Net revenue per user to date as of a run date. */
 async function revenueToDate(engine: Awaited<ReturnType<typeof openLocalLake>>['engine'], date: string) {

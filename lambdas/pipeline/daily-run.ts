@@ -1,3 +1,4 @@
+import { addDays } from '../contract/dates.ts';
 import {
   COHORT_LTV,
   FUNNEL,
@@ -50,12 +51,6 @@ const MARTS: readonly { table: TableDef; query: string; scope: 'run-partition' |
   { table: SEGMENT_SUMMARY, query: 'marts/segment_summary', scope: 'run-partition' },
 ];
 
-function previousDay(date: string): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() - 1);
-  return d.toISOString().slice(0, 10);
-}
-
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -107,7 +102,7 @@ async function refreshUserState(
   if (manifest.get('user_state', date) === wanted) return date;
   const firstDate = fingerprints.eventDates()[0] ?? date;
   let base: string | null = null;
-  for (let day = previousDay(date); day >= firstDate; day = previousDay(day)) {
+  for (let day = addDays(date, -1); day >= firstDate; day = addDays(day, -1)) {
     if (manifest.get('user_state', day) === fingerprints.state(day)) {
       base = day;
       break;

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { addDays } from '../contract/dates.ts';
 import { type GenerateSummary, generate, inputFiles } from '../generate/generate.ts';
 import { type IngestResult, ingestFile } from '../ingest/ingest.ts';
 import { backfill, type RunContext, type RunReport } from './run.ts';
@@ -24,12 +25,6 @@ export interface DemoReport {
   readonly generated: GenerateSummary;
   readonly ingests: readonly IngestResult[];
   readonly runs: readonly RunReport[];
-}
-
-function addDays(date: string, days: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
 }
 
 /** From nothing: a sample data set, ingested in arrival order, and the daily runs of its last days. */

@@ -1,4 +1,5 @@
 import type { AudienceReport } from '../audiences/audiences.ts';
+import { dateRange } from '../contract/dates.ts';
 import type { PublishResult } from '../publish/publisher.ts';
 import type { RecommendReport } from '../recommend/recommend.ts';
 import type { TransformReport } from './daily-run.ts';
@@ -27,19 +28,6 @@ export async function runDaily(context: RunContext, runDate: string): Promise<Ru
   const audiences = await audiencesStep(context, runDate);
   const publication = await publishStep(context, runDate);
   return { runDate, transform, recommendations, audiences, publication };
-}
-
-/** Every date from `from` to `to`, inclusive, ascending. */
-export function dateRange(from: string, to: string): string[] {
-  const dates: string[] = [];
-  for (
-    let d = new Date(`${from}T00:00:00Z`);
-    d.toISOString().slice(0, 10) <= to;
-    d.setUTCDate(d.getUTCDate() + 1)
-  ) {
-    dates.push(d.toISOString().slice(0, 10));
-  }
-  return dates;
 }
 
 /** Runs every date of a range in order, each from the state of the day before. */

@@ -2,7 +2,7 @@
  * Headline KPIs and time series, computed only from the rows of a model, so a view scoped to
  * some partners gets numbers computed from exactly those partners' rows.
  */
-import { addDays, dateRange } from './dates.ts';
+import { addDays, dateRange } from '../contract/dates.ts';
 import {
   type DailyPartnerRow,
   type Kpi,

@@ -1,9 +1,9 @@
 /** Loads the publish model of a run date through the Engine, from the queries in `queries/publish/`. */
 import { z } from 'zod';
+import { addDays } from '../contract/dates.ts';
 import { CHANNELS, IsoDateSchema } from '../contract/inputs.ts';
 import type { Engine, Row } from '../warehouse/engine.ts';
 import { queryFile } from '../warehouse/sql.ts';
-import { addDays } from './dates.ts';
 import { PublishError } from './errors.ts';
 import { withDerived } from './kpis.ts';
 import type {

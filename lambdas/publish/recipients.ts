@@ -1,8 +1,8 @@
 /** Who gets a digest, about which partners, and how often. */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { isoWeekday } from '../contract/dates.ts';
 import { CHANNELS } from '../contract/inputs.ts';
-import { isoWeekday } from './dates.ts';
 import { RecipientsConfigError } from './errors.ts';
 
 /** Which partners a recipient owns. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { addDays } from '../contract/dates.ts';
 import { AGE_DAYS, BUDGET_RECOMMENDATIONS, LTV_FORECAST } from '../contract/tables.ts';
 import type { Engine, Row } from '../warehouse/engine.ts';
 import { queryFile, type SqlParam, valuesQuery } from '../warehouse/sql.ts';
@@ -15,7 +16,7 @@ import { RecommendError } from './errors.ts';
 import { fitGammaGamma, type GammaGammaFit } from './gamma-gamma.ts';
 import { forecastUserLtv, LTV_HORIZONS_DAYS, type LtvHorizonDays } from './ltv-forecast.ts';
 import { budgetReason } from './reason.ts';
-import { fitResponseCurve, type ResponseCurveFit } from './response-curve.ts';
+import { fitResponseCurve } from './response-curve.ts';
 
 /** The recommender's configuration: the allocator's settings plus the response-curve window. */
 export const RecommendConfigSchema = AllocationConfigSchema.extend({
@@ -32,7 +33,6 @@ export interface RecommendReport {
   readonly models: { readonly bgnbd: BgNbdFit; readonly gammaGamma: GammaGammaFit } | null;
   readonly allocation: AllocationResult;
   readonly reasons: readonly string[];
-  readonly curves: ReadonlyMap<string, ResponseCurveFit>;
   /** The registry budget bounds each partner was held to. */
   readonly bounds: ReadonlyMap<string, { readonly min: number | null; readonly max: number | null }>;
 }
@@ -83,12 +83,6 @@ function evenSample<T>(items: readonly T[], size: number): T[] {
   if (items.length <= size) return [...items];
   const step = items.length / size;
   return Array.from({ length: size }, (_, i) => items[Math.floor(i * step)] as T);
-}
-
-function addDays(date: string, days: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
 }
 
 type CohortForecast = { users: number; toDate: number } & Record<LtvHorizonDays, number>;
@@ -275,7 +269,6 @@ export async function recommendBudgets(
     queryFile('recommend/partner_daily_spend', { ...params, window_start: { date: windowStart } }),
   );
   const points = responseCurves(spendRows, cohorts, config.valueHorizonDays as LtvHorizonDays);
-  const curves = new Map<string, ResponseCurveFit>();
   const partners = await engine.query(queryFile('recommend/budget_partners', params));
   const inputs: PartnerBudgetInput[] = partners.map((row) => {
     const partnerId = String(row.partner_id);
@@ -284,7 +277,6 @@ export async function recommendBudgets(
     if (cohorts !== null && data.spendDays >= config.minDataDays) {
       try {
         const fit = fitResponseCurve(data.points);
-        curves.set(partnerId, fit);
         response = partnerResponseFromFit(fit);
       } catch (error) {
         if (!(error instanceof RecommendError)) throw error;
@@ -306,7 +298,7 @@ export async function recommendBudgets(
   const bounds = new Map(
     inputs.map((p) => [p.partnerId, { min: p.minDailyBudgetUsd ?? null, max: p.maxDailyBudgetUsd ?? null }]),
   );
-  return { runDate, models, allocation, reasons, curves, bounds };
+  return { runDate, models, allocation, reasons, bounds };
 }
 
 async function writeRecommendations(

@@ -6,6 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { addDays } from '../../lambdas/contract/dates.ts';
 import {
   BUDGET_RECOMMENDATIONS,
   COHORT_LTV,
@@ -18,7 +19,6 @@ import {
   USERS,
 } from '../../lambdas/contract/tables.ts';
 import { type LocalLake, openLocalLake } from '../../lambdas/pipeline/local-lake.ts';
-import { addDays } from '../../lambdas/publish/dates.ts';
 import type { RecipientsConfig } from '../../lambdas/publish/recipients.ts';
 import { parseRecipientsConfig } from '../../lambdas/publish/recipients.ts';
 import type { Engine } from '../../lambdas/warehouse/engine.ts';
