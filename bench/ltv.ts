@@ -6,27 +6,40 @@ import { ingestFile } from '../lambdas/ingest/ingest.ts';
 import { transformAndMeasure } from '../lambdas/pipeline/daily-run.ts';
 import { openLocalLake } from '../lambdas/pipeline/local-lake.ts';
 import { bgNbdConditionalExpectedTransactions } from '../lambdas/recommend/bgnbd.ts';
-import { decayedRunRate, expectedIncrement, fitCohortCurves } from '../lambdas/recommend/cohort-curve.ts';
+import { fitCustomerBaseModels, repeatHistory } from '../lambdas/recommend/customer-base.ts';
 import { gammaGammaConditionalExpectedValue } from '../lambdas/recommend/gamma-gamma.ts';
-import { fitValueModels, loadUserValues, repeatHistory } from '../lambdas/recommend/recommend.ts';
+import { BASE_WINDOWS, forecastPersistence } from '../lambdas/recommend/persistence.ts';
+import {
+  fitUserValueModel,
+  loadRevenueWindows,
+  loadUserValues,
+  type UserWindows,
+} from '../lambdas/recommend/value-forecast.ts';
 
 const BENCH_DIR = join(import.meta.dirname, '..', '.bench', 'ltv');
 const END = '2026-11-21';
 const HOLDOUT_DAYS = 60;
+const MODELS = ['BG/NBD + GG', 'run rate', 'persistence'] as const;
+type Model = (typeof MODELS)[number];
 
-/** Net revenue per user to date as of a run date. */
-async function revenueToDate(engine: Awaited<ReturnType<typeof openLocalLake>>['engine'], date: string) {
-  const rows = await engine.query(
-    `select s.user_id, cast(s.fees_usd as double) * (1 - coalesce(p.revshare_rate, 0)) as net_revenue_usd ` +
-      `from user_state s left join partners p on s.partner_id = p.partner_id where s.dt = date '${date}'`,
-  );
-  return new Map(rows.map((row) => [String(row.user_id), Number(row.net_revenue_usd)]));
+/** Forecast or realised trading days and net revenue of a partner's users over the holdout. */
+interface Totals {
+  tradeDays: number;
+  netRevenueUsd: number;
 }
 
+const sumOf = (values: readonly number[]) => values.reduce((total, value) => total + value, 0);
+const empty = (): Totals => ({ tradeDays: 0, netRevenueUsd: 0 });
+const add = (into: Totals, days: number, usd: number) => {
+  into.tradeDays += days;
+  into.netRevenueUsd += usd;
+};
+
 /**
- * Holdout check of the LTV models: fit BG/NBD + Gamma-Gamma on the histories up to a cut-off date,
- * forecast each user's net revenue over the next 60 days, and compare, per partner, with what was
- * realised, next to a run-rate forecast (the user's last 60 days repeated).
+ * Holdout check of the LTV models: fit on the histories up to a cut-off date, forecast each user's
+ * trading days and net revenue over the next 60 days, and compare per partner with what was
+ * realised. BG/NBD + Gamma-Gamma (the standard customer-base models), the run rate (each user's
+ * last 60 days repeated) and the windowed persistence model (what `ltv_forecast` uses).
  */
 export async function benchLtv(): Promise<void> {
   await rm(BENCH_DIR, { recursive: true, force: true });
@@ -37,40 +50,42 @@ export async function benchLtv(): Promise<void> {
     days: 180,
     users: 10_000,
     partners: 8,
-    seed: 9,
+    seed: Number(process.env.BENCH_LTV_SEED ?? 9),
   });
   const lake = await openLocalLake(join(BENCH_DIR, 'lake'));
   for (const file of inputFiles(generated)) await ingestFile(lake, file.kind, join(input, file.path));
   const cutoff = addDays(END, -HOLDOUT_DAYS);
-  const before = addDays(cutoff, -HOLDOUT_DAYS);
-  for (const date of [before, cutoff, END]) await transformAndMeasure(lake.engine, date);
+  for (const date of [cutoff, END]) await transformAndMeasure(lake.engine, date);
 
   const users = await loadUserValues(lake.engine, cutoff);
-  const models = fitValueModels(users, { maxFitUsers: 50_000 });
-  if (models === null) throw new Error('the value models could not be fitted on the calibration period');
-  const atBefore = await revenueToDate(lake.engine, before);
-  const atCutoff = await revenueToDate(lake.engine, cutoff);
-  const atEnd = await revenueToDate(lake.engine, END);
+  const history = await loadRevenueWindows(lake.engine, cutoff);
+  const holdout = await loadRevenueWindows(lake.engine, END, HOLDOUT_DAYS / 30);
   await lake.close();
+  const models = fitCustomerBaseModels(users);
+  if (models === null) throw new Error('the value models could not be fitted on the calibration period');
+  const persistence = fitUserValueModel(users, history);
+  if (persistence === null)
+    throw new Error('the persistence model could not be fitted on the calibration period');
 
-  const curves = fitCohortCurves(
-    users.map((u) => ({
-      partnerId: u.partnerId,
-      ageDays: u.ageDays,
-      valueToDateUsd: u.netRevenueUsd,
-      cumulativeUsd: u.cumulativeNetRevenueUsd,
-    })),
-  );
-  const partners = new Map<
-    string,
-    { users: number; actual: number; model: number; curve: number; decayed: number; runRate: number }
-  >();
+  const partners = new Map<string, { users: number; actual: Totals } & Record<Model, Totals>>();
+  const none: UserWindows = { tradeDays: [0, 0], netRevenueUsd: [0, 0] };
   for (const user of users) {
-    // The holdout forecast is the same computation as the product's LTV forecast, over 60 days.
-    let forecast = 0;
+    const entry = partners.get(user.partnerId) ?? {
+      users: 0,
+      actual: empty(),
+      'BG/NBD + GG': empty(),
+      'run rate': empty(),
+      persistence: empty(),
+    };
+    entry.users += 1;
+    const realised = holdout.get(user.userId) ?? none;
+    add(entry.actual, sumOf(realised.tradeDays), sumOf(realised.netRevenueUsd));
+    const past = history.get(user.userId) ?? none;
+    const base = (series: readonly number[]) => sumOf(series.slice(0, HOLDOUT_DAYS / 30));
+    add(entry['run rate'], base(past.tradeDays), base(past.netRevenueUsd));
     if (user.tradingAgeDays !== null) {
       const repeat = repeatHistory(user);
-      const transactions = bgNbdConditionalExpectedTransactions(
+      const days = bgNbdConditionalExpectedTransactions(
         models.bgnbd.parameters,
         {
           frequency: repeat.frequency,
@@ -79,49 +94,45 @@ export async function benchLtv(): Promise<void> {
         },
         HOLDOUT_DAYS,
       );
-      forecast =
-        transactions *
-        gammaGammaConditionalExpectedValue(
-          models.gammaGamma.parameters,
-          repeat.frequency,
-          repeat.meanValueUsd,
-        );
+      const perDay = gammaGammaConditionalExpectedValue(
+        models.gammaGamma.parameters,
+        repeat.frequency,
+        repeat.meanValueUsd,
+      );
+      add(entry['BG/NBD + GG'], days, days * perDay);
     }
-    const toDate = atCutoff.get(user.userId) ?? 0;
-    const entry = partners.get(user.partnerId) ?? {
-      users: 0,
-      actual: 0,
-      model: 0,
-      curve: 0,
-      decayed: 0,
-      runRate: 0,
-    };
-    const curve = curves.byPartner.get(user.partnerId) ?? curves.pooled;
-    entry.curve += expectedIncrement(curve, user.ageDays, user.ageDays + HOLDOUT_DAYS);
-    const recent = (atCutoff.get(user.userId) ?? 0) - (atBefore.get(user.userId) ?? 0);
-    entry.decayed += decayedRunRate(curves.pooled, user.ageDays, recent, HOLDOUT_DAYS);
-    entry.users += 1;
-    entry.actual += (atEnd.get(user.userId) ?? toDate) - toDate;
-    entry.model += forecast;
-    entry.runRate += toDate - (atBefore.get(user.userId) ?? 0);
+    const lastWindowsDays = past.tradeDays.slice(0, BASE_WINDOWS);
+    const forecast = forecastPersistence(
+      persistence,
+      {
+        ageDays: user.ageDays,
+        users: 1,
+        lastWindowsUsd: past.netRevenueUsd.slice(0, BASE_WINDOWS),
+        lastWindowsDays,
+        idleUsers: sumOf(lastWindowsDays) > 0 ? 0 : 1,
+      },
+      HOLDOUT_DAYS,
+    );
+    add(entry.persistence, forecast.tradeDays, forecast.netRevenueUsd);
     partners.set(user.partnerId, entry);
   }
   const rows = [...partners].filter(([, p]) => p.users >= 100).sort(([a], [b]) => (a < b ? -1 : 1));
   const error = (forecast: number, actual: number) => (forecast - actual) / actual;
-  const mape = (
-    pick: (p: { actual: number; model: number; curve: number; decayed: number; runRate: number }) => number,
-  ) => rows.reduce((sum, [, p]) => sum + Math.abs(error(pick(p), p.actual)), 0) / rows.length;
-  const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(0)}%`;
+  const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(0)}%`.padStart(6);
+  const table = (measure: keyof Totals, label: string) => [
+    `  ${label}: partner, users, realised, then each model's forecast error`,
+    `  ${'partner'.padEnd(12)} ${'users'.padStart(6)} ${'realised'.padStart(10)} ${MODELS.map((m) => m.padStart(12)).join(' ')}`,
+    ...rows.map(
+      ([id, p]) =>
+        `  ${id.padEnd(12)} ${String(p.users).padStart(6)} ${p.actual[measure].toFixed(0).padStart(10)} ${MODELS.map((m) => pct(error(p[m][measure], p.actual[measure])).padStart(12)).join(' ')}`,
+    ),
+    `  ${'mean |error|'.padEnd(30)} ${MODELS.map((m) => `${((rows.reduce((sum, [, p]) => sum + Math.abs(error(p[m][measure], p.actual[measure])), 0) / rows.length) * 100).toFixed(0)}%`.padStart(12)).join(' ')}`,
+  ];
   process.stdout.write(
     [
-      `bench ltv: 180 days, 10,000 users; fit on the first ${180 - HOLDOUT_DAYS} days, forecast the next ${HOLDOUT_DAYS} days of net revenue`,
-      `  BG/NBD r=${models.bgnbd.parameters.r.toFixed(3)} alpha=${models.bgnbd.parameters.alpha.toFixed(2)} a=${models.bgnbd.parameters.a.toFixed(2)} b=${models.bgnbd.parameters.b.toFixed(2)}; Gamma-Gamma p=${models.gammaGamma.parameters.p.toFixed(2)} q=${models.gammaGamma.parameters.q.toFixed(2)} v=${models.gammaGamma.parameters.v.toFixed(2)}`,
-      '  partner          users   actual USD   BG/NBD+GG (error)   cohort curve (error)   decayed run rate (error)   run rate (error)',
-      ...rows.map(
-        ([id, p]) =>
-          `  ${id.padEnd(15)} ${String(p.users).padStart(6)} ${p.actual.toFixed(0).padStart(12)} ${p.model.toFixed(0).padStart(10)} (${pct(error(p.model, p.actual)).padStart(5)}) ${p.curve.toFixed(0).padStart(12)} (${pct(error(p.curve, p.actual)).padStart(5)}) ${p.decayed.toFixed(0).padStart(14)} (${pct(error(p.decayed, p.actual)).padStart(5)}) ${p.runRate.toFixed(0).padStart(10)} (${pct(error(p.runRate, p.actual)).padStart(5)})`,
-      ),
-      `  mean absolute error across partners: BG/NBD+GG ${(mape((p) => p.model) * 100).toFixed(0)}%, cohort curve ${(mape((p) => p.curve) * 100).toFixed(0)}%, decayed run rate ${(mape((p) => p.decayed) * 100).toFixed(0)}%, run rate ${(mape((p) => p.runRate) * 100).toFixed(0)}%`,
+      `bench ltv: 180 days, 10,000 users; fit on the first ${180 - HOLDOUT_DAYS} days, forecast the next ${HOLDOUT_DAYS}`,
+      ...table('tradeDays', 'trading days'),
+      ...table('netRevenueUsd', 'net revenue (USD)'),
     ].join('\n') + '\n',
   );
 }

@@ -74,7 +74,7 @@ export function recommendSummary(report: RecommendReport): StepSummary {
     totalBudgetUsd: report.allocation.totalBudgetUsd,
     allocatedUsd: report.allocation.allocatedUsd,
     feasibility: report.allocation.feasibility,
-    valueModelsFitted: report.models !== null,
+    valueModelFitted: report.valueModel !== null,
   };
 }
 

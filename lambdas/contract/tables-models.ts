@@ -79,7 +79,7 @@ export const USER_STATE: TableDef = {
     col('ftd_date', 'date', 'First deposit with amount_usd > 0.'),
     col('first_trade_date', 'date', 'First trade.'),
     col('last_trade_date', 'date', 'Last day with a trade.'),
-    col('trade_days', 'bigint', 'Days with at least one trade (the transactions of the BG/NBD model).'),
+    col('trade_days', 'bigint', 'Days with at least one trade.'),
     money(
       'first_trade_day_fees_usd',
       'Fees on the first trading day (excluded from repeat-transaction value).',
@@ -345,8 +345,11 @@ export const LTV_FORECAST: TableDef = {
   name: 'ltv_forecast',
   layer: 'mart',
   description:
-    'Net revenue per user of each cohort to date and projected at 90, 180 and 365 days from signup (BG/NBD for ' +
-    'trading days, Gamma-Gamma for net revenue per trading day, fitted on every attributed user), as of the latest run.',
+    'Net revenue per user of each cohort to date and at 90, 180 and 365 days from signup, as of the latest run: ' +
+    'observed once the cohort is that old, projected before. The projection is the windowed persistence model ' +
+    "(lambdas/recommend/persistence.ts): each user's trading of the last 60 days carried forward 30 days at a time " +
+    'at the persistence, drop-out and reactivation measured for users of the same age over the last 120 days; ' +
+    'it forecast the holdout better than BG/NBD + Gamma-Gamma (docs/benchmarks.md).',
   grain: 'one row per cohort date and partner',
   key: ['cohort_date', 'partner_id'],
   columns: [
@@ -354,9 +357,21 @@ export const LTV_FORECAST: TableDef = {
     col('partner_id', 'varchar', 'The attribution.'),
     col('cohort_users', 'bigint', 'Users in the cohort.'),
     col('ltv_to_date_usd', 'double', 'Net revenue per user so far.'),
-    col('forecast_ltv_90_usd', 'double', 'Projected net revenue per user at 90 days from signup.'),
-    col('forecast_ltv_180_usd', 'double', 'Projected net revenue per user at 180 days from signup.'),
-    col('forecast_ltv_365_usd', 'double', 'Projected net revenue per user at 365 days from signup.'),
+    col(
+      'forecast_ltv_90_usd',
+      'double',
+      'Net revenue per user at 90 days from signup: observed or projected.',
+    ),
+    col(
+      'forecast_ltv_180_usd',
+      'double',
+      'Net revenue per user at 180 days from signup: observed or projected.',
+    ),
+    col(
+      'forecast_ltv_365_usd',
+      'double',
+      'Net revenue per user at 365 days from signup: observed or projected.',
+    ),
     col('run_date', 'date', 'R.'),
   ],
   location: 'marts/ltv_forecast',

@@ -286,7 +286,7 @@ describe('recommend step handler', () => {
       executionId: EXECUTION,
       athenaBytesScanned: athena.started.length * 10 * MIB,
       partners: 5,
-      valueModelsFitted: expect.any(Boolean),
+      valueModelFitted: expect.any(Boolean),
     });
     expect((await lakeStore.list('marts/budget_recommendations')).map((object) => object.key)).toEqual([
       `marts/budget_recommendations/run_date=${R}/part_0.parquet`,

@@ -45,8 +45,8 @@ describe('budget recommendations on generated data (CONTRACT.md 3.4)', () => {
     await lake?.close();
   });
 
-  it('fits the value models and forecasts every cohort', async () => {
-    expect(report.models).not.toBeNull();
+  it('fits the value model and forecasts every cohort', async () => {
+    expect(report.valueModel).not.toBeNull();
     const [forecast] = await lake.engine.query(
       'select count(*) as cohorts, count_if(forecast_ltv_90_usd < ltv_to_date_usd - 1e-9) as shrinking, ' +
         'count_if(forecast_ltv_365_usd < forecast_ltv_180_usd - 1e-9 or forecast_ltv_180_usd < forecast_ltv_90_usd - 1e-9) as unordered ' +

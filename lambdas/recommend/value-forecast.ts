@@ -1,0 +1,194 @@
+/**
+ * LTV forecasts per (cohort, partner) with the windowed persistence model: each user's revenue
+ * windows come from SQL, the model is fitted on consecutive windows of the same history, and a
+ * cohort's value at each horizon from signup is what it earned to date plus the forecast for the
+ * days of the horizon still ahead (or, once the horizon has passed, what it earned by then).
+ */
+import { addDays } from '../contract/dates.ts';
+import { AGE_DAYS } from '../contract/tables.ts';
+import type { Engine, Row } from '../warehouse/engine.ts';
+import { queryFile } from '../warehouse/sql.ts';
+import { LTV_HORIZONS_DAYS, type LtvHorizonDays } from './ltv-forecast.ts';
+import {
+  BASE_WINDOWS,
+  fitPersistence,
+  forecastPersistence,
+  type PersistenceModel,
+  WINDOW_DAYS,
+  type WindowPair,
+} from './persistence.ts';
+
+/** One attributed user as the value models see them. */
+export interface UserValue {
+  readonly userId: string;
+  readonly partnerId: string;
+  readonly cohortDate: string;
+  /** Days with a trade; the first is the acquisition, the rest are repeat transactions. */
+  readonly tradeDays: number;
+  /** Days from the first trade to the last. */
+  readonly recencyDays: number;
+  /** Days from the first trade to R; null for a user who never traded. */
+  readonly tradingAgeDays: number | null;
+  /** Days from signup to R. */
+  readonly ageDays: number;
+  readonly netRevenueUsd: number;
+  /** Net revenue of the first trading day (not a repeat transaction). */
+  readonly firstDayNetRevenueUsd: number;
+  /** Cumulative net revenue at ages 0, 1, 3, ... 365 days (complete up to `ageDays`). */
+  readonly cumulativeNetRevenueUsd: readonly number[];
+}
+
+function toUserValue(row: Row): UserValue {
+  return {
+    userId: String(row.user_id),
+    partnerId: String(row.partner_id),
+    cohortDate: String(row.cohort_date),
+    tradeDays: Number(row.trade_days),
+    recencyDays: Number(row.recency_days),
+    tradingAgeDays: row.trading_age_days === null ? null : Number(row.trading_age_days),
+    ageDays: Number(row.age_days),
+    netRevenueUsd: Number(row.net_revenue_usd),
+    firstDayNetRevenueUsd: Number(row.first_day_net_revenue_usd),
+    cumulativeNetRevenueUsd: AGE_DAYS.map((age) => Number(row[`net_revenue_age_${age}_usd`] ?? 0)),
+  };
+}
+
+/** Reads every attributed user's trading summary as of R. */
+export async function loadUserValues(engine: Engine, runDate: string): Promise<UserValue[]> {
+  const rows = await engine.query(
+    queryFile('recommend/user_value_summaries', { run_date: { date: runDate } }),
+  );
+  return rows.map(toUserValue);
+}
+
+/** Windows of history the model is fitted on: three window pairs, 120 days of `user_daily`. */
+export const FIT_WINDOWS = 4;
+
+/** A (cohort, partner)'s users, value to date and value at each horizon from signup, USD. */
+export type CohortForecast = { users: number; toDate: number } & Record<LtvHorizonDays, number>;
+
+/** A user's trading days and net revenue per window, newest first (window 0 ends on R). */
+export interface UserWindows {
+  readonly tradeDays: number[];
+  readonly netRevenueUsd: number[];
+}
+
+/** Each user's trading per window, for users who traded in any; others are absent. */
+export async function loadRevenueWindows(
+  engine: Engine,
+  runDate: string,
+  windows: number = FIT_WINDOWS,
+): Promise<Map<string, UserWindows>> {
+  const rows = await engine.query(
+    queryFile('recommend/user_revenue_windows', {
+      run_date: { date: runDate },
+      window_start: { date: addDays(runDate, 1 - windows * WINDOW_DAYS) },
+    }),
+  );
+  const byUser = new Map<string, UserWindows>();
+  for (const row of rows) {
+    const userId = String(row.user_id);
+    const series = byUser.get(userId) ?? {
+      tradeDays: new Array<number>(windows).fill(0),
+      netRevenueUsd: new Array<number>(windows).fill(0),
+    };
+    series.tradeDays[Number(row.window_index)] = Number(row.trade_days);
+    series.netRevenueUsd[Number(row.window_index)] = Number(row.net_revenue_usd);
+    byUser.set(userId, series);
+  }
+  return byUser;
+}
+
+/**
+ * The model's training pairs: for every user and every boundary between two loaded windows that
+ * the user had reached (signed up on or before it), age at the boundary and revenue either side.
+ */
+export function windowPairs(
+  users: readonly UserValue[],
+  windows: ReadonlyMap<string, UserWindows>,
+  windowCount: number = FIT_WINDOWS,
+): WindowPair[] {
+  const pairs: WindowPair[] = [];
+  for (const user of users) {
+    const series = windows.get(user.userId);
+    for (let j = 1; j + BASE_WINDOWS <= windowCount; j += 1) {
+      const ageDays = user.ageDays - j * WINDOW_DAYS;
+      if (ageDays < 0) break;
+      let lastDays = 0;
+      for (let k = j; k < j + BASE_WINDOWS; k += 1) lastDays += series?.tradeDays[k] ?? 0;
+      pairs.push({
+        ageDays,
+        lastDays,
+        nextDays: series?.tradeDays[j - 1] ?? 0,
+        nextUsd: series?.netRevenueUsd[j - 1] ?? 0,
+      });
+    }
+  }
+  return pairs;
+}
+
+/** Fewer users than this measured trading across a window boundary, and nothing is forecast. */
+const MIN_TRADING_PAIRS = 100;
+
+/** Fits the persistence model on the users' own recent history; null with too little of it. */
+export function fitUserValueModel(
+  users: readonly UserValue[],
+  windows: ReadonlyMap<string, UserWindows>,
+): PersistenceModel | null {
+  const pairs = windowPairs(users, windows);
+  if (pairs.filter((pair) => pair.lastDays > 0).length < MIN_TRADING_PAIRS) return null;
+  return fitPersistence(pairs);
+}
+
+/**
+ * Sums every user's value at each horizon into their (cohort, partner): observed where the
+ * horizon has passed, to date plus the forecast of the remaining days where it has not.
+ */
+export function forecastCohorts(
+  users: readonly UserValue[],
+  windows: ReadonlyMap<string, UserWindows>,
+  model: PersistenceModel,
+): Map<string, CohortForecast> {
+  const groups = new Map<string, { ageDays: number; users: UserValue[] }>();
+  for (const user of users) {
+    const key = `${user.cohortDate}|${user.partnerId}`;
+    const group = groups.get(key) ?? { ageDays: user.ageDays, users: [] };
+    group.users.push(user);
+    groups.set(key, group);
+  }
+  const cohorts = new Map<string, CohortForecast>();
+  for (const [key, group] of groups) {
+    const lastWindowsUsd = new Array<number>(BASE_WINDOWS).fill(0);
+    const lastWindowsDays = new Array<number>(BASE_WINDOWS).fill(0);
+    let idleUsers = 0;
+    let toDate = 0;
+    for (const user of group.users) {
+      const series = windows.get(user.userId);
+      let baseDays = 0;
+      for (let k = 0; k < BASE_WINDOWS; k += 1) {
+        lastWindowsUsd[k] = (lastWindowsUsd[k] as number) + (series?.netRevenueUsd[k] ?? 0);
+        lastWindowsDays[k] = (lastWindowsDays[k] as number) + (series?.tradeDays[k] ?? 0);
+        baseDays += series?.tradeDays[k] ?? 0;
+      }
+      if (baseDays <= 0) idleUsers += 1;
+      toDate += user.netRevenueUsd;
+    }
+    const state = {
+      ageDays: group.ageDays,
+      users: group.users.length,
+      lastWindowsUsd,
+      lastWindowsDays,
+      idleUsers,
+    };
+    const forecast: CohortForecast = { users: group.users.length, toDate, 90: 0, 180: 0, 365: 0 };
+    for (const horizon of LTV_HORIZONS_DAYS) {
+      if (group.ageDays >= horizon) {
+        const index = AGE_DAYS.indexOf(horizon);
+        forecast[horizon] = group.users.reduce((sum, u) => sum + (u.cumulativeNetRevenueUsd[index] ?? 0), 0);
+      } else
+        forecast[horizon] = toDate + forecastPersistence(model, state, horizon - group.ageDays).netRevenueUsd;
+    }
+    cohorts.set(key, forecast);
+  }
+  return cohorts;
+}
