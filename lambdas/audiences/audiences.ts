@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import { CHANNELS } from '../contract/inputs.ts';
-import type { PlaybookAction, Playbooks } from '../contract/playbooks.ts';
+import type { Playbooks } from '../contract/playbooks.ts';
 import {
   FUNNEL_STAGES,
   LIFECYCLES,
@@ -11,7 +11,7 @@ import {
 } from '../contract/segments.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import type { Engine, Row } from '../warehouse/engine.ts';
-import { queryFile, type SqlParams } from '../warehouse/sql.ts';
+import { queryFile, type SqlTableParam } from '../warehouse/sql.ts';
 
 /** One written audience. */
 export interface AudienceReport {
@@ -23,21 +23,46 @@ export interface AudienceReport {
   readonly key: string;
 }
 
-/** The query parameters of one action: unconstrained dimensions allow every value. */
-export function audienceParams(action: PlaybookAction, runDate: string): SqlParams {
-  const where = action.where;
+const ACTION_COLUMNS = [
+  'action_id',
+  'lifecycles',
+  'value_tiers',
+  'funnel_stages',
+  'tenure_buckets',
+  'trade_frequencies',
+  'product_mixes',
+  'partner_channels',
+  'min_days_since_signup',
+  'max_days_since_signup',
+] as const;
+
+/** Allowed values as the audience query matches them: `|a|b|`. */
+const delimited = (values: readonly string[]) => `|${values.join('|')}|`;
+
+/**
+ * The playbook as the `:actions` rows of the audience query: per action its id, for each dimension
+ * the allowed values (every value where the action leaves the dimension open), and its bounds.
+ */
+export function audienceActions(playbooks: Playbooks): SqlTableParam {
   return {
-    run_date: { date: runDate },
-    action_id: action.id,
-    lifecycle: where.lifecycle ?? [...LIFECYCLES],
-    value_tier: where.value_tier ?? [...VALUE_TIERS],
-    funnel_stage: where.funnel_stage ?? [...FUNNEL_STAGES],
-    tenure_bucket: where.tenure_bucket ?? [...TENURE_BUCKETS],
-    trade_frequency: where.trade_frequency ?? [...TRADE_FREQUENCIES],
-    product_mix: where.product_mix ?? [...PRODUCT_MIXES],
-    partner_channel: where.partner_channel ?? [...CHANNELS, 'none'],
-    min_days_since_signup: where.min_days_since_signup ?? -1,
-    max_days_since_signup: where.max_days_since_signup ?? -1,
+    table: {
+      columns: ACTION_COLUMNS,
+      rows: playbooks.map((action) => {
+        const where = action.where;
+        return [
+          action.id,
+          delimited(where.lifecycle ?? LIFECYCLES),
+          delimited(where.value_tier ?? VALUE_TIERS),
+          delimited(where.funnel_stage ?? FUNNEL_STAGES),
+          delimited(where.tenure_bucket ?? TENURE_BUCKETS),
+          delimited(where.trade_frequency ?? TRADE_FREQUENCIES),
+          delimited(where.product_mix ?? PRODUCT_MIXES),
+          delimited(where.partner_channel ?? [...CHANNELS, 'none']),
+          where.min_days_since_signup ?? -1,
+          where.max_days_since_signup ?? -1,
+        ];
+      }),
+    },
   };
 }
 
@@ -68,7 +93,7 @@ function toCsv(rows: readonly Row[]): string {
 
 /**
  * Writes each playbook action's audience for run date R as CSV under `published/<R>/audiences/`,
- * plus `counts.csv` with the users per action.
+ * plus `counts.csv` with the users per action. One query over the snapshot finds every audience.
  */
 export async function writeAudiences(
   engine: Engine,
@@ -78,15 +103,25 @@ export async function writeAudiences(
 ): Promise<AudienceReport[]> {
   const prefix = `published/${runDate}/audiences`;
   const reports: AudienceReport[] = [];
+  const audiences = new Map<string, Row[]>();
+  const rows = await engine.query(
+    queryFile('audiences/audience', { run_date: { date: runDate }, actions: audienceActions(playbooks) }),
+  );
+  for (const row of rows) {
+    const actionId = String(row.action_id);
+    const audience = audiences.get(actionId) ?? [];
+    audience.push(row);
+    audiences.set(actionId, audience);
+  }
   for (const action of playbooks) {
-    const rows = await engine.query(queryFile('audiences/audience', audienceParams(action, runDate)));
+    const audience = audiences.get(action.id) ?? [];
     const key = `${prefix}/${action.id}.csv`;
-    await store.put(key, toCsv(rows));
+    await store.put(key, toCsv(audience));
     reports.push({
       actionId: action.id,
       description: action.description,
       channel: action.channel,
-      users: rows.length,
+      users: audience.length,
       key,
     });
   }

@@ -14,7 +14,13 @@ export type SqlParam =
   | { readonly timestamp: string }
   | string
   | number
-  | readonly string[];
+  | readonly string[]
+  | SqlTableParam;
+
+/** Literal rows, rendered as a derived table: `select * from :rows` reads them. */
+export interface SqlTableParam {
+  readonly table: { readonly columns: readonly string[]; readonly rows: readonly (readonly SqlParam[])[] };
+}
 
 /** Query parameters by name; `:name` in a query refers to one. */
 export type SqlParams = Readonly<Record<string, SqlParam>>;
@@ -41,6 +47,7 @@ export function sqlLiteral(name: string, param: SqlParam): string {
     if (param.length === 0) throw new SqlTemplateError(`parameter :${name} is an empty list`);
     return param.map((item) => stringLiteral(item)).join(', ');
   }
+  if ('table' in param) return `(${valuesQuery(param.table.columns, param.table.rows)})`;
   if ('dates' in param) {
     if (param.dates.length === 0) throw new SqlTemplateError(`parameter :${name} is an empty list of dates`);
     return param.dates.map((date) => sqlLiteral(name, { date })).join(', ');

@@ -1,5 +1,7 @@
--- Grain: one row per user of the :run_date snapshot in one playbook action's audience, with the
--- fields a CRM import needs. Every dimension is filtered by a list of allowed values.
+-- Grain: one row per playbook action and user of the :run_date snapshot in that action's
+-- audience, with the fields a CRM import needs. :actions holds one row per action: its id, for
+-- each dimension the allowed values as a '|'-delimited list ('|at_risk|dormant|'), and the bounds
+-- on days since signup (-1 for none). One scan of the snapshot serves every action.
 with
 
 snapshot as (
@@ -9,6 +11,10 @@ snapshot as (
 
 registry as (
     select * from partners
+),
+
+actions as (
+    select * from :actions
 ),
 
 candidates as (
@@ -23,32 +29,33 @@ candidates as (
 
 final as (
     select
-        :action_id as action_id,
-        user_id,
-        partner_id,
-        partner_channel,
-        lifecycle,
-        value_tier,
-        funnel_stage,
-        tenure_bucket,
-        trade_frequency,
-        product_mix,
-        cohort_date,
-        last_active_date,
-        net_deposits_usd,
-        trades_30d,
-        snapshot_date
+        actions.action_id,
+        candidates.user_id,
+        candidates.partner_id,
+        candidates.partner_channel,
+        candidates.lifecycle,
+        candidates.value_tier,
+        candidates.funnel_stage,
+        candidates.tenure_bucket,
+        candidates.trade_frequency,
+        candidates.product_mix,
+        candidates.cohort_date,
+        candidates.last_active_date,
+        candidates.net_deposits_usd,
+        candidates.trades_30d,
+        candidates.snapshot_date
     from candidates
-    where lifecycle in (:lifecycle)
-        and value_tier in (:value_tier)
-        and funnel_stage in (:funnel_stage)
-        and tenure_bucket in (:tenure_bucket)
-        and trade_frequency in (:trade_frequency)
-        and product_mix in (:product_mix)
-        and partner_channel in (:partner_channel)
-        and (:min_days_since_signup < 0 or days_since_signup >= :min_days_since_signup)
-        and (:max_days_since_signup < 0 or days_since_signup <= :max_days_since_signup)
+    cross join actions
+    where strpos(actions.lifecycles, '|' || candidates.lifecycle || '|') > 0
+        and strpos(actions.value_tiers, '|' || candidates.value_tier || '|') > 0
+        and strpos(actions.funnel_stages, '|' || candidates.funnel_stage || '|') > 0
+        and strpos(actions.tenure_buckets, '|' || candidates.tenure_bucket || '|') > 0
+        and strpos(actions.trade_frequencies, '|' || candidates.trade_frequency || '|') > 0
+        and strpos(actions.product_mixes, '|' || candidates.product_mix || '|') > 0
+        and strpos(actions.partner_channels, '|' || candidates.partner_channel || '|') > 0
+        and (actions.min_days_since_signup < 0 or candidates.days_since_signup >= actions.min_days_since_signup)
+        and (actions.max_days_since_signup < 0 or candidates.days_since_signup <= actions.max_days_since_signup)
 )
 
 select * from final
-order by user_id
+order by action_id, user_id

@@ -23,12 +23,15 @@
  *   u11 unattributed    03-07 "1.50" (a partner_id on its login is ignored: not a signup)
  * Revshare: kol-a 0.25, everyone else 0 (aff-b 0, organic, unattributed, kol-zzz not in the registry).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeAudiences } from '../../lambdas/audiences/audiences.ts';
 import type { InputKind } from '../../lambdas/contract/inputs.ts';
+import { PlaybooksSchema } from '../../lambdas/contract/playbooks.ts';
 import {
   COHORT_LTV,
   PARTNER_PERFORMANCE,
@@ -39,8 +42,10 @@ import { type IngestResult, ingestFile } from '../../lambdas/ingest/ingest.ts';
 import { type LocalLake, openLocalLake } from '../../lambdas/pipeline/local-lake.ts';
 import { backfill, runDaily } from '../../lambdas/pipeline/run.ts';
 import { DEFAULT_RUN_CONFIG } from '../../lambdas/pipeline/run-config.ts';
+import { FsStore } from '../../lambdas/storage/fs-store.ts';
 import type { Row, SqlValue } from '../../lambdas/warehouse/engine.ts';
 
+const csvRows = (text: string) => parse(text, { columns: true }) as Record<string, string>[];
 const FIXTURES = fileURLToPath(new URL('../fixtures/golden/', import.meta.url));
 const R = '2026-03-10';
 
@@ -641,6 +646,65 @@ describe(`golden: contract tables on a hand-computed data set, R = ${R}`, () => 
 
   it('user_segments for R: every user, every column', () => {
     expectRows(before.user_segments, EXPECTED_USER_SEGMENTS, USER_SEGMENTS.key);
+  });
+
+  it('audiences of the default playbook: the users of each action, from the segments above', async () => {
+    // Prepare
+    const dir = join(root, 'lake', 'published', R, 'audiences');
+    const usersOf = async (actionId: string) =>
+      csvRows(await readFile(join(dir, `${actionId}.csv`), 'utf8')).map((row) => row.user_id);
+
+    // Assess
+    expect(await usersOf('kyc_reminder')).toEqual(['u08']); // registered, 190 days
+    expect(await usersOf('first_deposit_offer')).toEqual(['u07']); // kyc
+    expect(await usersOf('first_trade_nudge')).toEqual(['u05']); // funded
+    expect(await usersOf('at_risk_reengagement')).toEqual([]); // u05 is at risk but not a trader
+    expect(await usersOf('dormant_whale_vip')).toEqual([]); // u09 is dormant but mid
+    expect(await usersOf('churned_winback')).toEqual([]); // u08 is churned but zero
+    expect(await usersOf('resurrected_welcome_back')).toEqual(['u10']);
+    const counts = csvRows(await readFile(join(dir, 'counts.csv'), 'utf8'));
+    expect(counts.map((row) => [row.action_id, row.users])).toEqual([
+      ['kyc_reminder', '1'],
+      ['first_deposit_offer', '1'],
+      ['first_trade_nudge', '1'],
+      ['at_risk_reengagement', '0'],
+      ['dormant_whale_vip', '0'],
+      ['churned_winback', '0'],
+      ['resurrected_welcome_back', '1'],
+    ]);
+  });
+
+  it('audiences filter by partner channel and days since signup, every action in one pass', async () => {
+    // Prepare
+    const playbooks = PlaybooksSchema.parse([
+      { id: 'kol_light', description: 'x', where: { partner_channel: ['kol'], trade_frequency: ['light'] } },
+      {
+        id: 'no_channel_week_one',
+        description: 'x',
+        where: { partner_channel: ['none'], max_days_since_signup: 7 },
+      },
+      {
+        id: 'valued_8_to_40_days',
+        description: 'x',
+        where: { value_tier: ['low', 'mid', 'whale'], min_days_since_signup: 8, max_days_since_signup: 40 },
+      },
+    ]);
+    const store = new FsStore(join(root, 'audiences'));
+
+    // Act
+    const reports = await writeAudiences(lake.engine, store, R, playbooks);
+
+    // Assess: kol-zzz is not in the registry (channel none); u11 has no cohort, so no bound matches it
+    const users = async (key: string) =>
+      csvRows(Buffer.from((await store.get(key)) ?? []).toString('utf8')).map((row) => row.user_id);
+    expect(reports.map((r) => [r.actionId, r.users])).toEqual([
+      ['kol_light', 3],
+      ['no_channel_week_one', 2],
+      ['valued_8_to_40_days', 3],
+    ]);
+    expect(await users(reports[0]?.key as string)).toEqual(['u01', 'u03', 'u10']);
+    expect(await users(reports[1]?.key as string)).toEqual(['u06', 'u07']); // 3 and 2 days; u08 190, u09 99
+    expect(await users(reports[2]?.key as string)).toEqual(['u01', 'u02', 'u10']); // 9, 9, 40 days; u05 is zero
   });
 
   it('each table key is unique and not null', async () => {

@@ -21,16 +21,15 @@ const SAMPLE_PARAMS: Record<string, SqlParam> = {
   rows_accepted: 8,
   rows_duplicate: 1,
   rows_quarantined: 1,
-  action_id: 'kyc_reminder',
-  lifecycle: ['new', 'active'],
-  value_tier: ['whale'],
-  funnel_stage: ['registered'],
-  tenure_bucket: ['0-7'],
-  trade_frequency: ['none'],
-  product_mix: ['spot'],
-  partner_channel: ['kol', 'none'],
-  min_days_since_signup: 1,
-  max_days_since_signup: -1,
+  actions: {
+    table: {
+      columns: ['action_id', 'lifecycles', 'min_days_since_signup'],
+      rows: [
+        ['kyc_reminder', '|new|active|', 1],
+        ['dormant_whale_vip', '|dormant|', -1],
+      ],
+    },
+  },
 };
 
 function sqlFiles(dir: string): string[] {
