@@ -63,6 +63,7 @@ export function transformSummary(report: TransformReport): StepSummary {
   return {
     rebuiltDays: report.rebuiltDays.length,
     restatedRuns: report.restatedRuns,
+    spendOnlyRuns: report.spendOnlyRuns,
     stateBase: report.stateBase,
   };
 }

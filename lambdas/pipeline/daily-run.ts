@@ -35,20 +35,31 @@ export interface TransformReport {
   readonly rebuiltDays: readonly string[];
   /** Earlier run dates whose marts were rebuilt because late or restated data reached them. */
   readonly restatedRuns: readonly string[];
+  /** Of those, the dates only restated spend reached: only their spend marts were rebuilt. */
+  readonly spendOnlyRuns: readonly string[];
   /** The state the run of R started from: the previous day normally, null for a build from scratch. */
   readonly stateBase: string | null;
   readonly steps: readonly StepReport[];
 }
 
-/** Marts for a run date: each replaces its partition of R, or (as of the latest run date) the whole table. */
-const MARTS: readonly { table: TableDef; query: string; scope: 'run-partition' | 'latest' }[] = [
-  { table: USERS, query: 'marts/users', scope: 'latest' },
-  { table: COHORT_LTV, query: 'marts/cohort_ltv', scope: 'latest' },
-  { table: PARTNER_PERFORMANCE, query: 'marts/partner_performance', scope: 'run-partition' },
-  { table: USER_SEGMENTS, query: 'marts/user_segments', scope: 'run-partition' },
-  { table: FUNNEL, query: 'marts/funnel', scope: 'latest' },
-  { table: RETENTION, query: 'marts/retention', scope: 'latest' },
-  { table: SEGMENT_SUMMARY, query: 'marts/segment_summary', scope: 'run-partition' },
+/**
+ * Marts for a run date: each replaces its partition of R, or (as of the latest run date) the whole
+ * table; `spend` marks the marts that read spend, the only ones an earlier run date rebuilds when
+ * restated spend, and no event, reached it.
+ */
+const MARTS: readonly {
+  table: TableDef;
+  query: string;
+  scope: 'run-partition' | 'latest';
+  spend: boolean;
+}[] = [
+  { table: USERS, query: 'marts/users', scope: 'latest', spend: false },
+  { table: COHORT_LTV, query: 'marts/cohort_ltv', scope: 'latest', spend: true },
+  { table: PARTNER_PERFORMANCE, query: 'marts/partner_performance', scope: 'run-partition', spend: true },
+  { table: USER_SEGMENTS, query: 'marts/user_segments', scope: 'run-partition', spend: false },
+  { table: FUNNEL, query: 'marts/funnel', scope: 'latest', spend: false },
+  { table: RETENTION, query: 'marts/retention', scope: 'latest', spend: false },
+  { table: SEGMENT_SUMMARY, query: 'marts/segment_summary', scope: 'run-partition', spend: false },
 ];
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -119,9 +130,15 @@ async function refreshUserState(
   return base;
 }
 
-async function buildMarts(engine: Engine, date: string, latest: boolean, steps: StepReport[]): Promise<void> {
+async function buildMarts(
+  engine: Engine,
+  date: string,
+  scope: { latest: boolean; spendOnly: boolean },
+  steps: StepReport[],
+): Promise<void> {
   for (const mart of MARTS) {
-    if (mart.scope === 'latest' && !latest) continue;
+    if (mart.scope === 'latest' && !scope.latest) continue;
+    if (scope.spendOnly && !mart.spend) continue;
     const mode: WriteMode =
       mart.scope === 'latest'
         ? { kind: 'replace-table' }
@@ -136,7 +153,8 @@ async function buildMarts(engine: Engine, date: string, latest: boolean, steps: 
  * Builds every state table and mart for run date R. Incremental: `user_daily` is rebuilt only for
  * dates whose events changed since it was built (the new day, late or restated data), the state as
  * of R is folded from the newest still-valid state before R, and earlier run dates that late or
- * restated data reached are rebuilt first, so that after any sequence of ingests and runs the
+ * restated data reached are rebuilt first (only their spend marts when only spend reached them),
+ * so that after any sequence of ingests and runs the
  * tables equal those of ingesting everything and running the same dates once.
  */
 export async function transformAndMeasure(engine: Engine, runDate: string): Promise<TransformReport> {
@@ -151,11 +169,15 @@ export async function transformAndMeasure(engine: Engine, runDate: string): Prom
 
   const rebuiltDays = await refreshUserDaily(engine, fingerprints, manifest, runDate, steps);
   let stateBase: string | null = null;
+  const spendOnlyRuns: string[] = [];
   for (const date of [...restatedRuns, runDate]) {
+    // A restated date whose events are unchanged (its state is current) was reached by spend alone.
+    const spendOnly = date !== runDate && manifest.get('user_state', date) === fingerprints.state(date);
+    if (spendOnly) spendOnlyRuns.push(date);
     stateBase = await refreshUserState(engine, fingerprints, manifest, date, steps);
-    await buildMarts(engine, date, date === latestRun, steps);
+    await buildMarts(engine, date, { latest: date === latestRun, spendOnly }, steps);
     manifest.set('run', date, fingerprints.run(date));
   }
   await manifest.save(engine);
-  return { runDate, rebuiltDays, restatedRuns, stateBase, steps };
+  return { runDate, rebuiltDays, restatedRuns, spendOnlyRuns, stateBase, steps };
 }

@@ -39,6 +39,7 @@ import {
   USER_SEGMENTS,
 } from '../../lambdas/contract/tables.ts';
 import { type IngestResult, ingestFile } from '../../lambdas/ingest/ingest.ts';
+import type { TransformReport } from '../../lambdas/pipeline/daily-run.ts';
 import { type LocalLake, openLocalLake } from '../../lambdas/pipeline/local-lake.ts';
 import { backfill, runDaily } from '../../lambdas/pipeline/run.ts';
 import { DEFAULT_RUN_CONFIG } from '../../lambdas/pipeline/run-config.ts';
@@ -58,6 +59,7 @@ const INITIAL: readonly [InputKind, string][] = [
   ['events', 'events-1.jsonl'],
 ];
 const LATE: [InputKind, string] = ['events', 'events-2-late.jsonl'];
+const SPEND_ADDED: [InputKind, string] = ['spend', 'spend-3-added.csv'];
 
 type Expected = Record<string, SqlValue>;
 
@@ -758,6 +760,61 @@ describe(`golden: contract tables on a hand-computed data set, R = ${R}`, () => 
       expectSameRows(after.cohort_ltv, fresh.cohort_ltv, COHORT_LTV.key);
       expectSameRows(after.partner_performance, fresh.partner_performance, PARTNER_PERFORMANCE.key);
       expectSameRows(after.user_segments, fresh.user_segments, USER_SEGMENTS.key);
+    });
+  });
+
+  describe('spend alone reaches earlier run dates: only their spend marts are rebuilt', () => {
+    const allPartnerPerformance = (target: LocalLake) =>
+      target.engine.query(`select * from partner_performance order by ${PARTNER_PERFORMANCE.key.join(', ')}`);
+    let before: Row[];
+    let report: TransformReport;
+    let after: Row[];
+    let fresh: Row[];
+
+    beforeAll(async () => {
+      // Prepare: the lake after the late data above; spend-3 adds $25 of aff-b spend on 03-06
+      before = await allPartnerPerformance(lake);
+      await ingestAll(lake, [SPEND_ADDED]);
+
+      // Act
+      report = (await runDaily({ ...lake, config: DEFAULT_RUN_CONFIG }, R)).transform;
+      after = await allPartnerPerformance(lake);
+      const freshLake = await openLocalLake(join(root, 'fresh-spend'), { threads: 2 });
+      try {
+        await ingestAll(freshLake, [...INITIAL, LATE, SPEND_ADDED]);
+        await backfill({ ...freshLake, config: DEFAULT_RUN_CONFIG }, '2026-03-01', R);
+        fresh = await allPartnerPerformance(freshLake);
+      } finally {
+        await freshLake.close();
+      }
+    }, 60_000);
+
+    it('restates 03-06 to 03-09 for spend alone, rebuilding partner_performance and nothing else', () => {
+      expect(report.restatedRuns).toEqual(['2026-03-06', '2026-03-07', '2026-03-08', '2026-03-09']);
+      expect(report.spendOnlyRuns).toEqual(report.restatedRuns);
+      const rebuilt = report.steps.map((step) => step.step);
+      expect(rebuilt.filter((step) => step === 'partner_performance')).toHaveLength(5); // 4 restated + R
+      expect(rebuilt.filter((step) => step === 'user_state' || step === 'user_segments')).toEqual([
+        'user_segments',
+      ]);
+    });
+
+    it("adds the $25 to aff-b's spend in every window holding 03-06, and changes no other spend", () => {
+      const spend = (rows: readonly Row[]) =>
+        new Map(
+          rows.map((row) => [`${row.run_date}|${row.partner_id}|${row.window_days}`, Number(row.spend_usd)]),
+        );
+      const [old, now] = [spend(before), spend(after)];
+      const changed = [...now].filter(([key, usd]) => Math.abs(usd - (old.get(key) ?? 0)) > 1e-9);
+      expect(changed.map(([key, usd]) => [key, usd - (old.get(key) ?? 0)])).toEqual(
+        ['2026-03-06', '2026-03-07', '2026-03-08', '2026-03-09', '2026-03-10'].flatMap((date) =>
+          [7, 30].map((window) => [`${date}|aff-b|${window}`, 25]),
+        ),
+      );
+    });
+
+    it('equals a fresh lake built from all inputs and run over the same dates', () => {
+      expectSameRows(after, fresh, PARTNER_PERFORMANCE.key);
     });
   });
 });

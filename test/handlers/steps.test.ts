@@ -211,6 +211,7 @@ describe('transform step handler', () => {
       athenaBytesScanned: athena.started.length * 10 * MIB,
       rebuiltDays: 0,
       restatedRuns: [],
+      spendOnlyRuns: [],
       stateBase: null,
     });
     expect(athena.unloads().length).toBeGreaterThan(0);
