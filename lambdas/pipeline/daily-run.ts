@@ -37,7 +37,10 @@ export interface TransformReport {
   readonly restatedRuns: readonly string[];
   /** Of those, the dates only restated spend reached: only their spend marts were rebuilt. */
   readonly spendOnlyRuns: readonly string[];
-  /** The state the run of R started from: the previous day normally, null for a build from scratch. */
+  /**
+   * The state the fold started from: the previous day normally, an earlier one when late data
+   * reached earlier run dates, R itself when its state was current, null for a build from scratch.
+   */
   readonly stateBase: string | null;
   readonly steps: readonly StepReport[];
 }
@@ -101,33 +104,44 @@ async function refreshUserDaily(
   return stale;
 }
 
-/** Builds user_state as of a date from the newest still-valid earlier state; returns that base. */
-async function refreshUserState(
+/**
+ * Builds user_state as of every date whose state is stale, in one fold from the newest still-valid
+ * state before the first of them (stale dates are always the latest ones: a change to the events
+ * of a day reaches every state after it). Returns that base, null for a build from scratch.
+ */
+async function refreshUserStates(
   engine: Engine,
   fingerprints: InputFingerprints,
   manifest: BuildManifest,
-  date: string,
+  dates: readonly string[],
   steps: StepReport[],
-): Promise<string | null> {
-  const wanted = fingerprints.state(date);
-  if (manifest.get('user_state', date) === wanted) return date;
-  const firstDate = fingerprints.eventDates()[0] ?? date;
+): Promise<{ base: string | null; rebuilt: string[] }> {
+  const stale = dates.filter((date) => manifest.get('user_state', date) !== fingerprints.state(date));
+  const first = stale[0];
+  if (first === undefined) return { base: dates.at(-1) ?? null, rebuilt: [] };
+  const firstEventDate = fingerprints.eventDates()[0] ?? first;
   let base: string | null = null;
-  for (let day = addDays(date, -1); day >= firstDate; day = addDays(day, -1)) {
+  for (let day = addDays(first, -1); day >= firstEventDate; day = addDays(day, -1)) {
     if (manifest.get('user_state', day) === fingerprints.state(day)) {
       base = day;
       break;
     }
   }
-  await timed(steps, 'user_state', () =>
-    engine.write(
-      USER_STATE,
-      queryFile('models/user_state', { base_date: { date: base ?? NO_BASE }, run_date: { date } }),
-      { kind: 'replace-partitions', partitions: [date] },
-    ),
-  );
-  manifest.set('user_state', date, wanted);
-  return base;
+  await timed(steps, 'user_state', async () => {
+    for (const asOf of chunks(stale, MAX_PARTITIONS_PER_WRITE)) {
+      await engine.write(
+        USER_STATE,
+        queryFile('models/user_state', {
+          base_date: { date: base ?? NO_BASE },
+          as_of_dates: { table: { columns: ['as_of_date'], rows: asOf.map((date) => [{ date }]) } },
+          last_date: { date: asOf.at(-1) as string },
+        }),
+        { kind: 'replace-partitions', partitions: asOf },
+      );
+    }
+  });
+  for (const date of stale) manifest.set('user_state', date, fingerprints.state(date));
+  return { base, rebuilt: stale };
 }
 
 async function buildMarts(
@@ -168,16 +182,15 @@ export async function transformAndMeasure(engine: Engine, runDate: string): Prom
   const latestRun = [...previousRuns, runDate].sort().at(-1) as string;
 
   const rebuiltDays = await refreshUserDaily(engine, fingerprints, manifest, runDate, steps);
-  let stateBase: string | null = null;
-  const spendOnlyRuns: string[] = [];
-  for (const date of [...restatedRuns, runDate]) {
-    // A restated date whose events are unchanged (its state is current) was reached by spend alone.
-    const spendOnly = date !== runDate && manifest.get('user_state', date) === fingerprints.state(date);
-    if (spendOnly) spendOnlyRuns.push(date);
-    stateBase = await refreshUserState(engine, fingerprints, manifest, date, steps);
+  const runDates = [...restatedRuns, runDate];
+  const states = await refreshUserStates(engine, fingerprints, manifest, runDates, steps);
+  // A restated date whose events are unchanged (its state was current) was reached by spend alone.
+  const spendOnlyRuns = restatedRuns.filter((date) => !states.rebuilt.includes(date));
+  for (const date of runDates) {
+    const spendOnly = spendOnlyRuns.includes(date);
     await buildMarts(engine, date, { latest: date === latestRun, spendOnly }, steps);
     manifest.set('run', date, fingerprints.run(date));
   }
   await manifest.save(engine);
-  return { runDate, rebuiltDays, restatedRuns, spendOnlyRuns, stateBase, steps };
+  return { runDate, rebuiltDays, restatedRuns, spendOnlyRuns, stateBase: states.base, steps };
 }

@@ -10,6 +10,10 @@ const trino = new TrinoSQL();
 const SAMPLE_PARAMS: Record<string, SqlParam> = {
   run_date: { date: '2026-11-21' },
   base_date: { date: '2026-11-20' },
+  last_date: { date: '2026-11-21' },
+  as_of_dates: {
+    table: { columns: ['as_of_date'], rows: [[{ date: '2026-11-20' }], [{ date: '2026-11-21' }]] },
+  },
   dates: { dates: ['2026-11-20', '2026-11-21'] },
   ingest_id: 'a'.repeat(64),
   staging_id: 'b'.repeat(32),
