@@ -175,13 +175,16 @@ export function marginalRoasInterval(fit: ResponseCurveFit, spendUsd: number, le
 class HillSearch {
   private readonly logEc50Min: number;
   private readonly logEc50Max: number;
+  /** ln of each spend (−∞ for none). */
+  private readonly logSpends: Float64Array;
+  /** The curve's shape at each spend for the (k, ec50) last profiled. */
+  private readonly shapes: Float64Array;
 
-  public constructor(
-    private readonly spends: readonly number[],
-    medianSpend: number,
-  ) {
+  public constructor(spends: readonly number[], medianSpend: number) {
     this.logEc50Min = Math.log(HILL_EC50_RANGE_OF_MEDIAN.min * medianSpend);
     this.logEc50Max = Math.log(HILL_EC50_RANGE_OF_MEDIAN.max * medianSpend);
+    this.logSpends = Float64Array.from(spends, (s) => Math.log(s));
+    this.shapes = new Float64Array(spends.length);
   }
 
   /** The global fit: the best point of a 26 × 41 grid, refined by Nelder-Mead. */
@@ -227,20 +230,28 @@ class HillSearch {
     return { vmaxUsd: this.profile(values, k, ec50).vmax, k, ec50Usd: ec50 };
   }
 
-  /** The least-squares vmax for fixed (k, ec50), kept positive, and the resulting sum of squared errors. */
+  /**
+   * The least-squares vmax for fixed (k, ec50), kept positive, and the resulting sum of squared
+   * errors. It runs a few hundred thousand times per partner (the grid, then Nelder-Mead on every
+   * bootstrap resample), so it reuses one buffer and loops plainly instead of mapping arrays.
+   */
   private profile(values: readonly number[], k: number, ec50: number): { vmax: number; sse: number } {
+    const logSpends = this.logSpends;
+    const shapes = this.shapes;
+    const logEc50 = Math.log(ec50);
     let hv = 0;
     let hh = 0;
-    const shapes = this.spends.map((s) => (s > 0 ? 1 / (1 + (ec50 / s) ** k) : 0));
-    shapes.forEach((h, i) => {
+    for (let i = 0; i < logSpends.length; i++) {
+      // (ec50 / s)^k as exp(k · (ln ec50 − ln s)): one exp instead of a pow per point; ln 0 is −∞, so h is 0.
+      const h = 1 / (1 + Math.exp(k * (logEc50 - (logSpends[i] as number))));
+      shapes[i] = h;
       hv += h * (values[i] as number);
       hh += h * h;
-    });
+    }
     const vmax = Math.max(hv / hh, Number.MIN_VALUE);
     let sse = 0;
-    shapes.forEach((h, i) => {
-      sse += ((values[i] as number) - vmax * h) ** 2;
-    });
+    for (let i = 0; i < logSpends.length; i++)
+      sse += ((values[i] as number) - vmax * (shapes[i] as number)) ** 2;
     return { vmax, sse };
   }
 }
