@@ -1,0 +1,77 @@
+import type { TableDef } from '../lambdas/contract/tables.ts';
+import type { Engine, Row, WriteMode } from '../lambdas/warehouse/engine.ts';
+
+/** What one statement cost. */
+export interface StatementCost {
+  readonly label: string;
+  readonly elapsedMs: number;
+  readonly bytesRead: number;
+}
+
+/** A statement's label: the table it writes, or the model its SQL says it builds, else its first words. */
+function labelOf(sql: string, table?: TableDef): string {
+  if (table !== undefined) return `write ${table.name}`;
+  const grain = /--\s*(?:Builds|Grain):\s*([^\n]{0,60})/.exec(sql)?.[1];
+  return `query ${grain ?? sql.replace(/\s+/g, ' ').trim().slice(0, 60)}`;
+}
+
+/**
+ * An engine that forwards to `inner` and records what each statement cost, for `BENCH_DAILY_PROFILE=1`:
+ * the way to see which queries of a run read the bytes.
+ */
+export class ProfilingEngine implements Engine {
+  public readonly costs: StatementCost[] = [];
+  readonly #inner: Engine;
+
+  public constructor(inner: Engine) {
+    this.#inner = inner;
+  }
+
+  public get name(): Engine['name'] {
+    return this.#inner.name;
+  }
+
+  async #measure<T>(label: string, work: () => Promise<T>): Promise<T> {
+    const before = this.#inner.stats().bytesRead;
+    const started = performance.now();
+    const result = await work();
+    this.costs.push({
+      label,
+      elapsedMs: performance.now() - started,
+      bytesRead: this.#inner.stats().bytesRead - before,
+    });
+    return result;
+  }
+
+  public query(sql: string): Promise<Row[]> {
+    return this.#measure(labelOf(sql), () => this.#inner.query(sql));
+  }
+
+  public write(table: TableDef, sql: string, mode: WriteMode): Promise<void> {
+    return this.#measure(labelOf(sql, table), () => this.#inner.write(table, sql, mode));
+  }
+
+  public refresh(table: TableDef): Promise<void> {
+    return this.#measure(`refresh ${table.name}`, () => this.#inner.refresh(table));
+  }
+
+  public stats(): ReturnType<Engine['stats']> {
+    return this.#inner.stats();
+  }
+
+  public close(): Promise<void> {
+    return this.#inner.close();
+  }
+
+  /** The statements, costliest in bytes first, one line each. */
+  public report(limit = 25): string {
+    return [...this.costs]
+      .sort((a, b) => b.bytesRead - a.bytesRead)
+      .slice(0, limit)
+      .map(
+        (c) =>
+          `    ${(c.bytesRead / 1024).toFixed(0).padStart(8)} KB ${(c.elapsedMs / 1000).toFixed(2).padStart(6)} s  ${c.label}`,
+      )
+      .join('\n');
+  }
+}
