@@ -40,7 +40,8 @@ export async function summarizeRun(engine: Engine, report: RunReport, lakeRoot: 
       : `  budget moves for tomorrow:\n${moves.map(({ reason }) => `    - ${reason}`).join('\n')}`,
   );
   for (const audience of report.audiences) {
-    lines.push(`  audience ${audience.actionId}: ${audience.users} users -> ${lakeRoot}/${audience.key}`);
+    const users = `${audience.users} ${audience.users === 1 ? 'user' : 'users'}`;
+    lines.push(`  audience ${audience.actionId}: ${users} -> ${lakeRoot}/${audience.key}`);
   }
   lines.push(`  dashboard: ${lakeRoot}/${report.publication.dashboardKey}`);
   for (const digest of report.publication.digests) {
