@@ -28,6 +28,12 @@ export const LAKE_BUCKET = 'growthlake-lake';
 export const PUBLISHED_BUCKET = 'growthlake-published';
 export const BUCKETS = [LANDING_BUCKET, LAKE_BUCKET, PUBLISHED_BUCKET] as const;
 
+/**
+ * When the step runtimes sign dashboard links: fixed for the test run, so a test can assert the
+ * signature's date, but taken from the real clock, because s3rver checks a link's expiry against it.
+ */
+export const LINK_SIGNING_TIME = new Date(Math.floor(Date.now() / 1000) * 1000);
+
 export const LAKE_ENV: LakeEnv = {
   [ENV.lakeBucket]: LAKE_BUCKET,
   [ENV.glueDatabase]: 'growthlake',
@@ -95,7 +101,7 @@ export function stepRuntime(
       client: s3.client,
       bucket: PUBLISHED_BUCKET,
       expiresInSeconds: options.linkSeconds ?? 86_400,
-      now: () => new Date('2026-11-23T06:05:00Z'),
+      now: () => LINK_SIGNING_TIME,
     }),
     mailer: new SesMailer(options.ses, { sleep: waits.sleep, random: () => 0.5 }),
     config: options.config ?? DEFAULT_RUN_CONFIG,

@@ -21,6 +21,7 @@ import {
   captureFailure,
   captureStdout,
   LAKE_BUCKET,
+  LINK_SIGNING_TIME,
   lambdaContext,
   metricsWith,
   PUBLISHED_BUCKET,
@@ -133,7 +134,9 @@ describe('publish step handler', () => {
     const url = new URL(link);
     expect(url.pathname).toBe(`/${PUBLISHED_BUCKET}/published/${R}/dashboard.html`);
     expect(url.searchParams.get('X-Amz-Expires')).toBe('86400');
-    expect(url.searchParams.get('X-Amz-Date')).toBe('20261123T060500Z');
+    expect(url.searchParams.get('X-Amz-Date')).toBe(
+      LINK_SIGNING_TIME.toISOString().replace(/[-:]|\.\d{3}/g, ''),
+    );
     expect(url.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
     expect(emails[0]?.body.html).toContain(link.replaceAll('&', '&amp;'));
     expect(await (await fetch(link)).text()).toBe(dashboard);
