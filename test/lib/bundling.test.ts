@@ -64,7 +64,7 @@ describe('Lambda bundles', () => {
       expect(
         code.startsWith("import { createRequire as __growthlakeCreateRequire } from 'node:module';"),
       ).toBe(true);
-      expect(code).toMatch(/export\{\w+ as handler\}/);
+      expect(code).toMatch(/export\{[\w$]+ as handler\}/);
       expect(code).toMatch(/from"@aws-sdk\/client-athena"/);
       expect(code).not.toMatch(/@smithy\/core/);
       expect(readFileSync(join(directory, 'index.mjs.map'), 'utf8')).toContain('"mappings"');
