@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { BUILD_MANIFEST } from '../contract/tables.ts';
+import { BUILD_MANIFEST, USER_DAILY, USER_STATE } from '../contract/tables.ts';
 import type { Engine } from '../warehouse/engine.ts';
-import { queryFile, valuesQuery } from '../warehouse/sql.ts';
+import { loadQuery, queryFile, valuesQuery } from '../warehouse/sql.ts';
 
 /** What the manifest tracks: state partitions, and the run dates whose marts were built. */
 export type StateTable = 'user_daily' | 'user_state' | 'run';
@@ -10,6 +10,24 @@ function fingerprint(ingestIds: Iterable<string>): string {
   const hash = createHash('sha256');
   for (const id of [...ingestIds].sort()) hash.update(`${id}\n`);
   return hash.digest('hex');
+}
+
+/**
+ * The version of the state models: a hash of their SQL (comments and spacing aside) and columns.
+ * It is part of every state fingerprint, so a release that changes how state is built (a new column
+ * of user_state, say) makes the old partitions stale: they are rebuilt, never folded into new ones
+ * of another shape.
+ */
+export function stateModelVersion(): string {
+  const code = (name: string) =>
+    loadQuery(name)
+      .replace(/--[^\n]*/g, '')
+      .replace(/\s+/g, ' ')
+      .trim();
+  const columns = [USER_DAILY, USER_STATE].map((table) =>
+    table.columns.map((c) => `${c.name}:${c.type}`).join(','),
+  );
+  return fingerprint([code('models/user_daily'), code('models/user_state'), ...columns]);
 }
 
 /** Which ingests added rows to which dates, for one input kind. */
@@ -58,10 +76,13 @@ class IngestIndex {
 export class InputFingerprints {
   readonly #events: IngestIndex;
   readonly #spend: IngestIndex;
+  readonly #modelVersion: string;
 
-  public constructor(rows: readonly { kind: string; dt: string; ingest_id: string }[]) {
+  /** `modelVersion` is {@link stateModelVersion} of the code that builds the state. */
+  public constructor(rows: readonly { kind: string; dt: string; ingest_id: string }[], modelVersion: string) {
     this.#events = new IngestIndex(rows.filter((row) => row.kind === 'events'));
     this.#spend = new IngestIndex(rows.filter((row) => row.kind === 'spend'));
+    this.#modelVersion = modelVersion;
   }
 
   /** Dates with events, ascending. */
@@ -71,12 +92,13 @@ export class InputFingerprints {
 
   /** The fingerprint of `user_daily` for a date (undefined when the date has no events). */
   public daily(date: string): string | undefined {
-    return this.#events.onDate(date);
+    const ingests = this.#events.onDate(date);
+    return ingests === undefined ? undefined : fingerprint([ingests, this.#modelVersion]);
   }
 
   /** The fingerprint of `user_state` as of a date. */
   public state(date: string): string {
-    return this.#events.upTo(date);
+    return fingerprint([this.#events.upTo(date), this.#modelVersion]);
   }
 
   /** The fingerprint of a run date's marts. */
@@ -90,6 +112,7 @@ export async function loadInputFingerprints(engine: Engine): Promise<InputFinger
   const rows = await engine.query(queryFile('run/input_ingests'));
   return new InputFingerprints(
     rows.map((row) => ({ kind: String(row.kind), dt: String(row.dt), ingest_id: String(row.ingest_id) })),
+    stateModelVersion(),
   );
 }
 

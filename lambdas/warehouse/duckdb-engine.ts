@@ -183,8 +183,28 @@ export class DuckDbEngine implements Engine {
             `allow_quoted_nulls = false, ` +
             `columns = {${table.columns.map((c) => `'${c.name}': 'VARCHAR'`).join(', ')}}${hive})`;
       source = `select ${viewColumns(table)} from ${reader}`;
+      try {
+        await this.#connection.run(`create or replace view ${table.name} as ${source}`);
+        return;
+      } catch {
+        // Files written before a column was added to the registry lack it: read it as null, as
+        // Athena does (it reads Parquet columns by name).
+        source = `select ${await this.#presentColumns(table, reader)} from ${reader}`;
+      }
     }
     await this.#run(`create or replace view ${table.name} as ${source}`);
+  }
+
+  /** The view's columns over files that may lack some of them: each missing one as a typed null. */
+  async #presentColumns(table: TableDef, reader: string): Promise<string> {
+    const described = await this.#read(`describe select * from ${reader}`);
+    const present = new Set(described.rows.map((row) => String(row.column_name)));
+    const columns = table.partition === undefined ? table.columns : [...table.columns, table.partition];
+    return columns
+      .map((column) =>
+        present.has(column.name) ? column.name : `cast(null as ${column.type}) as ${column.name}`,
+      )
+      .join(', ');
   }
 
   public async write(table: TableDef, sql: string, mode: WriteMode): Promise<void> {

@@ -104,6 +104,24 @@ describe('DuckDbEngine', () => {
     expect(await engine.query('select id from snapshot')).toEqual([{ id: 'b' }]);
   });
 
+  it('reads a column added to the registry after the files were written as null, as Athena does', async () => {
+    // Prepare: a partition written by a release whose table had no `fees` column.
+    await engine.write(DAILY, rows(['a', 1, '2026-01-01']), {
+      kind: 'replace-partitions',
+      partitions: ['2026-01-01'],
+    });
+    await engine.close();
+    const widened: TableDef = { ...DAILY, columns: [...DAILY.columns, col('fees', 'decimal(38,9)', '')] };
+
+    // Act
+    engine = await DuckDbEngine.open(new FsStore(root), [widened, SNAPSHOT]);
+
+    // Assess
+    const result = await engine.queryReadOnly('select * from daily');
+    expect(result.columns).toEqual(['id', 'amount', 'fees', 'dt']);
+    expect(result.rows).toEqual([{ id: 'a', amount: 1, fees: null, dt: '2026-01-01' }]);
+  });
+
   it('leaves the table untouched when the query fails', async () => {
     await engine.write(SNAPSHOT, rows(['a', 1, '2026-01-01']), { kind: 'replace-table' });
     await expect(

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { InputFingerprints, stateModelVersion } from '../../lambdas/pipeline/manifest.ts';
+
+const INGESTS = [
+  { kind: 'events', dt: '2026-11-20', ingest_id: 'a' },
+  { kind: 'events', dt: '2026-11-21', ingest_id: 'b' },
+  { kind: 'spend', dt: '2026-11-21', ingest_id: 'c' },
+];
+
+describe('InputFingerprints', () => {
+  it('makes every state partition stale when the state models change, and no run date', () => {
+    // Prepare
+    const before = new InputFingerprints(INGESTS, 'release-1');
+    const after = new InputFingerprints(INGESTS, 'release-2');
+    const again = new InputFingerprints(INGESTS, 'release-1');
+
+    // Assess
+    for (const date of ['2026-11-20', '2026-11-21']) {
+      expect(after.state(date)).not.toBe(before.state(date));
+      expect(after.daily(date)).not.toBe(before.daily(date));
+      expect(again.state(date)).toBe(before.state(date));
+      expect(again.daily(date)).toBe(before.daily(date));
+      expect(after.run(date)).toBe(before.run(date));
+    }
+  });
+
+  it('moves the state of a date and every later one, not earlier ones, when an ingest adds rows to it', () => {
+    // Prepare
+    const base = new InputFingerprints(INGESTS, 'v');
+    const late = new InputFingerprints(
+      [...INGESTS, { kind: 'events', dt: '2026-11-21', ingest_id: 'd' }],
+      'v',
+    );
+
+    // Assess
+    expect(late.state('2026-11-20')).toBe(base.state('2026-11-20'));
+    expect(late.state('2026-11-21')).not.toBe(base.state('2026-11-21'));
+    expect(late.state('2026-11-22')).not.toBe(base.state('2026-11-22'));
+    expect(late.daily('2026-11-20')).toBe(base.daily('2026-11-20'));
+    expect(late.daily('2026-11-22')).toBeUndefined();
+  });
+});
+
+describe('stateModelVersion', () => {
+  it('is a SHA-256 of the state models, the same on every call', () => {
+    // Assess
+    expect(stateModelVersion()).toMatch(/^[0-9a-f]{64}$/);
+    expect(stateModelVersion()).toBe(stateModelVersion());
+  });
+});
