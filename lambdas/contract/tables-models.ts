@@ -61,13 +61,26 @@ const retentionColumns = RETENTION_DAYS.map((day) =>
   col(`active_day_${day}`, 'boolean', `Active on cohort_date + ${day}.`),
 );
 
+/**
+ * Trailing windows whose sums `user_state` carries, in days ending on the as-of date: 7 and 30 for
+ * partner_performance and user_segments, 30 to 120 for the value model's 30-day windows.
+ */
+export const TRAILING_WINDOW_DAYS = [7, 30, 60, 90, 120] as const;
+
+const trailingWindowColumns = TRAILING_WINDOW_DAYS.flatMap((days) => [
+  col(`trades_${days}d`, 'bigint', `Trades dated in [as-of - ${days - 1}, as-of].`),
+  col(`trade_days_${days}d`, 'bigint', `Days with a trade in [as-of - ${days - 1}, as-of].`),
+  money(`fees_${days}d_usd`, `Fees of trades dated in [as-of - ${days - 1}, as-of].`),
+]);
+
 /** Everything the marts need about a user, as of one date: the incremental run's compact state. */
 export const USER_STATE: TableDef = {
   name: 'user_state',
   layer: 'state',
   description:
-    'Cumulative per-user state as of a date: attribution, milestones, activity dates and totals. The run for R builds ' +
-    'it from the state of R - 1 and user_daily of R, never from raw history.',
+    'Cumulative per-user state as of a date: attribution, milestones, activity dates, totals and trailing-window sums. ' +
+    'The run for R builds it from the state of R - 1, user_daily of R and the user_daily days that left a trailing ' +
+    'window (R - 7, R - 30, R - 60, R - 90, R - 120), never from raw history.',
   grain: 'one row per user known on the as-of date',
   key: ['user_id', 'dt'],
   columns: [
@@ -96,6 +109,7 @@ export const USER_STATE: TableDef = {
     money('fees_usd', 'Fees to date.'),
     ...ageColumns,
     ...retentionColumns,
+    ...trailingWindowColumns,
   ],
   partition: dtPartition('The as-of date.'),
   location: 'state/user_state',

@@ -4,7 +4,6 @@
  * cohort's value at each horizon from signup is what it earned to date plus the forecast for the
  * days of the horizon still ahead (or, once the horizon has passed, what it earned by then).
  */
-import { addDays } from '../contract/dates.ts';
 import { AGE_DAYS } from '../contract/tables.ts';
 import type { Engine, Row } from '../warehouse/engine.ts';
 import { queryFile } from '../warehouse/sql.ts';
@@ -61,7 +60,7 @@ export async function loadUserValues(engine: Engine, runDate: string): Promise<U
   return rows.map(toUserValue);
 }
 
-/** Windows of history the model is fitted on: three window pairs, 120 days of `user_daily`. */
+/** Windows of history the model is fitted on: three window pairs, 120 days, the most `user_state` carries. */
 export const FIT_WINDOWS = 4;
 
 /** A (cohort, partner)'s users, value to date and value at each horizon from signup, USD. */
@@ -73,27 +72,32 @@ export interface UserWindows {
   readonly netRevenueUsd: number[];
 }
 
-/** Each user's trading per window, for users who traded in any; others are absent. */
+/**
+ * Each user's trading in the latest `windows` 30-day windows ending on R (at most FIT_WINDOWS), for
+ * users who traded in any; others are absent.
+ */
 export async function loadRevenueWindows(
   engine: Engine,
   runDate: string,
   windows: number = FIT_WINDOWS,
 ): Promise<Map<string, UserWindows>> {
+  if (!Number.isInteger(windows) || windows < 1 || windows > FIT_WINDOWS) {
+    throw new RangeError(`windows must be an integer from 1 to ${FIT_WINDOWS}; got ${windows}`);
+  }
   const rows = await engine.query(
-    queryFile('recommend/user_revenue_windows', {
-      run_date: { date: runDate },
-      window_start: { date: addDays(runDate, 1 - windows * WINDOW_DAYS) },
-    }),
+    queryFile('recommend/user_revenue_windows', { run_date: { date: runDate } }),
   );
   const byUser = new Map<string, UserWindows>();
   for (const row of rows) {
+    const index = Number(row.window_index);
+    if (index >= windows) continue;
     const userId = String(row.user_id);
     const series = byUser.get(userId) ?? {
       tradeDays: new Array<number>(windows).fill(0),
       netRevenueUsd: new Array<number>(windows).fill(0),
     };
-    series.tradeDays[Number(row.window_index)] = Number(row.trade_days);
-    series.netRevenueUsd[Number(row.window_index)] = Number(row.net_revenue_usd);
+    series.tradeDays[index] = Number(row.trade_days);
+    series.netRevenueUsd[index] = Number(row.net_revenue_usd);
     byUser.set(userId, series);
   }
   return byUser;

@@ -7,12 +7,6 @@ state as (
     where dt = :run_date
 ),
 
-recent_days as (
-    select * from user_daily
-    where dt > date_add('day', -30, :run_date)
-        and dt <= :run_date
-),
-
 registry as (
     select * from partners
 ),
@@ -67,16 +61,14 @@ ftds_in_window as (
     group by windows.window_days, state.partner_id
 ),
 
+-- Fees of trades dated in the window, from each user's trailing-window sums.
 fees_in_window as (
     select
         windows.window_days,
         state.partner_id,
-        sum(recent_days.fees_usd) as fees_usd
-    from recent_days
-    inner join state
-        on recent_days.user_id = state.user_id
+        sum(case windows.window_days when 7 then state.fees_7d_usd else state.fees_30d_usd end) as fees_usd
+    from state
     cross join windows
-    where recent_days.dt > date_add('day', -windows.window_days, :run_date)
     group by windows.window_days, state.partner_id
 ),
 

@@ -7,30 +7,13 @@ state as (
     where dt = :run_date
 ),
 
-recent_days as (
-    select * from user_daily
-    where dt > date_add('day', -30, :run_date)
-        and dt <= :run_date
-),
-
-trades_last_30_days as (
-    select
-        user_id,
-        sum(trades) as trades_30d
-    from recent_days
-    group by user_id
-),
-
 measured as (
     select
         state.*,
         date_diff('day', state.cohort_date, :run_date) as days_since_signup,
         date_diff('day', state.last_active_date, :run_date) as days_since_active,
-        state.deposits_usd - state.withdrawals_usd as net_deposits,
-        coalesce(trades_last_30_days.trades_30d, 0) as trades_30d
+        state.deposits_usd - state.withdrawals_usd as net_deposits
     from state
-    left join trades_last_30_days
-        on state.user_id = trades_last_30_days.user_id
 ),
 
 final as (

@@ -3,6 +3,10 @@
 -- into yesterday's state; a run that late data sends back several days folds every restated date
 -- in the same query. The base state and the new days are each scanned once: their rows are
 -- stacked, the base row and one row per new day for every as-of date, then combined per user.
+-- The trailing-window sums (trades, trading days and fees in the last 7, 30, 60, 90 and 120 days)
+-- move with the as-of date: the base's sums, plus the days entering each window, minus the days
+-- leaving it. A daily run so reads the new day and the five days that left a window, not the
+-- windows' 120 days; the marts and the value model read the sums instead of user_daily.
 -- Grain: one row per user known on each as-of date.
 with
 
@@ -19,6 +23,87 @@ new_days as (
     select * from user_daily
     where dt > :base_date
         and dt <= :last_date
+),
+
+-- The days that enter a trailing window (the new days) or leave one (for an N-day window, the
+-- days N days before the new days).
+window_days as (
+    select * from user_daily
+    where (dt > :base_date and dt <= :last_date)
+        or (dt > date_add('day', -7, :base_date) and dt <= date_add('day', -7, :last_date))
+        or (dt > date_add('day', -30, :base_date) and dt <= date_add('day', -30, :last_date))
+        or (dt > date_add('day', -60, :base_date) and dt <= date_add('day', -60, :last_date))
+        or (dt > date_add('day', -90, :base_date) and dt <= date_add('day', -90, :last_date))
+        or (dt > date_add('day', -120, :base_date) and dt <= date_add('day', -120, :last_date))
+),
+
+window_day_weights as (
+    select
+        as_of.as_of_date,
+        window_days.user_id,
+        window_days.trades,
+        case when window_days.trades > 0 then 1 else 0 end as trade_day,
+        window_days.fees_usd,
+        case
+            when window_days.dt > :base_date and window_days.dt <= as_of.as_of_date then 1
+            else 0
+        end as is_entering,
+        case
+            when window_days.dt > date_add('day', -7, :base_date)
+                and window_days.dt <= date_add('day', -7, as_of.as_of_date)
+                then 1
+            else 0
+        end as is_leaving_7d,
+        case
+            when window_days.dt > date_add('day', -30, :base_date)
+                and window_days.dt <= date_add('day', -30, as_of.as_of_date)
+                then 1
+            else 0
+        end as is_leaving_30d,
+        case
+            when window_days.dt > date_add('day', -60, :base_date)
+                and window_days.dt <= date_add('day', -60, as_of.as_of_date)
+                then 1
+            else 0
+        end as is_leaving_60d,
+        case
+            when window_days.dt > date_add('day', -90, :base_date)
+                and window_days.dt <= date_add('day', -90, as_of.as_of_date)
+                then 1
+            else 0
+        end as is_leaving_90d,
+        case
+            when window_days.dt > date_add('day', -120, :base_date)
+                and window_days.dt <= date_add('day', -120, as_of.as_of_date)
+                then 1
+            else 0
+        end as is_leaving_120d
+    from window_days
+    cross join as_of
+),
+
+-- Per user and as-of date: how much each trailing-window sum moved since the base.
+window_changes as (
+    select
+        as_of_date,
+        user_id,
+        sum(trades * (is_entering - is_leaving_7d)) as trades_7d_change,
+        sum(trade_day * (is_entering - is_leaving_7d)) as trade_days_7d_change,
+        sum(fees_usd * (is_entering - is_leaving_7d)) as fees_7d_usd_change,
+        sum(trades * (is_entering - is_leaving_30d)) as trades_30d_change,
+        sum(trade_day * (is_entering - is_leaving_30d)) as trade_days_30d_change,
+        sum(fees_usd * (is_entering - is_leaving_30d)) as fees_30d_usd_change,
+        sum(trades * (is_entering - is_leaving_60d)) as trades_60d_change,
+        sum(trade_day * (is_entering - is_leaving_60d)) as trade_days_60d_change,
+        sum(fees_usd * (is_entering - is_leaving_60d)) as fees_60d_usd_change,
+        sum(trades * (is_entering - is_leaving_90d)) as trades_90d_change,
+        sum(trade_day * (is_entering - is_leaving_90d)) as trade_days_90d_change,
+        sum(fees_usd * (is_entering - is_leaving_90d)) as fees_90d_usd_change,
+        sum(trades * (is_entering - is_leaving_120d)) as trades_120d_change,
+        sum(trade_day * (is_entering - is_leaving_120d)) as trade_days_120d_change,
+        sum(fees_usd * (is_entering - is_leaving_120d)) as fees_120d_usd_change
+    from window_day_weights
+    group by as_of_date, user_id
 ),
 
 contributions as (
@@ -59,7 +144,22 @@ contributions as (
         base.active_day_1,
         base.active_day_7,
         base.active_day_30,
-        base.active_day_90
+        base.active_day_90,
+        base.trades_7d,
+        base.trade_days_7d,
+        base.fees_7d_usd,
+        base.trades_30d,
+        base.trade_days_30d,
+        base.fees_30d_usd,
+        base.trades_60d,
+        base.trade_days_60d,
+        base.fees_60d_usd,
+        base.trades_90d,
+        base.trade_days_90d,
+        base.fees_90d_usd,
+        base.trades_120d,
+        base.trade_days_120d,
+        base.fees_120d_usd
     from base
     cross join as_of
     union all
@@ -101,24 +201,62 @@ contributions as (
         cast(null as boolean) as active_day_1,
         cast(null as boolean) as active_day_7,
         cast(null as boolean) as active_day_30,
-        cast(null as boolean) as active_day_90
+        cast(null as boolean) as active_day_90,
+        cast(0 as bigint) as trades_7d,
+        cast(0 as bigint) as trade_days_7d,
+        cast(0 as decimal(38, 9)) as fees_7d_usd,
+        cast(0 as bigint) as trades_30d,
+        cast(0 as bigint) as trade_days_30d,
+        cast(0 as decimal(38, 9)) as fees_30d_usd,
+        cast(0 as bigint) as trades_60d,
+        cast(0 as bigint) as trade_days_60d,
+        cast(0 as decimal(38, 9)) as fees_60d_usd,
+        cast(0 as bigint) as trades_90d,
+        cast(0 as bigint) as trade_days_90d,
+        cast(0 as decimal(38, 9)) as fees_90d_usd,
+        cast(0 as bigint) as trades_120d,
+        cast(0 as bigint) as trade_days_120d,
+        cast(0 as decimal(38, 9)) as fees_120d_usd
     from new_days
     inner join as_of
         on new_days.dt <= as_of.as_of_date
 ),
 
 -- Per user and as-of date: the earliest signup (the base's, when it has one: it precedes every
--- new day), the first trading day, and the active days ranked from the latest.
+-- new day), the first trading day, the active days ranked from the latest, and the moves of the
+-- trailing-window sums (the same on each of the user's rows).
 ranked as (
     select
         contributions.*,
-        min(signup_at) over (partition by as_of_date, user_id) as user_signup_at,
-        min(first_trade_date) over (partition by as_of_date, user_id) as user_first_trade_date,
+        min(contributions.signup_at) over (
+            partition by contributions.as_of_date, contributions.user_id
+        ) as user_signup_at,
+        min(contributions.first_trade_date) over (
+            partition by contributions.as_of_date, contributions.user_id
+        ) as user_first_trade_date,
         row_number() over (
-            partition by as_of_date, user_id
-            order by last_active_date desc nulls last
-        ) as recency_rank
+            partition by contributions.as_of_date, contributions.user_id
+            order by contributions.last_active_date desc nulls last
+        ) as recency_rank,
+        window_changes.trades_7d_change,
+        window_changes.trade_days_7d_change,
+        window_changes.fees_7d_usd_change,
+        window_changes.trades_30d_change,
+        window_changes.trade_days_30d_change,
+        window_changes.fees_30d_usd_change,
+        window_changes.trades_60d_change,
+        window_changes.trade_days_60d_change,
+        window_changes.fees_60d_usd_change,
+        window_changes.trades_90d_change,
+        window_changes.trade_days_90d_change,
+        window_changes.fees_90d_usd_change,
+        window_changes.trades_120d_change,
+        window_changes.trade_days_120d_change,
+        window_changes.fees_120d_usd_change
     from contributions
+    left join window_changes
+        on contributions.as_of_date = window_changes.as_of_date
+        and contributions.user_id = window_changes.user_id
 ),
 
 final as (
@@ -205,6 +343,21 @@ final as (
             or coalesce(bool_or(not is_base and date_diff('day', cast(user_signup_at as date), day) = 30), false) as active_day_30,
         coalesce(bool_or(active_day_90), false)
             or coalesce(bool_or(not is_base and date_diff('day', cast(user_signup_at as date), day) = 90), false) as active_day_90,
+        coalesce(sum(trades_7d), 0) + coalesce(max(trades_7d_change), 0) as trades_7d,
+        coalesce(sum(trade_days_7d), 0) + coalesce(max(trade_days_7d_change), 0) as trade_days_7d,
+        coalesce(sum(fees_7d_usd), 0) + coalesce(max(fees_7d_usd_change), 0) as fees_7d_usd,
+        coalesce(sum(trades_30d), 0) + coalesce(max(trades_30d_change), 0) as trades_30d,
+        coalesce(sum(trade_days_30d), 0) + coalesce(max(trade_days_30d_change), 0) as trade_days_30d,
+        coalesce(sum(fees_30d_usd), 0) + coalesce(max(fees_30d_usd_change), 0) as fees_30d_usd,
+        coalesce(sum(trades_60d), 0) + coalesce(max(trades_60d_change), 0) as trades_60d,
+        coalesce(sum(trade_days_60d), 0) + coalesce(max(trade_days_60d_change), 0) as trade_days_60d,
+        coalesce(sum(fees_60d_usd), 0) + coalesce(max(fees_60d_usd_change), 0) as fees_60d_usd,
+        coalesce(sum(trades_90d), 0) + coalesce(max(trades_90d_change), 0) as trades_90d,
+        coalesce(sum(trade_days_90d), 0) + coalesce(max(trade_days_90d_change), 0) as trade_days_90d,
+        coalesce(sum(fees_90d_usd), 0) + coalesce(max(fees_90d_usd_change), 0) as fees_90d_usd,
+        coalesce(sum(trades_120d), 0) + coalesce(max(trades_120d_change), 0) as trades_120d,
+        coalesce(sum(trade_days_120d), 0) + coalesce(max(trade_days_120d_change), 0) as trade_days_120d,
+        coalesce(sum(fees_120d_usd), 0) + coalesce(max(fees_120d_usd_change), 0) as fees_120d_usd,
         as_of_date as dt
     from ranked
     group by as_of_date, user_id

@@ -1,43 +1,46 @@
 -- Grain: one row per attributed user as of :run_date and 30-day window ending on or before
--- :run_date in which the user traded: trading days and net revenue. Window 0 is (:run_date - 30, :run_date], window 1
--- the 30 days before it, and so on back to :window_start; windows without revenue have no row.
+-- :run_date in which the user traded: trading days and net revenue. Window 0 is
+-- (:run_date - 30, :run_date], window 1 the 30 days before it, and so on to window 3 (120 days
+-- back); windows without a trade have no row. Each window is the difference of two of the user's
+-- trailing-window sums in `user_state`, so no day of `user_daily` is read.
 -- The windowed persistence model (lambdas/recommend/persistence.ts) fits on consecutive windows
 -- and forecasts from window 0.
 with
 
 state as (
-    select
-        user_id,
-        partner_id
-    from user_state
+    select * from user_state
     where dt = :run_date
         and cohort_date is not null
+        and trade_days_120d > 0
 ),
 
 registry as (
     select * from partners
 ),
 
-recent_days as (
-    select
-        user_id,
-        dt,
-        trades,
-        fees_usd
-    from user_daily
-    where dt >= :window_start
-        and dt <= :run_date
-        and trades > 0
+window_indexes as (
+    select window_index from (values (0), (1), (2), (3)) as windows (window_index)
 ),
 
 windows as (
     select
-        user_id,
-        cast(floor(date_diff('day', dt, :run_date) / 30e0) as integer) as window_index,
-        count(*) as trade_days,
-        sum(fees_usd) as fees_usd
-    from recent_days
-    group by 1, 2
+        state.user_id,
+        state.partner_id,
+        window_indexes.window_index,
+        case window_indexes.window_index
+            when 0 then state.trade_days_30d
+            when 1 then state.trade_days_60d - state.trade_days_30d
+            when 2 then state.trade_days_90d - state.trade_days_60d
+            when 3 then state.trade_days_120d - state.trade_days_90d
+        end as trade_days,
+        case window_indexes.window_index
+            when 0 then state.fees_30d_usd
+            when 1 then state.fees_60d_usd - state.fees_30d_usd
+            when 2 then state.fees_90d_usd - state.fees_60d_usd
+            when 3 then state.fees_120d_usd - state.fees_90d_usd
+        end as fees_usd
+    from state
+    cross join window_indexes
 ),
 
 final as (
@@ -47,10 +50,9 @@ final as (
         windows.trade_days,
         cast(windows.fees_usd as double) * (1 - coalesce(registry.revshare_rate, 0)) as net_revenue_usd
     from windows
-    inner join state
-        on windows.user_id = state.user_id
     left join registry
-        on state.partner_id = registry.partner_id
+        on windows.partner_id = registry.partner_id
+    where windows.trade_days > 0
 )
 
 select * from final
