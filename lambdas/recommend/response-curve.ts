@@ -136,7 +136,7 @@ export function fitResponseCurve(
   const bootstrapParameters: HillParameters[] = [];
   for (let b = 0; b < (options.bootstrapSamples ?? 200); b++) {
     const resample = fitted.map((f) => f + (centred[uniformInt(rng, 0, centred.length - 1)] as number));
-    bootstrapParameters.push(search.refine(resample, parameters));
+    bootstrapParameters.push(search.refine(resample, parameters, BOOTSTRAP_TOLERANCE));
   }
 
   const meanValue = mean(values);
@@ -170,6 +170,22 @@ export function marginalRoasInterval(fit: ResponseCurveFit, spendUsd: number, le
   const tail = (1 - level) / 2;
   return { low: quantile(draws, tail), high: quantile(draws, 1 - tail) };
 }
+
+/** How precisely Nelder-Mead pins a fit down, in the logistic coordinates, and how often it restarts. */
+interface RefineTolerance {
+  readonly pointTolerance: number;
+  readonly restarts: number;
+}
+
+/** The point estimate: tight, with a restart to escape a collapsed simplex. */
+const FIT_TOLERANCE: RefineTolerance = { pointTolerance: 1e-7, restarts: 1 };
+
+/**
+ * A bootstrap refit, which only feeds a 5th-95th percentile interval: 1e-4 in the logistic
+ * coordinates moves k and ec50 by well under 0.1%, while resamples differ by tens of percent; and
+ * it starts at the point estimate, so no restart is needed. It halves the time of a fit.
+ */
+const BOOTSTRAP_TOLERANCE: RefineTolerance = { pointTolerance: 1e-4, restarts: 0 };
 
 /** Least-squares search over (k, ec50) with vmax profiled out, for one partner's spends. */
 class HillSearch {
@@ -207,7 +223,11 @@ class HillSearch {
   }
 
   /** A local fit by Nelder-Mead from `start`, enough for a bootstrap resample close to the original data. */
-  public refine(values: readonly number[], start: HillParameters): HillParameters {
+  public refine(
+    values: readonly number[],
+    start: HillParameters,
+    tolerance: RefineTolerance = FIT_TOLERANCE,
+  ): HillParameters {
     const kSpan = HILL_EXPONENT_RANGE.max - HILL_EXPONENT_RANGE.min;
     const ec50Span = this.logEc50Max - this.logEc50Min;
     const toBounded = ([u, w]: readonly number[]) => ({
@@ -224,7 +244,7 @@ class HillSearch {
         return this.profile(values, k, ec50).sse;
       },
       x0,
-      { initialStep: 0.5, maxEvaluations: 1500, restarts: 1, pointTolerance: 1e-7 },
+      { initialStep: 0.5, maxEvaluations: 1500, ...tolerance },
     );
     const { k, ec50 } = toBounded(result.x);
     return { vmaxUsd: this.profile(values, k, ec50).vmax, k, ec50Usd: ec50 };
