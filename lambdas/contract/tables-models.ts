@@ -89,6 +89,11 @@ export const USER_STATE: TableDef = {
     col('signup_at', 'timestamp', 'The earliest signup, UTC; null when unattributed.'),
     col('cohort_date', 'date', 'The date of signup_at.'),
     col('kyc_at', 'timestamp', 'The first kyc_verified event.'),
+    col(
+      'kyc_date',
+      'date',
+      'The date of kyc_at: what the funnel and the segments read, a small fraction of the timestamp column.',
+    ),
     col('ftd_date', 'date', 'First deposit with amount_usd > 0.'),
     col('first_trade_date', 'date', 'First trade.'),
     col('last_trade_date', 'date', 'Last day with a trade.'),

@@ -13,7 +13,7 @@ journeys as (
         partner_id,
         cast(date_trunc('week', cohort_date) as date) as cohort_week,
         cohort_date,
-        cast(kyc_at as date) as kyc_date,
+        kyc_date,
         ftd_date,
         first_trade_date
     from state

@@ -37,7 +37,7 @@ final as (
         case
             when first_trade_date is not null then 'trader'
             when ftd_date is not null then 'funded'
-            when kyc_at is not null then 'kyc'
+            when kyc_date is not null then 'kyc'
             else 'registered'
         end as funnel_stage,
         case

@@ -266,6 +266,7 @@ final as (
         min(signup_at) as signup_at,
         cast(min(signup_at) as date) as cohort_date,
         min(kyc_at) as kyc_at,
+        cast(min(kyc_at) as date) as kyc_date,
         min(ftd_date) as ftd_date,
         min(first_trade_date) as first_trade_date,
         max(last_trade_date) as last_trade_date,
