@@ -1,5 +1,5 @@
 import type { TableDef } from '../lambdas/contract/tables.ts';
-import type { Engine, Row, WriteMode } from '../lambdas/warehouse/engine.ts';
+import type { Engine, LiteralRows, Row, WriteMode } from '../lambdas/warehouse/engine.ts';
 
 /** What one statement cost. */
 export interface StatementCost {
@@ -49,6 +49,12 @@ export class ProfilingEngine implements Engine {
 
   public write(table: TableDef, sql: string, mode: WriteMode): Promise<void> {
     return this.#measure(labelOf(sql, table), () => this.#inner.write(table, sql, mode));
+  }
+
+  public writeRows(table: TableDef, rows: LiteralRows, mode: WriteMode): Promise<void> {
+    return this.#measure(`write ${table.name} (${rows.rows.length} rows)`, () =>
+      this.#inner.writeRows(table, rows, mode),
+    );
   }
 
   public refresh(table: TableDef): Promise<void> {

@@ -6,7 +6,7 @@ import { utcTimestampText } from '../contract/inputs.ts';
 import { INGEST_LOG, INGEST_PARTITIONS, QUARANTINE, STAGED_QUARANTINE } from '../contract/tables.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import type { Engine } from '../warehouse/engine.ts';
-import { queryFile, valuesQuery } from '../warehouse/sql.ts';
+import { queryFile } from '../warehouse/sql.ts';
 import { IngestError } from './errors.ts';
 import { MAX_RAW_CHARS } from './event-batch.ts';
 import { eventsKind } from './events-kind.ts';
@@ -134,13 +134,10 @@ export async function ingestFile(
     }
     if (loaded.rowsByDate.size > 0) {
       const partitionRows = [...loaded.rowsByDate].map(([date, count]) => [ingestId, kind, { date }, count]);
-      await engine.write(
+      await engine.writeRows(
         INGEST_PARTITIONS,
-        valuesQuery(['ingest_id', 'kind', 'dt', 'rows_accepted'], partitionRows),
-        {
-          kind: 'append',
-          filePrefix: ingestId,
-        },
+        { columns: ['ingest_id', 'kind', 'dt', 'rows_accepted'], rows: partitionRows },
+        { kind: 'append', filePrefix: ingestId },
       );
     }
     const result: IngestResult = {

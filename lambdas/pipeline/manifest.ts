@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { BUILD_MANIFEST, USER_DAILY, USER_STATE } from '../contract/tables.ts';
 import type { Engine } from '../warehouse/engine.ts';
-import { loadQuery, queryFile, valuesQuery } from '../warehouse/sql.ts';
+import { loadQuery, queryFile } from '../warehouse/sql.ts';
 
 /** What the manifest tracks: state partitions, and the run dates whose marts were built. */
 export type StateTable = 'user_daily' | 'user_state' | 'run';
@@ -156,8 +156,10 @@ export class BuildManifest {
       const [table, date] = key.split('|') as [string, string];
       return [table, { date }, hash];
     });
-    await engine.write(BUILD_MANIFEST, valuesQuery(['table_name', 'dt', 'inputs_hash'], rows), {
-      kind: 'replace-table',
-    });
+    await engine.writeRows(
+      BUILD_MANIFEST,
+      { columns: ['table_name', 'dt', 'inputs_hash'], rows },
+      { kind: 'replace-table' },
+    );
   }
 }

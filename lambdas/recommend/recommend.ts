@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { addDays } from '../contract/dates.ts';
 import { BUDGET_RECOMMENDATIONS, LTV_FORECAST } from '../contract/tables.ts';
 import type { Engine, Row } from '../warehouse/engine.ts';
-import { queryFile, type SqlParam, valuesQuery } from '../warehouse/sql.ts';
+import { queryFile, type SqlParam } from '../warehouse/sql.ts';
 import {
   type AllocationConfig,
   AllocationConfigSchema,
@@ -57,6 +57,7 @@ async function writeForecasts(
       c[90] / c.users,
       c[180] / c.users,
       c[365] / c.users,
+      { date: runDate },
     ];
   });
   const columns = [
@@ -67,12 +68,9 @@ async function writeForecasts(
     'forecast_ltv_90_usd',
     'forecast_ltv_180_usd',
     'forecast_ltv_365_usd',
+    'run_date',
   ];
-  const sql =
-    rows.length === 0
-      ? `select ${columns.map((c) => `null as ${c}`).join(', ')}, null as run_date where false`
-      : `select *, ${`date '${runDate}'`} as run_date from (${valuesQuery(columns, rows)})`;
-  await engine.write(LTV_FORECAST, sql, { kind: 'replace-table' });
+  await engine.writeRows(LTV_FORECAST, { columns, rows }, { kind: 'replace-table' });
 }
 
 /**
@@ -203,9 +201,9 @@ async function writeRecommendations(
     p.boundBy,
     { date: runDate },
   ]);
-  const sql =
-    rows.length === 0
-      ? `select ${columns.map((c) => `null as ${c}`).join(', ')} where false`
-      : valuesQuery(columns, rows);
-  await engine.write(BUDGET_RECOMMENDATIONS, sql, { kind: 'replace-partitions', partitions: [runDate] });
+  await engine.writeRows(
+    BUDGET_RECOMMENDATIONS,
+    { columns, rows },
+    { kind: 'replace-partitions', partitions: [runDate] },
+  );
 }

@@ -22,8 +22,9 @@ import {
   tableRowsQuery,
   unloadStatement,
 } from './athena-sql.ts';
-import type { Engine, QueryStats, Row, WriteMode } from './engine.ts';
+import type { Engine, LiteralRows, QueryStats, Row, WriteMode } from './engine.ts';
 import { QueryError } from './errors.ts';
+import { chunkLiteralRows, literalRowsQuery } from './sql.ts';
 
 /** Where writes stage UNLOAD output, under the lake root; a lifecycle rule should expire it. */
 export const ATHENA_SCRATCH_PREFIX = '_tmp/athena';
@@ -33,6 +34,10 @@ export const MAX_QUERY_RESTARTS = 2;
 const RESULT_PAGE_ROWS = 1000;
 /** Objects copied at once while placing a write's files. */
 const COPY_CONCURRENCY = 8;
+/** Athena's limit on a statement: 262,144 bytes of SQL (a quota that cannot be raised). */
+export const MAX_ATHENA_SQL_BYTES = 262_144;
+/** Values lists of literal rows stay under this, leaving room for the UNLOAD around them. */
+export const MAX_LITERAL_SQL_CHARS = 200_000;
 
 /**
  * The validated scalar settings of an {@link AthenaEngine}. `jobId` names one retryable unit of
@@ -215,6 +220,24 @@ export class AthenaEngine implements Engine {
    * decides: `<filePrefix>_<n>.parquet` for an append, `part_<n>.parquet` for a replace.
    */
   public async write(table: TableDef, sql: string, mode: WriteMode): Promise<void> {
+    await this.#writeStatements(table, [sql], mode);
+  }
+
+  /**
+   * Writes literal rows as one write: values queries of at most {@link MAX_LITERAL_SQL_CHARS} each
+   * (Athena refuses statements over 256 KiB), each UNLOADed into the same scratch prefix, then the
+   * files placed at once, as {@link write} places one query's.
+   */
+  public async writeRows(table: TableDef, rows: LiteralRows, mode: WriteMode): Promise<void> {
+    const chunks = chunkLiteralRows(rows, MAX_LITERAL_SQL_CHARS);
+    await this.#writeStatements(
+      table,
+      chunks.map((chunk) => literalRowsQuery(table, chunk)),
+      mode,
+    );
+  }
+
+  async #writeStatements(table: TableDef, sqls: readonly string[], mode: WriteMode): Promise<void> {
     if (!this.#tables.has(table.name)) {
       throw new QueryError(
         `table ${table.name} is not in the Athena engine's registry, so no Glue table reads it`,
@@ -233,7 +256,7 @@ export class AthenaEngine implements Engine {
     if (mode.kind === 'replace-partitions' && table.partition === undefined) {
       throw new QueryError(`table ${table.name} has no partitions to replace; use replace-table`);
     }
-    const identity = JSON.stringify([table.name, mode, sha256(sql)]);
+    const identity = JSON.stringify([table.name, mode, ...sqls.map(sha256)]);
     const writeId = sha256(
       `${this.#settings.jobId}\n${identity}\n${this.#nextStart(`write:${identity}`)}`,
     ).slice(0, 24);
@@ -245,10 +268,19 @@ export class AthenaEngine implements Engine {
       return;
     }
 
-    const produced =
-      table.partition === undefined
-        ? await this.#unloadWhole(table, sql, scratch, writeId)
-        : await this.#unloadPartitioned(table, sql, mode, scratch, writeId);
+    const produced: ProducedFiles = new Map();
+    for (const [index, sql] of sqls.entries()) {
+      // One statement keeps the layout of a plain write; several each get a part of the scratch.
+      const part =
+        sqls.length === 1
+          ? { scratch, writeId }
+          : { scratch: `${scratch}/r${index}`, writeId: `${writeId}:r${index}` };
+      const files =
+        table.partition === undefined
+          ? await this.#unloadWhole(table, sql, part.scratch, part.writeId)
+          : await this.#unloadPartitioned(table, sql, mode, part.scratch, part.writeId);
+      for (const [group, keys] of files) produced.set(group, [...(produced.get(group) ?? []), ...keys]);
+    }
     await this.#place(table, mode, produced);
     await this.#store.put(marker, `${identity}\n`);
     await this.#store.deletePrefix(scratch);
@@ -413,6 +445,12 @@ export class AthenaEngine implements Engine {
 
   /** Starts `sql` under the token of `attempt` and polls it until it succeeds; FAILED and CANCELLED throw. */
   async #execute(sql: string, attempt: string): Promise<QueryExecution> {
+    const bytes = Buffer.byteLength(sql, 'utf8');
+    if (bytes > MAX_ATHENA_SQL_BYTES) {
+      throw new QueryError(
+        `the statement has ${bytes} bytes of SQL and Athena takes at most ${MAX_ATHENA_SQL_BYTES}: ${excerpt(sql)}`,
+      );
+    }
     const token = clientRequestToken(this.#settings.jobId, sql, attempt);
     const { outputLocation } = this.#settings;
     const started = await this.#call('StartQueryExecution', sql, () =>

@@ -5,8 +5,9 @@ import { type DuckDBConnection, DuckDBInstance, type DuckDBType, StatementType }
 import type { TableDef } from '../contract/tables.ts';
 import type { FsStore } from '../storage/fs-store.ts';
 import { DUCKDB_COMPAT_STATEMENTS } from './duckdb-compat.ts';
-import type { Engine, QueryStats, Row, SqlValue, WriteMode } from './engine.ts';
+import type { Engine, LiteralRows, QueryStats, Row, SqlValue, WriteMode } from './engine.ts';
 import { QueryError } from './errors.ts';
+import { literalRowsQuery } from './sql.ts';
 
 /** Options of the local engine. */
 export interface DuckDbEngineOptions {
@@ -239,6 +240,11 @@ export class DuckDbEngine implements Engine {
       await rm(scratch, { recursive: true, force: true });
     }
     await this.refresh(table);
+  }
+
+  /** DuckDB takes statements of any length, so the rows go in one values query. */
+  public async writeRows(table: TableDef, rows: LiteralRows, mode: WriteMode): Promise<void> {
+    await this.write(table, literalRowsQuery(table, rows), mode);
   }
 
   async #placePartitions(table: TableDef, scratchKey: string, mode: WriteMode): Promise<void> {

@@ -1,4 +1,5 @@
 import type { TableDef } from '../contract/tables.ts';
+import type { SqlParam } from './sql.ts';
 
 /** A value as the engines return it: dates as `YYYY-MM-DD`, timestamps as ISO 8601 UTC strings. */
 export type SqlValue = string | number | boolean | null;
@@ -14,6 +15,13 @@ export type WriteMode =
   | { readonly kind: 'replace-partitions'; readonly partitions: readonly string[] }
   /** Replaces the whole table. */
   | { readonly kind: 'replace-table' };
+
+/** Rows computed outside the engine, to be written as they are: one typed parameter per column. */
+export interface LiteralRows {
+  /** The table's columns, in the table's order, partition column last. */
+  readonly columns: readonly string[];
+  readonly rows: readonly (readonly SqlParam[])[];
+}
 
 /** What a query cost, for benchmarks and budgets. */
 export interface QueryStats {
@@ -32,6 +40,12 @@ export interface Engine {
   query(sql: string): Promise<Row[]>;
   /** Writes the result of `sql` (its columns in the table's order, partition column last) into `table`. */
   write(table: TableDef, sql: string, mode: WriteMode): Promise<void>;
+  /**
+   * Writes rows computed outside the engine (forecasts, recommendations, the build manifest) into
+   * `table`, as one write however many rows there are: Athena takes at most 256 KiB of SQL in a
+   * statement, so it loads them in several statements and places the result at once.
+   */
+  writeRows(table: TableDef, rows: LiteralRows, mode: WriteMode): Promise<void>;
   /** Makes files written to the store outside the engine (staging) visible to queries. */
   refresh(table: TableDef): Promise<void>;
   /** Totals since the engine was opened. */

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { TableDef } from '../contract/table-def.ts';
+import type { LiteralRows } from './engine.ts';
 import { SqlTemplateError } from './errors.ts';
 
 /** The `queries/` directory of this project. */
@@ -91,6 +93,47 @@ export function valuesQuery(columns: readonly string[], rows: readonly (readonly
     (row) => `(${row.map((value, i) => sqlLiteral(columns[i] ?? 'value', value)).join(', ')})`,
   );
   return `select * from (values ${tuples.join(', ')}) as literal_rows (${columns.join(', ')})`;
+}
+
+/**
+ * The SQL that yields `rows` with the table's column types: a values query, or with no rows a typed
+ * empty select (a values list cannot be empty).
+ */
+export function literalRowsQuery(table: TableDef, rows: LiteralRows): string {
+  if (rows.rows.length > 0) return valuesQuery(rows.columns, rows.rows);
+  const columns = table.partition === undefined ? table.columns : [...table.columns, table.partition];
+  const types = new Map(columns.map((column) => [column.name, column.type]));
+  const typed = rows.columns.map((name) => {
+    const type = types.get(name);
+    if (type === undefined) throw new SqlTemplateError(`table ${table.name} has no column ${name}`);
+    return `cast(null as ${type}) as ${name}`;
+  });
+  return `select ${typed.join(', ')} where false`;
+}
+
+/**
+ * Splits `rows` into runs whose rendered values lists stay under `maxChars` each (a row longer than
+ * that gets a run of its own), keeping their order; no rows give one empty run.
+ */
+export function chunkLiteralRows(rows: LiteralRows, maxChars: number): LiteralRows[] {
+  const chunks: LiteralRows[] = [];
+  let current: (readonly SqlParam[])[] = [];
+  let size = 0;
+  for (const row of rows.rows) {
+    const length = row.reduce<number>(
+      (sum, value, i) => sum + sqlLiteral(rows.columns[i] ?? 'value', value).length + 2,
+      4,
+    );
+    if (current.length > 0 && size + length > maxChars) {
+      chunks.push({ columns: rows.columns, rows: current });
+      current = [];
+      size = 0;
+    }
+    current.push(row);
+    size += length;
+  }
+  if (current.length > 0 || chunks.length === 0) chunks.push({ columns: rows.columns, rows: current });
+  return chunks;
 }
 
 const cache = new Map<string, string>();

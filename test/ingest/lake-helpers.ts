@@ -93,16 +93,24 @@ export function expectUsd(actual: unknown, expected: number): void {
  */
 export function failFirstWriteTo(engine: Engine, table: TableDef): Engine {
   let failed = false;
-  const write: Engine['write'] = async (target, sql, mode) => {
+  const crashFirst = (target: TableDef) => {
     if (!failed && target.name === table.name) {
       failed = true;
       throw new Error(`simulated crash before writing ${table.name}`);
     }
+  };
+  const write: Engine['write'] = async (target, sql, mode) => {
+    crashFirst(target);
     await engine.write(target, sql, mode);
+  };
+  const writeRows: Engine['writeRows'] = async (target, rows, mode) => {
+    crashFirst(target);
+    await engine.writeRows(target, rows, mode);
   };
   return new Proxy(engine, {
     get(target, property) {
       if (property === 'write') return write;
+      if (property === 'writeRows') return writeRows;
       const value: unknown = Reflect.get(target, property, target);
       return typeof value === 'function' ? value.bind(target) : value;
     },

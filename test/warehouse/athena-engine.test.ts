@@ -12,7 +12,11 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { col, dtPartition, type TableDef } from '../../lambdas/contract/table-def.ts';
 import { STAGED_EVENTS, TABLES } from '../../lambdas/contract/tables.ts';
-import { AthenaEngine, type AthenaEngineOptions } from '../../lambdas/warehouse/athena-engine.ts';
+import {
+  AthenaEngine,
+  type AthenaEngineOptions,
+  MAX_ATHENA_SQL_BYTES,
+} from '../../lambdas/warehouse/athena-engine.ts';
 import { AthenaConfigError, AthenaQueryError } from '../../lambdas/warehouse/athena-errors.ts';
 import { QueryError } from '../../lambdas/warehouse/errors.ts';
 import { FakeAthena } from './athena-fake.ts';
@@ -569,6 +573,79 @@ describe('AthenaEngine.write', () => {
     expect(Object.keys(store.textsUnder('_tmp/athena/'))).toEqual([
       expect.stringMatching(/^_tmp\/athena\/[0-9a-f]{24}\.placed$/),
     ]);
+  });
+
+  it("writes 8,000 literal rows as one replace in UNLOADs under Athena's statement limit", async () => {
+    // Prepare: a year of forecasts for 20 partners is about this many rows, 0.5 MB as one values list.
+    const store = new MemoryStore();
+    await store.put('quality/load_log/part_0.parquet', 'the previous table');
+    const fake = new FakeAthena(store);
+    const engine = writeEngine(store, fake);
+    const rows = Array.from({ length: 8000 }, (_, i) => [
+      `load-${String(i).padStart(6, '0')}-of-a-long-run`,
+      i,
+    ]);
+
+    // Act
+    await engine.writeRows(
+      LOAD_LOG,
+      { columns: ['load_id', 'rows_loaded'], rows },
+      { kind: 'replace-table' },
+    );
+
+    // Assess: several statements, each within the limit, and every row in exactly one of them.
+    const unloads = fake.unloads();
+    expect(unloads.length).toBeGreaterThan(1);
+    for (const unload of unloads) expect(Buffer.byteLength(unload)).toBeLessThanOrEqual(MAX_ATHENA_SQL_BYTES);
+    const loaded = unloads.flatMap((unload) =>
+      [...unload.matchAll(/'(load-\d{6})-of-a-long-run'/g)].map((m) => m[1]),
+    );
+    expect(loaded).toEqual(rows.map(([id]) => String(id).slice(0, 11)));
+    // The table is replaced once, by every UNLOAD's file; the scratch is cleared.
+    expect(Object.keys(store.textsUnder('quality/load_log/'))).toEqual(
+      unloads.map((_, i) => `quality/load_log/part_${i}.parquet`),
+    );
+    expect(Object.keys(store.textsUnder('_tmp/athena/'))).toEqual([
+      expect.stringMatching(/^_tmp\/athena\/[0-9a-f]{24}\.placed$/),
+    ]);
+  });
+
+  it('writes no literal rows as a typed empty select', async () => {
+    // Prepare
+    const store = new MemoryStore();
+    const fake = new FakeAthena(store);
+    const engine = writeEngine(store, fake);
+
+    // Act
+    await engine.writeRows(
+      LOAD_LOG,
+      { columns: ['load_id', 'rows_loaded'], rows: [] },
+      { kind: 'replace-table' },
+    );
+
+    // Assess
+    expect(fake.unloads()).toHaveLength(1);
+    expect(fake.unloads()[0]).toContain(
+      'select cast(null as varchar) as load_id, cast(null as bigint) as rows_loaded where false',
+    );
+  });
+
+  it('refuses a statement over 262,144 bytes with a clear error before calling Athena', async () => {
+    // Prepare
+    const store = new MemoryStore();
+    const fake = new FakeAthena(store);
+    const engine = writeEngine(store, fake);
+    const sql = `select ${Array.from({ length: 30_000 }, (_, i) => `${i} as c${i}`).join(', ')}`;
+
+    // Act
+    const run = engine.query(sql);
+
+    // Assess
+    await expect(run).rejects.toThrow(QueryError);
+    await expect(run).rejects.toThrow(
+      /^the statement has \d+ bytes of SQL and Athena takes at most 262144: select 0 as c0/,
+    );
+    expect(fake.ran).toEqual([]);
   });
 
   it('appends files named after the prefix, first removing those an interrupted attempt left', async () => {

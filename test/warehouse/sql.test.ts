@@ -1,6 +1,14 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { col, type TableDef } from '../../lambdas/contract/table-def.ts';
 import { SqlTemplateError } from '../../lambdas/warehouse/errors.ts';
-import { renderSql, sqlLiteral, valuesQuery } from '../../lambdas/warehouse/sql.ts';
+import {
+  chunkLiteralRows,
+  literalRowsQuery,
+  renderSql,
+  sqlLiteral,
+  valuesQuery,
+} from '../../lambdas/warehouse/sql.ts';
 
 describe('renderSql', () => {
   it('substitutes typed literals for placeholders', () => {
@@ -55,5 +63,65 @@ describe('valuesQuery', () => {
 
   it('needs at least one row', () => {
     expect(() => valuesQuery(['a'], [])).toThrow(SqlTemplateError);
+  });
+});
+
+const FORECASTS: TableDef = {
+  name: 'forecasts',
+  layer: 'mart',
+  description: 'test',
+  grain: 'one row per partner',
+  key: ['partner_id'],
+  columns: [col('partner_id', 'varchar', ''), col('value_usd', 'double', '')],
+  location: 'marts/forecasts',
+  format: 'parquet',
+};
+
+describe('literalRowsQuery', () => {
+  it('is a values query, or with no rows a select of typed nulls that returns nothing', () => {
+    // Assess
+    expect(
+      literalRowsQuery(FORECASTS, { columns: ['partner_id', 'value_usd'], rows: [['kol-1', 2.5]] }),
+    ).toBe("select * from (values ('kol-1', cast(2.5 as double))) as literal_rows (partner_id, value_usd)");
+    expect(literalRowsQuery(FORECASTS, { columns: ['partner_id', 'value_usd'], rows: [] })).toBe(
+      'select cast(null as varchar) as partner_id, cast(null as double) as value_usd where false',
+    );
+    expect(() => literalRowsQuery(FORECASTS, { columns: ['nope'], rows: [] })).toThrow(SqlTemplateError);
+  });
+});
+
+describe('chunkLiteralRows', () => {
+  it('keeps every row once, in order, each run under the limit unless a row alone exceeds it', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.string({ maxLength: 40 }).filter((text) => [...text].every((c) => c.charCodeAt(0) >= 0x20)),
+            fc.integer(),
+          ),
+          {
+            maxLength: 200,
+          },
+        ),
+        fc.integer({ min: 10, max: 400 }),
+        (rows, maxChars) => {
+          // Act
+          const chunks = chunkLiteralRows({ columns: ['partner_id', 'n'], rows }, maxChars);
+
+          // Assess
+          expect(chunks.flatMap((chunk) => chunk.rows)).toEqual(rows);
+          expect(chunks.length).toBeGreaterThan(0);
+          for (const chunk of chunks) {
+            if (chunk.rows.length <= 1) continue;
+            const values = valuesQuery(chunk.columns, chunk.rows);
+            const list = values.slice(
+              values.indexOf('(values ') + 8,
+              values.lastIndexOf(') as literal_rows'),
+            );
+            expect(list.length).toBeLessThanOrEqual(maxChars);
+          }
+        },
+      ),
+    );
   });
 });
