@@ -7,7 +7,7 @@ import type { FsStore } from '../storage/fs-store.ts';
 import { DUCKDB_COMPAT_STATEMENTS } from './duckdb-compat.ts';
 import type { Engine, LiteralRows, QueryStats, Row, SqlValue, WriteMode } from './engine.ts';
 import { QueryError } from './errors.ts';
-import { literalRowsQuery } from './sql.ts';
+import { literalRowsQuery, type SqlParam, sqlLiteral } from './sql.ts';
 
 /** Options of the local engine. */
 export interface DuckDbEngineOptions {
@@ -41,6 +41,19 @@ function viewColumns(table: TableDef): string {
 function emptyView(table: TableDef): string {
   const columns = table.partition === undefined ? table.columns : [...table.columns, table.partition];
   return `select ${columns.map((column) => `cast(null as ${column.type}) as ${column.name}`).join(', ')} where false`;
+}
+
+/** A literal-row value as JSON: dates and timestamps as their text, which DuckDB reads by the column's type. */
+function jsonValue(column: string, value: SqlParam): string | number | null {
+  sqlLiteral(column, value); // the same validation as a values literal: real dates, finite numbers
+  if (value === null || typeof value === 'string' || typeof value === 'number') {
+    return value;
+  }
+  if ('date' in value) return value.date;
+  if ('timestamp' in value) return value.timestamp;
+  throw new QueryError(
+    `column ${column}: a literal row value must be a string, number, date, timestamp or null`,
+  );
 }
 
 /** Reads this process's read(2) byte count: the local stand-in for Athena's bytes scanned. */
@@ -242,9 +255,41 @@ export class DuckDbEngine implements Engine {
     await this.refresh(table);
   }
 
-  /** DuckDB takes statements of any length, so the rows go in one values query. */
+  /**
+   * Writes the rows through a newline-delimited JSON file in the lake's scratch space: DuckDB
+   * parses a values list of thousands of rows twenty times slower than it reads the same rows as
+   * JSON. Each value is read with its column's type (decimals as doubles, as a values literal
+   * would give them) and then cast by {@link write}, so both paths store the same values.
+   */
   public async writeRows(table: TableDef, rows: LiteralRows, mode: WriteMode): Promise<void> {
-    await this.write(table, literalRowsQuery(table, rows), mode);
+    if (rows.rows.length === 0) {
+      await this.write(table, literalRowsQuery(table, rows), mode);
+      return;
+    }
+    const declared = table.partition === undefined ? table.columns : [...table.columns, table.partition];
+    const types = new Map(declared.map((column) => [column.name, column.type]));
+    const readTypes = rows.columns.map((name) => {
+      const type = types.get(name);
+      if (type === undefined) throw new QueryError(`table ${table.name} has no column ${name}`);
+      return `${sqlString(name)}: ${sqlString(type.startsWith('decimal') ? 'DOUBLE' : type.toUpperCase())}`;
+    });
+    const lines = rows.rows.map((row) =>
+      JSON.stringify(
+        Object.fromEntries(rows.columns.map((name, i) => [name, jsonValue(name, row[i] ?? null)])),
+      ),
+    );
+    const key = `${TEMP_PREFIX}/rows-${randomUUID()}.jsonl`;
+    await this.#store.put(key, `${lines.join('\n')}\n`);
+    try {
+      const path = sqlString(this.#store.uriOf(key));
+      await this.write(
+        table,
+        `select ${rows.columns.join(', ')} from read_json(${path}, format = 'newline_delimited', columns = {${readTypes.join(', ')}})`,
+        mode,
+      );
+    } finally {
+      await this.#store.delete([key]);
+    }
   }
 
   async #placePartitions(table: TableDef, scratchKey: string, mode: WriteMode): Promise<void> {

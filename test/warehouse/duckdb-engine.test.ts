@@ -122,6 +122,45 @@ describe('DuckDbEngine', () => {
     expect(result.rows).toEqual([{ id: 'a', amount: 1, fees: null, dt: '2026-01-01' }]);
   });
 
+  it("writes literal rows with the table's types, the same as a values query would", async () => {
+    // Prepare
+    const widened: TableDef = { ...DAILY, columns: [...DAILY.columns, col('fees', 'decimal(38,9)', '')] };
+    await engine.close();
+    engine = await DuckDbEngine.open(new FsStore(root), [widened, SNAPSHOT]);
+    const columns = ['id', 'amount', 'fees', 'dt'];
+
+    // Act
+    await engine.writeRows(
+      widened,
+      {
+        columns,
+        rows: [
+          ['a', 1.5, 0.1, { date: '2026-01-01' }],
+          ['b', 2, null, { date: '2026-01-02' }],
+        ],
+      },
+      { kind: 'replace-partitions', partitions: ['2026-01-01', '2026-01-02'] },
+    );
+    await engine.writeRows(
+      widened,
+      { columns, rows: [] },
+      { kind: 'replace-partitions', partitions: ['2026-01-02'] },
+    );
+
+    // Assess
+    expect(
+      await engine.query('select id, amount, cast(fees as varchar) as fees, dt from daily order by id'),
+    ).toEqual([{ id: 'a', amount: 1.5, fees: '0.100000000', dt: '2026-01-01' }]);
+    expect(await readdir(join(root, '_tmp'))).not.toContainEqual(expect.stringMatching(/^rows-/));
+    await expect(
+      engine.writeRows(
+        widened,
+        { columns, rows: [['c', 1, 1, { date: '2026-02-30' }]] },
+        { kind: 'replace-table' },
+      ),
+    ).rejects.toThrow(/not a YYYY-MM-DD date|date/);
+  });
+
   it('leaves the table untouched when the query fails', async () => {
     await engine.write(SNAPSHOT, rows(['a', 1, '2026-01-01']), { kind: 'replace-table' });
     await expect(
