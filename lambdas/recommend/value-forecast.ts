@@ -4,7 +4,6 @@
  * cohort's value at each horizon from signup is what it earned to date plus the forecast for the
  * days of the horizon still ahead (or, once the horizon has passed, what it earned by then).
  */
-import { AGE_DAYS } from '../contract/tables.ts';
 import type { Engine, Row } from '../warehouse/engine.ts';
 import { queryFile } from '../warehouse/sql.ts';
 import { LTV_HORIZONS_DAYS, type LtvHorizonDays } from './ltv-forecast.ts';
@@ -33,8 +32,11 @@ export interface UserValue {
   readonly netRevenueUsd: number;
   /** Net revenue of the first trading day (not a repeat transaction). */
   readonly firstDayNetRevenueUsd: number;
-  /** Cumulative net revenue at ages 0, 1, 3, ... 365 days (complete up to `ageDays`). */
-  readonly cumulativeNetRevenueUsd: readonly number[];
+  /**
+   * Cumulative net revenue at age <= each forecast horizon (complete once `ageDays` reaches it):
+   * what a cohort that passed a horizon is worth there, observed instead of forecast.
+   */
+  readonly cumulativeNetRevenueUsd: Readonly<Record<LtvHorizonDays, number>>;
 }
 
 function toUserValue(row: Row): UserValue {
@@ -48,7 +50,11 @@ function toUserValue(row: Row): UserValue {
     ageDays: Number(row.age_days),
     netRevenueUsd: Number(row.net_revenue_usd),
     firstDayNetRevenueUsd: Number(row.first_day_net_revenue_usd),
-    cumulativeNetRevenueUsd: AGE_DAYS.map((age) => Number(row[`net_revenue_age_${age}_usd`] ?? 0)),
+    cumulativeNetRevenueUsd: {
+      90: Number(row.net_revenue_age_90_usd ?? 0),
+      180: Number(row.net_revenue_age_180_usd ?? 0),
+      365: Number(row.net_revenue_age_365_usd ?? 0),
+    },
   };
 }
 
@@ -187,8 +193,7 @@ export function forecastCohorts(
     const forecast: CohortForecast = { users: group.users.length, toDate, 90: 0, 180: 0, 365: 0 };
     for (const horizon of LTV_HORIZONS_DAYS) {
       if (group.ageDays >= horizon) {
-        const index = AGE_DAYS.indexOf(horizon);
-        forecast[horizon] = group.users.reduce((sum, u) => sum + (u.cumulativeNetRevenueUsd[index] ?? 0), 0);
+        forecast[horizon] = group.users.reduce((sum, u) => sum + u.cumulativeNetRevenueUsd[horizon], 0);
       } else
         forecast[horizon] = toDate + forecastPersistence(model, state, horizon - group.ageDays).netRevenueUsd;
     }

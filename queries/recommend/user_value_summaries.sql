@@ -1,6 +1,7 @@
 -- Grain: one row per attributed user as of :run_date, in the shape the BG/NBD and Gamma-Gamma models
 -- take: the first trading day is the acquisition, each later trading day a repeat transaction, and
--- net revenue the value (the first day's kept apart, as repeat value excludes it).
+-- net revenue the value (the first day's kept apart, as repeat value excludes it), and net revenue
+-- at age <= each forecast horizon (90, 180, 365 days) for cohorts that have passed it.
 with
 
 state as (
@@ -25,13 +26,6 @@ final as (
         cast(state.fees_usd as double) * (1 - coalesce(registry.revshare_rate, 0)) as net_revenue_usd,
         coalesce(cast(state.first_trade_day_fees_usd as double), 0)
             * (1 - coalesce(registry.revshare_rate, 0)) as first_day_net_revenue_usd,
-        cast(state.fees_age_0 as double) * (1 - coalesce(registry.revshare_rate, 0)) as net_revenue_age_0_usd,
-        cast(state.fees_age_1 as double) * (1 - coalesce(registry.revshare_rate, 0)) as net_revenue_age_1_usd,
-        cast(state.fees_age_3 as double) * (1 - coalesce(registry.revshare_rate, 0)) as net_revenue_age_3_usd,
-        cast(state.fees_age_7 as double) * (1 - coalesce(registry.revshare_rate, 0)) as net_revenue_age_7_usd,
-        cast(state.fees_age_14 as double) * (1 - coalesce(registry.revshare_rate, 0)) as net_revenue_age_14_usd,
-        cast(state.fees_age_30 as double) * (1 - coalesce(registry.revshare_rate, 0)) as net_revenue_age_30_usd,
-        cast(state.fees_age_60 as double) * (1 - coalesce(registry.revshare_rate, 0)) as net_revenue_age_60_usd,
         cast(state.fees_age_90 as double) * (1 - coalesce(registry.revshare_rate, 0)) as net_revenue_age_90_usd,
         cast(state.fees_age_180 as double) * (1 - coalesce(registry.revshare_rate, 0)) as net_revenue_age_180_usd,
         cast(state.fees_age_365 as double) * (1 - coalesce(registry.revshare_rate, 0)) as net_revenue_age_365_usd

@@ -20,7 +20,12 @@ const constantModel = (band: Omit<BandParameters, 'support'>): PersistenceModel 
   bands: AGE_BANDS_DAYS.map(() => ({ ...band, support: 0 })),
 });
 
-function user(id: string, ageDays: number, cumulative: number[], netRevenueUsd: number): UserValue {
+function user(
+  id: string,
+  ageDays: number,
+  cumulative: UserValue['cumulativeNetRevenueUsd'],
+  netRevenueUsd: number,
+): UserValue {
   return {
     userId: id,
     partnerId: 'kol-001',
@@ -166,7 +171,7 @@ describe('forecastPersistence', () => {
 describe('value forecasts from windows', () => {
   it('pairs every window boundary a user had reached', () => {
     // Prepare: 75 days old; windows newest first
-    const users = [user('u1', 75, [], 0)];
+    const users = [user('u1', 75, { 90: 0, 180: 0, 365: 0 }, 0)];
     const windows = new Map<string, UserWindows>([
       ['u1', { tradeDays: [1, 2, 3, 4], netRevenueUsd: [10, 20, 30, 40] }],
     ]);
@@ -183,7 +188,7 @@ describe('value forecasts from windows', () => {
 
   it('takes the observed value at a horizon the cohort has passed and forecasts the rest', () => {
     // Prepare: two users of a 100-day-old cohort; $3 and $5 by age 90, $4 and $6 to date
-    const cumulative = (at90: number) => [0, 0, 0, 0, 0, 0, 0, at90, at90, at90];
+    const cumulative = (at90: number) => ({ 90: at90, 180: at90, 365: at90 });
     const users = [user('a', 100, cumulative(3), 4), user('b', 100, cumulative(5), 6)];
     const windows = new Map<string, UserWindows>([
       ['a', { tradeDays: [2, 0, 0, 0], netRevenueUsd: [1, 0, 0, 0] }],
