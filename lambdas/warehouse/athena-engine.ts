@@ -36,8 +36,8 @@ const RESULT_PAGE_ROWS = 1000;
 const COPY_CONCURRENCY = 8;
 /** Athena's limit on a statement: 262,144 bytes of SQL (a quota that cannot be raised). */
 export const MAX_ATHENA_SQL_BYTES = 262_144;
-/** Values lists of literal rows stay under this, leaving room for the UNLOAD around them. */
-export const MAX_LITERAL_SQL_CHARS = 200_000;
+/** Values lists of literal rows stay under this many bytes, leaving room for the UNLOAD around them. */
+export const MAX_LITERAL_SQL_BYTES = 200_000;
 
 /**
  * The validated scalar settings of an {@link AthenaEngine}. `jobId` names one retryable unit of
@@ -224,12 +224,12 @@ export class AthenaEngine implements Engine {
   }
 
   /**
-   * Writes literal rows as one write: values queries of at most {@link MAX_LITERAL_SQL_CHARS} each
+   * Writes literal rows as one write: values queries of at most {@link MAX_LITERAL_SQL_BYTES} each
    * (Athena refuses statements over 256 KiB), each UNLOADed into the same scratch prefix, then the
    * files placed at once, as {@link write} places one query's.
    */
   public async writeRows(table: TableDef, rows: LiteralRows, mode: WriteMode): Promise<void> {
-    const chunks = chunkLiteralRows(rows, MAX_LITERAL_SQL_CHARS);
+    const chunks = chunkLiteralRows(rows, MAX_LITERAL_SQL_BYTES);
     await this.#writeStatements(
       table,
       chunks.map((chunk) => literalRowsQuery(table, chunk)),

@@ -112,19 +112,19 @@ export function literalRowsQuery(table: TableDef, rows: LiteralRows): string {
 }
 
 /**
- * Splits `rows` into runs whose rendered values lists stay under `maxChars` each (a row longer than
- * that gets a run of its own), keeping their order; no rows give one empty run.
+ * Splits `rows` into runs whose rendered values lists stay under `maxBytes` of UTF-8 each (a row
+ * longer than that gets a run of its own), keeping their order; no rows give one empty run.
  */
-export function chunkLiteralRows(rows: LiteralRows, maxChars: number): LiteralRows[] {
+export function chunkLiteralRows(rows: LiteralRows, maxBytes: number): LiteralRows[] {
   const chunks: LiteralRows[] = [];
   let current: (readonly SqlParam[])[] = [];
   let size = 0;
   for (const row of rows.rows) {
     const length = row.reduce<number>(
-      (sum, value, i) => sum + sqlLiteral(rows.columns[i] ?? 'value', value).length + 2,
+      (sum, value, i) => sum + Buffer.byteLength(sqlLiteral(rows.columns[i] ?? 'value', value)) + 2,
       4,
     );
-    if (current.length > 0 && size + length > maxChars) {
+    if (current.length > 0 && size + length > maxBytes) {
       chunks.push({ columns: rows.columns, rows: current });
       current = [];
       size = 0;

@@ -96,7 +96,9 @@ describe('chunkLiteralRows', () => {
       fc.property(
         fc.array(
           fc.tuple(
-            fc.string({ maxLength: 40 }).filter((text) => [...text].every((c) => c.charCodeAt(0) >= 0x20)),
+            fc
+              .string({ unit: 'grapheme', maxLength: 40 })
+              .filter((text) => [...text].every((c) => c.charCodeAt(0) >= 0x20)),
             fc.integer(),
           ),
           {
@@ -104,9 +106,9 @@ describe('chunkLiteralRows', () => {
           },
         ),
         fc.integer({ min: 10, max: 400 }),
-        (rows, maxChars) => {
+        (rows, maxBytes) => {
           // Act
-          const chunks = chunkLiteralRows({ columns: ['partner_id', 'n'], rows }, maxChars);
+          const chunks = chunkLiteralRows({ columns: ['partner_id', 'n'], rows }, maxBytes);
 
           // Assess
           expect(chunks.flatMap((chunk) => chunk.rows)).toEqual(rows);
@@ -118,7 +120,7 @@ describe('chunkLiteralRows', () => {
               values.indexOf('(values ') + 8,
               values.lastIndexOf(') as literal_rows'),
             );
-            expect(list.length).toBeLessThanOrEqual(maxChars);
+            expect(Buffer.byteLength(list)).toBeLessThanOrEqual(maxBytes);
           }
         },
       ),
