@@ -6,6 +6,7 @@ import {
   RETENTION,
   SEGMENT_SUMMARY,
   type TableDef,
+  TRAILING_WINDOW_DAYS,
   USER_DAILY,
   USER_SEGMENTS,
   USER_STATE,
@@ -65,6 +66,11 @@ const MARTS: readonly {
   { table: SEGMENT_SUMMARY, query: 'marts/segment_summary', scope: 'run-partition', spend: false },
 ];
 
+/** A SQL list cannot be empty: NO_BASE, a date no partition has, stands for none. */
+function orNone(dates: string[]): string[] {
+  return dates.length > 0 ? dates : [NO_BASE];
+}
+
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -105,6 +111,24 @@ async function refreshUserDaily(
 }
 
 /**
+ * The user_daily dates a fold from `base` (null: from scratch) to `last` reads for its trailing
+ * windows: the days entering them (after the base) and the days leaving one (N days before those),
+ * of the dates that have events. Named one by one, so that both engines read only those partitions.
+ */
+export function trailingWindowDates(
+  eventDates: readonly string[],
+  base: string | null,
+  last: string,
+): string[] {
+  if (base === null) return eventDates.filter((date) => date <= last);
+  return eventDates.filter(
+    (date) =>
+      (date > base && date <= last) ||
+      TRAILING_WINDOW_DAYS.some((days) => date > addDays(base, -days) && date <= addDays(last, -days)),
+  );
+}
+
+/**
  * Builds user_state as of every date whose state is stale, in one fold from the newest still-valid
  * state before the first of them (stale dates are always the latest ones: a change to the events
  * of a day reaches every state after it). Returns that base, null for a build from scratch.
@@ -135,6 +159,9 @@ async function refreshUserStates(
           base_date: { date: base ?? NO_BASE },
           as_of_dates: { table: { columns: ['as_of_date'], rows: asOf.map((date) => [{ date }]) } },
           last_date: { date: asOf.at(-1) as string },
+          window_dates: {
+            dates: orNone(trailingWindowDates(fingerprints.eventDates(), base, asOf.at(-1) as string)),
+          },
         }),
         { kind: 'replace-partitions', partitions: asOf },
       );

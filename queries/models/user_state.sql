@@ -26,15 +26,10 @@ new_days as (
 ),
 
 -- The days that enter a trailing window (the new days) or leave one (for an N-day window, the
--- days N days before the new days).
+-- days N days before the new days), listed by the run (all days for a build from scratch).
 window_days as (
     select * from user_daily
-    where (dt > :base_date and dt <= :last_date)
-        or (dt > date_add('day', -7, :base_date) and dt <= date_add('day', -7, :last_date))
-        or (dt > date_add('day', -30, :base_date) and dt <= date_add('day', -30, :last_date))
-        or (dt > date_add('day', -60, :base_date) and dt <= date_add('day', -60, :last_date))
-        or (dt > date_add('day', -90, :base_date) and dt <= date_add('day', -90, :last_date))
-        or (dt > date_add('day', -120, :base_date) and dt <= date_add('day', -120, :last_date))
+    where dt in (:window_dates)
 ),
 
 window_day_weights as (
