@@ -44,3 +44,8 @@ export const col = (name: string, type: ColumnType, description: string): Column
 
 /** The `dt` date partition column. */
 export const dtPartition = (meaning: string): ColumnDef => col('dt', 'date', meaning);
+
+/** A table's columns as its files and views hold them: the data columns, then the partition column. */
+export function allColumns(table: TableDef): readonly ColumnDef[] {
+  return table.partition === undefined ? table.columns : [...table.columns, table.partition];
+}

@@ -1,4 +1,4 @@
-import type { TableDef } from './table-def.ts';
+import { allColumns, type TableDef } from './table-def.ts';
 import { TABLES } from './tables.ts';
 
 const LAYER_TITLES: Record<TableDef['layer'], string> = {
@@ -16,7 +16,7 @@ function escapeCell(text: string): string {
 }
 
 function tableSection(table: TableDef): string {
-  const columns = table.partition === undefined ? table.columns : [...table.columns, table.partition];
+  const columns = allColumns(table);
   const lines = [
     `### \`${table.name}\``,
     '',

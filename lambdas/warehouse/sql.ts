@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { TableDef } from '../contract/table-def.ts';
+import { allColumns, type TableDef } from '../contract/table-def.ts';
 import type { LiteralRows } from './engine.ts';
 import { SqlTemplateError } from './errors.ts';
 
@@ -101,7 +101,7 @@ export function valuesQuery(columns: readonly string[], rows: readonly (readonly
  */
 export function literalRowsQuery(table: TableDef, rows: LiteralRows): string {
   if (rows.rows.length > 0) return valuesQuery(rows.columns, rows.rows);
-  const columns = table.partition === undefined ? table.columns : [...table.columns, table.partition];
+  const columns = allColumns(table);
   const types = new Map(columns.map((column) => [column.name, column.type]));
   const typed = rows.columns.map((name) => {
     const type = types.get(name);
