@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { BUILD_MANIFEST, USER_DAILY, USER_STATE } from '../contract/tables.ts';
+import { BUILD_MANIFEST, type TableDef, USER_DAILY, USER_STATE } from '../contract/tables.ts';
 import type { Engine } from '../warehouse/engine.ts';
 import { loadQuery, queryFile } from '../warehouse/sql.ts';
 
@@ -13,21 +13,30 @@ function fingerprint(ingestIds: Iterable<string>): string {
 }
 
 /**
- * The version of the state models: a hash of their SQL (comments and spacing aside) and columns.
- * It is part of every state fingerprint, so a release that changes how state is built (a new column
- * of user_state, say) makes the old partitions stale: they are rebuilt, never folded into new ones
- * of another shape.
+ * A version of some SQL models and the tables they build: their code and columns count, their
+ * comments and spacing do not.
  */
-export function stateModelVersion(): string {
-  const code = (name: string) =>
-    loadQuery(name)
+export function modelVersion(sqls: readonly string[], tables: readonly TableDef[]): string {
+  const code = sqls.map((sql) =>
+    sql
       .replace(/--[^\n]*/g, '')
       .replace(/\s+/g, ' ')
-      .trim();
-  const columns = [USER_DAILY, USER_STATE].map((table) =>
-    table.columns.map((c) => `${c.name}:${c.type}`).join(','),
+      .trim(),
   );
-  return fingerprint([code('models/user_daily'), code('models/user_state'), ...columns]);
+  const columns = tables.map((table) => table.columns.map((c) => `${c.name}:${c.type}`).join(','));
+  return fingerprint([...code, ...columns]);
+}
+
+/**
+ * The version of the state models, part of every state fingerprint: a release that changes how
+ * state is built (a new column of user_state, say) makes the old partitions stale, so they are
+ * rebuilt, never folded into new ones of another shape.
+ */
+export function stateModelVersion(): string {
+  return modelVersion(
+    [loadQuery('models/user_daily'), loadQuery('models/user_state')],
+    [USER_DAILY, USER_STATE],
+  );
 }
 
 /** Which ingests added rows to which dates, for one input kind. */

@@ -13,7 +13,7 @@ import type { FsStore } from '../storage/fs-store.ts';
 import { DUCKDB_COMPAT_STATEMENTS } from './duckdb-compat.ts';
 import type { Engine, LiteralRows, QueryStats, Row, SqlValue, WriteMode } from './engine.ts';
 import { QueryError } from './errors.ts';
-import { literalRowsQuery, type SqlParam, sqlLiteral } from './sql.ts';
+import { columnTypes, literalRowsQuery, type SqlParam, sqlLiteral, typedEmptyQuery } from './sql.ts';
 
 /** Options of the local engine. */
 export interface DuckDbEngineOptions {
@@ -42,11 +42,6 @@ function columnList(table: TableDef): string {
 function viewColumns(table: TableDef): string {
   const columns = allColumns(table);
   return columns.map((column) => column.name).join(', ');
-}
-
-function emptyView(table: TableDef): string {
-  const columns = allColumns(table);
-  return `select ${columns.map((column) => `cast(null as ${column.type}) as ${column.name}`).join(', ')} where false`;
 }
 
 /**
@@ -195,7 +190,7 @@ export class DuckDbEngine implements Engine {
     const extension = table.format === 'parquet' ? '.parquet' : '.csv';
     const hasFiles = files.some((file) => file.key.endsWith(extension));
     let source: string;
-    if (!hasFiles) source = emptyView(table);
+    if (!hasFiles) source = typedEmptyQuery(table);
     else {
       const root = this.#store.uriOf(table.location);
       const pattern = table.partition === undefined ? `${root}/*${extension}` : `${root}/*/*${extension}`;
@@ -280,11 +275,8 @@ export class DuckDbEngine implements Engine {
       await this.write(table, literalRowsQuery(table, rows), mode);
       return;
     }
-    const declared = allColumns(table);
-    const types = new Map(declared.map((column) => [column.name, column.type]));
-    const loadTypes = rows.columns.map((name) => {
-      const type = types.get(name);
-      if (type === undefined) throw new QueryError(`table ${table.name} has no column ${name}`);
+    const types = columnTypes(table, rows.columns);
+    const loadTypes = types.map((type) => {
       if (type === 'bigint') return 'BIGINT';
       return type === 'double' || type.startsWith('decimal') ? 'DOUBLE' : 'VARCHAR';
     });
@@ -305,7 +297,7 @@ export class DuckDbEngine implements Engine {
       } finally {
         appender.closeSync();
       }
-      const typed = rows.columns.map((name) => `cast(${name} as ${types.get(name)}) as ${name}`);
+      const typed = rows.columns.map((name, i) => `cast(${name} as ${types[i]}) as ${name}`);
       await this.write(table, `select ${typed.join(', ')} from ${temporary}`, mode);
     } finally {
       await this.#run(`drop table if exists ${temporary}`);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { allColumns, type TableDef } from '../contract/table-def.ts';
+import { allColumns, type ColumnType, type TableDef } from '../contract/table-def.ts';
 import type { LiteralRows } from './engine.ts';
 import { SqlTemplateError } from './errors.ts';
 
@@ -95,20 +95,31 @@ export function valuesQuery(columns: readonly string[], rows: readonly (readonly
   return `select * from (values ${tuples.join(', ')}) as literal_rows (${columns.join(', ')})`;
 }
 
+/** The registry types of `names` in `table`, in that order; a name the table lacks is refused. */
+export function columnTypes(table: TableDef, names: readonly string[]): ColumnType[] {
+  const types = new Map(allColumns(table).map((column) => [column.name, column.type]));
+  return names.map((name) => {
+    const type = types.get(name);
+    if (type === undefined) throw new SqlTemplateError(`table ${table.name} has no column ${name}`);
+    return type;
+  });
+}
+
+/** A select of no rows with the table's columns (all of them by default), each a typed null. */
+export function typedEmptyQuery(
+  table: TableDef,
+  names: readonly string[] = allColumns(table).map((c) => c.name),
+): string {
+  const types = columnTypes(table, names);
+  return `select ${names.map((name, i) => `cast(null as ${types[i]}) as ${name}`).join(', ')} where false`;
+}
+
 /**
  * The SQL that yields `rows` with the table's column types: a values query, or with no rows a typed
  * empty select (a values list cannot be empty).
  */
 export function literalRowsQuery(table: TableDef, rows: LiteralRows): string {
-  if (rows.rows.length > 0) return valuesQuery(rows.columns, rows.rows);
-  const columns = allColumns(table);
-  const types = new Map(columns.map((column) => [column.name, column.type]));
-  const typed = rows.columns.map((name) => {
-    const type = types.get(name);
-    if (type === undefined) throw new SqlTemplateError(`table ${table.name} has no column ${name}`);
-    return `cast(null as ${type}) as ${name}`;
-  });
-  return `select ${typed.join(', ')} where false`;
+  return rows.rows.length > 0 ? valuesQuery(rows.columns, rows.rows) : typedEmptyQuery(table, rows.columns);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InputFingerprints, stateModelVersion } from '../../lambdas/pipeline/manifest.ts';
+import { col, type TableDef } from '../../lambdas/contract/table-def.ts';
+import { InputFingerprints, modelVersion, stateModelVersion } from '../../lambdas/pipeline/manifest.ts';
 
 const INGESTS = [
   { kind: 'events', dt: '2026-11-20', ingest_id: 'a' },
@@ -41,10 +42,31 @@ describe('InputFingerprints', () => {
   });
 });
 
-describe('stateModelVersion', () => {
-  it('is a SHA-256 of the state models, the same on every call', () => {
+describe('modelVersion', () => {
+  const TABLE: TableDef = {
+    name: 't',
+    layer: 'state',
+    description: '',
+    grain: '',
+    key: ['id'],
+    columns: [col('id', 'varchar', ''), col('fees_usd', 'decimal(38,9)', '')],
+    location: 'state/t',
+    format: 'parquet',
+  };
+  const SQL = 'select id,\n    sum(fees) as fees_usd -- exact\nfrom x group by id';
+
+  it('ignores comments and spacing but not code or columns', () => {
+    // Prepare
+    const version = modelVersion([SQL], [TABLE]);
+
     // Assess
+    expect(
+      modelVersion(['-- a new comment\nselect id, sum(fees) as fees_usd\n\nfrom x group by id'], [TABLE]),
+    ).toBe(version);
+    expect(modelVersion([SQL.replace('sum', 'max')], [TABLE])).not.toBe(version);
+    expect(
+      modelVersion([SQL], [{ ...TABLE, columns: [...TABLE.columns, col('kyc_date', 'date', '')] }]),
+    ).not.toBe(version);
     expect(stateModelVersion()).toMatch(/^[0-9a-f]{64}$/);
-    expect(stateModelVersion()).toBe(stateModelVersion());
   });
 });

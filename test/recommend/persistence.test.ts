@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { TRAILING_WINDOW_DAYS } from '../../lambdas/contract/tables.ts';
 import {
   AGE_BANDS_DAYS,
   type BandParameters,
   fitPersistence,
   forecastPersistence,
   type PersistenceModel,
+  WINDOW_DAYS,
   type WindowPair,
 } from '../../lambdas/recommend/persistence.ts';
 import {
+  FIT_WINDOWS,
   forecastCohorts,
   type UserValue,
   type UserWindows,
@@ -209,5 +212,13 @@ describe('value forecasts from windows', () => {
     expect(cohort?.users).toBe(2);
     expect(cohort?.[90]).toBeCloseTo(8, 12);
     expect(cohort?.[180]).toBeCloseTo(10 + 0.75 + 1.125 + (1.1875 * 2) / 3, 12);
+  });
+});
+
+describe('the fit windows and user_state', () => {
+  it('finds every window boundary among the trailing sums user_state carries', () => {
+    // Assess: user_revenue_windows.sql takes window k as the difference of two trailing sums.
+    const boundaries = Array.from({ length: FIT_WINDOWS }, (_, k) => (k + 1) * WINDOW_DAYS);
+    for (const days of boundaries) expect(TRAILING_WINDOW_DAYS).toContain(days);
   });
 });
