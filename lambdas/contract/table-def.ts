@@ -31,6 +31,13 @@ export interface TableDef {
   /** The table's prefix under the lake root. */
   readonly location: string;
   readonly format: StorageFormat;
+  /**
+   * The order rows are written in, within each file: user-level tables are sorted by user, which
+   * makes their files about 10% smaller and the user column nearly free to read (13 KB instead
+   * of 158 KB for 54,000 users), so every scan of them reads fewer bytes. Layout only: no query
+   * may rely on it.
+   */
+  readonly sortedBy?: readonly string[];
   /** An analyst's question and the SQL that answers it, for the docs. */
   readonly example?: { readonly question: string; readonly sql: string };
 }
@@ -44,6 +51,13 @@ export const col = (name: string, type: ColumnType, description: string): Column
 
 /** The `dt` date partition column. */
 export const dtPartition = (meaning: string): ColumnDef => col('dt', 'date', meaning);
+
+/** ` order by ...` for a table written sorted (see {@link TableDef.sortedBy}), else ''. */
+export function writeOrder(table: TableDef): string {
+  return table.sortedBy === undefined || table.sortedBy.length === 0
+    ? ''
+    : ` order by ${table.sortedBy.join(', ')}`;
+}
 
 /** A table's columns as its files and views hold them: the data columns, then the partition column. */
 export function allColumns(table: TableDef): readonly ColumnDef[] {

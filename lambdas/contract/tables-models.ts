@@ -22,6 +22,7 @@ export const USER_DAILY: TableDef = {
     'by (1 - revshare_rate) of users.partner_id (see the users and cohort_ltv tables).',
   grain: 'one row per user and day with at least one event',
   key: ['user_id', 'dt'],
+  sortedBy: ['user_id'],
   columns: [
     col('user_id', 'varchar', 'The user.'),
     col('events', 'bigint', 'Events of any type.'),
@@ -83,6 +84,7 @@ export const USER_STATE: TableDef = {
     'window (R - 7, R - 30, R - 60, R - 90, R - 120), never from raw history.',
   grain: 'one row per user known on the as-of date',
   key: ['user_id', 'dt'],
+  sortedBy: ['user_id'],
   columns: [
     col('user_id', 'varchar', 'The user.'),
     col('partner_id', 'varchar', "Attribution: the earliest signup's partner, 'organic', or 'unattributed'."),
@@ -144,6 +146,7 @@ export const USERS: TableDef = {
   description: 'Every known user as of the latest run: attribution, cohort, milestones and value to date.',
   grain: 'one row per user',
   key: ['user_id'],
+  sortedBy: ['user_id'],
   columns: [
     col('user_id', 'varchar', 'The user.'),
     col('partner_id', 'varchar', "The earliest signup's partner, 'organic', or 'unattributed'."),
@@ -238,6 +241,7 @@ export const USER_SEGMENTS: TableDef = {
   description: 'A snapshot of every user known on R, stratified on six dimensions (CONTRACT.md 3.3).',
   grain: 'one row per snapshot date and user',
   key: ['snapshot_date', 'user_id'],
+  sortedBy: ['user_id'],
   columns: [
     col('user_id', 'varchar', 'The user.'),
     col('lifecycle', 'varchar', 'new, resurrected, active, at_risk, dormant or churned.'),

@@ -2,6 +2,7 @@
  * Pure SQL building for Athena writes. Every identifier, partition value and location is
  * validated before it becomes SQL text; nothing unvalidated is ever spliced in.
  */
+import { writeOrder } from '../contract/table-def.ts';
 import type { ColumnDef, TableDef } from '../contract/tables.ts';
 import { SqlTemplateError } from './errors.ts';
 
@@ -82,7 +83,8 @@ export function checkWritable(table: TableDef): void {
  * registry type, the partition column last, optionally only those in `partitions`. The casts
  * make the Parquet types match the Glue schema derived from the registry: Athena refuses a file
  * whose column is INT64 where the table says double. The query goes on lines of its own so a
- * trailing `--` comment in it cannot swallow the closing parenthesis.
+ * trailing `--` comment in it cannot swallow the closing parenthesis. A table written sorted
+ * ends in its order by: UNLOAD writes each file's rows in that order.
  */
 export function tableRowsQuery(table: TableDef, sql: string, partitions?: readonly string[]): string {
   checkWritable(table);
@@ -90,12 +92,13 @@ export function tableRowsQuery(table: TableDef, sql: string, partitions?: readon
   const columns = [...table.columns, ...(partition === undefined ? [] : [partition])];
   const casts = columns.map((column) => `cast(${column.name} as ${column.type}) as ${column.name}`);
   const select = `select ${casts.join(', ')} from (\n${sql}\n)`;
-  if (partitions === undefined) return select;
+  if (partitions === undefined) return `${select}${writeOrder(table)}`;
   if (partition === undefined)
     throw new SqlTemplateError(`table ${table.name} has no partition column to filter on`);
   if (partitions.length === 0)
     throw new SqlTemplateError(`a partition filter on ${table.name} needs at least one value`);
-  return `${select} where ${partition.name} in (${partitions.map((value) => partitionLiteral(partition, value)).join(', ')})`;
+  const filter = partitions.map((value) => partitionLiteral(partition, value)).join(', ');
+  return `${select} where ${partition.name} in (${filter})${writeOrder(table)}`;
 }
 
 /** The distinct partition values `sql` produces for `table`, in order. */

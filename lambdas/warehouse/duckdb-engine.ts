@@ -8,7 +8,7 @@ import {
   type DuckDBType,
   StatementType,
 } from '@duckdb/node-api';
-import { allColumns, type TableDef } from '../contract/table-def.ts';
+import { allColumns, type TableDef, writeOrder } from '../contract/table-def.ts';
 import type { FsStore } from '../storage/fs-store.ts';
 import { DUCKDB_COMPAT_STATEMENTS } from './duckdb-compat.ts';
 import type { Engine, LiteralRows, QueryStats, Row, SqlValue, WriteMode } from './engine.ts';
@@ -235,7 +235,7 @@ export class DuckDbEngine implements Engine {
     await mkdir(scratch, { recursive: true });
     try {
       const partition = table.partition?.name;
-      const body = `select ${columnList(table)}${partition === undefined ? '' : `, ${partition}`} from (${sql})`;
+      const body = `select ${columnList(table)}${partition === undefined ? '' : `, ${partition}`} from (${sql})${writeOrder(table)}`;
       if (partition === undefined) {
         const fileName = mode.kind === 'append' ? `${mode.filePrefix}.parquet` : 'data.parquet';
         await this.#run(

@@ -93,6 +93,16 @@ describe('tableRowsQuery', () => {
     );
   });
 
+  it("ends in the table's sort order, after the partition filter", () => {
+    // Act
+    const sql = tableRowsQuery({ ...DAILY, sortedBy: ['partner_id', 'signups'] }, 'select * from staged', [
+      '2026-11-21',
+    ]);
+
+    // Assess
+    expect(sql.endsWith(" where dt in (date '2026-11-21') order by partner_id, signups")).toBe(true);
+  });
+
   it('refuses a column name that is not a plain identifier', () => {
     // Prepare
     const table = { ...DAILY, columns: [col('signups; drop', 'bigint', '')] };

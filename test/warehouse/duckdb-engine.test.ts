@@ -122,6 +122,30 @@ describe('DuckDbEngine', () => {
     expect(result.rows).toEqual([{ id: 'a', amount: 1, fees: null, dt: '2026-01-01' }]);
   });
 
+  it("writes each partition's rows in the table's sort order", async () => {
+    // Prepare: ids in reverse order, over two partitions.
+    const sorted: TableDef = { ...DAILY, sortedBy: ['id'] };
+    const ids = Array.from({ length: 500 }, (_, i) => `u${String(499 - i).padStart(3, '0')}`);
+    const sql = valuesQuery(
+      ['id', 'amount', 'dt'],
+      ids.map((id, i) => [id, i, { date: i % 2 === 0 ? '2026-01-01' : '2026-01-02' }]),
+    );
+
+    // Act
+    await engine.write(sorted, sql, { kind: 'replace-partitions', partitions: ['2026-01-01', '2026-01-02'] });
+
+    // Assess: each file, read in its stored order, holds its ids ascending.
+    const files = await engine.query(
+      `select filename, string_agg(id, ',' order by file_row_number) as ids from read_parquet('${root}/marts/daily/*/*.parquet', filename = true, file_row_number = true) group by filename`,
+    );
+    expect(files).toHaveLength(2);
+    for (const file of files) {
+      const stored = String(file.ids).split(',');
+      expect(stored).toHaveLength(250);
+      expect(stored).toEqual([...stored].sort());
+    }
+  });
+
   it("writes literal rows with the table's types, the same as a values query would", async () => {
     // Prepare
     const widened: TableDef = { ...DAILY, columns: [...DAILY.columns, col('fees', 'decimal(38,9)', '')] };
