@@ -57,6 +57,10 @@ export class ProfilingEngine implements Engine {
     );
   }
 
+  public defineView(table: TableDef, sql: string): Promise<void> {
+    return this.#measure(`define view ${table.name}`, () => this.#inner.defineView(table, sql));
+  }
+
   public refresh(table: TableDef): Promise<void> {
     return this.#measure(`refresh ${table.name}`, () => this.#inner.refresh(table));
   }

@@ -33,7 +33,9 @@ function tableId(name: string): string {
 export class Catalog extends Construct {
   public readonly database: glue.CfnDatabase;
   public readonly databaseName: string;
-  /** The CfnTable of each registry table, by table name. */
+  /** The registry's views, which the pipeline defines (see {@link grantDefineViews}). */
+  public readonly viewNames: readonly string[];
+  /** The CfnTable of each registry table that is not a view, by table name. */
   public readonly tables: ReadonlyMap<string, glue.CfnTable>;
 
   public constructor(scope: Construct, id: string, props: CatalogProps) {
@@ -59,7 +61,9 @@ export class Catalog extends Construct {
       },
     });
     const tables = new Map<string, glue.CfnTable>();
-    for (const table of definitions) {
+    // A view has no files: the pipeline defines it in the catalog with CREATE OR REPLACE VIEW.
+    this.viewNames = definitions.filter((table) => table.isView === true).map((table) => table.name);
+    for (const table of definitions.filter((t) => t.isView !== true)) {
       const cfnTable = new glue.CfnTable(this, tableId(table.name), {
         catalogId: Stack.of(this).account,
         databaseName: props.databaseName,
@@ -91,6 +95,18 @@ export class Catalog extends Construct {
       service: 'glue',
       resource: 'table',
       resourceName: `${this.databaseName}/${name}`,
+    });
+  }
+
+  /**
+   * Lets `grantee` create and replace the registry's views, as Athena's CREATE OR REPLACE VIEW
+   * does in the catalog: only those table entries.
+   */
+  public grantDefineViews(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['glue:GetTable', 'glue:CreateTable', 'glue:UpdateTable'],
+      resourceArns: [this.catalogArn, this.databaseArn, ...this.viewNames.map((name) => this.tableArn(name))],
     });
   }
 

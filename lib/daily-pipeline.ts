@@ -159,6 +159,8 @@ export class DailyPipeline extends Construct {
       props.queryEngine.grantPipelineQueries(step.role);
       functions[name] = step;
     }
+    // The transform step defines the views of user_state (users, user_segments) after each fold.
+    props.catalog.grantDefineViews(functions.transform.role);
     props.publishing.grantPublish(functions.audiences.role);
     props.publishing.grantPublish(functions.publish.role);
     props.publishing.grantSendDigests(functions.publish.role);

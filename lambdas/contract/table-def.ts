@@ -38,6 +38,12 @@ export interface TableDef {
    * may rely on it.
    */
   readonly sortedBy?: readonly string[];
+  /**
+   * A view rather than files: a projection of other tables that costs nothing to build and
+   * cannot go stale. The run defines it (see `Engine.defineView`) from its query; `partition`,
+   * when given, is only the column a query filters on (its filter reaches the table below).
+   */
+  readonly isView?: boolean;
   /** An analyst's question and the SQL that answers it, for the docs. */
   readonly example?: { readonly question: string; readonly sql: string };
 }

@@ -24,8 +24,14 @@ function tableSection(table: TableDef): string {
     '',
     `- **Grain:** ${table.grain}.`,
     `- **Key:** ${table.key.map((k) => `\`${k}\``).join(', ')} (unique, not null).`,
-    `- **Partitioned by:** ${table.partition === undefined ? 'nothing (one file)' : `\`${table.partition.name}\``}.`,
-    `- **Location:** \`<lake>/${table.location}/\` (${table.format}).`,
+    ...(table.isView === true
+      ? [
+          `- **Stored as:** a view that each run defines (\`queries/marts/${table.name}.sql\`); no files of its own.`,
+        ]
+      : [
+          `- **Partitioned by:** ${table.partition === undefined ? 'nothing (one file)' : `\`${table.partition.name}\``}.`,
+          `- **Location:** \`<lake>/${table.location}/\` (${table.format}).`,
+        ]),
     '',
     '| column | type | meaning |',
     '|---|---|---|',

@@ -143,10 +143,12 @@ export const BUILD_MANIFEST: TableDef = {
 export const USERS: TableDef = {
   name: 'users',
   layer: 'mart',
-  description: 'Every known user as of the latest run: attribution, cohort, milestones and value to date.',
+  description:
+    'Every known user as of the latest run: attribution, cohort, milestones and value to date. ' +
+    "A view of the latest run date's user_state, which the run redefines.",
   grain: 'one row per user',
   key: ['user_id'],
-  sortedBy: ['user_id'],
+  isView: true,
   columns: [
     col('user_id', 'varchar', 'The user.'),
     col('partner_id', 'varchar', "The earliest signup's partner, 'organic', or 'unattributed'."),
@@ -238,10 +240,13 @@ export const PARTNER_PERFORMANCE: TableDef = {
 export const USER_SEGMENTS: TableDef = {
   name: 'user_segments',
   layer: 'mart',
-  description: 'A snapshot of every user known on R, stratified on six dimensions (CONTRACT.md 3.3).',
+  description:
+    'A snapshot of every user known on R, stratified on six dimensions (CONTRACT.md 3.3). ' +
+    'A view of user_state: a snapshot is the state of its date, so it always agrees with it, and a filter ' +
+    'on snapshot_date reads only that state partition.',
   grain: 'one row per snapshot date and user',
   key: ['snapshot_date', 'user_id'],
-  sortedBy: ['user_id'],
+  isView: true,
   columns: [
     col('user_id', 'varchar', 'The user.'),
     col('lifecycle', 'varchar', 'new, resurrected, active, at_risk, dormant or churned.'),

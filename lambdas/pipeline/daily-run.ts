@@ -47,6 +47,16 @@ export interface TransformReport {
 }
 
 /**
+ * The marts that are views of user_state (`users` of the latest run date, `user_segments` of every
+ * date): defined once the states are built, they cost no scan and are current for every run date
+ * the states of which this run rebuilt.
+ */
+const VIEWS: readonly { table: TableDef; query: string }[] = [
+  { table: USERS, query: 'marts/users' },
+  { table: USER_SEGMENTS, query: 'marts/user_segments' },
+];
+
+/**
  * Marts for a run date: each replaces its partition of R, or (as of the latest run date) the whole
  * table; `spend` marks the marts that read spend, the only ones an earlier run date rebuilds when
  * restated spend, and no event, reached it.
@@ -57,10 +67,8 @@ const MARTS: readonly {
   scope: 'run-partition' | 'latest';
   spend: boolean;
 }[] = [
-  { table: USERS, query: 'marts/users', scope: 'latest', spend: false },
   { table: COHORT_LTV, query: 'marts/cohort_ltv', scope: 'latest', spend: true },
   { table: PARTNER_PERFORMANCE, query: 'marts/partner_performance', scope: 'run-partition', spend: true },
-  { table: USER_SEGMENTS, query: 'marts/user_segments', scope: 'run-partition', spend: false },
   { table: FUNNEL, query: 'marts/funnel', scope: 'latest', spend: false },
   { table: RETENTION, query: 'marts/retention', scope: 'latest', spend: false },
   { table: SEGMENT_SUMMARY, query: 'marts/segment_summary', scope: 'run-partition', spend: false },
@@ -213,6 +221,11 @@ export async function transformAndMeasure(engine: Engine, runDate: string): Prom
   const states = await refreshUserStates(engine, fingerprints, manifest, runDates, steps);
   // A restated date whose events are unchanged (its state was current) was reached by spend alone.
   const spendOnlyRuns = restatedRuns.filter((date) => !states.rebuilt.includes(date));
+  for (const view of VIEWS) {
+    await timed(steps, view.table.name, () =>
+      engine.defineView(view.table, queryFile(view.query, { run_date: { date: latestRun } })),
+    );
+  }
   for (const date of runDates) {
     const spendOnly = spendOnlyRuns.includes(date);
     await buildMarts(engine, date, { latest: date === latestRun, spendOnly }, steps);

@@ -24,7 +24,7 @@ import {
 } from './athena-sql.ts';
 import type { Engine, LiteralRows, QueryStats, Row, WriteMode } from './engine.ts';
 import { QueryError } from './errors.ts';
-import { chunkLiteralRows, literalRowsQuery } from './sql.ts';
+import { chunkLiteralRows, literalRowsQuery, viewStatement } from './sql.ts';
 
 /** Where writes stage UNLOAD output, under the lake root; a lifecycle rule should expire it. */
 export const ATHENA_SCRATCH_PREFIX = '_tmp/athena';
@@ -238,6 +238,9 @@ export class AthenaEngine implements Engine {
   }
 
   async #writeStatements(table: TableDef, sqls: readonly string[], mode: WriteMode): Promise<void> {
+    if (table.isView === true) {
+      throw new QueryError(`table ${table.name} is a view; define it with defineView`);
+    }
     if (!this.#tables.has(table.name)) {
       throw new QueryError(
         `table ${table.name} is not in the Athena engine's registry, so no Glue table reads it`,
@@ -284,6 +287,18 @@ export class AthenaEngine implements Engine {
     await this.#place(table, mode, produced);
     await this.#store.put(marker, `${identity}\n`);
     await this.#store.deletePrefix(scratch);
+  }
+
+  /**
+   * `create or replace view` in the catalog: Athena swaps the definition in one DDL statement,
+   * which scans nothing.
+   */
+  public async defineView(table: TableDef, sql: string): Promise<void> {
+    if (!this.#tables.has(table.name)) {
+      throw new QueryError(`table ${table.name} is not in the Athena engine's registry`);
+    }
+    const statement = viewStatement(table, sql);
+    await this.#runRestarting(statement, `view:${this.#nextStart(`view:${sha256(statement)}`)}`);
   }
 
   /** Partition projection makes new prefixes visible to Athena without a catalog update. */

@@ -13,7 +13,14 @@ import type { FsStore } from '../storage/fs-store.ts';
 import { DUCKDB_COMPAT_STATEMENTS } from './duckdb-compat.ts';
 import type { Engine, LiteralRows, QueryStats, Row, SqlValue, WriteMode } from './engine.ts';
 import { QueryError } from './errors.ts';
-import { columnTypes, literalRowsQuery, type SqlParam, sqlLiteral, typedEmptyQuery } from './sql.ts';
+import {
+  columnTypes,
+  literalRowsQuery,
+  type SqlParam,
+  sqlLiteral,
+  typedEmptyQuery,
+  viewStatement,
+} from './sql.ts';
 
 /** Options of the local engine. */
 export interface DuckDbEngineOptions {
@@ -62,6 +69,11 @@ function appendLiteral(appender: DuckDBAppender, column: string, loadType: strin
     throw new QueryError(
       `column ${column}: a literal row value must be a string, number, date, timestamp or null`,
     );
+}
+
+/** Where a view table's query is kept: `<location>/view.sql`. */
+function viewKey(table: TableDef): string {
+  return `${table.location}/view.sql`;
 }
 
 /** Reads this process's read(2) byte count: the local stand-in for Athena's bytes scanned. */
@@ -130,7 +142,9 @@ export class DuckDbEngine implements Engine {
     const connection = await instance.connect();
     const engine = new DuckDbEngine(instance, connection, store);
     for (const statement of DUCKDB_COMPAT_STATEMENTS) await engine.#run(statement);
-    for (const table of tables) await engine.refresh(table);
+    // Views last: DuckDB binds a view's query when it is created, so what it reads must exist.
+    for (const table of tables.filter((t) => t.isView !== true)) await engine.refresh(table);
+    for (const table of tables.filter((t) => t.isView === true)) await engine.refresh(table);
     return engine;
   }
 
@@ -186,6 +200,12 @@ export class DuckDbEngine implements Engine {
   }
 
   public async refresh(table: TableDef): Promise<void> {
+    if (table.isView === true) {
+      const stored = await this.#store.get(viewKey(table));
+      const sql = stored === undefined ? typedEmptyQuery(table) : Buffer.from(stored).toString('utf8');
+      await this.#run(viewStatement(table, sql));
+      return;
+    }
     const files = await this.#store.list(table.location);
     const extension = table.format === 'parquet' ? '.parquet' : '.csv';
     const hasFiles = files.some((file) => file.key.endsWith(extension));
@@ -229,7 +249,21 @@ export class DuckDbEngine implements Engine {
       .join(', ');
   }
 
+  /**
+   * Creates the view, then keeps its query under the table's location, from where every engine
+   * opened on the lake later defines it again; files a release that stored the table left there
+   * are removed.
+   */
+  public async defineView(table: TableDef, sql: string): Promise<void> {
+    await this.#run(viewStatement(table, sql));
+    await this.#store.put(viewKey(table), sql);
+    const leftovers = (await this.#store.list(table.location)).filter((f) => f.key !== viewKey(table));
+    await this.#store.delete(leftovers.map((f) => f.key));
+  }
+
   public async write(table: TableDef, sql: string, mode: WriteMode): Promise<void> {
+    if (table.isView === true)
+      throw new QueryError(`table ${table.name} is a view; define it with defineView`);
     const scratchKey = `${TEMP_PREFIX}/write-${randomUUID()}`;
     const scratch = this.#store.uriOf(scratchKey);
     await mkdir(scratch, { recursive: true });

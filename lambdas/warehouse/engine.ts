@@ -46,6 +46,11 @@ export interface Engine {
    * statement, so it loads them in several statements and places the result at once.
    */
   writeRows(table: TableDef, rows: LiteralRows, mode: WriteMode): Promise<void>;
+  /**
+   * Defines the view table `table` (see `TableDef.isView`) as `sql`, replacing its definition at
+   * once: queries see the old view or the new one, never neither.
+   */
+  defineView(table: TableDef, sql: string): Promise<void>;
   /** Makes files written to the store outside the engine (staging) visible to queries. */
   refresh(table: TableDef): Promise<void>;
   /** Totals since the engine was opened. */

@@ -105,6 +105,17 @@ export function columnTypes(table: TableDef, names: readonly string[]): ColumnTy
   });
 }
 
+/**
+ * `create or replace view` of a view table (see {@link TableDef.isView}) as `sql`, exposing the
+ * table's columns in its order. Not cast: the query yields the registry's types (a test checks),
+ * and a cast of the column a filter reaches the partition through would stop DuckDB pruning.
+ */
+export function viewStatement(table: TableDef, sql: string): string {
+  if (table.isView !== true) throw new SqlTemplateError(`table ${table.name} is not a view`);
+  const columns = allColumns(table).map((column) => column.name);
+  return `create or replace view ${table.name} as select ${columns.join(', ')} from (\n${sql}\n)`;
+}
+
 /** A select of no rows with the table's columns (all of them by default), each a typed null. */
 export function typedEmptyQuery(
   table: TableDef,

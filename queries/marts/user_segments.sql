@@ -1,17 +1,19 @@
--- Builds: the `user_segments` snapshot of :run_date (CONTRACT.md 3.3).
--- Grain: one row per user known on :run_date.
+-- Defines: the `user_segments` view (CONTRACT.md 3.3): the snapshot of each date R is the
+-- user_state of R, stratified. No files: a filter on snapshot_date reaches user_state's dt, so a
+-- query of one snapshot reads one state partition, and a snapshot restated by late data is
+-- current as soon as its state is.
+-- Grain: one row per user known on each as-of date of user_state.
 with
 
 state as (
     select * from user_state
-    where dt = :run_date
 ),
 
 measured as (
     select
         state.*,
-        date_diff('day', state.cohort_date, :run_date) as days_since_signup,
-        date_diff('day', state.last_active_date, :run_date) as days_since_active,
+        date_diff('day', state.cohort_date, state.dt) as days_since_signup,
+        date_diff('day', state.last_active_date, state.dt) as days_since_active,
         state.deposits_usd - state.withdrawals_usd as net_deposits
     from state
 ),
@@ -21,7 +23,7 @@ final as (
         user_id,
         case
             when days_since_signup <= 6 then 'new'
-            when days_since_active = 0 and date_diff('day', prev_active_date, :run_date) >= 30 then 'resurrected'
+            when days_since_active = 0 and date_diff('day', prev_active_date, dt) >= 30 then 'resurrected'
             when days_since_active <= 6 then 'active'
             when days_since_active <= 29 then 'at_risk'
             when days_since_active <= 89 then 'dormant'
@@ -65,7 +67,7 @@ final as (
         last_active_date,
         cast(net_deposits as double) as net_deposits_usd,
         cast(trades_30d as bigint) as trades_30d,
-        :run_date as snapshot_date
+        dt as snapshot_date
     from measured
 )
 

@@ -1,4 +1,5 @@
--- Builds: `users`, every known user as of :run_date.
+-- Defines: the `users` view, every known user as of :run_date (the latest run date, whose run
+-- redefines it): a projection of that date's user_state, so it has no files of its own.
 -- Grain: one row per user.
 with
 

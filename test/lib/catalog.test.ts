@@ -63,10 +63,14 @@ describe('Catalog', () => {
     });
   });
 
-  it('defines exactly one Glue table per registry table, and no crawler', () => {
-    // Assess
-    expect([...glueTables().keys()].sort()).toEqual(Object.keys(TABLES).sort());
-    synth.template.resourceCountIs('AWS::Glue::Table', Object.keys(TABLES).length);
+  it('defines exactly one Glue table per registry table but the views, and no crawler', () => {
+    // Prepare
+    const stored = (Object.values(TABLES) as TableDef[]).filter((table) => table.isView !== true);
+
+    // Assess: the views (users, user_segments) are the pipeline's to define.
+    expect(synth.stack.catalog.viewNames).toEqual(['users', 'user_segments']);
+    expect([...glueTables().keys()].sort()).toEqual(stored.map((table) => table.name).sort());
+    synth.template.resourceCountIs('AWS::Glue::Table', stored.length);
     synth.template.resourceCountIs('AWS::Glue::Crawler', 0);
     synth.template.allResourcesProperties('AWS::Glue::Table', { DatabaseName: 'growthlake' });
   });
@@ -76,7 +80,7 @@ describe('Catalog', () => {
     const tables = glueTables();
 
     // Assess
-    for (const table of Object.values(TABLES) as TableDef[]) {
+    for (const table of (Object.values(TABLES) as TableDef[]).filter((t) => t.isView !== true)) {
       const input = tables.get(table.name) as TableInput;
       expect(input.TableType).toBe('EXTERNAL_TABLE');
       expect(input.StorageDescriptor.Columns.map((column) => [column.Name, column.Type])).toEqual(
@@ -91,7 +95,7 @@ describe('Catalog', () => {
     const tables = glueTables();
 
     // Assess
-    for (const table of Object.values(TABLES) as TableDef[]) {
+    for (const table of (Object.values(TABLES) as TableDef[]).filter((t) => t.isView !== true)) {
       const keys = (tables.get(table.name) as TableInput).PartitionKeys.map((key) => [key.Name, key.Type]);
       expect(keys).toEqual(
         table.partition === undefined ? [] : [[table.partition.name, HIVE[table.partition.type]]],
@@ -122,7 +126,9 @@ describe('Catalog', () => {
   it('projects every date partition (dt, run_date, snapshot_date) the same way, under its own name', () => {
     // Prepare
     const tables = glueTables();
-    const dated = (Object.values(TABLES) as TableDef[]).filter((table) => table.partition?.type === 'date');
+    const dated = (Object.values(TABLES) as TableDef[]).filter(
+      (table) => table.partition?.type === 'date' && table.isView !== true,
+    );
 
     // Assess
     expect(new Set(dated.map((table) => table.partition?.name))).toEqual(
@@ -168,7 +174,9 @@ describe('Catalog', () => {
 
   it('stores every other table as Parquet', () => {
     // Prepare
-    const parquet = (Object.values(TABLES) as TableDef[]).filter((table) => table.format === 'parquet');
+    const parquet = (Object.values(TABLES) as TableDef[]).filter(
+      (table) => table.format === 'parquet' && table.isView !== true,
+    );
 
     // Assess
     for (const table of parquet) {

@@ -310,6 +310,32 @@ describe('DailyPipeline step Lambdas', () => {
     });
   });
 
+  it('lets only the transform step define the views, and only their catalog entries', () => {
+    // Prepare
+    const definers = Object.values(synth.template.findResources('AWS::IAM::Policy')).flatMap((policy) =>
+      (policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[])
+        .filter((statement) => [statement.Action].flat().includes('glue:UpdateTable'))
+        .map((statement) => ({ roles: policy.Properties.Roles as { Ref: string }[], statement })),
+    );
+
+    // Assess
+    expect(definers).toHaveLength(1);
+    expect(definers[0]?.roles).toEqual([
+      { Ref: logicalIdOf(synth.stack, synth.stack.pipeline.functions.transform.role) },
+    ]);
+    expect([definers[0]?.statement.Action].flat().sort()).toEqual([
+      'glue:CreateTable',
+      'glue:GetTable',
+      'glue:UpdateTable',
+    ]);
+    expect([definers[0]?.statement.Resource].flat().map(renderValue).sort()).toEqual([
+      'arn:aws:glue:eu-west-1:123456789012:catalog',
+      'arn:aws:glue:eu-west-1:123456789012:database/growthlake',
+      'arn:aws:glue:eu-west-1:123456789012:table/growthlake/user_segments',
+      'arn:aws:glue:eu-west-1:123456789012:table/growthlake/users',
+    ]);
+  });
+
   it('lets only the audiences and publish steps write under published/', () => {
     // Prepare
     const publishedId = logicalIdOf(synth.stack, synth.stack.storage.published);

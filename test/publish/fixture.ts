@@ -47,6 +47,10 @@ export async function writeRows(
       `(${columns.map((column) => `cast(${literal(row[column.name] ?? null)} as ${column.type})`).join(', ')})`,
   );
   const sql = `select * from (values ${tuples.join(', ')}) as fixture_rows (${columns.map((c) => c.name).join(', ')})`;
+  if (table.isView === true) {
+    await engine.defineView(table, sql);
+    return;
+  }
   if (table.partition === undefined) {
     await engine.write(table, sql, { kind: 'replace-table' });
     return;

@@ -811,6 +811,33 @@ describe('AthenaEngine.write', () => {
     expect(fake.ran).toEqual([]);
   });
 
+  it('defines a view with one CREATE OR REPLACE VIEW, and refuses to write files into it', async () => {
+    // Prepare
+    const store = new MemoryStore();
+    const fake = new FakeAthena(store);
+    const view: TableDef = { ...LOAD_LOG, name: 'load_view', isView: true };
+    const engine = new AthenaEngine({
+      client: fake.client,
+      store,
+      database: 'growthlake',
+      workGroup: 'growthlake-pipeline',
+      jobId: JOB,
+      tables: [view],
+    });
+
+    // Act
+    await engine.defineView(view, 'select load_id, rows_loaded from load_log');
+    const write = engine.write(view, 'select 1', { kind: 'replace-table' });
+
+    // Assess
+    expect(fake.ran).toEqual([
+      'create or replace view load_view as select load_id, rows_loaded from (\nselect load_id, rows_loaded from load_log\n)',
+    ]);
+    await expect(write).rejects.toThrow('table load_view is a view; define it with defineView');
+    expect(fake.ran).toHaveLength(1);
+    expect(await store.list('')).toEqual([]);
+  });
+
   it('refuses tables outside its registry', async () => {
     // Prepare
     const store = new MemoryStore();

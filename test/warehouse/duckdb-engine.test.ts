@@ -1,4 +1,4 @@
-import { mkdtemp, readdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -144,6 +144,36 @@ describe('DuckDbEngine', () => {
       expect(stored).toHaveLength(250);
       expect(stored).toEqual([...stored].sort());
     }
+  });
+
+  it('keeps a view defined across engines opened later, and refuses to write files into it', async () => {
+    // Prepare: a view of the daily table, where a release that stored it left a file.
+    const view: TableDef = { ...SNAPSHOT, name: 'totals', location: 'marts/totals', isView: true };
+    await engine.close();
+    await mkdir(join(root, 'marts/totals'), { recursive: true });
+    await writeFile(join(root, 'marts/totals/data.parquet'), 'stale');
+    engine = await DuckDbEngine.open(new FsStore(root), [DAILY, view]);
+    await engine.write(DAILY, rows(['a', 1, '2026-01-01'], ['a', 2, '2026-01-02'], ['b', 4, '2026-01-02']), {
+      kind: 'replace-partitions',
+      partitions: ['2026-01-01', '2026-01-02'],
+    });
+    const before = await engine.query('select count(*) as n from totals');
+
+    // Act
+    await engine.defineView(view, 'select id, sum(amount) as amount from daily group by id');
+    await engine.close();
+    engine = await DuckDbEngine.open(new FsStore(root), [view, DAILY]);
+
+    // Assess: empty and typed before, the view's rows after reopening (views open last), no file.
+    expect(before).toEqual([{ n: 0 }]);
+    expect(await engine.query('select id, amount from totals order by id')).toEqual([
+      { id: 'a', amount: 3 },
+      { id: 'b', amount: 4 },
+    ]);
+    expect(await readdir(join(root, 'marts/totals'))).toEqual(['view.sql']);
+    await expect(engine.write(view, 'select 1', { kind: 'replace-table' })).rejects.toThrow(
+      'table totals is a view; define it with defineView',
+    );
   });
 
   it("writes literal rows with the table's types, the same as a values query would", async () => {

@@ -1,0 +1,97 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, dateRange } from '../../lambdas/contract/dates.ts';
+import { allColumns } from '../../lambdas/contract/table-def.ts';
+import { TABLES, USER_SEGMENTS, USERS } from '../../lambdas/contract/tables.ts';
+import { generate, inputFiles } from '../../lambdas/generate/generate.ts';
+import { ingestFile } from '../../lambdas/ingest/ingest.ts';
+import { transformAndMeasure } from '../../lambdas/pipeline/daily-run.ts';
+import { type LocalLake, openLocalLake } from '../../lambdas/pipeline/local-lake.ts';
+
+const END = '2026-03-31';
+const RUN_DATES = dateRange(addDays(END, -3), END);
+
+/** DuckDB's names for the registry's column types. */
+const DUCKDB_TYPES: Record<string, string> = {
+  varchar: 'VARCHAR',
+  double: 'DOUBLE',
+  bigint: 'BIGINT',
+  boolean: 'BOOLEAN',
+  date: 'DATE',
+  timestamp: 'TIMESTAMP',
+  'decimal(38,9)': 'DECIMAL(38,9)',
+};
+
+describe('the views of user_state: users and user_segments (60 generated days, 4 runs)', () => {
+  let root: string;
+  let lake: LocalLake;
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'growthlake-views-'));
+    const inputDir = join(root, 'input');
+    const generated = await generate({
+      outDir: inputDir,
+      endDate: END,
+      days: 60,
+      users: 400,
+      partners: 3,
+      seed: 5,
+    });
+    lake = await openLocalLake(join(root, 'lake'));
+    for (const file of inputFiles(generated)) await ingestFile(lake, file.kind, join(inputDir, file.path));
+    for (const date of RUN_DATES) await transformAndMeasure(lake.engine, date);
+  }, 120_000);
+
+  afterAll(async () => {
+    await lake?.close();
+  });
+
+  it('are the only views, and have the registry columns with the registry types, in order', async () => {
+    // Assess
+    expect(Object.values(TABLES).filter((table) => table.isView === true)).toEqual([USERS, USER_SEGMENTS]);
+    for (const view of [USERS, USER_SEGMENTS]) {
+      const described = await lake.engine.query(`describe select * from ${view.name}`);
+      expect(
+        described.map((column) => [column.column_name, column.column_type]),
+        view.name,
+      ).toEqual(allColumns(view).map((column) => [column.name, DUCKDB_TYPES[column.type]]));
+    }
+  });
+
+  it('hold a snapshot of every user of each run date, and users the latest one', async () => {
+    // Act
+    const snapshots = await lake.engine.query(`
+      select snapshot_date, count(*) as users, count(distinct user_id) as distinct_users
+      from user_segments group by snapshot_date order by snapshot_date`);
+    const states = await lake.engine.query(
+      'select dt as snapshot_date, count(*) as users, count(*) as distinct_users from user_state group by dt order by dt',
+    );
+    const [latest] = await lake.engine.query(
+      'select count(*) as users, min(as_of_date) as first_date, max(as_of_date) as last_date from users',
+    );
+
+    // Assess
+    expect(snapshots.map((row) => row.snapshot_date)).toEqual(RUN_DATES);
+    expect(snapshots).toEqual(states);
+    expect(latest).toEqual({ users: states.at(-1)?.users, first_date: END, last_date: END });
+  });
+
+  it('read only the state partition a filter on snapshot_date names', async () => {
+    // Act: the same question of one snapshot and of all four.
+    const measure = async (sql: string) => {
+      const before = lake.engine.stats().bytesRead;
+      await lake.engine.query(sql);
+      return lake.engine.stats().bytesRead - before;
+    };
+    const one = await measure(
+      `select lifecycle, count(*) as n from user_segments where snapshot_date = date '${END}' group by lifecycle`,
+    );
+    const all = await measure('select lifecycle, count(*) as n from user_segments group by lifecycle');
+
+    // Assess: four partitions of about the same size; one costs about a quarter.
+    expect(one).toBeGreaterThan(0);
+    expect(one / all).toBeLessThan(0.4);
+  });
+});
