@@ -515,14 +515,19 @@ const DAYS = Array.from({ length: 250 }, (_, i) =>
   new Date(Date.UTC(2026, 0, 1 + i)).toISOString().slice(0, 10),
 );
 
-function writeEngine(store: MemoryStore, fake: FakeAthena, jobId = JOB): AthenaEngine {
+function writeEngine(
+  store: MemoryStore,
+  fake: FakeAthena,
+  jobId = JOB,
+  tables: readonly TableDef[] = [PARTNER_DAILY, LOAD_LOG],
+): AthenaEngine {
   return new AthenaEngine({
     client: fake.client,
     store,
     database: 'growthlake',
     workGroup: 'growthlake-pipeline',
     jobId,
-    tables: [PARTNER_DAILY, LOAD_LOG],
+    tables,
     sleep: async () => {},
     random: () => 0.5,
   });
@@ -792,14 +797,7 @@ describe('AthenaEngine.write', () => {
     // Prepare
     const store = new MemoryStore();
     const fake = new FakeAthena(store);
-    const engine = new AthenaEngine({
-      client: fake.client,
-      store,
-      database: 'growthlake',
-      workGroup: 'growthlake-pipeline',
-      jobId: JOB,
-      tables: [STAGED_EVENTS],
-    });
+    const engine = writeEngine(store, fake, JOB, [STAGED_EVENTS]);
 
     // Act
     const write = engine.write(STAGED_EVENTS, 'select 1', { kind: 'replace-table' });
@@ -816,14 +814,7 @@ describe('AthenaEngine.write', () => {
     const store = new MemoryStore();
     const fake = new FakeAthena(store);
     const view: TableDef = { ...LOAD_LOG, name: 'load_view', isView: true };
-    const engine = new AthenaEngine({
-      client: fake.client,
-      store,
-      database: 'growthlake',
-      workGroup: 'growthlake-pipeline',
-      jobId: JOB,
-      tables: [view],
-    });
+    const engine = writeEngine(store, fake, JOB, [view]);
 
     // Act
     await engine.defineView(view, 'select load_id, rows_loaded from load_log');
