@@ -47,16 +47,6 @@ export interface TransformReport {
 }
 
 /**
- * The marts that are views of user_state (`users` of the latest run date, `user_segments` of every
- * date): defined once the states are built, they cost no scan and are current for every run date
- * the states of which this run rebuilt.
- */
-const VIEWS: readonly { table: TableDef; query: string }[] = [
-  { table: USERS, query: 'marts/users' },
-  { table: USER_SEGMENTS, query: 'marts/user_segments' },
-];
-
-/**
  * Marts for a run date: each replaces its partition of R, or (as of the latest run date) the whole
  * table; `spend` marks the marts that read spend, the only ones an earlier run date rebuilds when
  * restated spend, and no event, reached it.
@@ -179,6 +169,22 @@ async function refreshUserStates(
   return { base, rebuilt: stale };
 }
 
+/**
+ * Defines a mart that is a view of user_state (see TableDef.isView): no scan, and current for every
+ * date whose state this run rebuilt.
+ */
+async function defineView(
+  engine: Engine,
+  table: TableDef,
+  query: string,
+  latestRun: string,
+  steps: StepReport[],
+): Promise<void> {
+  await timed(steps, table.name, () =>
+    engine.defineView(table, queryFile(query, { run_date: { date: latestRun } })),
+  );
+}
+
 async function buildMarts(
   engine: Engine,
   date: string,
@@ -221,16 +227,16 @@ export async function transformAndMeasure(engine: Engine, runDate: string): Prom
   const states = await refreshUserStates(engine, fingerprints, manifest, runDates, steps);
   // A restated date whose events are unchanged (its state was current) was reached by spend alone.
   const spendOnlyRuns = restatedRuns.filter((date) => !states.rebuilt.includes(date));
-  for (const view of VIEWS) {
-    await timed(steps, view.table.name, () =>
-      engine.defineView(view.table, queryFile(view.query, { run_date: { date: latestRun } })),
-    );
-  }
+  // user_segments views every date's state, so it can be defined before the marts that read it;
+  // users, a view of the latest state, is defined after they succeed (see the end).
+  await defineView(engine, USER_SEGMENTS, 'marts/user_segments', latestRun, steps);
   for (const date of runDates) {
     const spendOnly = spendOnlyRuns.includes(date);
     await buildMarts(engine, date, { latest: date === latestRun, spendOnly }, steps);
     manifest.set('run', date, fingerprints.run(date));
   }
   await manifest.save(engine);
+  // Last: analysts see the users of R only once every table of R is built.
+  await defineView(engine, USERS, 'marts/users', latestRun, steps);
   return { runDate, rebuiltDays, restatedRuns, spendOnlyRuns, stateBase: states.base, steps };
 }

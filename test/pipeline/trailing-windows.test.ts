@@ -1,26 +1,13 @@
-import { appendFile, mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, dateRange } from '../../lambdas/contract/dates.ts';
 import { TRAILING_WINDOW_DAYS } from '../../lambdas/contract/tables.ts';
-import { generate, inputFiles } from '../../lambdas/generate/generate.ts';
-import { ingestFile } from '../../lambdas/ingest/ingest.ts';
 import { type TransformReport, transformAndMeasure } from '../../lambdas/pipeline/daily-run.ts';
-import { type LocalLake, openLocalLake } from '../../lambdas/pipeline/local-lake.ts';
+import type { LocalLake } from '../../lambdas/pipeline/local-lake.ts';
+import { generatedLake } from './generated-lake.ts';
 
 const END = '2026-06-30';
 /** The first run builds from scratch; each later one folds one day into the state of the day before. */
 const RUN_DATES = dateRange(addDays(END, -4), END);
-
-/** Every generated events file, in date order, as one NDJSON file: one ingest instead of 150. */
-async function concatenatedEvents(inputDir: string, paths: readonly string[], out: string): Promise<void> {
-  for (const path of paths) {
-    const bytes = await readFile(join(inputDir, path));
-    await appendFile(out, path.endsWith('.gz') ? gunzipSync(bytes) : bytes);
-  }
-}
 
 /**
  * The spec of the trailing-window columns, straight from user_daily: per user known on the as-of
@@ -59,25 +46,7 @@ describe('user_state trailing-window sums (150 generated days, daily folds)', ()
   const reports: TransformReport[] = [];
 
   beforeAll(async () => {
-    const root = await mkdtemp(join(tmpdir(), 'growthlake-windows-'));
-    const inputDir = join(root, 'input');
-    const generated = await generate({
-      outDir: inputDir,
-      endDate: END,
-      days: 150,
-      users: 300,
-      partners: 3,
-      seed: 21,
-    });
-    lake = await openLocalLake(join(root, 'lake'));
-    const files = inputFiles(generated);
-    for (const file of files.filter((f) => f.kind === 'partners' || f.kind === 'fx')) {
-      await ingestFile(lake, file.kind, join(inputDir, file.path));
-    }
-    const events = join(root, 'events-all.jsonl');
-    const eventPaths = files.filter((f) => f.kind === 'events').map((f) => f.path);
-    await concatenatedEvents(inputDir, eventPaths.sort(), events);
-    await ingestFile(lake, 'events', events);
+    lake = await generatedLake({ endDate: END, days: 150, users: 300, partners: 3, seed: 21 });
     for (const date of RUN_DATES) reports.push(await transformAndMeasure(lake.engine, date));
   }, 120_000);
 

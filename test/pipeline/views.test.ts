@@ -1,14 +1,11 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, dateRange } from '../../lambdas/contract/dates.ts';
 import { allColumns } from '../../lambdas/contract/table-def.ts';
 import { TABLES, USER_SEGMENTS, USERS } from '../../lambdas/contract/tables.ts';
-import { generate, inputFiles } from '../../lambdas/generate/generate.ts';
-import { ingestFile } from '../../lambdas/ingest/ingest.ts';
 import { transformAndMeasure } from '../../lambdas/pipeline/daily-run.ts';
-import { type LocalLake, openLocalLake } from '../../lambdas/pipeline/local-lake.ts';
+import type { LocalLake } from '../../lambdas/pipeline/local-lake.ts';
+import type { Engine } from '../../lambdas/warehouse/engine.ts';
+import { generatedLake } from './generated-lake.ts';
 
 const END = '2026-03-31';
 const RUN_DATES = dateRange(addDays(END, -3), END);
@@ -25,22 +22,10 @@ const DUCKDB_TYPES: Record<string, string> = {
 };
 
 describe('the views of user_state: users and user_segments (60 generated days, 4 runs)', () => {
-  let root: string;
   let lake: LocalLake;
 
   beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), 'growthlake-views-'));
-    const inputDir = join(root, 'input');
-    const generated = await generate({
-      outDir: inputDir,
-      endDate: END,
-      days: 60,
-      users: 400,
-      partners: 3,
-      seed: 5,
-    });
-    lake = await openLocalLake(join(root, 'lake'));
-    for (const file of inputFiles(generated)) await ingestFile(lake, file.kind, join(inputDir, file.path));
+    lake = await generatedLake({ endDate: END, days: 60, users: 400, partners: 3, seed: 5 });
     for (const date of RUN_DATES) await transformAndMeasure(lake.engine, date);
   }, 120_000);
 
@@ -93,5 +78,29 @@ describe('the views of user_state: users and user_segments (60 generated days, 4
     // Assess: four partitions of about the same size; one costs about a quarter.
     expect(one).toBeGreaterThan(0);
     expect(one / all).toBeLessThan(0.4);
+  });
+
+  // Last: it runs one more date.
+  it('keep users at the last good run when a later run fails after its fold', async () => {
+    // Prepare: an engine whose write of the funnel (a mart after the fold) fails.
+    const inner = lake.engine;
+    const failing: Engine = {
+      name: inner.name,
+      query: (sql) => inner.query(sql),
+      write: (table, sql, mode) =>
+        table.name === 'funnel' ? Promise.reject(new Error('disk full')) : inner.write(table, sql, mode),
+      writeRows: (table, rows, mode) => inner.writeRows(table, rows, mode),
+      defineView: (table, sql) => inner.defineView(table, sql),
+      refresh: (table) => inner.refresh(table),
+      stats: () => inner.stats(),
+      close: () => inner.close(),
+    };
+
+    // Act
+    const run = transformAndMeasure(failing, addDays(END, 1));
+
+    // Assess
+    await expect(run).rejects.toThrow('funnel failed: disk full');
+    expect(await lake.engine.query('select distinct as_of_date from users')).toEqual([{ as_of_date: END }]);
   });
 });

@@ -1,0 +1,32 @@
+import { appendFile, mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { generate, inputFiles } from '../../lambdas/generate/generate.ts';
+import type { GenerateOptions } from '../../lambdas/generate/options.ts';
+import { ingestFile } from '../../lambdas/ingest/ingest.ts';
+import { type LocalLake, openLocalLake } from '../../lambdas/pipeline/local-lake.ts';
+
+/**
+ * A local lake with a generated business's registry, FX rates and events ingested (no spend), the
+ * events of every day as one NDJSON file: one ingest instead of one per day. Nothing is run.
+ */
+export async function generatedLake(options: Omit<GenerateOptions, 'outDir'>): Promise<LocalLake> {
+  const root = await mkdtemp(join(tmpdir(), 'growthlake-generated-'));
+  const inputDir = join(root, 'input');
+  const files = inputFiles(await generate({ ...options, outDir: inputDir }));
+  const lake = await openLocalLake(join(root, 'lake'));
+  for (const file of files.filter((f) => f.kind === 'partners' || f.kind === 'fx')) {
+    await ingestFile(lake, file.kind, join(inputDir, file.path));
+  }
+  const events = join(root, 'events-all.jsonl');
+  for (const path of files
+    .filter((f) => f.kind === 'events')
+    .map((f) => f.path)
+    .sort()) {
+    const bytes = await readFile(join(inputDir, path));
+    await appendFile(events, path.endsWith('.gz') ? gunzipSync(bytes) : bytes);
+  }
+  await ingestFile(lake, 'events', events);
+  return lake;
+}
