@@ -73,15 +73,22 @@ export class ProfilingEngine implements Engine {
     return this.#inner.close();
   }
 
-  /** The statements, costliest in bytes first, one line each. */
+  /** The statements, costliest in bytes first, then slowest first, one line each. */
   public report(limit = 25): string {
-    return [...this.costs]
-      .sort((a, b) => b.bytesRead - a.bytesRead)
-      .slice(0, limit)
-      .map(
-        (c) =>
-          `    ${(c.bytesRead / 1024).toFixed(0).padStart(8)} KB ${(c.elapsedMs / 1000).toFixed(2).padStart(6)} s  ${c.label}`,
-      )
-      .join('\n');
+    const total = this.costs.reduce((sum, c) => sum + c.elapsedMs, 0);
+    const lines = (order: (a: StatementCost, b: StatementCost) => number) =>
+      [...this.costs]
+        .sort(order)
+        .slice(0, limit)
+        .map(
+          (c) =>
+            `    ${(c.bytesRead / 1024).toFixed(0).padStart(8)} KB ${(c.elapsedMs / 1000).toFixed(2).padStart(6)} s  ${c.label}`,
+        );
+    return [
+      `    ${this.costs.length} statements, ${(total / 1000).toFixed(2)} s in the engine; by bytes:`,
+      ...lines((a, b) => b.bytesRead - a.bytesRead),
+      '    by time:',
+      ...lines((a, b) => b.elapsedMs - a.elapsedMs),
+    ].join('\n');
   }
 }

@@ -74,12 +74,28 @@ const trailingWindowColumns = TRAILING_WINDOW_DAYS.flatMap((days) => [
   money(`fees_${days}d_usd`, `Fees of trades dated in [as-of - ${days - 1}, as-of].`),
 ]);
 
+/** The six stratifications of CONTRACT.md 3.3, as of R: user_state keeps them, user_segments shows them. */
+const segmentColumns: readonly ColumnDef[] = [
+  col('lifecycle', 'varchar', 'new, resurrected, active, at_risk, dormant or churned.'),
+  col('value_tier', 'varchar', 'whale, high, mid, low or zero, by net deposits to date.'),
+  col('funnel_stage', 'varchar', 'registered, kyc, funded or trader: the highest reached.'),
+  col(
+    'tenure_bucket',
+    'varchar',
+    '0-7, 8-30, 31-90, 91-180, 181+ days since cohort_date; unknown when unattributed.',
+  ),
+  col('trade_frequency', 'varchar', 'none, light, regular or heavy, by trades in [R - 29, R].'),
+  col('product_mix', 'varchar', 'spot, futures, both or none: products ever traded.'),
+];
+
 /** Everything the marts need about a user, as of one date: the incremental run's compact state. */
 export const USER_STATE: TableDef = {
   name: 'user_state',
   layer: 'state',
   description:
-    'Cumulative per-user state as of a date: attribution, milestones, activity dates, totals and trailing-window sums. ' +
+    'Cumulative per-user state as of a date: attribution, milestones, activity dates, totals, trailing-window sums, ' +
+    'and the segments of CONTRACT.md 3.3 as of that date and the lifecycle of the day before (the user_segments view ' +
+    'shows them; segment summaries and audiences read these small columns). ' +
     'The run for R builds it from the state of R - 1, user_daily of R and the user_daily days that left a trailing ' +
     'window (R - 7, R - 30, R - 60, R - 90, R - 120), never from raw history.',
   grain: 'one row per user known on the as-of date',
@@ -107,6 +123,11 @@ export const USER_STATE: TableDef = {
     col('first_active_date', 'date', 'First day with any event.'),
     col('last_active_date', 'date', 'Last day with any event.'),
     col('prev_active_date', 'date', 'The active day before last_active_date.'),
+    col(
+      'prev2_active_date',
+      'date',
+      'The active day before prev_active_date: what the lifecycle of the day before needs when the user was active on the as-of date.',
+    ),
     money('deposits_usd', 'Deposits to date.'),
     money('withdrawals_usd', 'Withdrawals to date.'),
     col('trades', 'bigint', 'Trades to date.'),
@@ -117,6 +138,13 @@ export const USER_STATE: TableDef = {
     ...ageColumns,
     ...retentionColumns,
     ...trailingWindowColumns,
+    ...segmentColumns,
+    col(
+      'previous_lifecycle',
+      'varchar',
+      "The lifecycle as of the day before, by the same rules; 'none' when the user had no event by then. " +
+        "segment_summary's transitions read it instead of the day before's snapshot.",
+    ),
   ],
   partition: dtPartition('The as-of date.'),
   location: 'state/user_state',
@@ -249,16 +277,7 @@ export const USER_SEGMENTS: TableDef = {
   isView: true,
   columns: [
     col('user_id', 'varchar', 'The user.'),
-    col('lifecycle', 'varchar', 'new, resurrected, active, at_risk, dormant or churned.'),
-    col('value_tier', 'varchar', 'whale, high, mid, low or zero, by net deposits to date.'),
-    col('funnel_stage', 'varchar', 'registered, kyc, funded or trader: the highest reached.'),
-    col(
-      'tenure_bucket',
-      'varchar',
-      '0-7, 8-30, 31-90, 91-180, 181+ days since cohort_date; unknown when unattributed.',
-    ),
-    col('trade_frequency', 'varchar', 'none, light, regular or heavy, by trades in [R - 29, R].'),
-    col('product_mix', 'varchar', 'spot, futures, both or none: products ever traded.'),
+    ...segmentColumns,
     col('partner_id', 'varchar', "The user's attribution."),
     col('cohort_date', 'date', 'Signup date; null when unattributed.'),
     col('last_active_date', 'date', 'Last day with any event.'),

@@ -1,16 +1,22 @@
 -- Builds: the `segment_summary` partition of :run_date: users per segment value on every dimension of
 -- `user_segments`, and the lifecycle transitions since the snapshot of the day before.
+-- One state partition is read: each user's lifecycle of the day before is kept in their state
+-- row (previous_lifecycle), so the transitions need no join with yesterday's snapshot, only
+-- the knowledge that it exists (a row count, which Parquet's footers answer).
 -- Grain: one row per dimension and segment.
 with
 
 today as (
-    select * from user_segments
-    where snapshot_date = :run_date
-),
-
-yesterday as (
-    select * from user_segments
-    where snapshot_date = date_add('day', -1, :run_date)
+    select
+        state.lifecycle,
+        state.value_tier,
+        state.funnel_stage,
+        state.tenure_bucket,
+        state.trade_frequency,
+        state.product_mix,
+        state.previous_lifecycle
+    from user_state as state
+    where state.dt = :run_date
 ),
 
 snapshot_size as (
@@ -18,7 +24,8 @@ snapshot_size as (
 ),
 
 has_yesterday as (
-    select count(*) > 0 as is_present from yesterday
+    select count(*) > 0 as is_present from user_state
+    where dt = date_add('day', -1, :run_date)
 ),
 
 dimension_counts as (
@@ -37,15 +44,13 @@ dimension_counts as (
 
 transitions as (
     select
-        coalesce(yesterday.lifecycle, 'none') as from_lifecycle,
+        today.previous_lifecycle as from_lifecycle,
         today.lifecycle as to_lifecycle,
         count(*) as users
     from today
-    left join yesterday
-        on today.user_id = yesterday.user_id
     cross join has_yesterday
     where has_yesterday.is_present
-    group by coalesce(yesterday.lifecycle, 'none'), today.lifecycle
+    group by today.previous_lifecycle, today.lifecycle
 ),
 
 combined as (

@@ -118,6 +118,7 @@ contributions as (
         base.first_active_date,
         base.last_active_date,
         base.prev_active_date,
+        base.prev2_active_date,
         base.deposits_usd,
         base.withdrawals_usd,
         base.trades,
@@ -176,6 +177,7 @@ contributions as (
         new_days.dt as first_active_date,
         new_days.dt as last_active_date,
         cast(null as date) as prev_active_date,
+        cast(null as date) as prev2_active_date,
         new_days.deposits_usd,
         new_days.withdrawals_usd,
         new_days.trades,
@@ -254,7 +256,7 @@ ranked as (
         and contributions.user_id = window_changes.user_id
 ),
 
-final as (
+folded as (
     select
         user_id,
         coalesce(max(case when signup_at = user_signup_at then signup_partner_id end), 'unattributed') as partner_id,
@@ -274,6 +276,13 @@ final as (
             when count(*) = 1 and bool_or(is_base) then max(prev_active_date)
             else max(case when recency_rank = 2 then last_active_date end)
         end as prev_active_date,
+        -- And the one before that: the base's own when no new day came, the base's previous when
+        -- one did (the base ranks second), else the third-latest of the new days and the base.
+        case
+            when count(*) = 1 and bool_or(is_base) then max(prev2_active_date)
+            when bool_or(is_base and recency_rank = 2) then max(case when is_base then prev_active_date end)
+            else max(case when recency_rank = 3 then last_active_date end)
+        end as prev2_active_date,
         sum(deposits_usd) as deposits_usd,
         sum(withdrawals_usd) as withdrawals_usd,
         sum(trades) as trades,
@@ -357,6 +366,89 @@ final as (
         as_of_date as dt
     from ranked
     group by as_of_date, user_id
+),
+
+-- What the stratification reads, as of the as-of date and as of the day before (from the same
+-- row: yesterday's last active day is the previous one when the user was active today).
+measured as (
+    select
+        folded.*,
+        date_diff('day', folded.cohort_date, folded.dt) as days_since_signup,
+        date_diff('day', folded.last_active_date, folded.dt) as days_since_active,
+        folded.deposits_usd - folded.withdrawals_usd as net_deposits,
+        case when folded.first_active_date < folded.dt then 1 else 0 end as was_known,
+        case when folded.cohort_date < folded.dt then date_diff('day', folded.cohort_date, folded.dt) - 1 end
+            as days_since_signup_before,
+        case
+            when folded.last_active_date = folded.dt
+                then date_diff('day', folded.prev_active_date, folded.dt) - 1
+            else date_diff('day', folded.last_active_date, folded.dt) - 1
+        end as days_since_active_before,
+        case
+            when folded.last_active_date = folded.dt
+                then date_diff('day', folded.prev2_active_date, folded.dt) - 1
+            else date_diff('day', folded.prev_active_date, folded.dt) - 1
+        end as days_since_previous_active_before
+    from folded
+),
+
+-- The segments of CONTRACT.md 3.3, kept with the state they come from: the readers of a snapshot
+-- (segment summaries, audiences, the dashboard) read these small columns, not the totals.
+final as (
+    select
+        measured.*,
+        case
+            when days_since_signup <= 6 then 'new'
+            when days_since_active = 0 and date_diff('day', prev_active_date, dt) >= 30 then 'resurrected'
+            when days_since_active <= 6 then 'active'
+            when days_since_active <= 29 then 'at_risk'
+            when days_since_active <= 89 then 'dormant'
+            else 'churned'
+        end as lifecycle,
+        case
+            when net_deposits >= 100000 then 'whale'
+            when net_deposits >= 10000 then 'high'
+            when net_deposits >= 1000 then 'mid'
+            when net_deposits > 0 then 'low'
+            else 'zero'
+        end as value_tier,
+        case
+            when first_trade_date is not null then 'trader'
+            when ftd_date is not null then 'funded'
+            when kyc_date is not null then 'kyc'
+            else 'registered'
+        end as funnel_stage,
+        case
+            when cohort_date is null then 'unknown'
+            when days_since_signup <= 7 then '0-7'
+            when days_since_signup <= 30 then '8-30'
+            when days_since_signup <= 90 then '31-90'
+            when days_since_signup <= 180 then '91-180'
+            else '181+'
+        end as tenure_bucket,
+        case
+            when trades_30d = 0 then 'none'
+            when trades_30d <= 4 then 'light'
+            when trades_30d <= 19 then 'regular'
+            else 'heavy'
+        end as trade_frequency,
+        case
+            when spot_trades > 0 and futures_trades > 0 then 'both'
+            when spot_trades > 0 then 'spot'
+            when futures_trades > 0 then 'futures'
+            else 'none'
+        end as product_mix,
+        -- The lifecycle of the day before, by the same rules, from that day's dates.
+        case
+            when was_known = 0 then 'none'
+            when days_since_signup_before <= 6 then 'new'
+            when days_since_active_before = 0 and days_since_previous_active_before >= 30 then 'resurrected'
+            when days_since_active_before <= 6 then 'active'
+            when days_since_active_before <= 29 then 'at_risk'
+            when days_since_active_before <= 89 then 'dormant'
+            else 'churned'
+        end as previous_lifecycle
+    from measured
 )
 
 select * from final

@@ -80,6 +80,58 @@ describe('the views of user_state: users and user_segments (60 generated days, 4
     expect(one / all).toBeLessThan(0.4);
   });
 
+  it("keep each user's lifecycle of the day before: the day before's snapshot, or none", async () => {
+    // Act: every user of the last three snapshots against the snapshot of the day before.
+    const compared = await lake.engine.query(`
+      select
+        coalesce(yesterday.lifecycle, 'none') as expected,
+        today.previous_lifecycle as kept,
+        count(*) as users
+      from user_state as today
+      left join user_segments as yesterday
+        on yesterday.user_id = today.user_id
+        and yesterday.snapshot_date = today.dt - interval 1 day
+      where today.dt > date '${RUN_DATES[0]}'
+      group by all
+      order by all`);
+
+    // Assess: they agree for every user, over transitions from every lifecycle a 60-day lake
+    // has (churned takes 90 days without an event) and from none.
+    expect(compared.filter((row) => row.expected !== row.kept)).toEqual([]);
+    expect(new Set(compared.map((row) => row.expected))).toEqual(
+      new Set(['none', 'new', 'resurrected', 'active', 'at_risk', 'dormant']),
+    );
+  });
+
+  it('keep the three latest active days of each user, from user_daily', async () => {
+    // Act: the state's dates against the user's active days up to each as-of date, ranked.
+    const mismatches = await lake.engine.query(`
+      with ranked as (
+        select state.dt, state.user_id, daily.dt as day,
+          row_number() over (partition by state.dt, state.user_id order by daily.dt desc) as rank
+        from user_state as state
+        join user_daily as daily on daily.user_id = state.user_id and daily.dt <= state.dt
+      ),
+      expected as (
+        select dt, user_id,
+          max(case when rank = 1 then day end) as last_day,
+          max(case when rank = 2 then day end) as prev_day,
+          max(case when rank = 3 then day end) as prev2_day
+        from ranked group by dt, user_id
+      )
+      select count(*) as users,
+        count(*) filter (where expected.prev2_day is not null) as with_three_days,
+        count(*) filter (where state.last_active_date is distinct from expected.last_day
+          or state.prev_active_date is distinct from expected.prev_day
+          or state.prev2_active_date is distinct from expected.prev2_day) as wrong
+      from user_state as state
+      join expected using (dt, user_id)`);
+
+    // Assess
+    expect(mismatches[0]?.wrong).toBe(0);
+    expect(mismatches[0]?.with_three_days).toBeGreaterThan(100);
+  });
+
   // Last: it runs one more date.
   it('keep users at the last good run when a later run fails after its fold', async () => {
     // Prepare: an engine whose write of the funnel (a mart after the fold) fails.
