@@ -1,8 +1,9 @@
 -- Builds: the `segment_summary` partition of :run_date: users per segment value on every dimension of
 -- `user_segments`, and the lifecycle transitions since the snapshot of the day before.
--- One state partition is read: each user's lifecycle of the day before is kept in their state
--- row (previous_lifecycle), so the transitions need no join with yesterday's snapshot, only
--- the knowledge that it exists (a row count, which Parquet's footers answer).
+-- One scan of one state partition: a grouping set per dimension, one for the transitions and one
+-- for the total. Each user's lifecycle of the day before is kept in their state row
+-- (previous_lifecycle), so the transitions need no join with yesterday's snapshot, only the
+-- knowledge that it exists (a row count, which Parquet's footers answer).
 -- Grain: one row per dimension and segment.
 with
 
@@ -19,56 +20,61 @@ today as (
     where state.dt = :run_date
 ),
 
-snapshot_size as (
-    select count(*) as all_users from today
-),
-
 has_yesterday as (
     select count(*) > 0 as is_present from user_state
     where dt = date_add('day', -1, :run_date)
 ),
 
-dimension_counts as (
-    select 'lifecycle' as dimension, lifecycle as segment, count(*) as users from today group by lifecycle
-    union all
-    select 'value_tier' as dimension, value_tier as segment, count(*) as users from today group by value_tier
-    union all
-    select 'funnel_stage' as dimension, funnel_stage as segment, count(*) as users from today group by funnel_stage
-    union all
-    select 'tenure_bucket' as dimension, tenure_bucket as segment, count(*) as users from today group by tenure_bucket
-    union all
-    select 'trade_frequency' as dimension, trade_frequency as segment, count(*) as users from today group by trade_frequency
-    union all
-    select 'product_mix' as dimension, product_mix as segment, count(*) as users from today group by product_mix
-),
-
-transitions as (
+-- Segment columns are never null, so a null in a grouped column only means "not grouped by it".
+counts as (
     select
-        today.previous_lifecycle as from_lifecycle,
-        today.lifecycle as to_lifecycle,
+        case
+            when grouping(previous_lifecycle) = 0 then 'lifecycle_transition'
+            when grouping(lifecycle) = 0 then 'lifecycle'
+            when grouping(value_tier) = 0 then 'value_tier'
+            when grouping(funnel_stage) = 0 then 'funnel_stage'
+            when grouping(tenure_bucket) = 0 then 'tenure_bucket'
+            when grouping(trade_frequency) = 0 then 'trade_frequency'
+            when grouping(product_mix) = 0 then 'product_mix'
+            else 'all'
+        end as dimension,
+        coalesce(lifecycle, value_tier, funnel_stage, tenure_bucket, trade_frequency, product_mix) as segment,
+        previous_lifecycle,
+        lifecycle,
         count(*) as users
     from today
-    cross join has_yesterday
-    where has_yesterday.is_present
-    group by today.previous_lifecycle, today.lifecycle
+    group by grouping sets (
+        (lifecycle),
+        (value_tier),
+        (funnel_stage),
+        (tenure_bucket),
+        (trade_frequency),
+        (product_mix),
+        (previous_lifecycle, lifecycle),
+        ()
+    )
+),
+
+snapshot_size as (
+    select users as all_users from counts
+    where dimension = 'all'
 ),
 
 combined as (
     select
-        dimension,
-        segment,
-        cast(null as varchar) as from_lifecycle,
-        cast(null as varchar) as to_lifecycle,
-        users
-    from dimension_counts
-    union all
-    select
-        'lifecycle_transition' as dimension,
-        from_lifecycle || '>' || to_lifecycle as segment,
-        from_lifecycle,
-        to_lifecycle,
-        users
-    from transitions
+        counts.dimension,
+        case
+            when counts.dimension = 'lifecycle_transition' then counts.previous_lifecycle || '>' || counts.lifecycle
+            else counts.segment
+        end as segment,
+        case when counts.dimension = 'lifecycle_transition' then counts.previous_lifecycle end as from_lifecycle,
+        case when counts.dimension = 'lifecycle_transition' then counts.lifecycle end as to_lifecycle,
+        counts.users
+    from counts
+    cross join has_yesterday
+    where counts.users > 0
+        and counts.dimension <> 'all'
+        and (counts.dimension <> 'lifecycle_transition' or has_yesterday.is_present)
 ),
 
 final as (

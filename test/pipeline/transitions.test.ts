@@ -102,6 +102,36 @@ describe('the lifecycle of the day before, kept in user_state (hand-built users)
     );
   });
 
+  it('counts the users of every segment of D in segment_summary, with their shares of the 8 users', async () => {
+    // Act
+    const rows = await lake.rows(`
+      select dimension, segment, users, share from segment_summary
+      where snapshot_date = date '${D}' and dimension <> 'lifecycle_transition' order by dimension, segment`);
+
+    // Assess: no deposits and no trades; tenures from the cohort dates (a, b, h 40 days; f 130).
+    const of = (dimension: string, segment: string, users: number) => ({
+      dimension,
+      segment,
+      users,
+      share: users / 8,
+    });
+    expect(rows).toEqual([
+      of('funnel_stage', 'registered', 8),
+      of('lifecycle', 'active', 2), // a, g
+      of('lifecycle', 'at_risk', 1), // c
+      of('lifecycle', 'churned', 1), // f
+      of('lifecycle', 'new', 2), // d, e
+      of('lifecycle', 'resurrected', 2), // b, h
+      of('product_mix', 'none', 8),
+      of('tenure_bucket', '0-7', 3), // c, d, e
+      of('tenure_bucket', '31-90', 3), // a, b, h
+      of('tenure_bucket', '91-180', 1), // f
+      of('tenure_bucket', 'unknown', 1), // g
+      of('trade_frequency', 'none', 8),
+      of('value_tier', 'zero', 8),
+    ]);
+  });
+
   it('makes the transitions of segment_summary on D, and none on D - 1 (no snapshot before it)', async () => {
     // Act
     const transitions = await lake.rows(`
