@@ -49,7 +49,8 @@ export interface TransformReport {
 /**
  * Marts for a run date: each replaces its partition of R, or (as of the latest run date) the whole
  * table; `spend` marks the marts that read spend, the only ones an earlier run date rebuilds when
- * restated spend, and no event, reached it.
+ * restated spend, and no event, reached it. partner_performance, which reads spend too, is built
+ * for all the run dates together (see buildPartnerPerformance).
  */
 const MARTS: readonly {
   table: TableDef;
@@ -58,7 +59,6 @@ const MARTS: readonly {
   spend: boolean;
 }[] = [
   { table: COHORT_LTV, query: 'marts/cohort_ltv', scope: 'latest', spend: true },
-  { table: PARTNER_PERFORMANCE, query: 'marts/partner_performance', scope: 'run-partition', spend: true },
   { table: FUNNEL, query: 'marts/funnel', scope: 'latest', spend: false },
   { table: RETENTION, query: 'marts/retention', scope: 'latest', spend: false },
   { table: SEGMENT_SUMMARY, query: 'marts/segment_summary', scope: 'run-partition', spend: false },
@@ -185,6 +185,31 @@ async function defineView(
   );
 }
 
+/**
+ * partner_performance for every run date of the run, 100 at most per statement, each batch from
+ * the state of its latest date and the trailing-window sums of each date's own state (see the
+ * query for why the latest state answers the rest for every earlier date).
+ */
+async function buildPartnerPerformance(
+  engine: Engine,
+  runDates: readonly string[],
+  steps: StepReport[],
+): Promise<void> {
+  await timed(steps, PARTNER_PERFORMANCE.name, async () => {
+    for (const dates of chunks(runDates, MAX_PARTITIONS_PER_WRITE)) {
+      await engine.write(
+        PARTNER_PERFORMANCE,
+        queryFile('marts/partner_performance', {
+          run_dates: { table: { columns: ['run_date'], rows: dates.map((date) => [{ date }]) } },
+          dates: { dates },
+          state_date: { date: [...dates].sort().at(-1) as string },
+        }),
+        { kind: 'replace-partitions', partitions: dates },
+      );
+    }
+  });
+}
+
 async function buildMarts(
   engine: Engine,
   date: string,
@@ -230,6 +255,7 @@ export async function transformAndMeasure(engine: Engine, runDate: string): Prom
   // user_segments views every date's state, so it can be defined before the marts that read it;
   // users, a view of the latest state, is defined after they succeed (see the end).
   await defineView(engine, USER_SEGMENTS, 'marts/user_segments', latestRun, steps);
+  await buildPartnerPerformance(engine, runDates, steps);
   for (const date of runDates) {
     const spendOnly = spendOnlyRuns.includes(date);
     await buildMarts(engine, date, { latest: date === latestRun, spendOnly }, steps);

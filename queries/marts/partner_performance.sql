@@ -1,10 +1,28 @@
--- Builds: the `partner_performance` partition of :run_date (CONTRACT.md 3.2).
--- Grain: one row per partner and window (7 or 30 days ending on :run_date).
+-- Builds: the `partner_performance` partitions of the run dates :run_dates (CONTRACT.md 3.2), in one
+-- statement: the daily run builds R and every earlier run date late or restated data reached.
+-- Each run date D reads its own state only for what moves with D, the fees of trades dated in its
+-- windows (the trailing-window sums) and its partners. Everything else comes from the state of the
+-- latest of the run dates, :state_date, which is current (the run folds it first) and settled by D:
+-- a user whose cohort date, or first deposit date, is on or before D has the same one, and the same
+-- partner, in every later state (an earlier signup or deposit would be dated on or before D too,
+-- and the fold would have restated D); one whose cohort date is after D was unattributed on D; and
+-- the fees at age <= N of a cohort on or before D - N are of trades dated on or before D. So a
+-- restated date reads three columns of its state instead of seven.
+-- Grain: one row per run date, partner and window (7 or 30 days ending on the run date).
 with
 
-state as (
+run_dates as (
+    select run_date from :run_dates
+),
+
+latest_state as (
     select * from user_state
-    where dt = :run_date
+    where dt = :state_date
+),
+
+own_state as (
+    select * from user_state
+    where dt in (:dates)
 ),
 
 registry as (
@@ -13,7 +31,7 @@ registry as (
 
 spend_to_date as (
     select * from spend
-    where dt <= :run_date
+    where dt <= :state_date
 ),
 
 windows as (
@@ -21,111 +39,144 @@ windows as (
 ),
 
 partner_ids as (
-    select partner_id from registry
+    select run_dates.run_date, registry.partner_id
+    from registry
+    cross join run_dates
     union
-    select distinct partner_id from state
+    select distinct own_state.dt as run_date, own_state.partner_id
+    from own_state
     union
-    select distinct partner_id from spend_to_date
+    select distinct run_dates.run_date, spend_to_date.partner_id
+    from spend_to_date
+    inner join run_dates
+        on spend_to_date.dt <= run_dates.run_date
 ),
 
 spend_in_window as (
     select
+        run_dates.run_date,
         windows.window_days,
         spend_to_date.partner_id,
         sum(cast(spend_to_date.spend_usd as decimal(38, 9))) as spend_usd
     from spend_to_date
+    cross join run_dates
     cross join windows
-    where spend_to_date.spend_date > date_add('day', -windows.window_days, :run_date)
-    group by windows.window_days, spend_to_date.partner_id
+    where spend_to_date.spend_date > date_add('day', -windows.window_days, run_dates.run_date)
+        and spend_to_date.spend_date <= run_dates.run_date
+    group by run_dates.run_date, windows.window_days, spend_to_date.partner_id
 ),
 
 signups_in_window as (
     select
+        run_dates.run_date,
         windows.window_days,
-        state.partner_id,
+        latest_state.partner_id,
         count(*) as signups
-    from state
+    from latest_state
+    cross join run_dates
     cross join windows
-    where state.cohort_date > date_add('day', -windows.window_days, :run_date)
-    group by windows.window_days, state.partner_id
+    where latest_state.cohort_date > date_add('day', -windows.window_days, run_dates.run_date)
+        and latest_state.cohort_date <= run_dates.run_date
+    group by run_dates.run_date, windows.window_days, latest_state.partner_id
 ),
 
+-- The partner on D of a user with a first deposit by D: theirs if they had signed up by D.
 ftds_in_window as (
     select
+        run_dates.run_date,
         windows.window_days,
-        state.partner_id,
+        case
+            when latest_state.cohort_date <= run_dates.run_date then latest_state.partner_id
+            else 'unattributed'
+        end as partner_id,
         count(*) as ftds
-    from state
+    from latest_state
+    cross join run_dates
     cross join windows
-    where state.ftd_date > date_add('day', -windows.window_days, :run_date)
-    group by windows.window_days, state.partner_id
+    where latest_state.ftd_date > date_add('day', -windows.window_days, run_dates.run_date)
+        and latest_state.ftd_date <= run_dates.run_date
+    group by
+        run_dates.run_date,
+        windows.window_days,
+        case
+            when latest_state.cohort_date <= run_dates.run_date then latest_state.partner_id
+            else 'unattributed'
+        end
 ),
 
--- Fees of trades dated in the window, from each user's trailing-window sums.
+-- Fees of trades dated in the window, from each user's trailing-window sums on the run date.
 fees_in_window as (
     select
+        own_state.dt as run_date,
         windows.window_days,
-        state.partner_id,
-        sum(case windows.window_days when 7 then state.fees_7d_usd else state.fees_30d_usd end) as fees_usd
-    from state
+        own_state.partner_id,
+        sum(case windows.window_days when 7 then own_state.fees_7d_usd else own_state.fees_30d_usd end) as fees_usd
+    from own_state
     cross join windows
-    group by windows.window_days, state.partner_id
+    group by own_state.dt, windows.window_days, own_state.partner_id
 ),
 
--- Matured cohorts for ROI at age N: C = [R - N - w + 1, R - N].
+-- Matured cohorts for ROI at age N: C = [D - N - w + 1, D - N]. Only the cohorts of the last
+-- 30 + 30 days before the run date can be in one.
 matured_cohort_fees as (
     select
+        run_dates.run_date,
         windows.window_days,
-        state.partner_id,
+        latest_state.partner_id,
         sum(
             case
-                when state.cohort_date > date_add('day', -7 - windows.window_days, :run_date)
-                    and state.cohort_date <= date_add('day', -7, :run_date)
-                    then state.fees_age_7
+                when latest_state.cohort_date > date_add('day', -7 - windows.window_days, run_dates.run_date)
+                    and latest_state.cohort_date <= date_add('day', -7, run_dates.run_date)
+                    then latest_state.fees_age_7
                 else 0
             end
         ) as fees_d7,
         sum(
             case
-                when state.cohort_date > date_add('day', -30 - windows.window_days, :run_date)
-                    and state.cohort_date <= date_add('day', -30, :run_date)
-                    then state.fees_age_30
+                when latest_state.cohort_date > date_add('day', -30 - windows.window_days, run_dates.run_date)
+                    and latest_state.cohort_date <= date_add('day', -30, run_dates.run_date)
+                    then latest_state.fees_age_30
                 else 0
             end
         ) as fees_d30
-    from state
+    from latest_state
+    cross join run_dates
     cross join windows
-    where state.cohort_date is not null
-    group by windows.window_days, state.partner_id
+    where latest_state.cohort_date > date_add('day', -60, run_dates.run_date)
+        and latest_state.cohort_date <= date_add('day', -7, run_dates.run_date)
+    group by run_dates.run_date, windows.window_days, latest_state.partner_id
 ),
 
 matured_cohort_spend as (
     select
+        run_dates.run_date,
         windows.window_days,
         spend_to_date.partner_id,
         sum(
             case
-                when spend_to_date.spend_date > date_add('day', -7 - windows.window_days, :run_date)
-                    and spend_to_date.spend_date <= date_add('day', -7, :run_date)
+                when spend_to_date.spend_date > date_add('day', -7 - windows.window_days, run_dates.run_date)
+                    and spend_to_date.spend_date <= date_add('day', -7, run_dates.run_date)
                     then cast(spend_to_date.spend_usd as decimal(38, 9))
                 else 0
             end
         ) as spend_d7,
         sum(
             case
-                when spend_to_date.spend_date > date_add('day', -30 - windows.window_days, :run_date)
-                    and spend_to_date.spend_date <= date_add('day', -30, :run_date)
+                when spend_to_date.spend_date > date_add('day', -30 - windows.window_days, run_dates.run_date)
+                    and spend_to_date.spend_date <= date_add('day', -30, run_dates.run_date)
                     then cast(spend_to_date.spend_usd as decimal(38, 9))
                 else 0
             end
         ) as spend_d30
     from spend_to_date
+    cross join run_dates
     cross join windows
-    group by windows.window_days, spend_to_date.partner_id
+    group by run_dates.run_date, windows.window_days, spend_to_date.partner_id
 ),
 
 combined as (
     select
+        partner_ids.run_date,
         partner_ids.partner_id,
         windows.window_days,
         coalesce(cast(spend_in_window.spend_usd as double), 0) as spend_usd,
@@ -142,22 +193,28 @@ combined as (
     left join registry
         on partner_ids.partner_id = registry.partner_id
     left join spend_in_window
-        on partner_ids.partner_id = spend_in_window.partner_id
+        on partner_ids.run_date = spend_in_window.run_date
+        and partner_ids.partner_id = spend_in_window.partner_id
         and windows.window_days = spend_in_window.window_days
     left join signups_in_window
-        on partner_ids.partner_id = signups_in_window.partner_id
+        on partner_ids.run_date = signups_in_window.run_date
+        and partner_ids.partner_id = signups_in_window.partner_id
         and windows.window_days = signups_in_window.window_days
     left join ftds_in_window
-        on partner_ids.partner_id = ftds_in_window.partner_id
+        on partner_ids.run_date = ftds_in_window.run_date
+        and partner_ids.partner_id = ftds_in_window.partner_id
         and windows.window_days = ftds_in_window.window_days
     left join fees_in_window
-        on partner_ids.partner_id = fees_in_window.partner_id
+        on partner_ids.run_date = fees_in_window.run_date
+        and partner_ids.partner_id = fees_in_window.partner_id
         and windows.window_days = fees_in_window.window_days
     left join matured_cohort_fees
-        on partner_ids.partner_id = matured_cohort_fees.partner_id
+        on partner_ids.run_date = matured_cohort_fees.run_date
+        and partner_ids.partner_id = matured_cohort_fees.partner_id
         and windows.window_days = matured_cohort_fees.window_days
     left join matured_cohort_spend
-        on partner_ids.partner_id = matured_cohort_spend.partner_id
+        on partner_ids.run_date = matured_cohort_spend.run_date
+        and partner_ids.partner_id = matured_cohort_spend.partner_id
         and windows.window_days = matured_cohort_spend.window_days
 ),
 
@@ -174,7 +231,7 @@ final as (
         case when spend_d7 > 0 then (revenue_d7 - spend_d7) / spend_d7 end as roi_d7,
         case when spend_d30 > 0 then (revenue_d30 - spend_d30) / spend_d30 end as roi_d30,
         channel,
-        :run_date as run_date
+        run_date
     from combined
 )
 

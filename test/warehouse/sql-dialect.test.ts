@@ -9,6 +9,8 @@ const trino = new TrinoSQL();
 /** Sample values for every parameter the query files use, so a rendered query is plain Trino. */
 const SAMPLE_PARAMS: Record<string, SqlParam> = {
   run_date: { date: '2026-11-21' },
+  run_dates: { table: { columns: ['run_date'], rows: [[{ date: '2026-11-20' }], [{ date: '2026-11-21' }]] } },
+  state_date: { date: '2026-11-21' },
   base_date: { date: '2026-11-20' },
   last_date: { date: '2026-11-21' },
   as_of_dates: {
