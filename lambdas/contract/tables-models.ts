@@ -51,10 +51,19 @@ export const USER_DAILY: TableDef = {
   },
 };
 
-const ageColumns = AGE_DAYS.map((age) =>
+/**
+ * The age bands of the fees `user_state` keeps, each ending at an age of AGE_DAYS: a user's fees
+ * at age <= N are the sum of the bands up to N. Bands rather than cumulative sums, because a
+ * user past a band has nothing in it: the bands of most users are empty and cost next to nothing
+ * to store and read, where ten cumulative sums repeat the same amount.
+ */
+export const AGE_BANDS = AGE_DAYS.map((last, i) => ({ first: i === 0 ? 0 : (AGE_DAYS[i - 1] as number) + 1, last }));
+
+const ageColumns = AGE_BANDS.map(({ first, last }) =>
   money(
-    `fees_age_${age}`,
-    `Cumulative fees at age <= ${age} days (events before the cohort date count as age 0).`,
+    `fees_ages_${first}_${last}_usd`,
+    `Fees of trades at ages ${first} to ${last} days (events before the cohort date count as age 0); ` +
+      'null when none, or when the user has no cohort.',
   ),
 );
 
@@ -68,11 +77,25 @@ const retentionColumns = RETENTION_DAYS.map((day) =>
  */
 export const TRAILING_WINDOW_DAYS = [7, 30, 60, 90, 120] as const;
 
-const trailingWindowColumns = TRAILING_WINDOW_DAYS.flatMap((days) => [
-  col(`trades_${days}d`, 'bigint', `Trades dated in [as-of - ${days - 1}, as-of].`),
-  col(`trade_days_${days}d`, 'bigint', `Days with a trade in [as-of - ${days - 1}, as-of].`),
-  money(`fees_${days}d_usd`, `Fees of trades dated in [as-of - ${days - 1}, as-of].`),
-]);
+/**
+ * The trailing-window bands `user_state` stores: the 7 days ending on the as-of date, then the days
+ * each longer window adds to the one before (8 to 30 days back, 31 to 60, ...). A window's sum is
+ * the sum of its bands; stored as bands because most users have traded in few of them.
+ */
+export const TRAILING_WINDOW_BANDS = TRAILING_WINDOW_DAYS.map((last, i) => ({
+  first: i === 0 ? 1 : (TRAILING_WINDOW_DAYS[i - 1] as number) + 1,
+  last,
+  suffix: i === 0 ? `${last}d` : `${(TRAILING_WINDOW_DAYS[i - 1] as number) + 1}_${last}d`,
+}));
+
+const trailingWindowColumns = TRAILING_WINDOW_BANDS.flatMap(({ first, last, suffix }) => {
+  const dates = `[as-of - ${last - 1}, as-of - ${first - 1}]`.replace(' - 0]', ']');
+  return [
+    col(`trades_${suffix}`, 'bigint', `Trades dated in ${dates}.`),
+    col(`trade_days_${suffix}`, 'bigint', `Days with a trade in ${dates}.`),
+    money(`fees_${suffix}_usd`, `Fees of trades dated in ${dates}.`),
+  ];
+});
 
 /** The six stratifications of CONTRACT.md 3.3, as of R: user_state keeps them, user_segments shows them. */
 const segmentColumns: readonly ColumnDef[] = [

@@ -31,32 +31,48 @@ user_ages as (
                 then 1
             else 0
         end as is_funded,
+        -- The fees of the band of ages that ends at this age day; cohort_ages adds up the bands.
         case ages.age_day
-            when 0 then fees_age_0
-            when 1 then fees_age_1
-            when 3 then fees_age_3
-            when 7 then fees_age_7
-            when 14 then fees_age_14
-            when 30 then fees_age_30
-            when 60 then fees_age_60
-            when 90 then fees_age_90
-            when 180 then fees_age_180
-            when 365 then fees_age_365
-        end as fees_usd
+            when 0 then state.fees_ages_0_0_usd
+            when 1 then state.fees_ages_1_1_usd
+            when 3 then state.fees_ages_2_3_usd
+            when 7 then state.fees_ages_4_7_usd
+            when 14 then state.fees_ages_8_14_usd
+            when 30 then state.fees_ages_15_30_usd
+            when 60 then state.fees_ages_31_60_usd
+            when 90 then state.fees_ages_61_90_usd
+            when 180 then state.fees_ages_91_180_usd
+            when 365 then state.fees_ages_181_365_usd
+        end as band_fees_usd
     from state
     cross join ages
 ),
 
-cohort_ages as (
+cohort_bands as (
     select
         cohort_date,
         partner_id,
         age_day,
         count(*) as cohort_users,
         sum(is_funded) as funded_users,
-        sum(fees_usd) as fees_usd
+        sum(band_fees_usd) as band_fees_usd
     from user_ages
     group by cohort_date, partner_id, age_day
+),
+
+-- Fees at age <= age_day: the sum of the cohort's bands up to it.
+cohort_ages as (
+    select
+        cohort_date,
+        partner_id,
+        age_day,
+        cohort_users,
+        funded_users,
+        sum(band_fees_usd) over (
+            partition by cohort_date, partner_id
+            order by age_day
+        ) as fees_usd
+    from cohort_bands
 ),
 
 spend_by_day as (

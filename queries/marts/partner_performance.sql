@@ -110,7 +110,12 @@ fees_in_window as (
         own_state.dt as run_date,
         windows.window_days,
         own_state.partner_id,
-        sum(case windows.window_days when 7 then own_state.fees_7d_usd else own_state.fees_30d_usd end) as fees_usd
+        sum(
+            case windows.window_days
+                when 7 then own_state.fees_7d_usd
+                else own_state.fees_7d_usd + own_state.fees_8_30d_usd
+            end
+        ) as fees_usd
     from own_state
     cross join windows
     group by own_state.dt, windows.window_days, own_state.partner_id
@@ -127,7 +132,11 @@ matured_cohort_fees as (
             case
                 when latest_state.cohort_date > date_add('day', -7 - windows.window_days, run_dates.run_date)
                     and latest_state.cohort_date <= date_add('day', -7, run_dates.run_date)
-                    then latest_state.fees_age_7
+                    -- Fees at age <= 7: the sum of the age bands up to 7.
+                    then coalesce(latest_state.fees_ages_0_0_usd, 0)
+                        + coalesce(latest_state.fees_ages_1_1_usd, 0)
+                        + coalesce(latest_state.fees_ages_2_3_usd, 0)
+                        + coalesce(latest_state.fees_ages_4_7_usd, 0)
                 else 0
             end
         ) as fees_d7,
@@ -135,7 +144,12 @@ matured_cohort_fees as (
             case
                 when latest_state.cohort_date > date_add('day', -30 - windows.window_days, run_dates.run_date)
                     and latest_state.cohort_date <= date_add('day', -30, run_dates.run_date)
-                    then latest_state.fees_age_30
+                    then coalesce(latest_state.fees_ages_0_0_usd, 0)
+                        + coalesce(latest_state.fees_ages_1_1_usd, 0)
+                        + coalesce(latest_state.fees_ages_2_3_usd, 0)
+                        + coalesce(latest_state.fees_ages_4_7_usd, 0)
+                        + coalesce(latest_state.fees_ages_8_14_usd, 0)
+                        + coalesce(latest_state.fees_ages_15_30_usd, 0)
                 else 0
             end
         ) as fees_d30

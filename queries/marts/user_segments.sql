@@ -23,7 +23,7 @@ final as (
         cohort_date,
         last_active_date,
         cast(deposits_usd - withdrawals_usd as double) as net_deposits_usd,
-        cast(trades_30d as bigint) as trades_30d,
+        cast(trades_7d + trades_8_30d as bigint) as trades_30d,
         dt as snapshot_date
     from state
 )

@@ -14,9 +14,39 @@ as_of as (
     select as_of_date from :as_of_dates
 ),
 
-base as (
+base_state as (
     select * from user_state
     where dt = :base_date
+),
+
+-- The state stores fees by age band and trades by trailing-window band (mostly zero or null for
+-- a user past the band, so they compress to little); the fold works on the cumulative sums.
+base as (
+    select
+        base_state.*,
+        case when base_state.cohort_date is not null then coalesce(base_state.fees_ages_0_0_usd, 0) end as fees_age_0,
+        case when base_state.cohort_date is not null then coalesce(base_state.fees_ages_0_0_usd, 0) + coalesce(base_state.fees_ages_1_1_usd, 0) end as fees_age_1,
+        case when base_state.cohort_date is not null then coalesce(base_state.fees_ages_0_0_usd, 0) + coalesce(base_state.fees_ages_1_1_usd, 0) + coalesce(base_state.fees_ages_2_3_usd, 0) end as fees_age_3,
+        case when base_state.cohort_date is not null then coalesce(base_state.fees_ages_0_0_usd, 0) + coalesce(base_state.fees_ages_1_1_usd, 0) + coalesce(base_state.fees_ages_2_3_usd, 0) + coalesce(base_state.fees_ages_4_7_usd, 0) end as fees_age_7,
+        case when base_state.cohort_date is not null then coalesce(base_state.fees_ages_0_0_usd, 0) + coalesce(base_state.fees_ages_1_1_usd, 0) + coalesce(base_state.fees_ages_2_3_usd, 0) + coalesce(base_state.fees_ages_4_7_usd, 0) + coalesce(base_state.fees_ages_8_14_usd, 0) end as fees_age_14,
+        case when base_state.cohort_date is not null then coalesce(base_state.fees_ages_0_0_usd, 0) + coalesce(base_state.fees_ages_1_1_usd, 0) + coalesce(base_state.fees_ages_2_3_usd, 0) + coalesce(base_state.fees_ages_4_7_usd, 0) + coalesce(base_state.fees_ages_8_14_usd, 0) + coalesce(base_state.fees_ages_15_30_usd, 0) end as fees_age_30,
+        case when base_state.cohort_date is not null then coalesce(base_state.fees_ages_0_0_usd, 0) + coalesce(base_state.fees_ages_1_1_usd, 0) + coalesce(base_state.fees_ages_2_3_usd, 0) + coalesce(base_state.fees_ages_4_7_usd, 0) + coalesce(base_state.fees_ages_8_14_usd, 0) + coalesce(base_state.fees_ages_15_30_usd, 0) + coalesce(base_state.fees_ages_31_60_usd, 0) end as fees_age_60,
+        case when base_state.cohort_date is not null then coalesce(base_state.fees_ages_0_0_usd, 0) + coalesce(base_state.fees_ages_1_1_usd, 0) + coalesce(base_state.fees_ages_2_3_usd, 0) + coalesce(base_state.fees_ages_4_7_usd, 0) + coalesce(base_state.fees_ages_8_14_usd, 0) + coalesce(base_state.fees_ages_15_30_usd, 0) + coalesce(base_state.fees_ages_31_60_usd, 0) + coalesce(base_state.fees_ages_61_90_usd, 0) end as fees_age_90,
+        case when base_state.cohort_date is not null then coalesce(base_state.fees_ages_0_0_usd, 0) + coalesce(base_state.fees_ages_1_1_usd, 0) + coalesce(base_state.fees_ages_2_3_usd, 0) + coalesce(base_state.fees_ages_4_7_usd, 0) + coalesce(base_state.fees_ages_8_14_usd, 0) + coalesce(base_state.fees_ages_15_30_usd, 0) + coalesce(base_state.fees_ages_31_60_usd, 0) + coalesce(base_state.fees_ages_61_90_usd, 0) + coalesce(base_state.fees_ages_91_180_usd, 0) end as fees_age_180,
+        case when base_state.cohort_date is not null then coalesce(base_state.fees_ages_0_0_usd, 0) + coalesce(base_state.fees_ages_1_1_usd, 0) + coalesce(base_state.fees_ages_2_3_usd, 0) + coalesce(base_state.fees_ages_4_7_usd, 0) + coalesce(base_state.fees_ages_8_14_usd, 0) + coalesce(base_state.fees_ages_15_30_usd, 0) + coalesce(base_state.fees_ages_31_60_usd, 0) + coalesce(base_state.fees_ages_61_90_usd, 0) + coalesce(base_state.fees_ages_91_180_usd, 0) + coalesce(base_state.fees_ages_181_365_usd, 0) end as fees_age_365,
+        base_state.trades_7d + base_state.trades_8_30d as trades_30d,
+        base_state.trade_days_7d + base_state.trade_days_8_30d as trade_days_30d,
+        base_state.fees_7d_usd + base_state.fees_8_30d_usd as fees_30d_usd,
+        base_state.trades_7d + base_state.trades_8_30d + base_state.trades_31_60d as trades_60d,
+        base_state.trade_days_7d + base_state.trade_days_8_30d + base_state.trade_days_31_60d as trade_days_60d,
+        base_state.fees_7d_usd + base_state.fees_8_30d_usd + base_state.fees_31_60d_usd as fees_60d_usd,
+        base_state.trades_7d + base_state.trades_8_30d + base_state.trades_31_60d + base_state.trades_61_90d as trades_90d,
+        base_state.trade_days_7d + base_state.trade_days_8_30d + base_state.trade_days_31_60d + base_state.trade_days_61_90d as trade_days_90d,
+        base_state.fees_7d_usd + base_state.fees_8_30d_usd + base_state.fees_31_60d_usd + base_state.fees_61_90d_usd as fees_90d_usd,
+        base_state.trades_7d + base_state.trades_8_30d + base_state.trades_31_60d + base_state.trades_61_90d + base_state.trades_91_120d as trades_120d,
+        base_state.trade_days_7d + base_state.trade_days_8_30d + base_state.trade_days_31_60d + base_state.trade_days_61_90d + base_state.trade_days_91_120d as trade_days_120d,
+        base_state.fees_7d_usd + base_state.fees_8_30d_usd + base_state.fees_31_60d_usd + base_state.fees_61_90d_usd + base_state.fees_91_120d_usd as fees_120d_usd
+    from base_state
 ),
 
 new_days as (
@@ -397,6 +427,29 @@ measured as (
 final as (
     select
         measured.*,
+        -- Stored as bands (see base): fees at ages (previous age, age], window sums beyond the shorter window.
+        nullif(fees_age_0, 0) as fees_ages_0_0_usd,
+        nullif(fees_age_1 - fees_age_0, 0) as fees_ages_1_1_usd,
+        nullif(fees_age_3 - fees_age_1, 0) as fees_ages_2_3_usd,
+        nullif(fees_age_7 - fees_age_3, 0) as fees_ages_4_7_usd,
+        nullif(fees_age_14 - fees_age_7, 0) as fees_ages_8_14_usd,
+        nullif(fees_age_30 - fees_age_14, 0) as fees_ages_15_30_usd,
+        nullif(fees_age_60 - fees_age_30, 0) as fees_ages_31_60_usd,
+        nullif(fees_age_90 - fees_age_60, 0) as fees_ages_61_90_usd,
+        nullif(fees_age_180 - fees_age_90, 0) as fees_ages_91_180_usd,
+        nullif(fees_age_365 - fees_age_180, 0) as fees_ages_181_365_usd,
+        trades_30d - trades_7d as trades_8_30d,
+        trade_days_30d - trade_days_7d as trade_days_8_30d,
+        fees_30d_usd - fees_7d_usd as fees_8_30d_usd,
+        trades_60d - trades_30d as trades_31_60d,
+        trade_days_60d - trade_days_30d as trade_days_31_60d,
+        fees_60d_usd - fees_30d_usd as fees_31_60d_usd,
+        trades_90d - trades_60d as trades_61_90d,
+        trade_days_90d - trade_days_60d as trade_days_61_90d,
+        fees_90d_usd - fees_60d_usd as fees_61_90d_usd,
+        trades_120d - trades_90d as trades_91_120d,
+        trade_days_120d - trade_days_90d as trade_days_91_120d,
+        fees_120d_usd - fees_90d_usd as fees_91_120d_usd,
         case
             when days_since_signup <= 6 then 'new'
             when days_since_active = 0 and date_diff('day', prev_active_date, dt) >= 30 then 'resurrected'

@@ -1,8 +1,8 @@
 -- Grain: one row per attributed user as of :run_date and 30-day window ending on or before
 -- :run_date in which the user traded: trading days and net revenue. Window 0 is
 -- (:run_date - 30, :run_date], window 1 the 30 days before it, and so on to window 3 (120 days
--- back); windows without a trade have no row. Each window is the difference of two of the user's
--- trailing-window sums in `user_state`, so no day of `user_daily` is read.
+-- back); windows without a trade have no row. Each window is made of the trailing-window bands
+-- `user_state` keeps (window 0 of the first two), so no day of `user_daily` is read.
 -- The windowed persistence model (lambdas/recommend/persistence.ts) fits on consecutive windows
 -- and forecasts from window 0.
 with
@@ -11,7 +11,7 @@ state as (
     select * from user_state
     where dt = :run_date
         and cohort_date is not null
-        and trade_days_120d > 0
+        and trade_days_7d + trade_days_8_30d + trade_days_31_60d + trade_days_61_90d + trade_days_91_120d > 0
 ),
 
 registry as (
@@ -28,16 +28,16 @@ windows as (
         state.partner_id,
         window_indexes.window_index,
         case window_indexes.window_index
-            when 0 then state.trade_days_30d
-            when 1 then state.trade_days_60d - state.trade_days_30d
-            when 2 then state.trade_days_90d - state.trade_days_60d
-            when 3 then state.trade_days_120d - state.trade_days_90d
+            when 0 then state.trade_days_7d + state.trade_days_8_30d
+            when 1 then state.trade_days_31_60d
+            when 2 then state.trade_days_61_90d
+            when 3 then state.trade_days_91_120d
         end as trade_days,
         case window_indexes.window_index
-            when 0 then state.fees_30d_usd
-            when 1 then state.fees_60d_usd - state.fees_30d_usd
-            when 2 then state.fees_90d_usd - state.fees_60d_usd
-            when 3 then state.fees_120d_usd - state.fees_90d_usd
+            when 0 then state.fees_7d_usd + state.fees_8_30d_usd
+            when 1 then state.fees_31_60d_usd
+            when 2 then state.fees_61_90d_usd
+            when 3 then state.fees_91_120d_usd
         end as fees_usd
     from state
     cross join window_indexes

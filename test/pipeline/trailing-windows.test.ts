@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, dateRange } from '../../lambdas/contract/dates.ts';
-import { TRAILING_WINDOW_DAYS } from '../../lambdas/contract/tables.ts';
+import { TRAILING_WINDOW_BANDS } from '../../lambdas/contract/tables.ts';
 import { type TransformReport, transformAndMeasure } from '../../lambdas/pipeline/daily-run.ts';
 import type { LocalLake } from '../../lambdas/pipeline/local-lake.ts';
 import { generatedLake } from './generated-lake.ts';
@@ -11,19 +11,20 @@ const RUN_DATES = dateRange(addDays(END, -4), END);
 
 /**
  * The spec of the trailing-window columns, straight from user_daily: per user known on the as-of
- * date, each sum over the days in [as-of - N + 1, as-of]; returns the state rows that differ.
+ * date, each band's sums over the days in [as-of - last + 1, as-of - first + 1]; returns the state
+ * rows that differ.
  */
 function mismatchQuery(asOf: string): string {
-  const sums = TRAILING_WINDOW_DAYS.flatMap((days) => {
-    const inWindow = `dt > date '${addDays(asOf, -days)}'`;
+  const sums = TRAILING_WINDOW_BANDS.flatMap(({ first, last, suffix }) => {
+    const inBand = `dt > date '${addDays(asOf, -last)}' and dt <= date '${addDays(asOf, 1 - first)}'`;
     return [
-      `coalesce(sum(case when ${inWindow} then trades end), 0) as trades_${days}d`,
-      `coalesce(sum(case when ${inWindow} and trades > 0 then 1 end), 0) as trade_days_${days}d`,
-      `coalesce(sum(case when ${inWindow} then fees_usd end), 0) as fees_${days}d_usd`,
+      `coalesce(sum(case when ${inBand} then trades end), 0) as trades_${suffix}`,
+      `coalesce(sum(case when ${inBand} and trades > 0 then 1 end), 0) as trade_days_${suffix}`,
+      `coalesce(sum(case when ${inBand} then fees_usd end), 0) as fees_${suffix}_usd`,
     ];
   });
-  const differs = TRAILING_WINDOW_DAYS.flatMap((days) =>
-    [`trades_${days}d`, `trade_days_${days}d`, `fees_${days}d_usd`].map(
+  const differs = TRAILING_WINDOW_BANDS.flatMap(({ suffix }) =>
+    [`trades_${suffix}`, `trade_days_${suffix}`, `fees_${suffix}_usd`].map(
       (column) => `state.${column} is distinct from expected.${column}`,
     ),
   );
@@ -69,15 +70,17 @@ describe('user_state trailing-window sums (150 generated days, daily folds)', ()
     }
   });
 
-  it('is exercised: on the last date, every window holds trading that the next shorter one does not', async () => {
+  it('is exercised: on the last date, every band, and the days before the longest, hold trading', async () => {
     // Act
     const [counts] = await lake.engine.query(`
       select
-        count_if(trade_days_30d > trade_days_7d) as beyond_7,
-        count_if(trade_days_60d > trade_days_30d) as beyond_30,
-        count_if(trade_days_90d > trade_days_60d) as beyond_60,
-        count_if(trade_days_120d > trade_days_90d) as beyond_90,
-        count_if(trade_days > trade_days_120d) as beyond_120
+        count_if(trade_days_7d > 0) as days_1_7,
+        count_if(trade_days_8_30d > 0) as days_8_30,
+        count_if(trade_days_31_60d > 0) as days_31_60,
+        count_if(trade_days_61_90d > 0) as days_61_90,
+        count_if(trade_days_91_120d > 0) as days_91_120,
+        count_if(trade_days > trade_days_7d + trade_days_8_30d + trade_days_31_60d + trade_days_61_90d + trade_days_91_120d)
+          as beyond_120
       from user_state
       where dt = date '${END}'`);
 
