@@ -51,13 +51,42 @@ export const USER_DAILY: TableDef = {
   },
 };
 
+/** Signup and KYC times, which never change once a day's events are in: kept out of the daily state. */
+export const USER_MILESTONES: TableDef = {
+  name: 'user_milestones',
+  layer: 'state',
+  description:
+    "Each user's earliest signup and KYC verification of a day, from user_daily. A user's signup_at is the " +
+    'signup_at of the day of their cohort_date, their kyc_at the kyc_at of the day of their kyc_date (the users ' +
+    'view joins them so). Kept out of user_state because they never change, while the daily fold reads and ' +
+    'rewrites every column of the state.',
+  grain: 'one row per user and day with a signup or a KYC verification',
+  key: ['user_id', 'dt'],
+  sortedBy: ['user_id'],
+  columns: [
+    col('user_id', 'varchar', 'The user.'),
+    col('signup_at', 'timestamp', "The day's earliest signup, UTC; null when the day had none."),
+    col('kyc_at', 'timestamp', "The day's earliest kyc_verified event, UTC; null when the day had none."),
+  ],
+  partition: dtPartition('The UTC date of the events.'),
+  location: 'state/user_milestones',
+  format: 'parquet',
+  example: {
+    question: 'Who passed KYC on 2026-11-20, and when?',
+    sql: "select user_id, kyc_at from user_milestones where dt = date '2026-11-20' and kyc_at is not null order by kyc_at",
+  },
+};
+
 /**
  * The age bands of the fees `user_state` keeps, each ending at an age of AGE_DAYS: a user's fees
  * at age <= N are the sum of the bands up to N. Bands rather than cumulative sums, because a
  * user past a band has nothing in it: the bands of most users are empty and cost next to nothing
  * to store and read, where ten cumulative sums repeat the same amount.
  */
-export const AGE_BANDS = AGE_DAYS.map((last, i) => ({ first: i === 0 ? 0 : (AGE_DAYS[i - 1] as number) + 1, last }));
+export const AGE_BANDS = AGE_DAYS.map((last, i) => ({
+  first: i === 0 ? 0 : (AGE_DAYS[i - 1] as number) + 1,
+  last,
+}));
 
 const ageColumns = AGE_BANDS.map(({ first, last }) =>
   money(
@@ -127,14 +156,12 @@ export const USER_STATE: TableDef = {
   columns: [
     col('user_id', 'varchar', 'The user.'),
     col('partner_id', 'varchar', "Attribution: the earliest signup's partner, 'organic', or 'unattributed'."),
-    col('signup_at', 'timestamp', 'The earliest signup, UTC; null when unattributed.'),
-    col('cohort_date', 'date', 'The date of signup_at.'),
-    col('kyc_at', 'timestamp', 'The first kyc_verified event.'),
     col(
-      'kyc_date',
+      'cohort_date',
       'date',
-      'The date of kyc_at: what the funnel and the segments read, a small fraction of the timestamp column.',
+      'The date of the earliest signup; null when unattributed. Its time is in user_milestones (see users).',
     ),
+    col('kyc_date', 'date', 'The date of the first kyc_verified event. Its time is in user_milestones.'),
     col('ftd_date', 'date', 'First deposit with amount_usd > 0.'),
     col('first_trade_date', 'date', 'First trade.'),
     col('last_trade_date', 'date', 'Last day with a trade.'),

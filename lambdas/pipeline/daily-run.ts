@@ -8,6 +8,7 @@ import {
   type TableDef,
   TRAILING_WINDOW_DAYS,
   USER_DAILY,
+  USER_MILESTONES,
   USER_SEGMENTS,
   USER_STATE,
   USERS,
@@ -85,7 +86,10 @@ async function timed(steps: StepReport[], step: string, work: () => Promise<void
   steps.push({ step, elapsedMs: performance.now() - started });
 }
 
-/** Rebuilds the user_daily partitions up to `until` whose events changed since they were built. */
+/**
+ * Rebuilds the user_daily partitions up to `until` whose events changed since they were built, and
+ * the user_milestones partitions of the same dates (their signup and KYC times).
+ */
 async function refreshUserDaily(
   engine: Engine,
   fingerprints: InputFingerprints,
@@ -98,10 +102,9 @@ async function refreshUserDaily(
     .filter((date) => date <= until && manifest.get('user_daily', date) !== fingerprints.daily(date));
   await timed(steps, 'user_daily', async () => {
     for (const dates of chunks(stale, MAX_PARTITIONS_PER_WRITE)) {
-      await engine.write(USER_DAILY, queryFile('models/user_daily', { dates: { dates } }), {
-        kind: 'replace-partitions',
-        partitions: dates,
-      });
+      const mode: WriteMode = { kind: 'replace-partitions', partitions: dates };
+      await engine.write(USER_DAILY, queryFile('models/user_daily', { dates: { dates } }), mode);
+      await engine.write(USER_MILESTONES, queryFile('models/user_milestones', { dates: { dates } }), mode);
       for (const date of dates) manifest.set('user_daily', date, fingerprints.daily(date) as string);
     }
   });

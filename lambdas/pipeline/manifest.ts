@@ -1,9 +1,18 @@
 import { createHash } from 'node:crypto';
-import { BUILD_MANIFEST, type TableDef, USER_DAILY, USER_STATE } from '../contract/tables.ts';
+import {
+  BUILD_MANIFEST,
+  type TableDef,
+  USER_DAILY,
+  USER_MILESTONES,
+  USER_STATE,
+} from '../contract/tables.ts';
 import type { Engine } from '../warehouse/engine.ts';
 import { loadQuery, queryFile } from '../warehouse/sql.ts';
 
-/** What the manifest tracks: state partitions, and the run dates whose marts were built. */
+/**
+ * What the manifest tracks: state partitions (`user_daily` stands for user_milestones too, built
+ * with it from the same dates), and the run dates whose marts were built.
+ */
 export type StateTable = 'user_daily' | 'user_state' | 'run';
 
 function fingerprint(ingestIds: Iterable<string>): string {
@@ -34,8 +43,8 @@ export function modelVersion(sqls: readonly string[], tables: readonly TableDef[
  */
 export function stateModelVersion(): string {
   return modelVersion(
-    [loadQuery('models/user_daily'), loadQuery('models/user_state')],
-    [USER_DAILY, USER_STATE],
+    [loadQuery('models/user_daily'), loadQuery('models/user_milestones'), loadQuery('models/user_state')],
+    [USER_DAILY, USER_MILESTONES, USER_STATE],
   );
 }
 

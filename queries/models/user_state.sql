@@ -24,6 +24,10 @@ base_state as (
 base as (
     select
         base_state.*,
+        -- The state keeps signup and KYC dates, not times (those are in user_milestones). The base's
+        -- precede every new day's, so midnight of their date orders them as well as their time.
+        cast(base_state.cohort_date as timestamp) as signup_at,
+        cast(base_state.kyc_date as timestamp) as kyc_at,
         case when base_state.cohort_date is not null then coalesce(base_state.fees_ages_0_0_usd, 0) end as fees_age_0,
         case when base_state.cohort_date is not null then coalesce(base_state.fees_ages_0_0_usd, 0) + coalesce(base_state.fees_ages_1_1_usd, 0) end as fees_age_1,
         case when base_state.cohort_date is not null then coalesce(base_state.fees_ages_0_0_usd, 0) + coalesce(base_state.fees_ages_1_1_usd, 0) + coalesce(base_state.fees_ages_2_3_usd, 0) end as fees_age_3,
@@ -290,9 +294,7 @@ folded as (
     select
         user_id,
         coalesce(max(case when signup_at = user_signup_at then signup_partner_id end), 'unattributed') as partner_id,
-        min(signup_at) as signup_at,
         cast(min(signup_at) as date) as cohort_date,
-        min(kyc_at) as kyc_at,
         cast(min(kyc_at) as date) as kyc_date,
         min(ftd_date) as ftd_date,
         min(first_trade_date) as first_trade_date,

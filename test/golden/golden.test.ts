@@ -493,19 +493,123 @@ const SEG_U01 = seg('u01', 'active', 'low', 'trader', '8-30', 'light', 'both', '
 // biome-ignore format: a literal table, one row per user
 const SEG_U07 = seg('u07', 'new', 'zero', 'kyc', '0-7', 'none', 'none', 'organic', '2026-03-08', '2026-03-08', 0, 0); // R-cohort 2
 // biome-ignore format: a literal table, one row per user
+/**
+ * users: signup_at is the earliest signup (in UTC), kyc_at the first KYC verification; both come
+ * from user_milestones, the days of cohort_date and kyc_date.
+ */
+const USERS_MILESTONES = [
+  { user_id: 'u01', partner_id: 'kol-a', signup_at: '2026-03-01 10:00:00.000', cohort_date: '2026-03-01', kyc_at: '2026-03-01 10:05:00.000' },
+  { user_id: 'u02', partner_id: 'kol-a', signup_at: '2026-03-01 23:00:00.000', cohort_date: '2026-03-01', kyc_at: null },
+  { user_id: 'u03', partner_id: 'kol-a', signup_at: '2026-03-05 09:00:00.000', cohort_date: '2026-03-05', kyc_at: '2026-03-05 10:00:00.000' },
+  { user_id: 'u07', partner_id: 'organic', signup_at: '2026-03-08 15:00:00.000', cohort_date: '2026-03-08', kyc_at: '2026-03-08 15:10:00.000' },
+  { user_id: 'u08', partner_id: 'organic', signup_at: '2025-09-01 12:00:00.000', cohort_date: '2025-09-01', kyc_at: null },
+  { user_id: 'u11', partner_id: 'unattributed', signup_at: null, cohort_date: null, kyc_at: null },
+];
+
 const EXPECTED_USER_SEGMENTS: Expected[] = [
   //   user   lifecycle      tier     funnel        tenure    frequency  mix        partner         cohort        last_active   net_deposits trades_30d
   SEG_U01,
-  seg('u02', 'active',      'whale', 'trader',     '8-30',    'heavy',   'spot',    'kol-a',        '2026-03-01', '2026-03-10', 130000, 20), // 150000-20000; prev active 03-05; 10 trades without product = spot
-  seg('u03', 'new',         'low',   'trader',     '0-7',     'light',   'both',    'kol-a',        '2026-03-05', '2026-03-06', 50,     2),  // R-cohort 5; deposit and trade 03-04 before the signup
-  seg('u04', 'active',      'high',  'trader',     '0-7',     'regular', 'futures', 'aff-b',        '2026-03-03', '2026-03-10', 15000,  5),  // R-cohort 7: not new, tenure 0-7; 20000-5000; the 03-11 trade is after R
-  seg('u05', 'at_risk',     'zero',  'funded',     '8-30',    'none',    'none',    'aff-b',        '2026-02-20', '2026-02-25', -50,    0),  // R-last 13; 100-150
-  seg('u06', 'new',         'mid',   'trader',     '0-7',     'light',   'spot',    'kol-zzz',      '2026-03-07', '2026-03-08', 1000,   1),  // 1000 >= 1000: mid; duplicate trade dropped
+  seg(
+    'u02',
+    'active',
+    'whale',
+    'trader',
+    '8-30',
+    'heavy',
+    'spot',
+    'kol-a',
+    '2026-03-01',
+    '2026-03-10',
+    130000,
+    20,
+  ), // 150000-20000; prev active 03-05; 10 trades without product = spot
+  seg('u03', 'new', 'low', 'trader', '0-7', 'light', 'both', 'kol-a', '2026-03-05', '2026-03-06', 50, 2), // R-cohort 5; deposit and trade 03-04 before the signup
+  seg(
+    'u04',
+    'active',
+    'high',
+    'trader',
+    '0-7',
+    'regular',
+    'futures',
+    'aff-b',
+    '2026-03-03',
+    '2026-03-10',
+    15000,
+    5,
+  ), // R-cohort 7: not new, tenure 0-7; 20000-5000; the 03-11 trade is after R
+  seg(
+    'u05',
+    'at_risk',
+    'zero',
+    'funded',
+    '8-30',
+    'none',
+    'none',
+    'aff-b',
+    '2026-02-20',
+    '2026-02-25',
+    -50,
+    0,
+  ), // R-last 13; 100-150
+  seg('u06', 'new', 'mid', 'trader', '0-7', 'light', 'spot', 'kol-zzz', '2026-03-07', '2026-03-08', 1000, 1), // 1000 >= 1000: mid; duplicate trade dropped
   SEG_U07,
-  seg('u08', 'churned',     'zero',  'registered', '181+',    'none',    'none',    'organic',      '2025-09-01', '2025-12-01', 0,      0),  // R-last 99; R-cohort 190
-  seg('u09', 'dormant',     'mid',   'trader',     '91-180',  'none',    'futures', 'organic',      '2025-12-01', '2026-01-15', 5000,   0),  // R-last 54; R-cohort 99
-  seg('u10', 'resurrected', 'mid',   'trader',     '31-90',   'light',   'spot',    'kol-a',        '2026-01-29', '2026-03-10', 2000,   2),  // previous active 02-08 = R-30; R-cohort 40; 02-08 is outside [R-29, R]
-  seg('u11', 'active',      'low',   'trader',     'unknown', 'light',   'spot',    'unattributed', null,         '2026-03-07', 300,    1),  // R-last 3; the partner_id on its login is ignored
+  seg(
+    'u08',
+    'churned',
+    'zero',
+    'registered',
+    '181+',
+    'none',
+    'none',
+    'organic',
+    '2025-09-01',
+    '2025-12-01',
+    0,
+    0,
+  ), // R-last 99; R-cohort 190
+  seg(
+    'u09',
+    'dormant',
+    'mid',
+    'trader',
+    '91-180',
+    'none',
+    'futures',
+    'organic',
+    '2025-12-01',
+    '2026-01-15',
+    5000,
+    0,
+  ), // R-last 54; R-cohort 99
+  seg(
+    'u10',
+    'resurrected',
+    'mid',
+    'trader',
+    '31-90',
+    'light',
+    'spot',
+    'kol-a',
+    '2026-01-29',
+    '2026-03-10',
+    2000,
+    2,
+  ), // previous active 02-08 = R-30; R-cohort 40; 02-08 is outside [R-29, R]
+  seg(
+    'u11',
+    'active',
+    'low',
+    'trader',
+    'unknown',
+    'light',
+    'spot',
+    'unattributed',
+    null,
+    '2026-03-07',
+    300,
+    1,
+  ), // R-last 3; the partner_id on its login is ignored
   // u12 signs up on 03-11: not known on R.
 ];
 const EXPECTED_USER_SEGMENTS_AFTER_LATE: Expected[] = EXPECTED_USER_SEGMENTS.map((row) => {
@@ -650,6 +754,16 @@ describe(`golden: contract tables on a hand-computed data set, R = ${R}`, () => 
     expectRows(before.user_segments, EXPECTED_USER_SEGMENTS, USER_SEGMENTS.key);
   });
 
+  it('users: the earliest signup and the first KYC, with their times, from user_milestones', async () => {
+    // Act
+    const rows = await lake.engine.query(
+      `select user_id, partner_id, signup_at, cohort_date, kyc_at from users where user_id in ('u01', 'u02', 'u03', 'u07', 'u08', 'u11') order by user_id`,
+    );
+
+    // Assess: u01's second signup (03-06, aff-b) changes nothing; u02 signed up at 07:00 +08:00
+    expect(rows).toEqual(USERS_MILESTONES);
+  });
+
   it('audiences of the default playbook: the users of each action, from the segments above', async () => {
     // Prepare
     const dir = join(root, 'lake', 'published', R, 'audiences');
@@ -750,6 +864,23 @@ describe(`golden: contract tables on a hand-computed data set, R = ${R}`, () => 
 
     it('user_segments changed exactly as hand-computed', () => {
       expectRows(after.user_segments, EXPECTED_USER_SEGMENTS_AFTER_LATE, USER_SEGMENTS.key);
+    });
+
+    it("users: u07's earlier signup brings its time and partner; its KYC time, on another day, stays", async () => {
+      // Act
+      const rows = await lake.engine.query(
+        "select partner_id, signup_at, cohort_date, kyc_at from users where user_id = 'u07'",
+      );
+
+      // Assess
+      expect(rows).toEqual([
+        {
+          partner_id: 'aff-b',
+          signup_at: '2026-03-02 08:00:00.000',
+          cohort_date: '2026-03-02',
+          kyc_at: '2026-03-08 15:10:00.000',
+        },
+      ]);
     });
 
     it('keys stay unique and not null', async () => {
