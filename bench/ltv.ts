@@ -6,13 +6,16 @@ import { ingestFile } from '../lambdas/ingest/ingest.ts';
 import { transformAndMeasure } from '../lambdas/pipeline/daily-run.ts';
 import { openLocalLake } from '../lambdas/pipeline/local-lake.ts';
 import { bgNbdConditionalExpectedTransactions } from '../lambdas/recommend/bgnbd.ts';
-import { fitCustomerBaseModels, repeatHistory } from '../lambdas/recommend/customer-base.ts';
+import {
+  fitCustomerBaseModels,
+  loadTradingHistories,
+  repeatHistory,
+} from '../lambdas/recommend/customer-base.ts';
 import { gammaGammaConditionalExpectedValue } from '../lambdas/recommend/gamma-gamma.ts';
 import { BASE_WINDOWS, forecastPersistence } from '../lambdas/recommend/persistence.ts';
 import {
   fitUserValueModel,
   loadRevenueWindows,
-  loadUserValues,
   type UserWindows,
 } from '../lambdas/recommend/value-forecast.ts';
 
@@ -57,7 +60,7 @@ export async function benchLtv(): Promise<void> {
   const cutoff = addDays(END, -HOLDOUT_DAYS);
   for (const date of [cutoff, END]) await transformAndMeasure(lake.engine, date);
 
-  const users = await loadUserValues(lake.engine, cutoff);
+  const users = await loadTradingHistories(lake.engine, cutoff);
   const history = await loadRevenueWindows(lake.engine, cutoff);
   const holdout = await loadRevenueWindows(lake.engine, END, HOLDOUT_DAYS / 30);
   await lake.close();

@@ -164,12 +164,6 @@ export const USER_STATE: TableDef = {
     col('kyc_date', 'date', 'The date of the first kyc_verified event. Its time is in user_milestones.'),
     col('ftd_date', 'date', 'First deposit with amount_usd > 0.'),
     col('first_trade_date', 'date', 'First trade.'),
-    col('last_trade_date', 'date', 'Last day with a trade.'),
-    col('trade_days', 'bigint', 'Days with at least one trade.'),
-    money(
-      'first_trade_day_fees_usd',
-      'Fees on the first trading day (excluded from repeat-transaction value).',
-    ),
     col('first_active_date', 'date', 'First day with any event.'),
     col('last_active_date', 'date', 'Last day with any event.'),
     col('prev_active_date', 'date', 'The active day before last_active_date.'),

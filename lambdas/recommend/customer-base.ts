@@ -4,10 +4,49 @@
  * per repeat trading day the value. These are the standard customer-base models; the holdout bench
  * (`npm run bench -- ltv`) compares them with the persistence model that `ltv_forecast` uses.
  */
+import type { Engine } from '../warehouse/engine.ts';
+import { queryFile } from '../warehouse/sql.ts';
 import { type BgNbdFit, fitBgNbd } from './bgnbd.ts';
 import { RecommendError } from './errors.ts';
 import { fitGammaGamma, type GammaGammaFit } from './gamma-gamma.ts';
-import type { UserValue } from './value-forecast.ts';
+import { loadUserValues, type UserValue } from './value-forecast.ts';
+
+/** An attributed user as the customer-base models see them: their value and their trading days. */
+export interface TradingHistory extends UserValue {
+  /** Days with a trade; the first is the acquisition, the rest are repeat transactions. */
+  readonly tradeDays: number;
+  /** Days from the first trade to the last. */
+  readonly recencyDays: number;
+  /** Days from the first trade to R; null for a user who never traded. */
+  readonly tradingAgeDays: number | null;
+  /** Net revenue of the first trading day (not a repeat transaction). */
+  readonly firstDayNetRevenueUsd: number;
+}
+
+/**
+ * Every attributed user's value and trading days as of R. Reads all of user_daily up to R (the
+ * daily state keeps only what the persistence model needs), so it is for the holdout bench.
+ */
+export async function loadTradingHistories(engine: Engine, runDate: string): Promise<TradingHistory[]> {
+  const users = await loadUserValues(engine, runDate);
+  const rows = await engine.query(
+    queryFile('recommend/user_trading_histories', { run_date: { date: runDate } }),
+  );
+  const byUser = new Map(rows.map((row) => [String(row.user_id), row]));
+  return users.map((user) => {
+    const row = byUser.get(user.userId);
+    if (row === undefined) {
+      return { ...user, tradeDays: 0, recencyDays: 0, tradingAgeDays: null, firstDayNetRevenueUsd: 0 };
+    }
+    return {
+      ...user,
+      tradeDays: Number(row.trade_days),
+      recencyDays: Number(row.recency_days),
+      tradingAgeDays: Number(row.trading_age_days),
+      firstDayNetRevenueUsd: Number(row.first_day_net_revenue_usd),
+    };
+  });
+}
 
 /** The two fitted models. */
 export interface CustomerBaseModels {
@@ -16,7 +55,7 @@ export interface CustomerBaseModels {
 }
 
 /** Repeat transactions (trading days after the first) and their mean net revenue. */
-export function repeatHistory(user: UserValue): { frequency: number; meanValueUsd: number } {
+export function repeatHistory(user: TradingHistory): { frequency: number; meanValueUsd: number } {
   const frequency = Math.max(0, user.tradeDays - 1);
   const repeatValue = Math.max(0, user.netRevenueUsd - user.firstDayNetRevenueUsd);
   return { frequency, meanValueUsd: frequency > 0 ? repeatValue / frequency : 0 };
@@ -34,7 +73,7 @@ function evenSample<T>(items: readonly T[], size: number): T[] {
  * is too little trading.
  */
 export function fitCustomerBaseModels(
-  users: readonly UserValue[],
+  users: readonly TradingHistory[],
   /** At most this many users are fitted on (an even sample). */
   maxFitUsers = 50_000,
 ): CustomerBaseModels | null {

@@ -16,22 +16,14 @@ import {
   type WindowPair,
 } from './persistence.ts';
 
-/** One attributed user as the value models see them. */
+/** One attributed user as the persistence model sees them. */
 export interface UserValue {
   readonly userId: string;
   readonly partnerId: string;
   readonly cohortDate: string;
-  /** Days with a trade; the first is the acquisition, the rest are repeat transactions. */
-  readonly tradeDays: number;
-  /** Days from the first trade to the last. */
-  readonly recencyDays: number;
-  /** Days from the first trade to R; null for a user who never traded. */
-  readonly tradingAgeDays: number | null;
   /** Days from signup to R. */
   readonly ageDays: number;
   readonly netRevenueUsd: number;
-  /** Net revenue of the first trading day (not a repeat transaction). */
-  readonly firstDayNetRevenueUsd: number;
   /**
    * Cumulative net revenue at age <= each forecast horizon (complete once `ageDays` reaches it):
    * what a cohort that passed a horizon is worth there, observed instead of forecast.
@@ -44,12 +36,8 @@ function toUserValue(row: Row): UserValue {
     userId: String(row.user_id),
     partnerId: String(row.partner_id),
     cohortDate: String(row.cohort_date),
-    tradeDays: Number(row.trade_days),
-    recencyDays: Number(row.recency_days),
-    tradingAgeDays: row.trading_age_days === null ? null : Number(row.trading_age_days),
     ageDays: Number(row.age_days),
     netRevenueUsd: Number(row.net_revenue_usd),
-    firstDayNetRevenueUsd: Number(row.first_day_net_revenue_usd),
     cumulativeNetRevenueUsd: {
       90: Number(row.net_revenue_age_90_usd ?? 0),
       180: Number(row.net_revenue_age_180_usd ?? 0),

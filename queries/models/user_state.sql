@@ -146,9 +146,6 @@ contributions as (
         base.kyc_at,
         base.ftd_date,
         base.first_trade_date,
-        base.last_trade_date,
-        base.trade_days,
-        base.first_trade_day_fees_usd,
         base.first_active_date,
         base.last_active_date,
         base.prev_active_date,
@@ -205,9 +202,6 @@ contributions as (
         new_days.first_kyc_at as kyc_at,
         cast(new_days.first_funded_deposit_at as date) as ftd_date,
         case when new_days.trades > 0 then new_days.dt end as first_trade_date,
-        case when new_days.trades > 0 then new_days.dt end as last_trade_date,
-        case when new_days.trades > 0 then 1 else 0 end as trade_days,
-        case when new_days.trades > 0 then new_days.fees_usd end as first_trade_day_fees_usd,
         new_days.dt as first_active_date,
         new_days.dt as last_active_date,
         cast(null as date) as prev_active_date,
@@ -254,7 +248,7 @@ contributions as (
 ),
 
 -- Per user and as-of date: the earliest signup (the base's, when it has one: it precedes every
--- new day), the first trading day, the active days ranked from the latest, and the moves of the
+-- new day), the active days ranked from the latest, and the moves of the
 -- trailing-window sums (the same on each of the user's rows).
 ranked as (
     select
@@ -262,9 +256,6 @@ ranked as (
         min(contributions.signup_at) over (
             partition by contributions.as_of_date, contributions.user_id
         ) as user_signup_at,
-        min(contributions.first_trade_date) over (
-            partition by contributions.as_of_date, contributions.user_id
-        ) as user_first_trade_date,
         row_number() over (
             partition by contributions.as_of_date, contributions.user_id
             order by contributions.last_active_date desc nulls last
@@ -298,9 +289,6 @@ folded as (
         cast(min(kyc_at) as date) as kyc_date,
         min(ftd_date) as ftd_date,
         min(first_trade_date) as first_trade_date,
-        max(last_trade_date) as last_trade_date,
-        sum(trade_days) as trade_days,
-        max(case when first_trade_date = user_first_trade_date then first_trade_day_fees_usd end) as first_trade_day_fees_usd,
         min(first_active_date) as first_active_date,
         max(last_active_date) as last_active_date,
         -- The active day before the last: the base's own when no new day came.

@@ -1,7 +1,6 @@
--- Grain: one row per attributed user as of :run_date, in the shape the BG/NBD and Gamma-Gamma models
--- take: the first trading day is the acquisition, each later trading day a repeat transaction, and
--- net revenue the value (the first day's kept apart, as repeat value excludes it), and net revenue
--- at age <= each forecast horizon (90, 180, 365 days) for cohorts that have passed it.
+-- Grain: one row per attributed user as of :run_date: cohort, partner, age, net revenue to date, and
+-- net revenue at age <= each forecast horizon (90, 180, 365 days) for cohorts that have passed it:
+-- what the persistence model (lambdas/recommend/value-forecast.ts) groups into cohorts.
 with
 
 state_bands as (
@@ -44,13 +43,8 @@ final as (
         state.user_id,
         state.partner_id,
         state.cohort_date,
-        state.trade_days,
-        coalesce(date_diff('day', state.first_trade_date, state.last_trade_date), 0) as recency_days,
-        date_diff('day', state.first_trade_date, :run_date) as trading_age_days,
         date_diff('day', state.cohort_date, :run_date) as age_days,
         cast(state.fees_usd as double) * (1 - coalesce(registry.revshare_rate, 0)) as net_revenue_usd,
-        coalesce(cast(state.first_trade_day_fees_usd as double), 0)
-            * (1 - coalesce(registry.revshare_rate, 0)) as first_day_net_revenue_usd,
         cast(state.fees_age_90 as double) * (1 - coalesce(registry.revshare_rate, 0)) as net_revenue_age_90_usd,
         cast(state.fees_age_180 as double) * (1 - coalesce(registry.revshare_rate, 0)) as net_revenue_age_180_usd,
         cast(state.fees_age_365 as double) * (1 - coalesce(registry.revshare_rate, 0)) as net_revenue_age_365_usd

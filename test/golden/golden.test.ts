@@ -43,6 +43,7 @@ import type { TransformReport } from '../../lambdas/pipeline/daily-run.ts';
 import { type LocalLake, openLocalLake } from '../../lambdas/pipeline/local-lake.ts';
 import { backfill, runDaily } from '../../lambdas/pipeline/run.ts';
 import { DEFAULT_RUN_CONFIG } from '../../lambdas/pipeline/run-config.ts';
+import { loadTradingHistories } from '../../lambdas/recommend/customer-base.ts';
 import { FsStore } from '../../lambdas/storage/fs-store.ts';
 import type { Row, SqlValue } from '../../lambdas/warehouse/engine.ts';
 
@@ -762,6 +763,24 @@ describe(`golden: contract tables on a hand-computed data set, R = ${R}`, () => 
 
     // Assess: u01's second signup (03-06, aff-b) changes nothing; u02 signed up at 07:00 +08:00
     expect(rows).toEqual(USERS_MILESTONES);
+  });
+
+  it('trading histories for BG/NBD: trading days, recency, trading age and first-day net revenue', async () => {
+    // Act
+    const histories = await loadTradingHistories(lake.engine, R);
+
+    // Assess: u03 traded before signing up (03-04) and after; u04's trade on 03-11 UTC is after R;
+    // u10's last trade has no fee; u07 never traded. kol-a keeps 75% of fees, aff-b and organic all.
+    const pick = (id: string) => {
+      const h = histories.find((user) => user.userId === id);
+      return h && [h.tradeDays, h.recencyDays, h.tradingAgeDays, h.firstDayNetRevenueUsd];
+    };
+    expect(pick('u03')).toEqual([2, 2, 6, 1.5]);
+    expect(pick('u04')).toEqual([5, 7, 7, 3]);
+    expect(pick('u09')).toEqual([1, 0, 54, 10]);
+    expect(pick('u10')).toEqual([3, 40, 40, 6]);
+    expect(pick('u07')).toEqual([0, 0, null, 0]);
+    expect(pick('u11')).toBeUndefined(); // unattributed: no cohort
   });
 
   it('audiences of the default playbook: the users of each action, from the segments above', async () => {

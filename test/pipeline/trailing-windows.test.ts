@@ -79,8 +79,7 @@ describe('user_state trailing-window sums (150 generated days, daily folds)', ()
         count_if(trade_days_31_60d > 0) as days_31_60,
         count_if(trade_days_61_90d > 0) as days_61_90,
         count_if(trade_days_91_120d > 0) as days_91_120,
-        count_if(trade_days > trade_days_7d + trade_days_8_30d + trade_days_31_60d + trade_days_61_90d + trade_days_91_120d)
-          as beyond_120
+        count_if(first_trade_date <= date '${addDays(END, -120)}') as beyond_120
       from user_state
       where dt = date '${END}'`);
 

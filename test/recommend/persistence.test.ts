@@ -33,12 +33,8 @@ function user(
     userId: id,
     partnerId: 'kol-001',
     cohortDate: '2026-01-01',
-    tradeDays: 0,
-    recencyDays: 0,
-    tradingAgeDays: null,
     ageDays,
     netRevenueUsd,
-    firstDayNetRevenueUsd: 0,
     cumulativeNetRevenueUsd: cumulative,
   };
 }
