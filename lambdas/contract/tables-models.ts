@@ -88,13 +88,20 @@ export const AGE_BANDS = AGE_DAYS.map((last, i) => ({
   last,
 }));
 
-const ageColumns = AGE_BANDS.map(({ first, last }) =>
-  money(
-    `fees_ages_${first}_${last}_usd`,
-    `Fees of trades at ages ${first} to ${last} days (events before the cohort date count as age 0); ` +
-      'null when none, or when the user has no cohort.',
+const ageColumns = [
+  ...AGE_BANDS.map(({ first, last }) =>
+    money(
+      `fees_ages_${first}_${last}_usd`,
+      `Fees of trades at ages ${first} to ${last} days (events before the cohort date count as age 0); ` +
+        'null when none, or when the user has no cohort.',
+    ),
   ),
-);
+  money(
+    'fees_ages_over_365_usd',
+    'Fees of trades at ages over 365 days; null when none, or when the user has no cohort. fees_usd less ' +
+      'this band and the last ones gives the fees at age <= 365, 180 or 90 from a few sparse columns.',
+  ),
+];
 
 const retentionColumns = RETENTION_DAYS.map((day) =>
   col(`active_day_${day}`, 'boolean', `Active on cohort_date + ${day}.`),

@@ -428,6 +428,7 @@ final as (
         nullif(fees_age_90 - fees_age_60, 0) as fees_ages_61_90_usd,
         nullif(fees_age_180 - fees_age_90, 0) as fees_ages_91_180_usd,
         nullif(fees_age_365 - fees_age_180, 0) as fees_ages_181_365_usd,
+        nullif(fees_usd - fees_age_365, 0) as fees_ages_over_365_usd,
         trades_30d - trades_7d as trades_8_30d,
         trade_days_30d - trade_days_7d as trade_days_8_30d,
         fees_30d_usd - fees_7d_usd as fees_8_30d_usd,

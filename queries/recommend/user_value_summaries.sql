@@ -9,29 +9,20 @@ state_bands as (
         and cohort_date is not null
 ),
 
--- Fees at age <= each forecast horizon: the sum of the age bands up to it.
-fees_to_90 as (
-    select
-        state_bands.*,
-        coalesce(state_bands.fees_ages_0_0_usd, 0)
-            + coalesce(state_bands.fees_ages_1_1_usd, 0)
-            + coalesce(state_bands.fees_ages_2_3_usd, 0)
-            + coalesce(state_bands.fees_ages_4_7_usd, 0)
-            + coalesce(state_bands.fees_ages_8_14_usd, 0)
-            + coalesce(state_bands.fees_ages_15_30_usd, 0)
-            + coalesce(state_bands.fees_ages_31_60_usd, 0)
-            + coalesce(state_bands.fees_ages_61_90_usd, 0) as fees_age_90
-    from state_bands
-),
-
+-- Fees at age <= each forecast horizon: all fees less those of the later age bands, which are
+-- sparse (a user has them only once past the horizon), so four columns are read instead of ten.
 state as (
     select
-        fees_to_90.*,
-        fees_to_90.fees_age_90 + coalesce(fees_to_90.fees_ages_91_180_usd, 0) as fees_age_180,
-        fees_to_90.fees_age_90
-            + coalesce(fees_to_90.fees_ages_91_180_usd, 0)
-            + coalesce(fees_to_90.fees_ages_181_365_usd, 0) as fees_age_365
-    from fees_to_90
+        state_bands.*,
+        state_bands.fees_usd - coalesce(state_bands.fees_ages_over_365_usd, 0) as fees_age_365,
+        state_bands.fees_usd
+            - coalesce(state_bands.fees_ages_over_365_usd, 0)
+            - coalesce(state_bands.fees_ages_181_365_usd, 0) as fees_age_180,
+        state_bands.fees_usd
+            - coalesce(state_bands.fees_ages_over_365_usd, 0)
+            - coalesce(state_bands.fees_ages_181_365_usd, 0)
+            - coalesce(state_bands.fees_ages_91_180_usd, 0) as fees_age_90
+    from state_bands
 ),
 
 registry as (
