@@ -182,8 +182,6 @@ export const USER_STATE: TableDef = {
     money('deposits_usd', 'Deposits to date.'),
     money('withdrawals_usd', 'Withdrawals to date.'),
     col('trades', 'bigint', 'Trades to date.'),
-    col('spot_trades', 'bigint', 'Spot trades to date.'),
-    col('futures_trades', 'bigint', 'Futures trades to date.'),
     money('volume_usd', 'Traded volume to date.'),
     money('fees_usd', 'Fees to date.'),
     ...ageColumns,

@@ -153,8 +153,9 @@ contributions as (
         base.deposits_usd,
         base.withdrawals_usd,
         base.trades,
-        base.spot_trades,
-        base.futures_trades,
+        -- Whether the user ever traded each product: what product_mix says, so the state needs no counts.
+        case when base.product_mix in ('spot', 'both') then 1 else 0 end as has_spot,
+        case when base.product_mix in ('futures', 'both') then 1 else 0 end as has_futures,
         base.volume_usd,
         base.fees_usd,
         -- Null without a cohort: every fee so far came before the signup, counted at every age below.
@@ -209,8 +210,8 @@ contributions as (
         new_days.deposits_usd,
         new_days.withdrawals_usd,
         new_days.trades,
-        new_days.spot_trades,
-        new_days.futures_trades,
+        case when new_days.spot_trades > 0 then 1 else 0 end as has_spot,
+        case when new_days.futures_trades > 0 then 1 else 0 end as has_futures,
         new_days.volume_usd,
         new_days.fees_usd,
         cast(null as decimal(38, 9)) as fees_age_0,
@@ -306,8 +307,8 @@ folded as (
         sum(deposits_usd) as deposits_usd,
         sum(withdrawals_usd) as withdrawals_usd,
         sum(trades) as trades,
-        sum(spot_trades) as spot_trades,
-        sum(futures_trades) as futures_trades,
+        max(has_spot) as has_spot,
+        max(has_futures) as has_futures,
         sum(volume_usd) as volume_usd,
         sum(fees_usd) as fees_usd,
         case
@@ -477,9 +478,9 @@ final as (
             else 'heavy'
         end as trade_frequency,
         case
-            when spot_trades > 0 and futures_trades > 0 then 'both'
-            when spot_trades > 0 then 'spot'
-            when futures_trades > 0 then 'futures'
+            when has_spot = 1 and has_futures = 1 then 'both'
+            when has_spot = 1 then 'spot'
+            when has_futures = 1 then 'futures'
             else 'none'
         end as product_mix,
         -- The lifecycle of the day before, by the same rules, from that day's dates.
