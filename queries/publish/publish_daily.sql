@@ -8,14 +8,18 @@ recent_spend as (
     where dt between date_add('day', -59, :run_date) and :run_date
 ),
 
+-- The state of the run date, not the users view: the view is the latest run's, and it joins the
+-- signup and KYC times, which this does not need.
 recent_signups as (
-    select * from users
-    where cohort_date between date_add('day', -59, :run_date) and :run_date
+    select * from user_state
+    where dt = :run_date
+        and cohort_date between date_add('day', -59, :run_date) and :run_date
 ),
 
 recent_ftds as (
-    select * from users
-    where ftd_date between date_add('day', -59, :run_date) and :run_date
+    select * from user_state
+    where dt = :run_date
+        and ftd_date between date_add('day', -59, :run_date) and :run_date
 ),
 
 spend_by_day as (

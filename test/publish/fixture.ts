@@ -16,7 +16,7 @@ import {
   SEGMENT_SUMMARY,
   SPEND,
   type TableDef,
-  USERS,
+  USER_STATE,
 } from '../../lambdas/contract/tables.ts';
 import { type LocalLake, openLocalLake } from '../../lambdas/pipeline/local-lake.ts';
 import type { RecipientsConfig } from '../../lambdas/publish/recipients.ts';
@@ -186,7 +186,7 @@ const BACKGROUND_SIGNUPS: Readonly<Record<string, (day: number) => number>> = {
   organic: (day) => 20 + (day % 6),
 };
 
-function userRows() {
+function userStateRows() {
   const rows: Record<string, Value>[] = [];
   for (let day = 0; day < 60; day += 1) {
     const date = addDays(R, -day);
@@ -204,10 +204,9 @@ function userRows() {
         rows.push({
           user_id: `u_${date}_${partner}_${n}`,
           partner_id: partner,
-          signup_at: `${date} 10:00:00`,
           cohort_date: date,
           ftd_date: n < ftds ? date : null,
-          as_of_date: R,
+          dt: R,
         });
       }
     }
@@ -218,7 +217,7 @@ function userRows() {
     partner_id: 'kol_alpha',
     cohort_date: addDays(R, 1),
     ftd_date: addDays(R, 1),
-    as_of_date: R,
+    dt: R,
   });
   return rows;
 }
@@ -463,7 +462,7 @@ export async function buildFixtureLake(
     }
   }
   await writeRows(engine, SPEND, spend);
-  await writeRows(engine, USERS, userRows());
+  await writeRows(engine, USER_STATE, userStateRows());
   await writeRows(engine, COHORT_LTV, cohortRows());
   await writeRows(
     engine,
