@@ -32,6 +32,9 @@ export interface DuckDbEngineOptions {
 
 const TEMP_PREFIX = '_tmp';
 
+/** The planner failure of duckdb/duckdb#25629 (see DuckDbEngine's #planned). */
+const PARTITION_STATISTICS_BUG = /^INTERNAL Error: Attempted to access index \d+ within vector of size \d+/;
+
 function sqlString(text: string): string {
   return `'${text.replaceAll("'", "''")}'`;
 }
@@ -150,9 +153,30 @@ export class DuckDbEngine implements Engine {
 
   async #run(sql: string): Promise<void> {
     try {
-      await this.#connection.run(sql);
+      await this.#planned(() => this.#connection.run(sql));
     } catch (error) {
       throw new QueryError(`DuckDB: ${(error as Error).message.split('\n')[0]}`, { cause: error });
+    }
+  }
+
+  /**
+   * Runs `work`, and once more without the statistics-propagation optimizer if DuckDB 1.5.5 fails
+   * to plan it on a known bug: min or max of a hive partition column when only one file is read
+   * (duckdb/duckdb#25629, fixed upstream after the 1.5.5 release we can install) crashes the
+   * planner, as in `where run_date = (select max(run_date) from partner_performance)` on a lake
+   * with one run. The failure happens before anything executes, so the retry is safe.
+   */
+  async #planned<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (!PARTITION_STATISTICS_BUG.test((error as Error).message)) throw error;
+      await this.#connection.run("set disabled_optimizers = 'statistics_propagation'");
+      try {
+        return await work();
+      } finally {
+        await this.#connection.run('reset disabled_optimizers');
+      }
     }
   }
 
@@ -162,7 +186,7 @@ export class DuckDbEngine implements Engine {
 
   async #read(sql: string): Promise<{ columns: string[]; rows: Row[] }> {
     try {
-      const reader = await this.#connection.runAndReadAll(sql);
+      const reader = await this.#planned(() => this.#connection.runAndReadAll(sql));
       const types = reader.columnTypes();
       const columns = reader.columnNames();
       const rows = reader.getRowsJson().map((values) => {
@@ -190,7 +214,17 @@ export class DuckDbEngine implements Engine {
       throw new QueryError(`DuckDB: ${(error as Error).message.split('\n')[0]}`, { cause: error });
     }
     if (extracted.count !== 1) throw new QueryError('query takes exactly one SQL statement');
-    const statement = await extracted.prepare(0);
+    // Prepared only to learn its type, so planned without the optimizer that DuckDB 1.5.5's bug
+    // crashes (see #planned; a failed prepare does not say why).
+    await this.#connection.run("set disabled_optimizers = 'statistics_propagation'");
+    let statement: Awaited<ReturnType<typeof extracted.prepare>>;
+    try {
+      statement = await extracted.prepare(0);
+    } catch (error) {
+      throw new QueryError(`DuckDB: ${(error as Error).message.split('\n')[0]}`, { cause: error });
+    } finally {
+      await this.#connection.run('reset disabled_optimizers');
+    }
     const type = statement.statementType;
     statement.destroySync();
     if (type !== StatementType.SELECT && type !== StatementType.EXPLAIN) {

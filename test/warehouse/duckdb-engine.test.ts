@@ -53,6 +53,27 @@ describe('DuckDbEngine', () => {
     expect(result.rows).toEqual([]);
   });
 
+  it('answers max of the partition column when one partition exists (DuckDB 1.5.5 crashed planning it)', async () => {
+    // Prepare: one partition, as after a lake's first run
+    await engine.write(DAILY, rows(['a', 1, '2026-01-01'], ['b', 2, '2026-01-01']), {
+      kind: 'replace-partitions',
+      partitions: ['2026-01-01'],
+    });
+
+    // Act
+    const latest = await engine.queryReadOnly('select max(dt) as latest from daily');
+    const rowsOfLatest = await engine.query(
+      'select count(*) as n from daily where dt = (select max(dt) from daily)',
+    );
+
+    // Assess: and the engine is still usable with its optimizer settings as before
+    expect(latest.rows).toEqual([{ latest: '2026-01-01' }]);
+    expect(rowsOfLatest).toEqual([{ n: 2 }]);
+    expect(await engine.query("select current_setting('disabled_optimizers') as disabled")).toEqual([
+      { disabled: '' },
+    ]);
+  });
+
   it('appends files by prefix, replacing an earlier attempt of the same prefix', async () => {
     await engine.write(DAILY, rows(['a', 1, '2026-01-01'], ['b', 2, '2026-01-02']), {
       kind: 'append',
