@@ -222,7 +222,8 @@ export const USERS: TableDef = {
   layer: 'mart',
   description:
     'Every known user as of the latest run: attribution, cohort, milestones and value to date. ' +
-    "A view of the latest run date's user_state, which the run redefines.",
+    "A view of the latest run date's user_state, which the run redefines, joined with user_milestones for the " +
+    'signup and KYC times: a query that needs no times reads less from user_state where dt is the latest run date.',
   grain: 'one row per user',
   key: ['user_id'],
   isView: true,
