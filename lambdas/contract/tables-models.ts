@@ -152,7 +152,8 @@ export const USER_STATE: TableDef = {
   name: 'user_state',
   layer: 'state',
   description:
-    'Cumulative per-user state as of a date: attribution, milestones, activity dates, totals, trailing-window sums, ' +
+    'Cumulative per-user state as of a date: attribution, milestone dates, activity dates, totals, fees by age band, ' +
+    'trades in trailing-window bands, ' +
     'and the segments of CONTRACT.md 3.3 as of that date and the lifecycle of the day before (the user_segments view ' +
     'shows them; segment summaries and audiences read these small columns). ' +
     'The run for R builds it from the state of R - 1, user_daily of R and the user_daily days that left a trailing ' +

@@ -7,6 +7,8 @@
 -- move with the as-of date: the base's sums, plus the days entering each window, minus the days
 -- leaving it. A daily run so reads the new day and the five days that left a window, not the
 -- windows' 120 days; the marts and the value model read the sums instead of user_daily.
+-- Fees by age and the window sums are stored as bands (see `base` and `final`), and signup and KYC
+-- times not at all (user_milestones keeps them): the fold reads and rewrites every stored column.
 -- Grain: one row per user known on each as-of date.
 with
 
