@@ -125,7 +125,7 @@ export const TRAILING_WINDOW_BANDS = TRAILING_WINDOW_DAYS.map((last, i) => ({
 }));
 
 const trailingWindowColumns = TRAILING_WINDOW_BANDS.flatMap(({ first, last, suffix }) => {
-  const dates = `[as-of - ${last - 1}, as-of - ${first - 1}]`.replace(' - 0]', ']');
+  const dates = `[as-of - ${last - 1}, ${first === 1 ? 'as-of' : `as-of - ${first - 1}`}]`;
   return [
     col(`trades_${suffix}`, 'bigint', `Trades dated in ${dates}.`),
     col(`trade_days_${suffix}`, 'bigint', `Days with a trade in ${dates}.`),

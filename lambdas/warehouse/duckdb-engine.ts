@@ -162,7 +162,8 @@ export class DuckDbEngine implements Engine {
   /**
    * Runs `work`, and once more without the statistics-propagation optimizer if DuckDB 1.5.5 fails
    * to plan it on a known bug: min or max of a hive partition column when only one file is read
-   * (duckdb/duckdb#25629, fixed upstream after the 1.5.5 release we can install) crashes the
+   * (duckdb/duckdb#25629; the fix was backported to the 1.5 branch in #25766, but the next release,
+   * 1.5.6, has no build for most platforms on our registry mirror, see TOOLCHAIN.md) crashes the
    * planner, as in `where run_date = (select max(run_date) from partner_performance)` on a lake
    * with one run. The failure happens before anything executes, so the retry is safe.
    */
@@ -171,12 +172,17 @@ export class DuckDbEngine implements Engine {
       return await work();
     } catch (error) {
       if (!PARTITION_STATISTICS_BUG.test((error as Error).message)) throw error;
-      await this.#connection.run("set disabled_optimizers = 'statistics_propagation'");
-      try {
-        return await work();
-      } finally {
-        await this.#connection.run('reset disabled_optimizers');
-      }
+      return this.#withoutStatisticsPropagation(work);
+    }
+  }
+
+  /** Runs `work` with DuckDB's statistics-propagation optimizer off, then turns it back on. */
+  async #withoutStatisticsPropagation<T>(work: () => Promise<T>): Promise<T> {
+    await this.#connection.run("set disabled_optimizers = 'statistics_propagation'");
+    try {
+      return await work();
+    } finally {
+      await this.#connection.run('reset disabled_optimizers');
     }
   }
 
@@ -216,14 +222,11 @@ export class DuckDbEngine implements Engine {
     if (extracted.count !== 1) throw new QueryError('query takes exactly one SQL statement');
     // Prepared only to learn its type, so planned without the optimizer that DuckDB 1.5.5's bug
     // crashes (see #planned; a failed prepare does not say why).
-    await this.#connection.run("set disabled_optimizers = 'statistics_propagation'");
     let statement: Awaited<ReturnType<typeof extracted.prepare>>;
     try {
-      statement = await extracted.prepare(0);
+      statement = await this.#withoutStatisticsPropagation(() => extracted.prepare(0));
     } catch (error) {
       throw new QueryError(`DuckDB: ${(error as Error).message.split('\n')[0]}`, { cause: error });
-    } finally {
-      await this.#connection.run('reset disabled_optimizers');
     }
     const type = statement.statementType;
     statement.destroySync();
