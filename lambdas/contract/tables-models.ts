@@ -263,6 +263,9 @@ export const COHORT_LTV: TableDef = {
     "Each signup cohort's cumulative net revenue by age against its partner's spend on the cohort date (CONTRACT.md 3.1), as of the latest run.",
   grain: 'one row per cohort date, partner and age day',
   key: ['cohort_date', 'partner_id', 'age_day'],
+  // Readers want recent cohorts (the dashboard's curves: the last 90 days).
+  sortedBy: ['cohort_date', 'partner_id', 'age_day'],
+  rowGroupRows: 8192,
   columns: [
     col('cohort_date', 'date', 'The signup date of the cohort.'),
     col('partner_id', 'varchar', 'The partner the cohort is attributed to (or organic).'),

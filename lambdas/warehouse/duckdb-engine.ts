@@ -306,12 +306,11 @@ export class DuckDbEngine implements Engine {
     await mkdir(scratch, { recursive: true });
     try {
       const partition = table.partition?.name;
+      const options = `format parquet, compression zstd${table.rowGroupRows === undefined ? '' : `, row_group_size ${table.rowGroupRows}`}`;
       const body = `select ${columnList(table)}${partition === undefined ? '' : `, ${partition}`} from (${sql})${writeOrder(table)}`;
       if (partition === undefined) {
         const fileName = mode.kind === 'append' ? `${mode.filePrefix}.parquet` : 'data.parquet';
-        await this.#run(
-          `copy (${body}) to ${sqlString(`${scratch}/${fileName}`)} (format parquet, compression zstd)`,
-        );
+        await this.#run(`copy (${body}) to ${sqlString(`${scratch}/${fileName}`)} (${options})`);
         if (mode.kind === 'append') await this.#store.delete([`${table.location}/${fileName}`]);
         if (mode.kind === 'replace-table') {
           const stale = (await this.#store.list(table.location)).filter(
@@ -323,7 +322,7 @@ export class DuckDbEngine implements Engine {
       } else {
         const pattern = mode.kind === 'append' ? `${mode.filePrefix}_{i}` : 'part_{i}';
         await this.#run(
-          `copy (${body}) to ${sqlString(scratch)} (format parquet, compression zstd, partition_by (${partition}), ` +
+          `copy (${body}) to ${sqlString(scratch)} (${options}, partition_by (${partition}), ` +
             `filename_pattern ${sqlString(pattern)}, write_partition_columns false)`,
         );
         await this.#placePartitions(table, scratchKey, mode);

@@ -167,6 +167,30 @@ describe('DuckDbEngine', () => {
     }
   });
 
+  it("writes row groups of at most the table's rowGroupRows, each with its sort key's range", async () => {
+    // Prepare: 5,000 rows in reverse order, for row groups of 2,048 rows (DuckDB's vector size,
+    // the smallest group it writes).
+    const grouped: TableDef = { ...SNAPSHOT, sortedBy: ['id'], rowGroupRows: 2048 };
+    const ids = Array.from({ length: 5000 }, (_, i) => `u${String(4999 - i).padStart(4, '0')}`);
+    const sql = valuesQuery(
+      ['id', 'amount'],
+      ids.map((id, i) => [id, i]),
+    );
+
+    // Act
+    await engine.write(grouped, sql, { kind: 'replace-table' });
+
+    // Assess: three groups (2,048, 2,048 and 904 rows) covering consecutive id ranges.
+    const groups = await engine.query(
+      `select row_group_num_rows as n, stats_min_value as lo, stats_max_value as hi from parquet_metadata('${root}/${SNAPSHOT.location}/data.parquet') where path_in_schema = 'id' order by row_group_id`,
+    );
+    expect(groups).toEqual([
+      { n: 2048, lo: 'u0000', hi: 'u2047' },
+      { n: 2048, lo: 'u2048', hi: 'u4095' },
+      { n: 904, lo: 'u4096', hi: 'u4999' },
+    ]);
+  });
+
   it('keeps a view defined across engines opened later, and refuses to write files into it', async () => {
     // Prepare: a view of the daily table, where a release that stored it left a file.
     const view: TableDef = { ...SNAPSHOT, name: 'totals', location: 'marts/totals', isView: true };
