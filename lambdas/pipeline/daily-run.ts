@@ -112,20 +112,20 @@ async function refreshUserDaily(
 }
 
 /**
- * The user_daily dates a fold from `base` (null: from scratch) to `last` reads for its trailing
- * windows: the days entering them (after the base) and the days leaving one (N days before those),
- * of the dates that have events. Named one by one, so that both engines read only those partitions.
+ * The user_daily dates that leave a trailing window in a fold from `base` (null: from scratch) to
+ * `last`: for an N-day window, the dates N days before the days the fold adds, of the dates that
+ * have events. Named one by one, so that both engines read only those partitions. (The days the
+ * fold adds, which enter every window, it reads anyway.)
  */
-export function trailingWindowDates(
+export function leavingWindowDates(
   eventDates: readonly string[],
   base: string | null,
   last: string,
 ): string[] {
-  if (base === null) return eventDates.filter((date) => date <= last);
-  return eventDates.filter(
-    (date) =>
-      (date > base && date <= last) ||
-      TRAILING_WINDOW_DAYS.some((days) => date > addDays(base, -days) && date <= addDays(last, -days)),
+  return eventDates.filter((date) =>
+    TRAILING_WINDOW_DAYS.some(
+      (days) => (base === null || date > addDays(base, -days)) && date <= addDays(last, -days),
+    ),
   );
 }
 
@@ -160,8 +160,8 @@ async function refreshUserStates(
           base_date: { date: base ?? NO_BASE },
           as_of_dates: { table: { columns: ['as_of_date'], rows: asOf.map((date) => [{ date }]) } },
           last_date: { date: asOf.at(-1) as string },
-          window_dates: {
-            dates: orNone(trailingWindowDates(fingerprints.eventDates(), base, asOf.at(-1) as string)),
+          leaving_dates: {
+            dates: orNone(leavingWindowDates(fingerprints.eventDates(), base, asOf.at(-1) as string)),
           },
         }),
         { kind: 'replace-partitions', partitions: asOf },

@@ -1,12 +1,17 @@
 -- Builds: `user_state` as of each of :as_of_dates, from the state as of :base_date (empty when
 -- there is none) and the `user_daily` days after it, up to each date. A daily run folds one day
 -- into yesterday's state; a run that late data sends back several days folds every restated date
--- in the same query. The base state and the new days are each scanned once: their rows are
--- stacked, the base row and one row per new day for every as-of date, then combined per user.
+-- in the same query. The new days up to each as-of date are ranked and grouped per user into
+-- what they add (`additions`); the base's row of every user is then joined with them, one row per
+-- user and as-of date. So the ranking and grouping cost the new days' rows, and the base (most
+-- users, most of them without a new day) only a join: the fold takes a third of the time it took
+-- when it stacked the base's rows with the new days' and grouped them all. The base state is read
+-- once in full, and once more for two columns (its cohort dates, for the new days' ages; Trino
+-- scans a WITH query at each reference).
 -- The trailing-window sums (trades, trading days and fees in the last 7, 30, 60, 90 and 120 days)
--- move with the as-of date: the base's sums, plus the days entering each window, minus the days
--- leaving it. A daily run so reads the new day and the five days that left a window, not the
--- windows' 120 days; the marts and the value model read the sums instead of user_daily.
+-- move with the as-of date: the base's sums, plus the days entering each window (the new days),
+-- minus the days leaving it. A daily run so reads the new day and the five days that left a window,
+-- not the windows' 120 days; the marts and the value model read the sums instead of user_daily.
 -- Fees by age and the window sums are stored as bands (see `base` and `final`), and signup and KYC
 -- times not at all (user_milestones keeps them): the fold reads and rewrites every stored column.
 -- Grain: one row per user known on each as-of date.
@@ -30,6 +35,9 @@ base as (
         -- precede every new day's, so midnight of their date orders them as well as their time.
         cast(base_state.cohort_date as timestamp) as signup_at,
         cast(base_state.kyc_date as timestamp) as kyc_at,
+        -- Whether the user ever traded each product: what product_mix says, so the state needs no counts.
+        case when base_state.product_mix in ('spot', 'both') then 1 else 0 end as has_spot,
+        case when base_state.product_mix in ('futures', 'both') then 1 else 0 end as has_futures,
         case when base_state.cohort_date is not null then coalesce(base_state.fees_ages_0_0_usd, 0) end as fees_age_0,
         case when base_state.cohort_date is not null then coalesce(base_state.fees_ages_0_0_usd, 0) + coalesce(base_state.fees_ages_1_1_usd, 0) end as fees_age_1,
         case when base_state.cohort_date is not null then coalesce(base_state.fees_ages_0_0_usd, 0) + coalesce(base_state.fees_ages_1_1_usd, 0) + coalesce(base_state.fees_ages_2_3_usd, 0) end as fees_age_3,
@@ -61,55 +69,68 @@ new_days as (
         and dt <= :last_date
 ),
 
--- The days that enter a trailing window (the new days) or leave one (for an N-day window, the
--- days N days before the new days), listed by the run (all days for a build from scratch).
-window_days as (
+-- The days that leave a trailing window: for an N-day window, the days N days before the new
+-- days, listed by the run (for a build from scratch, every day at least 7 days before the last).
+leaving_days as (
     select * from user_daily
-    where dt in (:window_dates)
+    where dt in (:leaving_dates)
+),
+
+-- The new days enter every window; the leaving days leave one. A day can be both (in a fold over
+-- more than 7 days), so each source's rows are weighed apart.
+window_day_rows as (
+    select dt, user_id, trades, fees_usd, true as is_new from new_days
+    union all
+    select dt, user_id, trades, fees_usd, false as is_new from leaving_days
 ),
 
 window_day_weights as (
     select
         as_of.as_of_date,
-        window_days.user_id,
-        window_days.trades,
-        case when window_days.trades > 0 then 1 else 0 end as trade_day,
-        window_days.fees_usd,
+        window_day_rows.user_id,
+        window_day_rows.trades,
+        case when window_day_rows.trades > 0 then 1 else 0 end as trade_day,
+        window_day_rows.fees_usd,
         case
-            when window_days.dt > :base_date and window_days.dt <= as_of.as_of_date then 1
+            when window_day_rows.is_new and window_day_rows.dt <= as_of.as_of_date then 1
             else 0
         end as is_entering,
         case
-            when window_days.dt > date_add('day', -7, :base_date)
-                and window_days.dt <= date_add('day', -7, as_of.as_of_date)
+            when not window_day_rows.is_new
+                and window_day_rows.dt > date_add('day', -7, :base_date)
+                and window_day_rows.dt <= date_add('day', -7, as_of.as_of_date)
                 then 1
             else 0
         end as is_leaving_7d,
         case
-            when window_days.dt > date_add('day', -30, :base_date)
-                and window_days.dt <= date_add('day', -30, as_of.as_of_date)
+            when not window_day_rows.is_new
+                and window_day_rows.dt > date_add('day', -30, :base_date)
+                and window_day_rows.dt <= date_add('day', -30, as_of.as_of_date)
                 then 1
             else 0
         end as is_leaving_30d,
         case
-            when window_days.dt > date_add('day', -60, :base_date)
-                and window_days.dt <= date_add('day', -60, as_of.as_of_date)
+            when not window_day_rows.is_new
+                and window_day_rows.dt > date_add('day', -60, :base_date)
+                and window_day_rows.dt <= date_add('day', -60, as_of.as_of_date)
                 then 1
             else 0
         end as is_leaving_60d,
         case
-            when window_days.dt > date_add('day', -90, :base_date)
-                and window_days.dt <= date_add('day', -90, as_of.as_of_date)
+            when not window_day_rows.is_new
+                and window_day_rows.dt > date_add('day', -90, :base_date)
+                and window_day_rows.dt <= date_add('day', -90, as_of.as_of_date)
                 then 1
             else 0
         end as is_leaving_90d,
         case
-            when window_days.dt > date_add('day', -120, :base_date)
-                and window_days.dt <= date_add('day', -120, as_of.as_of_date)
+            when not window_day_rows.is_new
+                and window_day_rows.dt > date_add('day', -120, :base_date)
+                and window_day_rows.dt <= date_add('day', -120, as_of.as_of_date)
                 then 1
             else 0
         end as is_leaving_120d
-    from window_days
+    from window_day_rows
     cross join as_of
 ),
 
@@ -137,258 +158,199 @@ window_changes as (
     group by as_of_date, user_id
 ),
 
-contributions as (
+-- The cohort date of each user the base has one for: a new day's fees count at their age from it
+-- (a base's signup precedes every new day's).
+base_cohorts as (
+    select user_id, cohort_date from base_state
+    where cohort_date is not null
+),
+
+-- Each new day of a user up to each as-of date, ranked from the latest, with the earliest signup of
+-- those days and the day's age from the user's signup date.
+new_day_rows as (
     select
         as_of.as_of_date,
-        base.user_id,
-        true as is_base,
-        cast(null as date) as day,
-        base.signup_at,
-        case when base.signup_at is not null then base.partner_id end as signup_partner_id,
-        base.kyc_at,
-        base.ftd_date,
-        base.first_trade_date,
-        base.first_active_date,
-        base.last_active_date,
-        base.prev_active_date,
-        base.prev2_active_date,
-        base.deposits_usd,
-        base.withdrawals_usd,
-        base.trades,
-        -- Whether the user ever traded each product: what product_mix says, so the state needs no counts.
-        case when base.product_mix in ('spot', 'both') then 1 else 0 end as has_spot,
-        case when base.product_mix in ('futures', 'both') then 1 else 0 end as has_futures,
-        base.volume_usd,
-        base.fees_usd,
-        -- Null without a cohort: every fee so far came before the signup, counted at every age below.
-        base.fees_age_0,
-        base.fees_age_1,
-        base.fees_age_3,
-        base.fees_age_7,
-        base.fees_age_14,
-        base.fees_age_30,
-        base.fees_age_60,
-        base.fees_age_90,
-        base.fees_age_180,
-        base.fees_age_365,
-        base.active_day_1,
-        base.active_day_7,
-        base.active_day_30,
-        base.active_day_90,
-        base.trades_7d,
-        base.trade_days_7d,
-        base.fees_7d_usd,
-        base.trades_30d,
-        base.trade_days_30d,
-        base.fees_30d_usd,
-        base.trades_60d,
-        base.trade_days_60d,
-        base.fees_60d_usd,
-        base.trades_90d,
-        base.trade_days_90d,
-        base.fees_90d_usd,
-        base.trades_120d,
-        base.trade_days_120d,
-        base.fees_120d_usd
-    from base
-    cross join as_of
-    union all
-    select
-        as_of.as_of_date,
-        new_days.user_id,
-        false as is_base,
-        new_days.dt as day,
-        new_days.first_signup_at as signup_at,
-        case
-            when new_days.first_signup_at is not null then coalesce(new_days.first_signup_partner_id, 'organic')
-        end as signup_partner_id,
-        new_days.first_kyc_at as kyc_at,
-        cast(new_days.first_funded_deposit_at as date) as ftd_date,
-        case when new_days.trades > 0 then new_days.dt end as first_trade_date,
-        new_days.dt as first_active_date,
-        new_days.dt as last_active_date,
-        cast(null as date) as prev_active_date,
-        cast(null as date) as prev2_active_date,
-        new_days.deposits_usd,
-        new_days.withdrawals_usd,
-        new_days.trades,
-        case when new_days.spot_trades > 0 then 1 else 0 end as has_spot,
-        case when new_days.futures_trades > 0 then 1 else 0 end as has_futures,
-        new_days.volume_usd,
-        new_days.fees_usd,
-        cast(null as decimal(38, 9)) as fees_age_0,
-        cast(null as decimal(38, 9)) as fees_age_1,
-        cast(null as decimal(38, 9)) as fees_age_3,
-        cast(null as decimal(38, 9)) as fees_age_7,
-        cast(null as decimal(38, 9)) as fees_age_14,
-        cast(null as decimal(38, 9)) as fees_age_30,
-        cast(null as decimal(38, 9)) as fees_age_60,
-        cast(null as decimal(38, 9)) as fees_age_90,
-        cast(null as decimal(38, 9)) as fees_age_180,
-        cast(null as decimal(38, 9)) as fees_age_365,
-        cast(null as boolean) as active_day_1,
-        cast(null as boolean) as active_day_7,
-        cast(null as boolean) as active_day_30,
-        cast(null as boolean) as active_day_90,
-        cast(0 as bigint) as trades_7d,
-        cast(0 as bigint) as trade_days_7d,
-        cast(0 as decimal(38, 9)) as fees_7d_usd,
-        cast(0 as bigint) as trades_30d,
-        cast(0 as bigint) as trade_days_30d,
-        cast(0 as decimal(38, 9)) as fees_30d_usd,
-        cast(0 as bigint) as trades_60d,
-        cast(0 as bigint) as trade_days_60d,
-        cast(0 as decimal(38, 9)) as fees_60d_usd,
-        cast(0 as bigint) as trades_90d,
-        cast(0 as bigint) as trade_days_90d,
-        cast(0 as decimal(38, 9)) as fees_90d_usd,
-        cast(0 as bigint) as trades_120d,
-        cast(0 as bigint) as trade_days_120d,
-        cast(0 as decimal(38, 9)) as fees_120d_usd
+        new_days.*,
+        row_number() over (
+            partition by as_of.as_of_date, new_days.user_id
+            order by new_days.dt desc
+        ) as recency_rank,
+        min(new_days.first_signup_at) over (
+            partition by as_of.as_of_date, new_days.user_id
+        ) as new_signup_at
     from new_days
     inner join as_of
         on new_days.dt <= as_of.as_of_date
 ),
 
--- Per user and as-of date: the earliest signup (the base's, when it has one: it precedes every
--- new day), the active days ranked from the latest, and the moves of the
--- trailing-window sums (the same on each of the user's rows).
-ranked as (
+new_day_ages as (
     select
-        contributions.*,
-        min(contributions.signup_at) over (
-            partition by contributions.as_of_date, contributions.user_id
-        ) as user_signup_at,
-        row_number() over (
-            partition by contributions.as_of_date, contributions.user_id
-            order by contributions.last_active_date desc nulls last
-        ) as recency_rank,
-        window_changes.trades_7d_change,
-        window_changes.trade_days_7d_change,
-        window_changes.fees_7d_usd_change,
-        window_changes.trades_30d_change,
-        window_changes.trade_days_30d_change,
-        window_changes.fees_30d_usd_change,
-        window_changes.trades_60d_change,
-        window_changes.trade_days_60d_change,
-        window_changes.fees_60d_usd_change,
-        window_changes.trades_90d_change,
-        window_changes.trade_days_90d_change,
-        window_changes.fees_90d_usd_change,
-        window_changes.trades_120d_change,
-        window_changes.trade_days_120d_change,
-        window_changes.fees_120d_usd_change
-    from contributions
-    left join window_changes
-        on contributions.as_of_date = window_changes.as_of_date
-        and contributions.user_id = window_changes.user_id
+        new_day_rows.*,
+        date_diff(
+            'day',
+            coalesce(base_cohorts.cohort_date, cast(new_day_rows.new_signup_at as date)),
+            new_day_rows.dt
+        ) as age_days
+    from new_day_rows
+    left join base_cohorts
+        on new_day_rows.user_id = base_cohorts.user_id
 ),
 
-folded as (
+-- Per user and as-of date: what the new days up to it add. Only users with a new day are here, so
+-- the ranking and grouping above cost the new days' rows, not the base's.
+additions as (
     select
+        as_of_date,
         user_id,
-        coalesce(max(case when signup_at = user_signup_at then signup_partner_id end), 'unattributed') as partner_id,
-        cast(min(signup_at) as date) as cohort_date,
-        cast(min(kyc_at) as date) as kyc_date,
-        min(ftd_date) as ftd_date,
-        min(first_trade_date) as first_trade_date,
-        min(first_active_date) as first_active_date,
-        max(last_active_date) as last_active_date,
-        -- The active day before the last: the base's own when no new day came.
-        case
-            when count(*) = 1 and bool_or(is_base) then max(prev_active_date)
-            else max(case when recency_rank = 2 then last_active_date end)
-        end as prev_active_date,
-        -- And the one before that: the base's own when no new day came, the base's previous when
-        -- one did (the base ranks second), else the third-latest of the new days and the base.
-        case
-            when count(*) = 1 and bool_or(is_base) then max(prev2_active_date)
-            when bool_or(is_base and recency_rank = 2) then max(case when is_base then prev_active_date end)
-            else max(case when recency_rank = 3 then last_active_date end)
-        end as prev2_active_date,
+        min(first_signup_at) as signup_at,
+        max(
+            case when first_signup_at = new_signup_at then coalesce(first_signup_partner_id, 'organic') end
+        ) as signup_partner_id,
+        min(first_kyc_at) as kyc_at,
+        min(cast(first_funded_deposit_at as date)) as ftd_date,
+        min(case when trades > 0 then dt end) as first_trade_date,
+        min(dt) as first_active_date,
+        max(dt) as last_active_date,
+        max(case when recency_rank = 2 then dt end) as second_active_date,
+        max(case when recency_rank = 3 then dt end) as third_active_date,
+        count(*) as active_days,
         sum(deposits_usd) as deposits_usd,
         sum(withdrawals_usd) as withdrawals_usd,
         sum(trades) as trades,
-        max(has_spot) as has_spot,
-        max(has_futures) as has_futures,
+        max(case when spot_trades > 0 then 1 else 0 end) as has_spot,
+        max(case when futures_trades > 0 then 1 else 0 end) as has_futures,
         sum(volume_usd) as volume_usd,
         sum(fees_usd) as fees_usd,
+        sum(case when age_days <= 0 then fees_usd end) as fees_age_0,
+        sum(case when age_days <= 1 then fees_usd end) as fees_age_1,
+        sum(case when age_days <= 3 then fees_usd end) as fees_age_3,
+        sum(case when age_days <= 7 then fees_usd end) as fees_age_7,
+        sum(case when age_days <= 14 then fees_usd end) as fees_age_14,
+        sum(case when age_days <= 30 then fees_usd end) as fees_age_30,
+        sum(case when age_days <= 60 then fees_usd end) as fees_age_60,
+        sum(case when age_days <= 90 then fees_usd end) as fees_age_90,
+        sum(case when age_days <= 180 then fees_usd end) as fees_age_180,
+        sum(case when age_days <= 365 then fees_usd end) as fees_age_365,
+        bool_or(age_days = 1) as active_day_1,
+        bool_or(age_days = 7) as active_day_7,
+        bool_or(age_days = 30) as active_day_30,
+        bool_or(age_days = 90) as active_day_90
+    from new_day_ages
+    group by as_of_date, user_id
+),
+
+base_rows as (
+    select as_of.as_of_date, base.*
+    from base
+    cross join as_of
+),
+
+-- Every user of the base on each as-of date, and every user with a new day up to it: the base's
+-- values combined with the additions. The new days come after the base's, so the earliest of a
+-- date is the base's when it has one, the latest the new days'.
+folded as (
+    select
+        coalesce(base_rows.user_id, additions.user_id) as user_id,
+        coalesce(
+            case when base_rows.signup_at is not null then base_rows.partner_id end,
+            additions.signup_partner_id,
+            'unattributed'
+        ) as partner_id,
+        cast(coalesce(base_rows.signup_at, additions.signup_at) as date) as cohort_date,
+        cast(coalesce(base_rows.kyc_at, additions.kyc_at) as date) as kyc_date,
+        coalesce(base_rows.ftd_date, additions.ftd_date) as ftd_date,
+        coalesce(base_rows.first_trade_date, additions.first_trade_date) as first_trade_date,
+        coalesce(base_rows.first_active_date, additions.first_active_date) as first_active_date,
+        coalesce(additions.last_active_date, base_rows.last_active_date) as last_active_date,
+        -- The active day before the last: the base's own when no new day came, else the second of
+        -- the new days, else the base's last.
         case
-            when min(signup_at) is null then null
-            else coalesce(sum(case when is_base then coalesce(fees_age_0, fees_usd) end), 0)
-                + coalesce(sum(case when not is_base and date_diff('day', cast(user_signup_at as date), day) <= 0 then fees_usd end), 0)
+            when additions.user_id is null then base_rows.prev_active_date
+            when additions.active_days >= 2 then additions.second_active_date
+            else base_rows.last_active_date
+        end as prev_active_date,
+        -- And the one before that, the same way.
+        case
+            when additions.user_id is null then base_rows.prev2_active_date
+            when additions.active_days >= 3 then additions.third_active_date
+            when additions.active_days = 2 then base_rows.last_active_date
+            else base_rows.prev_active_date
+        end as prev2_active_date,
+        coalesce(base_rows.deposits_usd + additions.deposits_usd, base_rows.deposits_usd, additions.deposits_usd) as deposits_usd,
+        coalesce(base_rows.withdrawals_usd + additions.withdrawals_usd, base_rows.withdrawals_usd, additions.withdrawals_usd) as withdrawals_usd,
+        coalesce(base_rows.trades + additions.trades, base_rows.trades, additions.trades) as trades,
+        greatest(coalesce(base_rows.has_spot, 0), coalesce(additions.has_spot, 0)) as has_spot,
+        greatest(coalesce(base_rows.has_futures, 0), coalesce(additions.has_futures, 0)) as has_futures,
+        coalesce(base_rows.volume_usd + additions.volume_usd, base_rows.volume_usd, additions.volume_usd) as volume_usd,
+        coalesce(base_rows.fees_usd + additions.fees_usd, base_rows.fees_usd, additions.fees_usd) as fees_usd,
+        -- Without a base cohort, every fee the base has came before the signup: counted at every age.
+        case
+            when coalesce(base_rows.signup_at, additions.signup_at) is null then null
+            else coalesce(coalesce(base_rows.fees_age_0, base_rows.fees_usd), 0) + coalesce(additions.fees_age_0, 0)
         end as fees_age_0,
         case
-            when min(signup_at) is null then null
-            else coalesce(sum(case when is_base then coalesce(fees_age_1, fees_usd) end), 0)
-                + coalesce(sum(case when not is_base and date_diff('day', cast(user_signup_at as date), day) <= 1 then fees_usd end), 0)
+            when coalesce(base_rows.signup_at, additions.signup_at) is null then null
+            else coalesce(coalesce(base_rows.fees_age_1, base_rows.fees_usd), 0) + coalesce(additions.fees_age_1, 0)
         end as fees_age_1,
         case
-            when min(signup_at) is null then null
-            else coalesce(sum(case when is_base then coalesce(fees_age_3, fees_usd) end), 0)
-                + coalesce(sum(case when not is_base and date_diff('day', cast(user_signup_at as date), day) <= 3 then fees_usd end), 0)
+            when coalesce(base_rows.signup_at, additions.signup_at) is null then null
+            else coalesce(coalesce(base_rows.fees_age_3, base_rows.fees_usd), 0) + coalesce(additions.fees_age_3, 0)
         end as fees_age_3,
         case
-            when min(signup_at) is null then null
-            else coalesce(sum(case when is_base then coalesce(fees_age_7, fees_usd) end), 0)
-                + coalesce(sum(case when not is_base and date_diff('day', cast(user_signup_at as date), day) <= 7 then fees_usd end), 0)
+            when coalesce(base_rows.signup_at, additions.signup_at) is null then null
+            else coalesce(coalesce(base_rows.fees_age_7, base_rows.fees_usd), 0) + coalesce(additions.fees_age_7, 0)
         end as fees_age_7,
         case
-            when min(signup_at) is null then null
-            else coalesce(sum(case when is_base then coalesce(fees_age_14, fees_usd) end), 0)
-                + coalesce(sum(case when not is_base and date_diff('day', cast(user_signup_at as date), day) <= 14 then fees_usd end), 0)
+            when coalesce(base_rows.signup_at, additions.signup_at) is null then null
+            else coalesce(coalesce(base_rows.fees_age_14, base_rows.fees_usd), 0) + coalesce(additions.fees_age_14, 0)
         end as fees_age_14,
         case
-            when min(signup_at) is null then null
-            else coalesce(sum(case when is_base then coalesce(fees_age_30, fees_usd) end), 0)
-                + coalesce(sum(case when not is_base and date_diff('day', cast(user_signup_at as date), day) <= 30 then fees_usd end), 0)
+            when coalesce(base_rows.signup_at, additions.signup_at) is null then null
+            else coalesce(coalesce(base_rows.fees_age_30, base_rows.fees_usd), 0) + coalesce(additions.fees_age_30, 0)
         end as fees_age_30,
         case
-            when min(signup_at) is null then null
-            else coalesce(sum(case when is_base then coalesce(fees_age_60, fees_usd) end), 0)
-                + coalesce(sum(case when not is_base and date_diff('day', cast(user_signup_at as date), day) <= 60 then fees_usd end), 0)
+            when coalesce(base_rows.signup_at, additions.signup_at) is null then null
+            else coalesce(coalesce(base_rows.fees_age_60, base_rows.fees_usd), 0) + coalesce(additions.fees_age_60, 0)
         end as fees_age_60,
         case
-            when min(signup_at) is null then null
-            else coalesce(sum(case when is_base then coalesce(fees_age_90, fees_usd) end), 0)
-                + coalesce(sum(case when not is_base and date_diff('day', cast(user_signup_at as date), day) <= 90 then fees_usd end), 0)
+            when coalesce(base_rows.signup_at, additions.signup_at) is null then null
+            else coalesce(coalesce(base_rows.fees_age_90, base_rows.fees_usd), 0) + coalesce(additions.fees_age_90, 0)
         end as fees_age_90,
         case
-            when min(signup_at) is null then null
-            else coalesce(sum(case when is_base then coalesce(fees_age_180, fees_usd) end), 0)
-                + coalesce(sum(case when not is_base and date_diff('day', cast(user_signup_at as date), day) <= 180 then fees_usd end), 0)
+            when coalesce(base_rows.signup_at, additions.signup_at) is null then null
+            else coalesce(coalesce(base_rows.fees_age_180, base_rows.fees_usd), 0) + coalesce(additions.fees_age_180, 0)
         end as fees_age_180,
         case
-            when min(signup_at) is null then null
-            else coalesce(sum(case when is_base then coalesce(fees_age_365, fees_usd) end), 0)
-                + coalesce(sum(case when not is_base and date_diff('day', cast(user_signup_at as date), day) <= 365 then fees_usd end), 0)
+            when coalesce(base_rows.signup_at, additions.signup_at) is null then null
+            else coalesce(coalesce(base_rows.fees_age_365, base_rows.fees_usd), 0) + coalesce(additions.fees_age_365, 0)
         end as fees_age_365,
-        coalesce(bool_or(active_day_1), false)
-            or coalesce(bool_or(not is_base and date_diff('day', cast(user_signup_at as date), day) = 1), false) as active_day_1,
-        coalesce(bool_or(active_day_7), false)
-            or coalesce(bool_or(not is_base and date_diff('day', cast(user_signup_at as date), day) = 7), false) as active_day_7,
-        coalesce(bool_or(active_day_30), false)
-            or coalesce(bool_or(not is_base and date_diff('day', cast(user_signup_at as date), day) = 30), false) as active_day_30,
-        coalesce(bool_or(active_day_90), false)
-            or coalesce(bool_or(not is_base and date_diff('day', cast(user_signup_at as date), day) = 90), false) as active_day_90,
-        coalesce(sum(trades_7d), 0) + coalesce(max(trades_7d_change), 0) as trades_7d,
-        coalesce(sum(trade_days_7d), 0) + coalesce(max(trade_days_7d_change), 0) as trade_days_7d,
-        coalesce(sum(fees_7d_usd), 0) + coalesce(max(fees_7d_usd_change), 0) as fees_7d_usd,
-        coalesce(sum(trades_30d), 0) + coalesce(max(trades_30d_change), 0) as trades_30d,
-        coalesce(sum(trade_days_30d), 0) + coalesce(max(trade_days_30d_change), 0) as trade_days_30d,
-        coalesce(sum(fees_30d_usd), 0) + coalesce(max(fees_30d_usd_change), 0) as fees_30d_usd,
-        coalesce(sum(trades_60d), 0) + coalesce(max(trades_60d_change), 0) as trades_60d,
-        coalesce(sum(trade_days_60d), 0) + coalesce(max(trade_days_60d_change), 0) as trade_days_60d,
-        coalesce(sum(fees_60d_usd), 0) + coalesce(max(fees_60d_usd_change), 0) as fees_60d_usd,
-        coalesce(sum(trades_90d), 0) + coalesce(max(trades_90d_change), 0) as trades_90d,
-        coalesce(sum(trade_days_90d), 0) + coalesce(max(trade_days_90d_change), 0) as trade_days_90d,
-        coalesce(sum(fees_90d_usd), 0) + coalesce(max(fees_90d_usd_change), 0) as fees_90d_usd,
-        coalesce(sum(trades_120d), 0) + coalesce(max(trades_120d_change), 0) as trades_120d,
-        coalesce(sum(trade_days_120d), 0) + coalesce(max(trade_days_120d_change), 0) as trade_days_120d,
-        coalesce(sum(fees_120d_usd), 0) + coalesce(max(fees_120d_usd_change), 0) as fees_120d_usd,
-        as_of_date as dt
-    from ranked
-    group by as_of_date, user_id
+        coalesce(base_rows.active_day_1, false) or coalesce(additions.active_day_1, false) as active_day_1,
+        coalesce(base_rows.active_day_7, false) or coalesce(additions.active_day_7, false) as active_day_7,
+        coalesce(base_rows.active_day_30, false) or coalesce(additions.active_day_30, false) as active_day_30,
+        coalesce(base_rows.active_day_90, false) or coalesce(additions.active_day_90, false) as active_day_90,
+        coalesce(base_rows.trades_7d, 0) + coalesce(window_changes.trades_7d_change, 0) as trades_7d,
+        coalesce(base_rows.trade_days_7d, 0) + coalesce(window_changes.trade_days_7d_change, 0) as trade_days_7d,
+        coalesce(base_rows.fees_7d_usd, 0) + coalesce(window_changes.fees_7d_usd_change, 0) as fees_7d_usd,
+        coalesce(base_rows.trades_30d, 0) + coalesce(window_changes.trades_30d_change, 0) as trades_30d,
+        coalesce(base_rows.trade_days_30d, 0) + coalesce(window_changes.trade_days_30d_change, 0) as trade_days_30d,
+        coalesce(base_rows.fees_30d_usd, 0) + coalesce(window_changes.fees_30d_usd_change, 0) as fees_30d_usd,
+        coalesce(base_rows.trades_60d, 0) + coalesce(window_changes.trades_60d_change, 0) as trades_60d,
+        coalesce(base_rows.trade_days_60d, 0) + coalesce(window_changes.trade_days_60d_change, 0) as trade_days_60d,
+        coalesce(base_rows.fees_60d_usd, 0) + coalesce(window_changes.fees_60d_usd_change, 0) as fees_60d_usd,
+        coalesce(base_rows.trades_90d, 0) + coalesce(window_changes.trades_90d_change, 0) as trades_90d,
+        coalesce(base_rows.trade_days_90d, 0) + coalesce(window_changes.trade_days_90d_change, 0) as trade_days_90d,
+        coalesce(base_rows.fees_90d_usd, 0) + coalesce(window_changes.fees_90d_usd_change, 0) as fees_90d_usd,
+        coalesce(base_rows.trades_120d, 0) + coalesce(window_changes.trades_120d_change, 0) as trades_120d,
+        coalesce(base_rows.trade_days_120d, 0) + coalesce(window_changes.trade_days_120d_change, 0) as trade_days_120d,
+        coalesce(base_rows.fees_120d_usd, 0) + coalesce(window_changes.fees_120d_usd_change, 0) as fees_120d_usd,
+        coalesce(base_rows.as_of_date, additions.as_of_date) as dt
+    from base_rows
+    full outer join additions
+        on base_rows.as_of_date = additions.as_of_date
+        and base_rows.user_id = additions.user_id
+    left join window_changes
+        on coalesce(base_rows.as_of_date, additions.as_of_date) = window_changes.as_of_date
+        and coalesce(base_rows.user_id, additions.user_id) = window_changes.user_id
 ),
 
 -- What the stratification reads, as of the as-of date and as of the day before (from the same

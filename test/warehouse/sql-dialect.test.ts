@@ -17,8 +17,8 @@ const SAMPLE_PARAMS: Record<string, SqlParam> = {
     table: { columns: ['as_of_date'], rows: [[{ date: '2026-11-20' }], [{ date: '2026-11-21' }]] },
   },
   dates: { dates: ['2026-11-20', '2026-11-21'] },
-  window_dates: {
-    dates: ['2026-07-24', '2026-08-23', '2026-09-22', '2026-10-22', '2026-11-14', '2026-11-21'],
+  leaving_dates: {
+    dates: ['2026-07-24', '2026-08-23', '2026-09-22', '2026-10-22', '2026-11-14'],
   },
   ingest_id: 'a'.repeat(64),
   staging_id: 'b'.repeat(32),
