@@ -52,6 +52,37 @@ export const USER_DAILY: TableDef = {
 };
 
 /** Signup and KYC times, which never change once a day's events are in: kept out of the daily state. */
+/**
+ * Spend per date and partner: the compact aggregate of the curated spend that the marts read for
+ * every date, instead of every date's partition of raw spend (one small file each).
+ */
+export const SPEND_DAILY: TableDef = {
+  name: 'spend_daily',
+  layer: 'state',
+  description:
+    "Each partner's spend of a date in USD, summed over campaigns and cost types from the curated spend (restatements " +
+    'applied): what cohort_ltv and partner_performance read for all dates. The run rewrites it when spend ' +
+    'of a date was ingested since, from the old file and those dates of spend only.',
+  grain: 'one row per spend date and partner with spend',
+  key: ['spend_date', 'partner_id'],
+  sortedBy: ['spend_date', 'partner_id'],
+  columns: [
+    col('spend_date', 'date', 'The date the money was spent.'),
+    col('partner_id', 'varchar', 'The partner paid.'),
+    col(
+      'spend_usd',
+      'decimal(38,9)',
+      "The date's spend of the partner, USD (each row's spend_usd summed as a decimal).",
+    ),
+  ],
+  location: 'state/spend_daily',
+  format: 'parquet',
+  example: {
+    question: 'What did each partner spend in October 2026?',
+    sql: "select partner_id, sum(spend_usd) as spend_usd from spend_daily where spend_date between date '2026-10-01' and date '2026-10-31' group by partner_id order by spend_usd desc",
+  },
+};
+
 export const USER_MILESTONES: TableDef = {
   name: 'user_milestones',
   layer: 'state',

@@ -5,6 +5,7 @@ import {
   PARTNER_PERFORMANCE,
   RETENTION,
   SEGMENT_SUMMARY,
+  SPEND_DAILY,
   type TableDef,
   TRAILING_WINDOW_DAYS,
   USER_DAILY,
@@ -108,6 +109,30 @@ async function refreshUserDaily(
       for (const date of dates) manifest.set('user_daily', date, fingerprints.daily(date) as string);
     }
   });
+  return stale;
+}
+
+/**
+ * Rewrites spend_daily when spend of some date was ingested since it was built (new, late or
+ * restated spend, or a new spend_daily model): its other dates' rows are kept, those dates summed
+ * again from the curated spend. Returns those dates.
+ */
+async function refreshSpendDaily(
+  engine: Engine,
+  fingerprints: InputFingerprints,
+  manifest: BuildManifest,
+  steps: StepReport[],
+): Promise<string[]> {
+  const stale = fingerprints
+    .spendDates()
+    .filter((date) => manifest.get('spend_daily', date) !== fingerprints.spendDaily(date));
+  if (stale.length === 0) return stale;
+  await timed(steps, SPEND_DAILY.name, () =>
+    engine.write(SPEND_DAILY, queryFile('models/spend_daily', { dates: { dates: stale } }), {
+      kind: 'replace-table',
+    }),
+  );
+  for (const date of stale) manifest.set('spend_daily', date, fingerprints.spendDaily(date) as string);
   return stale;
 }
 
@@ -251,6 +276,7 @@ export async function transformAndMeasure(engine: Engine, runDate: string): Prom
   const latestRun = [...previousRuns, runDate].sort().at(-1) as string;
 
   const rebuiltDays = await refreshUserDaily(engine, fingerprints, manifest, runDate, steps);
+  await refreshSpendDaily(engine, fingerprints, manifest, steps);
   const runDates = [...restatedRuns, runDate];
   const states = await refreshUserStates(engine, fingerprints, manifest, runDates, steps);
   // A restated date whose events are unchanged (its state was current) was reached by spend alone.

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   BUILD_MANIFEST,
+  SPEND_DAILY,
   type TableDef,
   USER_DAILY,
   USER_MILESTONES,
@@ -11,9 +12,10 @@ import { loadQuery, queryFile } from '../warehouse/sql.ts';
 
 /**
  * What the manifest tracks: state partitions (`user_daily` stands for user_milestones too, built
- * with it from the same dates), and the run dates whose marts were built.
+ * with it from the same dates), the spend dates summed in spend_daily, and the run dates whose
+ * marts were built.
  */
-export type StateTable = 'user_daily' | 'user_state' | 'run';
+export type StateTable = 'user_daily' | 'user_state' | 'spend_daily' | 'run';
 
 function fingerprint(ingestIds: Iterable<string>): string {
   const hash = createHash('sha256');
@@ -46,6 +48,11 @@ export function stateModelVersion(): string {
     [loadQuery('models/user_daily'), loadQuery('models/user_milestones'), loadQuery('models/user_state')],
     [USER_DAILY, USER_MILESTONES, USER_STATE],
   );
+}
+
+/** The version of the spend_daily model, part of its dates' fingerprints (see stateModelVersion). */
+export function spendModelVersion(): string {
+  return modelVersion([loadQuery('models/spend_daily')], [SPEND_DAILY]);
 }
 
 /** Which ingests added rows to which dates, for one input kind. */
@@ -95,12 +102,21 @@ export class InputFingerprints {
   readonly #events: IngestIndex;
   readonly #spend: IngestIndex;
   readonly #modelVersion: string;
+  readonly #spendModelVersion: string;
 
-  /** `modelVersion` is {@link stateModelVersion} of the code that builds the state. */
-  public constructor(rows: readonly { kind: string; dt: string; ingest_id: string }[], modelVersion: string) {
+  /**
+   * `modelVersion` is {@link stateModelVersion} of the code that builds the state,
+   * `spendVersion` {@link spendModelVersion}.
+   */
+  public constructor(
+    rows: readonly { kind: string; dt: string; ingest_id: string }[],
+    modelVersion: string,
+    spendVersion: string,
+  ) {
     this.#events = new IngestIndex(rows.filter((row) => row.kind === 'events'));
     this.#spend = new IngestIndex(rows.filter((row) => row.kind === 'spend'));
     this.#modelVersion = modelVersion;
+    this.#spendModelVersion = spendVersion;
   }
 
   /** Dates with events, ascending. */
@@ -112,6 +128,17 @@ export class InputFingerprints {
   public daily(date: string): string | undefined {
     const ingests = this.#events.onDate(date);
     return ingests === undefined ? undefined : fingerprint([ingests, this.#modelVersion]);
+  }
+
+  /** Dates with spend, ascending. */
+  public spendDates(): string[] {
+    return this.#spend.dates();
+  }
+
+  /** The fingerprint of a date's rows of `spend_daily` (undefined when the date has no spend). */
+  public spendDaily(date: string): string | undefined {
+    const ingests = this.#spend.onDate(date);
+    return ingests === undefined ? undefined : fingerprint([ingests, this.#spendModelVersion]);
   }
 
   /** The fingerprint of `user_state` as of a date. */
@@ -131,6 +158,7 @@ export async function loadInputFingerprints(engine: Engine): Promise<InputFinger
   return new InputFingerprints(
     rows.map((row) => ({ kind: String(row.kind), dt: String(row.dt), ingest_id: String(row.ingest_id) })),
     stateModelVersion(),
+    spendModelVersion(),
   );
 }
 

@@ -12,9 +12,10 @@ registry as (
     select * from partners
 ),
 
+-- The compact spend per date and partner, not every date's partition of raw spend.
 spend_to_date as (
-    select * from spend
-    where dt <= :run_date
+    select * from spend_daily
+    where spend_date <= :run_date
 ),
 
 ages as (
@@ -79,7 +80,7 @@ spend_by_day as (
     select
         spend_date as cohort_date,
         partner_id,
-        cast(sum(cast(spend_usd as decimal(38, 9))) as double) as spend_usd
+        cast(sum(spend_usd) as double) as spend_usd
     from spend_to_date
     group by spend_date, partner_id
 ),

@@ -29,9 +29,10 @@ registry as (
     select * from partners
 ),
 
+-- The compact spend per date and partner, not every date's partition of raw spend.
 spend_to_date as (
-    select * from spend
-    where dt <= :state_date
+    select * from spend_daily
+    where spend_date <= :state_date
 ),
 
 windows as (
@@ -49,7 +50,7 @@ partner_ids as (
     select distinct run_dates.run_date, spend_to_date.partner_id
     from spend_to_date
     inner join run_dates
-        on spend_to_date.dt <= run_dates.run_date
+        on spend_to_date.spend_date <= run_dates.run_date
 ),
 
 spend_in_window as (
@@ -57,7 +58,7 @@ spend_in_window as (
         run_dates.run_date,
         windows.window_days,
         spend_to_date.partner_id,
-        sum(cast(spend_to_date.spend_usd as decimal(38, 9))) as spend_usd
+        sum(spend_to_date.spend_usd) as spend_usd
     from spend_to_date
     cross join run_dates
     cross join windows
@@ -170,7 +171,7 @@ matured_cohort_spend as (
             case
                 when spend_to_date.spend_date > date_add('day', -7 - windows.window_days, run_dates.run_date)
                     and spend_to_date.spend_date <= date_add('day', -7, run_dates.run_date)
-                    then cast(spend_to_date.spend_usd as decimal(38, 9))
+                    then spend_to_date.spend_usd
                 else 0
             end
         ) as spend_d7,
@@ -178,7 +179,7 @@ matured_cohort_spend as (
             case
                 when spend_to_date.spend_date > date_add('day', -30 - windows.window_days, run_dates.run_date)
                     and spend_to_date.spend_date <= date_add('day', -30, run_dates.run_date)
-                    then cast(spend_to_date.spend_usd as decimal(38, 9))
+                    then spend_to_date.spend_usd
                 else 0
             end
         ) as spend_d30

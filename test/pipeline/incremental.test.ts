@@ -21,6 +21,7 @@ const COMPARED = [
   'funnel',
   'retention',
   'segment_summary',
+  'spend_daily',
 ] as const;
 
 function fileDate(path: string): string {

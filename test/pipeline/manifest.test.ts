@@ -11,9 +11,9 @@ const INGESTS = [
 describe('InputFingerprints', () => {
   it('makes every state partition stale when the state models change, and no run date', () => {
     // Prepare
-    const before = new InputFingerprints(INGESTS, 'release-1');
-    const after = new InputFingerprints(INGESTS, 'release-2');
-    const again = new InputFingerprints(INGESTS, 'release-1');
+    const before = new InputFingerprints(INGESTS, 'release-1', 'spend-1');
+    const after = new InputFingerprints(INGESTS, 'release-2', 'spend-1');
+    const again = new InputFingerprints(INGESTS, 'release-1', 'spend-1');
 
     // Assess
     for (const date of ['2026-11-20', '2026-11-21']) {
@@ -23,14 +23,40 @@ describe('InputFingerprints', () => {
       expect(again.daily(date)).toBe(before.daily(date));
       expect(after.run(date)).toBe(before.run(date));
     }
+    expect(after.spendDaily('2026-11-21')).toBe(before.spendDaily('2026-11-21'));
+  });
+
+  it('moves the spend_daily rows of exactly the dates spend was ingested for, and all of them with its model', () => {
+    // Prepare
+    const base = new InputFingerprints(INGESTS, 'v', 's');
+    const restated = new InputFingerprints(
+      [
+        ...INGESTS,
+        { kind: 'spend', dt: '2026-11-19', ingest_id: 'e' },
+        { kind: 'spend', dt: '2026-11-21', ingest_id: 'e' },
+      ],
+      'v',
+      's',
+    );
+    const released = new InputFingerprints(INGESTS, 'v', 's2');
+
+    // Assess
+    expect(base.spendDates()).toEqual(['2026-11-21']);
+    expect(restated.spendDates()).toEqual(['2026-11-19', '2026-11-21']);
+    expect(restated.spendDaily('2026-11-21')).not.toBe(base.spendDaily('2026-11-21'));
+    expect(base.spendDaily('2026-11-19')).toBeUndefined();
+    expect(base.spendDaily('2026-11-20')).toBeUndefined();
+    expect(released.spendDaily('2026-11-21')).not.toBe(base.spendDaily('2026-11-21'));
+    expect(released.state('2026-11-21')).toBe(base.state('2026-11-21'));
   });
 
   it('moves the state of a date and every later one, not earlier ones, when an ingest adds rows to it', () => {
     // Prepare
-    const base = new InputFingerprints(INGESTS, 'v');
+    const base = new InputFingerprints(INGESTS, 'v', 's');
     const late = new InputFingerprints(
       [...INGESTS, { kind: 'events', dt: '2026-11-21', ingest_id: 'd' }],
       'v',
+      's',
     );
 
     // Assess
