@@ -115,25 +115,24 @@ async function refreshUserDaily(
 /**
  * Rewrites spend_daily when spend of some date was ingested since it was built (new, late or
  * restated spend, or a new spend_daily model): its other dates' rows are kept, those dates summed
- * again from the curated spend. Returns those dates.
+ * again from the curated spend.
  */
 async function refreshSpendDaily(
   engine: Engine,
   fingerprints: InputFingerprints,
   manifest: BuildManifest,
   steps: StepReport[],
-): Promise<string[]> {
+): Promise<void> {
   const stale = fingerprints
     .spendDates()
     .filter((date) => manifest.get('spend_daily', date) !== fingerprints.spendDaily(date));
-  if (stale.length === 0) return stale;
+  if (stale.length === 0) return;
   await timed(steps, SPEND_DAILY.name, () =>
     engine.write(SPEND_DAILY, queryFile('models/spend_daily', { dates: { dates: stale } }), {
       kind: 'replace-table',
     }),
   );
   for (const date of stale) manifest.set('spend_daily', date, fingerprints.spendDaily(date) as string);
-  return stale;
 }
 
 /**
