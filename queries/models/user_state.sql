@@ -286,43 +286,43 @@ folded as (
         -- Without a base cohort, every fee the base has came before the signup: counted at every age.
         case
             when coalesce(base_rows.signup_at, additions.signup_at) is null then null
-            else coalesce(coalesce(base_rows.fees_age_0, base_rows.fees_usd), 0) + coalesce(additions.fees_age_0, 0)
+            else coalesce(base_rows.fees_age_0, base_rows.fees_usd, 0) + coalesce(additions.fees_age_0, 0)
         end as fees_age_0,
         case
             when coalesce(base_rows.signup_at, additions.signup_at) is null then null
-            else coalesce(coalesce(base_rows.fees_age_1, base_rows.fees_usd), 0) + coalesce(additions.fees_age_1, 0)
+            else coalesce(base_rows.fees_age_1, base_rows.fees_usd, 0) + coalesce(additions.fees_age_1, 0)
         end as fees_age_1,
         case
             when coalesce(base_rows.signup_at, additions.signup_at) is null then null
-            else coalesce(coalesce(base_rows.fees_age_3, base_rows.fees_usd), 0) + coalesce(additions.fees_age_3, 0)
+            else coalesce(base_rows.fees_age_3, base_rows.fees_usd, 0) + coalesce(additions.fees_age_3, 0)
         end as fees_age_3,
         case
             when coalesce(base_rows.signup_at, additions.signup_at) is null then null
-            else coalesce(coalesce(base_rows.fees_age_7, base_rows.fees_usd), 0) + coalesce(additions.fees_age_7, 0)
+            else coalesce(base_rows.fees_age_7, base_rows.fees_usd, 0) + coalesce(additions.fees_age_7, 0)
         end as fees_age_7,
         case
             when coalesce(base_rows.signup_at, additions.signup_at) is null then null
-            else coalesce(coalesce(base_rows.fees_age_14, base_rows.fees_usd), 0) + coalesce(additions.fees_age_14, 0)
+            else coalesce(base_rows.fees_age_14, base_rows.fees_usd, 0) + coalesce(additions.fees_age_14, 0)
         end as fees_age_14,
         case
             when coalesce(base_rows.signup_at, additions.signup_at) is null then null
-            else coalesce(coalesce(base_rows.fees_age_30, base_rows.fees_usd), 0) + coalesce(additions.fees_age_30, 0)
+            else coalesce(base_rows.fees_age_30, base_rows.fees_usd, 0) + coalesce(additions.fees_age_30, 0)
         end as fees_age_30,
         case
             when coalesce(base_rows.signup_at, additions.signup_at) is null then null
-            else coalesce(coalesce(base_rows.fees_age_60, base_rows.fees_usd), 0) + coalesce(additions.fees_age_60, 0)
+            else coalesce(base_rows.fees_age_60, base_rows.fees_usd, 0) + coalesce(additions.fees_age_60, 0)
         end as fees_age_60,
         case
             when coalesce(base_rows.signup_at, additions.signup_at) is null then null
-            else coalesce(coalesce(base_rows.fees_age_90, base_rows.fees_usd), 0) + coalesce(additions.fees_age_90, 0)
+            else coalesce(base_rows.fees_age_90, base_rows.fees_usd, 0) + coalesce(additions.fees_age_90, 0)
         end as fees_age_90,
         case
             when coalesce(base_rows.signup_at, additions.signup_at) is null then null
-            else coalesce(coalesce(base_rows.fees_age_180, base_rows.fees_usd), 0) + coalesce(additions.fees_age_180, 0)
+            else coalesce(base_rows.fees_age_180, base_rows.fees_usd, 0) + coalesce(additions.fees_age_180, 0)
         end as fees_age_180,
         case
             when coalesce(base_rows.signup_at, additions.signup_at) is null then null
-            else coalesce(coalesce(base_rows.fees_age_365, base_rows.fees_usd), 0) + coalesce(additions.fees_age_365, 0)
+            else coalesce(base_rows.fees_age_365, base_rows.fees_usd, 0) + coalesce(additions.fees_age_365, 0)
         end as fees_age_365,
         coalesce(base_rows.active_day_1, false) or coalesce(additions.active_day_1, false) as active_day_1,
         coalesce(base_rows.active_day_7, false) or coalesce(additions.active_day_7, false) as active_day_7,
