@@ -51,7 +51,6 @@ export const USER_DAILY: TableDef = {
   },
 };
 
-/** Signup and KYC times, which never change once a day's events are in: kept out of the daily state. */
 /**
  * Spend per date and partner: the compact aggregate of the curated spend that the marts read for
  * every date, instead of every date's partition of raw spend (one small file each).
@@ -83,6 +82,7 @@ export const SPEND_DAILY: TableDef = {
   },
 };
 
+/** Signup and KYC times, which never change once a day's events are in: kept out of the daily state. */
 export const USER_MILESTONES: TableDef = {
   name: 'user_milestones',
   layer: 'state',

@@ -487,17 +487,11 @@ function seg(
   };
 }
 
-// Lifecycle: new if R - cohort <= 6; resurrected if active on R and the previous active day <= R - 30;
-// then by R - last active: active <= 6, at_risk 7..29, dormant 30..89, churned >= 90.
-// biome-ignore format: a literal table, one row per user
-const SEG_U01 = seg('u01', 'active', 'low', 'trader', '8-30', 'light', 'both', 'kol-a', '2026-03-01', '2026-03-09', 500, 2); // R-cohort 9; 0 + "500.00"; second signup (aff-b) ignored
-// biome-ignore format: a literal table, one row per user
-const SEG_U07 = seg('u07', 'new', 'zero', 'kyc', '0-7', 'none', 'none', 'organic', '2026-03-08', '2026-03-08', 0, 0); // R-cohort 2
-// biome-ignore format: a literal table, one row per user
 /**
  * users: signup_at is the earliest signup (in UTC), kyc_at the first KYC verification; both come
  * from user_milestones, the days of cohort_date and kyc_date.
  */
+// biome-ignore format: a literal table, one row per user
 const USERS_MILESTONES = [
   { user_id: 'u01', partner_id: 'kol-a', signup_at: '2026-03-01 10:00:00.000', cohort_date: '2026-03-01', kyc_at: '2026-03-01 10:05:00.000' },
   { user_id: 'u02', partner_id: 'kol-a', signup_at: '2026-03-01 23:00:00.000', cohort_date: '2026-03-01', kyc_at: null },
@@ -507,110 +501,26 @@ const USERS_MILESTONES = [
   { user_id: 'u11', partner_id: 'unattributed', signup_at: null, cohort_date: null, kyc_at: null },
 ];
 
+// Lifecycle: new if R - cohort <= 6; resurrected if active on R and the previous active day <= R - 30;
+// then by R - last active: active <= 6, at_risk 7..29, dormant 30..89, churned >= 90.
+// biome-ignore format: a literal table, one row per user
+const SEG_U01 = seg('u01', 'active', 'low', 'trader', '8-30', 'light', 'both', 'kol-a', '2026-03-01', '2026-03-09', 500, 2); // R-cohort 9; 0 + "500.00"; second signup (aff-b) ignored
+// biome-ignore format: a literal table, one row per user
+const SEG_U07 = seg('u07', 'new', 'zero', 'kyc', '0-7', 'none', 'none', 'organic', '2026-03-08', '2026-03-08', 0, 0); // R-cohort 2
+// biome-ignore format: a literal table, one row per user
 const EXPECTED_USER_SEGMENTS: Expected[] = [
   //   user   lifecycle      tier     funnel        tenure    frequency  mix        partner         cohort        last_active   net_deposits trades_30d
   SEG_U01,
-  seg(
-    'u02',
-    'active',
-    'whale',
-    'trader',
-    '8-30',
-    'heavy',
-    'spot',
-    'kol-a',
-    '2026-03-01',
-    '2026-03-10',
-    130000,
-    20,
-  ), // 150000-20000; prev active 03-05; 10 trades without product = spot
-  seg('u03', 'new', 'low', 'trader', '0-7', 'light', 'both', 'kol-a', '2026-03-05', '2026-03-06', 50, 2), // R-cohort 5; deposit and trade 03-04 before the signup
-  seg(
-    'u04',
-    'active',
-    'high',
-    'trader',
-    '0-7',
-    'regular',
-    'futures',
-    'aff-b',
-    '2026-03-03',
-    '2026-03-10',
-    15000,
-    5,
-  ), // R-cohort 7: not new, tenure 0-7; 20000-5000; the 03-11 trade is after R
-  seg(
-    'u05',
-    'at_risk',
-    'zero',
-    'funded',
-    '8-30',
-    'none',
-    'none',
-    'aff-b',
-    '2026-02-20',
-    '2026-02-25',
-    -50,
-    0,
-  ), // R-last 13; 100-150
-  seg('u06', 'new', 'mid', 'trader', '0-7', 'light', 'spot', 'kol-zzz', '2026-03-07', '2026-03-08', 1000, 1), // 1000 >= 1000: mid; duplicate trade dropped
+  seg('u02', 'active',      'whale', 'trader',     '8-30',    'heavy',   'spot',    'kol-a',        '2026-03-01', '2026-03-10', 130000, 20), // 150000-20000; prev active 03-05; 10 trades without product = spot
+  seg('u03', 'new',         'low',   'trader',     '0-7',     'light',   'both',    'kol-a',        '2026-03-05', '2026-03-06', 50,     2),  // R-cohort 5; deposit and trade 03-04 before the signup
+  seg('u04', 'active',      'high',  'trader',     '0-7',     'regular', 'futures', 'aff-b',        '2026-03-03', '2026-03-10', 15000,  5),  // R-cohort 7: not new, tenure 0-7; 20000-5000; the 03-11 trade is after R
+  seg('u05', 'at_risk',     'zero',  'funded',     '8-30',    'none',    'none',    'aff-b',        '2026-02-20', '2026-02-25', -50,    0),  // R-last 13; 100-150
+  seg('u06', 'new',         'mid',   'trader',     '0-7',     'light',   'spot',    'kol-zzz',      '2026-03-07', '2026-03-08', 1000,   1),  // 1000 >= 1000: mid; duplicate trade dropped
   SEG_U07,
-  seg(
-    'u08',
-    'churned',
-    'zero',
-    'registered',
-    '181+',
-    'none',
-    'none',
-    'organic',
-    '2025-09-01',
-    '2025-12-01',
-    0,
-    0,
-  ), // R-last 99; R-cohort 190
-  seg(
-    'u09',
-    'dormant',
-    'mid',
-    'trader',
-    '91-180',
-    'none',
-    'futures',
-    'organic',
-    '2025-12-01',
-    '2026-01-15',
-    5000,
-    0,
-  ), // R-last 54; R-cohort 99
-  seg(
-    'u10',
-    'resurrected',
-    'mid',
-    'trader',
-    '31-90',
-    'light',
-    'spot',
-    'kol-a',
-    '2026-01-29',
-    '2026-03-10',
-    2000,
-    2,
-  ), // previous active 02-08 = R-30; R-cohort 40; 02-08 is outside [R-29, R]
-  seg(
-    'u11',
-    'active',
-    'low',
-    'trader',
-    'unknown',
-    'light',
-    'spot',
-    'unattributed',
-    null,
-    '2026-03-07',
-    300,
-    1,
-  ), // R-last 3; the partner_id on its login is ignored
+  seg('u08', 'churned',     'zero',  'registered', '181+',    'none',    'none',    'organic',      '2025-09-01', '2025-12-01', 0,      0),  // R-last 99; R-cohort 190
+  seg('u09', 'dormant',     'mid',   'trader',     '91-180',  'none',    'futures', 'organic',      '2025-12-01', '2026-01-15', 5000,   0),  // R-last 54; R-cohort 99
+  seg('u10', 'resurrected', 'mid',   'trader',     '31-90',   'light',   'spot',    'kol-a',        '2026-01-29', '2026-03-10', 2000,   2),  // previous active 02-08 = R-30; R-cohort 40; 02-08 is outside [R-29, R]
+  seg('u11', 'active',      'low',   'trader',     'unknown', 'light',   'spot',    'unattributed', null,         '2026-03-07', 300,    1),  // R-last 3; the partner_id on its login is ignored
   // u12 signs up on 03-11: not known on R.
 ];
 const EXPECTED_USER_SEGMENTS_AFTER_LATE: Expected[] = EXPECTED_USER_SEGMENTS.map((row) => {
