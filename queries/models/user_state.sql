@@ -6,17 +6,16 @@
 -- user and as-of date. So the ranking and grouping cost the new days' rows, and the base (most
 -- users, most of them without a new day) only a join: on the 360-day bench lake the fold's write
 -- took 1.55 s instead of 3.0 s when it stacked the base's rows with the new days' and grouped them
--- all. The base state is read
--- once in full, and once more for two columns (its cohort dates, for the new days' ages; Trino
--- scans a WITH query at each reference).
+-- all. The base state is read once in full, and once more for two columns (its cohort dates, for
+-- the new days' ages; Trino scans a WITH query at each reference).
 -- The trailing-window sums (trades, trading days and fees in the last 7, 30, 60, 90 and 120 days)
 -- move with the as-of date: the base's sums, plus the days entering each window (the new days),
 -- minus the days leaving it. A daily run so reads the new day and the five days that left a window,
 -- not the windows' 120 days; the marts and the value model read the sums instead of user_daily.
--- Fees by age and the window sums are stored as bands: the new days' fees are added to the age
--- bands as they are (`additions`, `folded`), the windows go through cumulative sums (`base`,
--- `final`). Signup and KYC times are not stored at all (user_milestones keeps them): the fold reads
--- and rewrites every stored column.
+-- Fees by age and the window sums are stored as bands, and the fold moves the bands themselves: a
+-- new day's fees go into its age band (`additions`), and a day that leaves a window moves from one
+-- window band to the next (`window_changes`). Signup and KYC times are not stored at all
+-- (user_milestones keeps them): the fold reads and rewrites every stored column.
 -- Grain: one row per user known on each as-of date.
 with
 
@@ -30,8 +29,7 @@ base_state as (
 ),
 
 -- The state stores fees by age band and trades by trailing-window band (mostly zero or null for
--- a user past the band, so they compress to little). The fold adds the new days' fees to the age
--- bands as they are, and works on the trailing windows' cumulative sums (see window_changes).
+-- a user past the band, so they compress to little).
 base as (
     select
         base_state.*,
@@ -41,19 +39,7 @@ base as (
         cast(base_state.kyc_date as timestamp) as kyc_at,
         -- Whether the user ever traded each product: what product_mix says, so the state needs no counts.
         case when base_state.product_mix in ('spot', 'both') then 1 else 0 end as has_spot,
-        case when base_state.product_mix in ('futures', 'both') then 1 else 0 end as has_futures,
-        base_state.trades_7d + base_state.trades_8_30d as trades_30d,
-        base_state.trade_days_7d + base_state.trade_days_8_30d as trade_days_30d,
-        base_state.fees_7d_usd + base_state.fees_8_30d_usd as fees_30d_usd,
-        base_state.trades_7d + base_state.trades_8_30d + base_state.trades_31_60d as trades_60d,
-        base_state.trade_days_7d + base_state.trade_days_8_30d + base_state.trade_days_31_60d as trade_days_60d,
-        base_state.fees_7d_usd + base_state.fees_8_30d_usd + base_state.fees_31_60d_usd as fees_60d_usd,
-        base_state.trades_7d + base_state.trades_8_30d + base_state.trades_31_60d + base_state.trades_61_90d as trades_90d,
-        base_state.trade_days_7d + base_state.trade_days_8_30d + base_state.trade_days_31_60d + base_state.trade_days_61_90d as trade_days_90d,
-        base_state.fees_7d_usd + base_state.fees_8_30d_usd + base_state.fees_31_60d_usd + base_state.fees_61_90d_usd as fees_90d_usd,
-        base_state.trades_7d + base_state.trades_8_30d + base_state.trades_31_60d + base_state.trades_61_90d + base_state.trades_91_120d as trades_120d,
-        base_state.trade_days_7d + base_state.trade_days_8_30d + base_state.trade_days_31_60d + base_state.trade_days_61_90d + base_state.trade_days_91_120d as trade_days_120d,
-        base_state.fees_7d_usd + base_state.fees_8_30d_usd + base_state.fees_31_60d_usd + base_state.fees_61_90d_usd + base_state.fees_91_120d_usd as fees_120d_usd
+        case when base_state.product_mix in ('futures', 'both') then 1 else 0 end as has_futures
     from base_state
 ),
 
@@ -128,7 +114,9 @@ window_day_weights as (
     cross join as_of
 ),
 
--- Per user and as-of date: how much each trailing-window sum moved since the base.
+-- Per user and as-of date: how much each trailing-window band moved since the base. A new day
+-- enters the 7-day band; a day leaving the N-day window leaves its band for the next one (or, past
+-- 120 days, every band).
 window_changes as (
     select
         as_of_date,
@@ -136,18 +124,18 @@ window_changes as (
         sum(trades * (is_entering - is_leaving_7d)) as trades_7d_change,
         sum(trade_day * (is_entering - is_leaving_7d)) as trade_days_7d_change,
         sum(fees_usd * (is_entering - is_leaving_7d)) as fees_7d_usd_change,
-        sum(trades * (is_entering - is_leaving_30d)) as trades_30d_change,
-        sum(trade_day * (is_entering - is_leaving_30d)) as trade_days_30d_change,
-        sum(fees_usd * (is_entering - is_leaving_30d)) as fees_30d_usd_change,
-        sum(trades * (is_entering - is_leaving_60d)) as trades_60d_change,
-        sum(trade_day * (is_entering - is_leaving_60d)) as trade_days_60d_change,
-        sum(fees_usd * (is_entering - is_leaving_60d)) as fees_60d_usd_change,
-        sum(trades * (is_entering - is_leaving_90d)) as trades_90d_change,
-        sum(trade_day * (is_entering - is_leaving_90d)) as trade_days_90d_change,
-        sum(fees_usd * (is_entering - is_leaving_90d)) as fees_90d_usd_change,
-        sum(trades * (is_entering - is_leaving_120d)) as trades_120d_change,
-        sum(trade_day * (is_entering - is_leaving_120d)) as trade_days_120d_change,
-        sum(fees_usd * (is_entering - is_leaving_120d)) as fees_120d_usd_change
+        sum(trades * (is_leaving_7d - is_leaving_30d)) as trades_8_30d_change,
+        sum(trade_day * (is_leaving_7d - is_leaving_30d)) as trade_days_8_30d_change,
+        sum(fees_usd * (is_leaving_7d - is_leaving_30d)) as fees_8_30d_usd_change,
+        sum(trades * (is_leaving_30d - is_leaving_60d)) as trades_31_60d_change,
+        sum(trade_day * (is_leaving_30d - is_leaving_60d)) as trade_days_31_60d_change,
+        sum(fees_usd * (is_leaving_30d - is_leaving_60d)) as fees_31_60d_usd_change,
+        sum(trades * (is_leaving_60d - is_leaving_90d)) as trades_61_90d_change,
+        sum(trade_day * (is_leaving_60d - is_leaving_90d)) as trade_days_61_90d_change,
+        sum(fees_usd * (is_leaving_60d - is_leaving_90d)) as fees_61_90d_usd_change,
+        sum(trades * (is_leaving_90d - is_leaving_120d)) as trades_91_120d_change,
+        sum(trade_day * (is_leaving_90d - is_leaving_120d)) as trade_days_91_120d_change,
+        sum(fees_usd * (is_leaving_90d - is_leaving_120d)) as fees_91_120d_usd_change
     from window_day_weights
     group by as_of_date, user_id
 ),
@@ -308,18 +296,18 @@ folded as (
         coalesce(base_rows.trades_7d, 0) + coalesce(window_changes.trades_7d_change, 0) as trades_7d,
         coalesce(base_rows.trade_days_7d, 0) + coalesce(window_changes.trade_days_7d_change, 0) as trade_days_7d,
         coalesce(base_rows.fees_7d_usd, 0) + coalesce(window_changes.fees_7d_usd_change, 0) as fees_7d_usd,
-        coalesce(base_rows.trades_30d, 0) + coalesce(window_changes.trades_30d_change, 0) as trades_30d,
-        coalesce(base_rows.trade_days_30d, 0) + coalesce(window_changes.trade_days_30d_change, 0) as trade_days_30d,
-        coalesce(base_rows.fees_30d_usd, 0) + coalesce(window_changes.fees_30d_usd_change, 0) as fees_30d_usd,
-        coalesce(base_rows.trades_60d, 0) + coalesce(window_changes.trades_60d_change, 0) as trades_60d,
-        coalesce(base_rows.trade_days_60d, 0) + coalesce(window_changes.trade_days_60d_change, 0) as trade_days_60d,
-        coalesce(base_rows.fees_60d_usd, 0) + coalesce(window_changes.fees_60d_usd_change, 0) as fees_60d_usd,
-        coalesce(base_rows.trades_90d, 0) + coalesce(window_changes.trades_90d_change, 0) as trades_90d,
-        coalesce(base_rows.trade_days_90d, 0) + coalesce(window_changes.trade_days_90d_change, 0) as trade_days_90d,
-        coalesce(base_rows.fees_90d_usd, 0) + coalesce(window_changes.fees_90d_usd_change, 0) as fees_90d_usd,
-        coalesce(base_rows.trades_120d, 0) + coalesce(window_changes.trades_120d_change, 0) as trades_120d,
-        coalesce(base_rows.trade_days_120d, 0) + coalesce(window_changes.trade_days_120d_change, 0) as trade_days_120d,
-        coalesce(base_rows.fees_120d_usd, 0) + coalesce(window_changes.fees_120d_usd_change, 0) as fees_120d_usd,
+        coalesce(base_rows.trades_8_30d, 0) + coalesce(window_changes.trades_8_30d_change, 0) as trades_8_30d,
+        coalesce(base_rows.trade_days_8_30d, 0) + coalesce(window_changes.trade_days_8_30d_change, 0) as trade_days_8_30d,
+        coalesce(base_rows.fees_8_30d_usd, 0) + coalesce(window_changes.fees_8_30d_usd_change, 0) as fees_8_30d_usd,
+        coalesce(base_rows.trades_31_60d, 0) + coalesce(window_changes.trades_31_60d_change, 0) as trades_31_60d,
+        coalesce(base_rows.trade_days_31_60d, 0) + coalesce(window_changes.trade_days_31_60d_change, 0) as trade_days_31_60d,
+        coalesce(base_rows.fees_31_60d_usd, 0) + coalesce(window_changes.fees_31_60d_usd_change, 0) as fees_31_60d_usd,
+        coalesce(base_rows.trades_61_90d, 0) + coalesce(window_changes.trades_61_90d_change, 0) as trades_61_90d,
+        coalesce(base_rows.trade_days_61_90d, 0) + coalesce(window_changes.trade_days_61_90d_change, 0) as trade_days_61_90d,
+        coalesce(base_rows.fees_61_90d_usd, 0) + coalesce(window_changes.fees_61_90d_usd_change, 0) as fees_61_90d_usd,
+        coalesce(base_rows.trades_91_120d, 0) + coalesce(window_changes.trades_91_120d_change, 0) as trades_91_120d,
+        coalesce(base_rows.trade_days_91_120d, 0) + coalesce(window_changes.trade_days_91_120d_change, 0) as trade_days_91_120d,
+        coalesce(base_rows.fees_91_120d_usd, 0) + coalesce(window_changes.fees_91_120d_usd_change, 0) as fees_91_120d_usd,
         coalesce(base_rows.as_of_date, additions.as_of_date) as dt
     from base_rows
     full outer join additions
@@ -359,19 +347,6 @@ measured as (
 final as (
     select
         measured.*,
-        -- The trailing windows stored as bands: each window's sum beyond the shorter window's.
-        trades_30d - trades_7d as trades_8_30d,
-        trade_days_30d - trade_days_7d as trade_days_8_30d,
-        fees_30d_usd - fees_7d_usd as fees_8_30d_usd,
-        trades_60d - trades_30d as trades_31_60d,
-        trade_days_60d - trade_days_30d as trade_days_31_60d,
-        fees_60d_usd - fees_30d_usd as fees_31_60d_usd,
-        trades_90d - trades_60d as trades_61_90d,
-        trade_days_90d - trade_days_60d as trade_days_61_90d,
-        fees_90d_usd - fees_60d_usd as fees_61_90d_usd,
-        trades_120d - trades_90d as trades_91_120d,
-        trade_days_120d - trade_days_90d as trade_days_91_120d,
-        fees_120d_usd - fees_90d_usd as fees_91_120d_usd,
         case
             when days_since_signup <= 6 then 'new'
             when days_since_active = 0 and date_diff('day', prev_active_date, dt) >= 30 then 'resurrected'
@@ -402,9 +377,9 @@ final as (
             else '181+'
         end as tenure_bucket,
         case
-            when trades_30d = 0 then 'none'
-            when trades_30d <= 4 then 'light'
-            when trades_30d <= 19 then 'regular'
+            when trades_7d + trades_8_30d = 0 then 'none'
+            when trades_7d + trades_8_30d <= 4 then 'light'
+            when trades_7d + trades_8_30d <= 19 then 'regular'
             else 'heavy'
         end as trade_frequency,
         case
