@@ -95,11 +95,11 @@ export function fitBgNbd(histories: readonly CustomerHistory[], options: BgNbdFi
   if (parsed.length === 0) throw new ModelFitError('Cannot fit the BG/NBD model on zero customers.');
   const groups = groupHistories(parsed);
   const initial = options.initial ?? { r: 1, alpha: 1, a: 1, b: 1 };
-  const fromLog = ([r, alpha, a, b]: readonly number[]): BgNbdParameters => ({
-    r: boundedExp(r as number),
-    alpha: boundedExp(alpha as number),
-    a: boundedExp(a as number),
-    b: boundedExp(b as number),
+  const fromLog = (theta: ArrayLike<number>): BgNbdParameters => ({
+    r: boundedExp(theta[0] as number),
+    alpha: boundedExp(theta[1] as number),
+    a: boundedExp(theta[2] as number),
+    b: boundedExp(theta[3] as number),
   });
   const start = [initial.r, initial.alpha, initial.a, initial.b].map(Math.log);
   const result = minimizeNelderMead((theta) => -totalLogLikelihood(fromLog(theta), groups), start, {

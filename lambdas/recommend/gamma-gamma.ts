@@ -73,12 +73,12 @@ export function fitGammaGamma(customers: readonly RepeatCustomer[]): GammaGammaF
   if (parsed.length === 0)
     throw new ModelFitError('Cannot fit the Gamma-Gamma model on zero repeat customers.');
   const meanOfMeans = parsed.reduce((sum, c) => sum + c.meanValue, 0) / parsed.length;
-  const fromLog = ([p, q, v]: readonly number[]): GammaGammaParameters => ({
-    p: Math.exp(p as number),
-    q: Math.exp(q as number),
-    v: Math.exp(v as number),
+  const fromLog = (theta: ArrayLike<number>): GammaGammaParameters => ({
+    p: Math.exp(theta[0] as number),
+    q: Math.exp(theta[1] as number),
+    v: Math.exp(theta[2] as number),
   });
-  const negativeLogLikelihood = (theta: readonly number[]): number => {
+  const negativeLogLikelihood = (theta: ArrayLike<number>): number => {
     const parameters = fromLog(theta);
     let total = 0;
     for (const customer of parsed) total += gammaGammaLogLikelihood(parameters, customer);

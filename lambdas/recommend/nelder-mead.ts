@@ -40,19 +40,20 @@ export interface NelderMeadResult {
   readonly converged: boolean;
 }
 
-interface Vertex {
-  x: number[];
-  value: number;
-}
-
 /**
  * Minimizes `objective` by the Nelder-Mead simplex method with the dimension-adaptive coefficients of
  * Gao & Han (2012), which keep the method effective beyond two or three dimensions, restarting from a
  * fresh simplex after each convergence because a simplex can collapse before reaching a minimum.
  * A non-finite objective value counts as +Infinity, so the objective may refuse points by returning NaN.
+ *
+ * The vertices and trial points live in preallocated buffers, and the simplex is ordered by a
+ * stable insertion sort of slot numbers (the order Array.prototype.sort gave, so results are the
+ * same to the bit): the response-curve bootstrap runs this 200 times per partner on a cheap
+ * objective, where a fresh array per trial point was a good part of the cost. The objective must
+ * not keep the point it is given: the buffer is reused.
  */
 export function minimizeNelderMead(
-  objective: (x: readonly number[]) => number,
+  objective: (x: ArrayLike<number>) => number,
   x0: readonly number[],
   options: NelderMeadOptions = {},
 ): NelderMeadResult {
@@ -68,87 +69,174 @@ export function minimizeNelderMead(
   });
 
   let evaluations = 0;
-  const evaluate = (x: number[]): Vertex => {
+  const evaluate = (x: Float64Array): number => {
     evaluations++;
     const value = objective(x);
-    return { x, value: Number.isFinite(value) ? value : Number.POSITIVE_INFINITY };
+    return Number.isFinite(value) ? value : Number.POSITIVE_INFINITY;
   };
 
-  let best = evaluate([...x0]);
-  if (n === 0) return { x: best.x, value: best.value, evaluations, converged: true };
+  // n + 1 vertices, each in its slot of `points`; `order` lists the slots from best to worst.
+  const simplex = new Simplex(n);
+  const best = Float64Array.from(x0);
+  let bestValue = evaluate(best);
+  if (n === 0) return { x: [], value: bestValue, evaluations, converged: true };
 
   const reflect = 1;
   const expand = 1 + 2 / n;
   const contract = 0.75 - 1 / (2 * n);
   const shrink = 1 - 1 / n;
-  const toward = (from: number[], to: number[], t: number): number[] =>
-    from.map((f, i) => f + t * ((to[i] as number) - f));
+  const centroid = new Float64Array(n);
+  const reflected = new Float64Array(n);
+  const trial = new Float64Array(n);
+  /** out = from + t · (to − from), element by element. */
+  const toward = (out: Float64Array, from: Float64Array, to: Float64Array, t: number): Float64Array => {
+    for (let i = 0; i < n; i++) out[i] = (from[i] as number) + t * ((to[i] as number) - (from[i] as number));
+    return out;
+  };
 
   let converged = false;
   for (let run = 0; run <= restarts && evaluations < maxEvaluations; run++) {
-    const startValue = best.value;
-    const simplex: Vertex[] = [best];
+    const startValue = bestValue;
+    simplex.reset();
+    simplex.set(0, best, bestValue);
     for (let i = 0; i < n; i++) {
-      const x = [...best.x];
+      const x = simplex.point(i + 1);
+      x.set(best);
       x[i] = (x[i] as number) + (steps[i] as number);
-      simplex.push(evaluate(x));
+      simplex.values[i + 1] = evaluate(x);
     }
     converged = false;
     while (evaluations < maxEvaluations) {
-      simplex.sort((p, q) => p.value - q.value);
-      const lowest = simplex[0] as Vertex;
-      const highest = simplex[n] as Vertex;
-      if (hasConverged(simplex, functionTolerance, pointTolerance)) {
+      simplex.sort();
+      const lowest = simplex.vertex(0);
+      const lowestValue = simplex.valueAt(0);
+      const highest = simplex.vertex(n);
+      const highestValue = simplex.valueAt(n);
+      if (simplex.hasConverged(functionTolerance, pointTolerance)) {
         converged = true;
         break;
       }
-      const centroid = new Array<number>(n).fill(0);
+      centroid.fill(0);
       for (let v = 0; v < n; v++) {
-        const vx = (simplex[v] as Vertex).x;
+        const vx = simplex.vertex(v);
         for (let i = 0; i < n; i++) centroid[i] = (centroid[i] as number) + (vx[i] as number) / n;
       }
-      const secondHighest = simplex[n - 1] as Vertex;
-      const reflected = evaluate(toward(centroid, highest.x, -reflect));
-      if (reflected.value < lowest.value) {
-        const expanded = evaluate(toward(centroid, highest.x, -expand));
-        simplex[n] = expanded.value < reflected.value ? expanded : reflected;
+      const secondHighestValue = simplex.valueAt(n - 1);
+      const reflectedValue = evaluate(toward(reflected, centroid, highest, -reflect));
+      if (reflectedValue < lowestValue) {
+        const expandedValue = evaluate(toward(trial, centroid, highest, -expand));
+        if (expandedValue < reflectedValue) simplex.set(n, trial, expandedValue);
+        else simplex.set(n, reflected, reflectedValue);
         continue;
       }
-      if (reflected.value < secondHighest.value) {
-        simplex[n] = reflected;
+      if (reflectedValue < secondHighestValue) {
+        simplex.set(n, reflected, reflectedValue);
         continue;
       }
-      const outside = reflected.value < highest.value;
-      const contracted = evaluate(toward(centroid, highest.x, outside ? -contract * reflect : contract));
-      if (contracted.value < (outside ? reflected.value : highest.value)) {
-        simplex[n] = contracted;
+      const outside = reflectedValue < highestValue;
+      const contractedValue = evaluate(
+        toward(trial, centroid, highest, outside ? -contract * reflect : contract),
+      );
+      if (contractedValue < (outside ? reflectedValue : highestValue)) {
+        simplex.set(n, trial, contractedValue);
         continue;
       }
-      for (let v = 1; v <= n; v++) simplex[v] = evaluate(toward(lowest.x, (simplex[v] as Vertex).x, shrink));
+      for (let v = 1; v <= n; v++) {
+        const x = simplex.vertex(v);
+        simplex.setValueAt(v, evaluate(toward(x, lowest, x, shrink)));
+      }
     }
-    simplex.sort((p, q) => p.value - q.value);
-    best = simplex[0] as Vertex;
-    const improvement = startValue - best.value;
-    if (run > 0 && converged && improvement <= functionTolerance * Math.max(1, Math.abs(best.value))) break;
+    simplex.sort();
+    best.set(simplex.vertex(0));
+    bestValue = simplex.valueAt(0);
+    const improvement = startValue - bestValue;
+    if (run > 0 && converged && improvement <= functionTolerance * Math.max(1, Math.abs(bestValue))) break;
   }
-  return { x: best.x, value: best.value, evaluations, converged };
+  return { x: Array.from(best), value: bestValue, evaluations, converged };
 }
 
-function hasConverged(
-  simplex: readonly Vertex[],
-  functionTolerance: number,
-  pointTolerance: number,
-): boolean {
-  const lowest = simplex[0] as Vertex;
-  const highest = simplex[simplex.length - 1] as Vertex;
-  if (!Number.isFinite(highest.value)) return false;
-  if (highest.value - lowest.value > functionTolerance * Math.max(1, Math.abs(lowest.value))) return false;
-  for (const vertex of simplex) {
-    for (let i = 0; i < vertex.x.length; i++) {
-      const reference = lowest.x[i] as number;
-      if (Math.abs((vertex.x[i] as number) - reference) > pointTolerance * Math.max(1, Math.abs(reference)))
-        return false;
+/** The n + 1 vertices of a simplex in fixed slots, and their order from the lowest value up. */
+class Simplex {
+  public readonly values: Float64Array;
+  readonly #n: number;
+  readonly #points: Float64Array[];
+  readonly #order: Int32Array;
+
+  public constructor(n: number) {
+    this.#n = n;
+    this.#points = Array.from({ length: n + 1 }, () => new Float64Array(n));
+    this.values = new Float64Array(n + 1);
+    this.#order = new Int32Array(n + 1);
+  }
+
+  /** Slot s holds vertex s until the first sort. */
+  public reset(): void {
+    for (let s = 0; s <= this.#n; s++) this.#order[s] = s;
+  }
+
+  /** The coordinates stored in slot `slot`. */
+  public point(slot: number): Float64Array {
+    return this.#points[slot] as Float64Array;
+  }
+
+  /** The vertex at rank `rank` (0: the lowest value). */
+  public vertex(rank: number): Float64Array {
+    return this.point(this.#order[rank] as number);
+  }
+
+  public valueAt(rank: number): number {
+    return this.values[this.#order[rank] as number] as number;
+  }
+
+  public setValueAt(rank: number, value: number): void {
+    this.values[this.#order[rank] as number] = value;
+  }
+
+  /** Replaces the vertex at rank `rank` by a copy of `x`, of value `value`. */
+  public set(rank: number, x: Float64Array, value: number): void {
+    const slot = this.#order[rank] as number;
+    this.point(slot).set(x);
+    this.values[slot] = value;
+  }
+
+  /**
+   * Orders the ranks by value, stably (ties, including two infinite values, keep their order), as
+   * Array.prototype.sort with `(p, q) => p.value - q.value` does.
+   */
+  public sort(): void {
+    const order = this.#order;
+    const values = this.values;
+    for (let i = 1; i <= this.#n; i++) {
+      const slot = order[i] as number;
+      const value = values[slot] as number;
+      let j = i - 1;
+      while (j >= 0 && (values[order[j] as number] as number) - value > 0) {
+        order[j + 1] = order[j] as number;
+        j--;
+      }
+      order[j + 1] = slot;
     }
   }
-  return true;
+
+  /**
+   * Whether the sorted simplex's values lie within `functionTolerance` of the lowest, relative to
+   * max(1, |lowest|), and its vertices within `pointTolerance` of the lowest on every axis,
+   * relative to max(1, |x_i|).
+   */
+  public hasConverged(functionTolerance: number, pointTolerance: number): boolean {
+    const lowestValue = this.valueAt(0);
+    const highestValue = this.valueAt(this.#n);
+    if (!Number.isFinite(highestValue)) return false;
+    if (highestValue - lowestValue > functionTolerance * Math.max(1, Math.abs(lowestValue))) return false;
+    const lowest = this.vertex(0);
+    for (let rank = 0; rank <= this.#n; rank++) {
+      const vertex = this.vertex(rank);
+      for (let i = 0; i < this.#n; i++) {
+        const reference = lowest[i] as number;
+        if (Math.abs((vertex[i] as number) - reference) > pointTolerance * Math.max(1, Math.abs(reference)))
+          return false;
+      }
+    }
+    return true;
+  }
 }

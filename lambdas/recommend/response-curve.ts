@@ -230,23 +230,19 @@ class HillSearch {
   ): HillParameters {
     const kSpan = HILL_EXPONENT_RANGE.max - HILL_EXPONENT_RANGE.min;
     const ec50Span = this.logEc50Max - this.logEc50Min;
-    const toBounded = ([u, w]: readonly number[]) => ({
-      k: HILL_EXPONENT_RANGE.min + kSpan * logistic(u as number),
-      ec50: Math.exp(this.logEc50Min + ec50Span * logistic(w as number)),
-    });
+    const boundedK = (u: number) => HILL_EXPONENT_RANGE.min + kSpan * logistic(u);
+    const boundedEc50 = (w: number) => Math.exp(this.logEc50Min + ec50Span * logistic(w));
     const x0 = [
       logit((start.k - HILL_EXPONENT_RANGE.min) / kSpan),
       logit((Math.log(start.ec50Usd) - this.logEc50Min) / ec50Span),
     ];
     const result = minimizeNelderMead(
-      (theta) => {
-        const { k, ec50 } = toBounded(theta);
-        return this.profile(values, k, ec50).sse;
-      },
+      (theta) => this.sse(values, boundedK(theta[0] as number), boundedEc50(theta[1] as number)),
       x0,
       { initialStep: 0.5, maxEvaluations: 1500, ...tolerance },
     );
-    const { k, ec50 } = toBounded(result.x);
+    const k = boundedK(result.x[0] as number);
+    const ec50 = boundedEc50(result.x[1] as number);
     return { vmaxUsd: this.profile(values, k, ec50).vmax, k, ec50Usd: ec50 };
   }
 
@@ -256,6 +252,17 @@ class HillSearch {
    * bootstrap resample), so it reuses one buffer and loops plainly instead of mapping arrays.
    */
   private profile(values: readonly number[], k: number, ec50: number): { vmax: number; sse: number } {
+    const vmax = this.fitVmax(values, k, ec50);
+    return { vmax, sse: this.squaredErrors(values, vmax) };
+  }
+
+  /** The sum of squared errors of {@link profile} alone, allocating nothing: Nelder-Mead's objective. */
+  private sse(values: readonly number[], k: number, ec50: number): number {
+    return this.squaredErrors(values, this.fitVmax(values, k, ec50));
+  }
+
+  /** The best positive vmax for (k, ec50), leaving the curve's shape at each spend in `shapes`. */
+  private fitVmax(values: readonly number[], k: number, ec50: number): number {
     const logSpends = this.logSpends;
     const shapes = this.shapes;
     const logEc50 = Math.log(ec50);
@@ -268,11 +275,16 @@ class HillSearch {
       hv += h * (values[i] as number);
       hh += h * h;
     }
-    const vmax = Math.max(hv / hh, Number.MIN_VALUE);
+    return Math.max(hv / hh, Number.MIN_VALUE);
+  }
+
+  /** Σ (value − vmax · shape)² over the shapes {@link fitVmax} left. */
+  private squaredErrors(values: readonly number[], vmax: number): number {
+    const shapes = this.shapes;
     let sse = 0;
-    for (let i = 0; i < logSpends.length; i++)
+    for (let i = 0; i < shapes.length; i++)
       sse += ((values[i] as number) - vmax * (shapes[i] as number)) ** 2;
-    return { vmax, sse };
+    return sse;
   }
 }
 

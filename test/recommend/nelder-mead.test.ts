@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { minimizeNelderMead } from '../../lambdas/recommend/nelder-mead.ts';
 
-const rosenbrock = (x: readonly number[]): number => {
+const rosenbrock = (x: ArrayLike<number>): number => {
   let sum = 0;
   for (let i = 0; i + 1 < x.length; i++) {
     const xi = x[i] as number;
@@ -38,7 +38,7 @@ describe('minimizeNelderMead', () => {
 
   it('minimizes a shifted quadratic exactly where it is lowest', () => {
     // Prepare
-    const bowl = ([x, y]: readonly number[]) => ((x as number) - 3) ** 2 + 10 * ((y as number) + 2) ** 2 + 7;
+    const bowl = (p: ArrayLike<number>) => ((p[0] as number) - 3) ** 2 + 10 * ((p[1] as number) + 2) ** 2 + 7;
 
     // Act
     const result = minimizeNelderMead(bowl, [0, 0]);
@@ -51,8 +51,10 @@ describe('minimizeNelderMead', () => {
 
   it('treats NaN as +Infinity, so an objective can refuse a region', () => {
     // Prepare: undefined for x < 0, minimum at x = 0.5
-    const objective = ([x]: readonly number[]) =>
-      (x as number) < 0 ? Number.NaN : ((x as number) - 0.5) ** 2;
+    const objective = (p: ArrayLike<number>) => {
+      const x = p[0] as number;
+      return x < 0 ? Number.NaN : (x - 0.5) ** 2;
+    };
 
     // Act
     const result = minimizeNelderMead(objective, [2], { initialStep: 5 });
@@ -71,5 +73,24 @@ describe('minimizeNelderMead', () => {
     // Assess
     expect(result.converged).toBe(false);
     expect(result.evaluations).toBeLessThanOrEqual(32);
+  });
+
+  it('returns the best point it evaluated, though it hands the objective reused buffers', () => {
+    // Prepare: keep a copy of every point the objective sees, with its value; stop mid-search
+    const seen: { x: number[]; value: number }[] = [];
+    const recorded = (x: ArrayLike<number>) => {
+      const value = rosenbrock(x);
+      seen.push({ x: Array.from(x), value });
+      return value;
+    };
+
+    // Act
+    const result = minimizeNelderMead(recorded, [-1.2, 1], { maxEvaluations: 30 });
+
+    // Assess
+    const best = seen.reduce((a, b) => (b.value < a.value ? b : a));
+    expect(result.evaluations).toBe(seen.length);
+    expect(result.value).toBe(best.value);
+    expect(result.x).toEqual(best.x);
   });
 });
