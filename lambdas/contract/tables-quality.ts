@@ -57,7 +57,11 @@ export const QUARANTINE: TableDef = {
 export const INGEST_PARTITIONS: TableDef = {
   name: 'ingest_partitions',
   layer: 'quality',
-  description: 'Which dates each ingest added rows to; the daily run reads it to find late data.',
+  description:
+    'Which dates each ingest added rows to; the daily run reads it to find late data. Each ingest adds ' +
+    'a small file; once there are more than 32, the run gathers them into one (a run that fails ' +
+    'between writing that file and removing the small ones leaves their rows twice until the next ' +
+    'run: count distinct rows).',
   grain: 'one row per ingest and date',
   key: ['ingest_id', 'kind', 'dt'],
   columns: [
@@ -68,4 +72,5 @@ export const INGEST_PARTITIONS: TableDef = {
   ],
   location: 'quality/ingest_partitions',
   format: 'parquet',
+  sortedBy: ['kind', 'dt', 'ingest_id'],
 };
