@@ -95,14 +95,21 @@ function millisecondTimestamp(text: string): string {
   return `${seconds}.${fraction.padEnd(3, '0').slice(0, 3)}`;
 }
 
-function toSqlValue(value: unknown, type: DuckDBType): SqlValue {
-  if (value === null || value === undefined) return null;
+/**
+ * How a value of a column of `type`, as getRowsJson gives it, becomes a SqlValue: timestamps to
+ * milliseconds, wide integers and decimals (JSON strings) to numbers, lists and structs to JSON text.
+ */
+function sqlValueOf(type: DuckDBType): (value: unknown) => SqlValue {
   const typeName = type.toString();
-  if (typeName === 'TIMESTAMP' && typeof value === 'string') return millisecondTimestamp(value);
-  if (/^(BIGINT|HUGEINT|UBIGINT|UHUGEINT|DECIMAL)/.test(typeName) && typeof value === 'string')
-    return Number(value);
-  if (typeof value === 'object') return JSON.stringify(value);
-  return value as SqlValue;
+  const isTimestamp = typeName === 'TIMESTAMP';
+  const isWideNumber = /^(BIGINT|HUGEINT|UBIGINT|UHUGEINT|DECIMAL)/.test(typeName);
+  return (value) => {
+    if (value === null || value === undefined) return null;
+    if (isTimestamp && typeof value === 'string') return millisecondTimestamp(value);
+    if (isWideNumber && typeof value === 'string') return Number(value);
+    if (typeof value === 'object') return JSON.stringify(value);
+    return value as SqlValue;
+  };
 }
 
 /**
@@ -193,13 +200,15 @@ export class DuckDbEngine implements Engine {
   async #read(sql: string): Promise<{ columns: string[]; rows: Row[] }> {
     try {
       const reader = await this.#planned(() => this.#connection.runAndReadAll(sql));
-      const types = reader.columnTypes();
       const columns = reader.columnNames();
+      // One converter per column, not a type's name and a regex per value: a 44,000-row audience
+      // has 660,000 values.
+      const converters = reader.columnTypes().map(sqlValueOf);
       const rows = reader.getRowsJson().map((values) => {
         const row: Row = {};
-        values.forEach((value, index) => {
-          row[columns[index] as string] = toSqlValue(value, types[index] as DuckDBType);
-        });
+        for (let index = 0; index < values.length; index++) {
+          row[columns[index] as string] = (converters[index] as (value: unknown) => SqlValue)(values[index]);
+        }
         return row;
       });
       return { columns, rows };
