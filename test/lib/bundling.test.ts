@@ -89,12 +89,13 @@ describe('Lambda bundles', () => {
 
   it('resolves queries and Chart.js from inside the bundle: a bundled step reads its SQL, then calls Athena', async () => {
     // Prepare: no Athena listens on port 9, so the step must get as far as its first query start.
-    const directory = assets.get('transform') as string;
+    // (The recommend step, whose first act is a query: the transform step first lists the lake.)
+    const directory = assets.get('recommend') as string;
     const script = `
       const { handler } = await import(${JSON.stringify(join(directory, 'index.mjs'))});
-      const context = { functionName: 'transform', awsRequestId: 'req-1', invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:transform', memoryLimitInMB: '1769', functionVersion: '$LATEST', getRemainingTimeInMillis: () => 60000 };
+      const context = { functionName: 'recommend', awsRequestId: 'req-1', invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:recommend', memoryLimitInMB: '1769', functionVersion: '$LATEST', getRemainingTimeInMillis: () => 60000 };
       try {
-        await handler({ executionId: 'exec-1', request: { runDate: '2026-11-21' } }, context);
+        await handler({ executionId: 'exec-1', runDate: '2026-11-21' }, context);
         console.log(JSON.stringify({ ok: true }));
       } catch (error) {
         console.log(JSON.stringify({ name: error.name, message: error.message }));
