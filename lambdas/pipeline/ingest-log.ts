@@ -23,8 +23,10 @@ export interface CompactionOptions {
  * dates it added rows to), and the run reads them all to find new and late data: after a year of
  * daily inputs that is 700+ files, whose footers cost more than their rows (263 KB on the 360-day
  * bench lake). Only the run compacts, and it removes only files it listed before its query, which
- * read them all: an ingest that lands meanwhile keeps its file. A compaction that fails after its
- * write leaves rows twice until the next one; readers of the log take distinct rows.
+ * read them all: an ingest that lands meanwhile keeps its file, and one that writes its file again
+ * (a retry, with the same rows) writes over it at once (see WriteMode 'append'), so the query reads
+ * one version or the other. A compaction that fails after its write leaves rows twice until the
+ * next one; readers of the log take distinct rows.
  *
  * @returns how many files were gathered (0 when there were too few to bother).
  */

@@ -435,13 +435,24 @@ export class AthenaEngine implements Engine {
     const stem = mode.kind === 'append' ? mode.filePrefix : 'part';
     const groups = [...new Set([...produced.keys(), ...removals.keys()])].sort();
     await forEachLimited(groups, COPY_CONCURRENCY, async (group) => {
-      await this.#store.delete(removals.get(group) ?? []);
       const directory = partition === undefined ? location : `${location}/${partition}=${group}`;
       const copies = (produced.get(group) ?? []).map((from, index) => ({
         from,
         to: `${directory}/${stem}_${index}.parquet`,
       }));
-      await forEachLimited(copies, COPY_CONCURRENCY, ({ from, to }) => this.#store.copy(from, to));
+      const copyAll = () =>
+        forEachLimited(copies, COPY_CONCURRENCY, ({ from, to }) => this.#store.copy(from, to));
+      if (mode.kind === 'append') {
+        // An append writes an earlier attempt's rows again: copied over its files first (S3 replaces
+        // an object at once), readers never find the prefix without them; then what the attempt
+        // left beyond the new files goes.
+        await copyAll();
+        const written = new Set(copies.map((copy) => copy.to));
+        await this.#store.delete((removals.get(group) ?? []).filter((key) => !written.has(key)));
+        return;
+      }
+      await this.#store.delete(removals.get(group) ?? []);
+      await copyAll();
     });
   }
 

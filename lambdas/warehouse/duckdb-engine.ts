@@ -320,7 +320,7 @@ export class DuckDbEngine implements Engine {
       if (partition === undefined) {
         const fileName = mode.kind === 'append' ? `${mode.filePrefix}.parquet` : 'data.parquet';
         await this.#run(`copy (${body}) to ${sqlString(`${scratch}/${fileName}`)} (${options})`);
-        if (mode.kind === 'append') await this.#store.delete([`${table.location}/${fileName}`]);
+        // The move below replaces an earlier attempt's file of the same name at once (a rename).
         if (mode.kind === 'replace-table') {
           const stale = (await this.#store.list(table.location)).filter(
             (f) => !f.key.endsWith('/data.parquet'),
@@ -386,14 +386,19 @@ export class DuckDbEngine implements Engine {
   async #placePartitions(table: TableDef, scratchKey: string, mode: WriteMode): Promise<void> {
     const written = await this.#store.list(scratchKey);
     if (mode.kind === 'append') {
+      // The earlier attempt's files are replaced by renames first, so readers never find the prefix
+      // without its rows; then the files it left beyond the new ones go.
       const prefix = `${mode.filePrefix}_`;
-      const stale = (await this.#store.list(table.location)).filter((f) =>
+      const earlier = (await this.#store.list(table.location)).filter((f) =>
         f.key.split('/').pop()?.startsWith(prefix),
       );
-      await this.#store.delete(stale.map((f) => f.key));
+      const placed = new Set<string>();
       for (const file of written) {
-        await this.#store.moveFile(file.key, `${table.location}/${file.key.slice(scratchKey.length + 1)}`);
+        const target = `${table.location}/${file.key.slice(scratchKey.length + 1)}`;
+        await this.#store.moveFile(file.key, target);
+        placed.add(target);
       }
+      await this.#store.delete(earlier.map((f) => f.key).filter((key) => !placed.has(key)));
       return;
     }
     const partitionName = (table.partition as { name: string }).name;

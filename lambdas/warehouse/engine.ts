@@ -9,7 +9,11 @@ export type Row = Record<string, SqlValue>;
 
 /** How {@link Engine.write} places a query's result into a table. */
 export type WriteMode =
-  /** Adds files named after `filePrefix`, first removing any earlier files of that prefix. */
+  /**
+   * Adds files named after `filePrefix`, replacing any earlier files of that prefix (an earlier
+   * attempt's, with the same rows): written over them first, so that a reader never finds the
+   * prefix without its rows, then what the earlier attempt left beyond them is removed.
+   */
   | { readonly kind: 'append'; readonly filePrefix: string }
   /** Replaces exactly these partitions (`YYYY-MM-DD` values) with the result; a partition the result leaves empty is removed. */
   | { readonly kind: 'replace-partitions'; readonly partitions: readonly string[] }

@@ -653,7 +653,7 @@ describe('AthenaEngine.write', () => {
     expect(fake.ran).toEqual([]);
   });
 
-  it('appends files named after the prefix, first removing those an interrupted attempt left', async () => {
+  it('appends files named after the prefix, replacing those an interrupted attempt left', async () => {
     // Prepare
     const store = new MemoryStore();
     await store.put('quality/load_log/abc123_0.parquet', 'left by an interrupted attempt');
@@ -679,6 +679,36 @@ describe('AthenaEngine.write', () => {
       'quality/load_log/abc123_0.parquet': 'rows of unload 1, file 0',
       'quality/load_log/abc123_1.parquet': 'rows of unload 1, file 1',
       'quality/load_log/fff999_0.parquet': 'another load',
+    });
+  });
+
+  it('appends over an earlier attempt without a moment when its prefix has no rows', async () => {
+    // Prepare: the earlier attempt left two files; watch the store's operations
+    const store = new MemoryStore();
+    await store.put('quality/load_log/abc123_0.parquet', 'left by an interrupted attempt');
+    await store.put('quality/load_log/abc123_7.parquet', 'left by an interrupted attempt');
+    const operations: string[] = [];
+    let firstFileWhenLeftoverGoes: string | undefined;
+    store.failWhen = (operation, key) => {
+      operations.push(`${operation} ${key}`);
+      if (operation === 'delete' && key === 'quality/load_log/abc123_7.parquet')
+        firstFileWhenLeftoverGoes =
+          store.textsUnder('quality/load_log/')['quality/load_log/abc123_0.parquet'];
+      return false;
+    };
+    const engine = writeEngine(store, new FakeAthena(store, { filesPerPartition: 1 }));
+
+    // Act
+    await engine.write(LOAD_LOG, "select 'abc123' as load_id, 10 as rows_loaded", {
+      kind: 'append',
+      filePrefix: 'abc123',
+    });
+
+    // Assess: file 0 was replaced in place, and only the leftover beyond it was removed, after
+    expect(operations).not.toContain('delete quality/load_log/abc123_0.parquet');
+    expect(firstFileWhenLeftoverGoes).toBe('rows of unload 1, file 0');
+    expect(store.textsUnder('quality/load_log/')).toEqual({
+      'quality/load_log/abc123_0.parquet': 'rows of unload 1, file 0',
     });
   });
 
