@@ -53,13 +53,19 @@ export const QUARANTINE: TableDef = {
   },
 };
 
+/**
+ * How many ingests' own files of ingest_partitions the daily run leaves before it gathers them into
+ * one (see lambdas/pipeline/ingest-partitions.ts).
+ */
+export const MAX_LOOSE_INGEST_PARTITION_FILES = 32;
+
 /** Which dates each ingest added rows to: the run's to-do list for incremental work. */
 export const INGEST_PARTITIONS: TableDef = {
   name: 'ingest_partitions',
   layer: 'quality',
   description:
     'Which dates each ingest added rows to; the daily run reads it to find late data. Each ingest adds ' +
-    'a small file; once there are more than 32, the run gathers them into one (a run that fails ' +
+    `a small file; once there are more than ${MAX_LOOSE_INGEST_PARTITION_FILES}, the run gathers them into one (a run that fails ` +
     'between writing that file and removing the small ones leaves their rows twice until the next ' +
     'run: count distinct rows).',
   grain: 'one row per ingest and date',

@@ -9,7 +9,7 @@ import { type RecommendReport, recommendBudgets } from '../recommend/recommend.t
 import type { ObjectStore } from '../storage/object-store.ts';
 import type { Engine } from '../warehouse/engine.ts';
 import { type TransformReport, transformAndMeasure } from './daily-run.ts';
-import { compactIngestLog } from './ingest-log.ts';
+import { compactIngestPartitions } from './ingest-partitions.ts';
 import type { RunConfig } from './run-config.ts';
 
 /** What every step needs: the lake, an engine over it, and the validated configuration. */
@@ -27,11 +27,11 @@ export interface StepContext {
 
 /**
  * Step 1: state tables and marts for R (rebuilding earlier run dates that late data reached), after
- * gathering the ingest log's small files when there are many (see compactIngestLog).
+ * gathering the small files of ingest_partitions when there are many (see compactIngestPartitions).
  */
 export async function transformStep(context: StepContext, runDate: string): Promise<TransformReport> {
   context.log?.(`run ${runDate}: transform and metrics`);
-  await compactIngestLog(context.engine, context.store);
+  await compactIngestPartitions(context.engine, context.store);
   return transformAndMeasure(context.engine, runDate);
 }
 

@@ -75,7 +75,6 @@ export function minimizeNelderMead(
     return Number.isFinite(value) ? value : Number.POSITIVE_INFINITY;
   };
 
-  // n + 1 vertices, each in its slot of `points`; `order` lists the slots from best to worst.
   const simplex = new Simplex(n);
   const best = Float64Array.from(x0);
   let bestValue = evaluate(best);
@@ -100,10 +99,10 @@ export function minimizeNelderMead(
     simplex.reset();
     simplex.set(0, best, bestValue);
     for (let i = 0; i < n; i++) {
-      const x = simplex.point(i + 1);
+      const x = simplex.vertex(i + 1);
       x.set(best);
       x[i] = (x[i] as number) + (steps[i] as number);
-      simplex.values[i + 1] = evaluate(x);
+      simplex.setValueAt(i + 1, evaluate(x));
     }
     converged = false;
     while (evaluations < maxEvaluations) {
@@ -155,48 +154,45 @@ export function minimizeNelderMead(
   return { x: Array.from(best), value: bestValue, evaluations, converged };
 }
 
-/** The n + 1 vertices of a simplex in fixed slots, and their order from the lowest value up. */
+/**
+ * The n + 1 vertices of a simplex, each in a fixed slot, and their ranks: the order of the slots
+ * from the lowest value up, which only {@link Simplex.sort} changes.
+ */
 class Simplex {
-  public readonly values: Float64Array;
   readonly #n: number;
+  readonly #values: Float64Array;
   readonly #points: Float64Array[];
   readonly #order: Int32Array;
 
   public constructor(n: number) {
     this.#n = n;
     this.#points = Array.from({ length: n + 1 }, () => new Float64Array(n));
-    this.values = new Float64Array(n + 1);
+    this.#values = new Float64Array(n + 1);
     this.#order = new Int32Array(n + 1);
   }
 
-  /** Slot s holds vertex s until the first sort. */
+  /** Ranks each slot as itself, as a fresh simplex's vertices are listed before the first sort. */
   public reset(): void {
     for (let s = 0; s <= this.#n; s++) this.#order[s] = s;
   }
 
-  /** The coordinates stored in slot `slot`. */
-  public point(slot: number): Float64Array {
-    return this.#points[slot] as Float64Array;
-  }
-
-  /** The vertex at rank `rank` (0: the lowest value). */
+  /** The coordinates of the vertex at rank `rank` (0: the lowest value), to read or fill in place. */
   public vertex(rank: number): Float64Array {
-    return this.point(this.#order[rank] as number);
+    return this.#points[this.#order[rank] as number] as Float64Array;
   }
 
   public valueAt(rank: number): number {
-    return this.values[this.#order[rank] as number] as number;
+    return this.#values[this.#order[rank] as number] as number;
   }
 
   public setValueAt(rank: number, value: number): void {
-    this.values[this.#order[rank] as number] = value;
+    this.#values[this.#order[rank] as number] = value;
   }
 
   /** Replaces the vertex at rank `rank` by a copy of `x`, of value `value`. */
   public set(rank: number, x: Float64Array, value: number): void {
-    const slot = this.#order[rank] as number;
-    this.point(slot).set(x);
-    this.values[slot] = value;
+    this.vertex(rank).set(x);
+    this.setValueAt(rank, value);
   }
 
   /**
@@ -205,7 +201,7 @@ class Simplex {
    */
   public sort(): void {
     const order = this.#order;
-    const values = this.values;
+    const values = this.#values;
     for (let i = 1; i <= this.#n; i++) {
       const slot = order[i] as number;
       const value = values[slot] as number;

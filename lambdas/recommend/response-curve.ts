@@ -193,7 +193,7 @@ class HillSearch {
   private readonly logEc50Max: number;
   /** ln of each spend (−∞ for none). */
   private readonly logSpends: Float64Array;
-  /** The curve's shape at each spend for the (k, ec50) last profiled. */
+  /** The curve's shape at each spend for the (k, ec50) last fitted. */
   private readonly shapes: Float64Array;
 
   public constructor(spends: readonly number[], medianSpend: number) {
@@ -214,12 +214,12 @@ class HillSearch {
       const k = HILL_EXPONENT_RANGE.min + (i / 25) * (HILL_EXPONENT_RANGE.max - HILL_EXPONENT_RANGE.min);
       for (let j = 0; j <= 40; j++) {
         const logEc50 = this.logEc50Min + (j / 40) * (this.logEc50Max - this.logEc50Min);
-        const sse = this.profile(values, k, Math.exp(logEc50)).sse;
+        const sse = this.sse(values, k, Math.exp(logEc50));
         if (sse < best.sse) best = { k, logEc50, sse };
       }
     }
-    const start = this.profile(values, best.k, Math.exp(best.logEc50));
-    return this.refine(values, { vmaxUsd: start.vmax, k: best.k, ec50Usd: Math.exp(best.logEc50) });
+    const ec50Usd = Math.exp(best.logEc50);
+    return this.refine(values, { vmaxUsd: this.fitVmax(values, best.k, ec50Usd), k: best.k, ec50Usd });
   }
 
   /** A local fit by Nelder-Mead from `start`, enough for a bootstrap resample close to the original data. */
@@ -243,20 +243,14 @@ class HillSearch {
     );
     const k = boundedK(result.x[0] as number);
     const ec50 = boundedEc50(result.x[1] as number);
-    return { vmaxUsd: this.profile(values, k, ec50).vmax, k, ec50Usd: ec50 };
+    return { vmaxUsd: this.fitVmax(values, k, ec50), k, ec50Usd: ec50 };
   }
 
   /**
-   * The least-squares vmax for fixed (k, ec50), kept positive, and the resulting sum of squared
-   * errors. It runs a few hundred thousand times per partner (the grid, then Nelder-Mead on every
-   * bootstrap resample), so it reuses one buffer and loops plainly instead of mapping arrays.
+   * The sum of squared errors of the least-squares curve for fixed (k, ec50), its vmax kept
+   * positive. It runs a few hundred thousand times per partner (the grid, then Nelder-Mead on every
+   * bootstrap resample), so it reuses one buffer, loops plainly and allocates nothing.
    */
-  private profile(values: readonly number[], k: number, ec50: number): { vmax: number; sse: number } {
-    const vmax = this.fitVmax(values, k, ec50);
-    return { vmax, sse: this.squaredErrors(values, vmax) };
-  }
-
-  /** The sum of squared errors of {@link profile} alone, allocating nothing: Nelder-Mead's objective. */
   private sse(values: readonly number[], k: number, ec50: number): number {
     return this.squaredErrors(values, this.fitVmax(values, k, ec50));
   }

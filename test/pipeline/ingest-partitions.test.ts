@@ -2,11 +2,11 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INGEST_PARTITIONS } from '../../lambdas/contract/tables.ts';
+import { INGEST_PARTITIONS, MAX_LOOSE_INGEST_PARTITION_FILES } from '../../lambdas/contract/tables.ts';
 import { type GeneratedInputFile, generate, inputFiles } from '../../lambdas/generate/generate.ts';
 import { ingestFile } from '../../lambdas/ingest/ingest.ts';
 import { transformAndMeasure } from '../../lambdas/pipeline/daily-run.ts';
-import { compactIngestLog } from '../../lambdas/pipeline/ingest-log.ts';
+import { compactIngestPartitions } from '../../lambdas/pipeline/ingest-partitions.ts';
 import { type LocalLake, openLocalLake } from '../../lambdas/pipeline/local-lake.ts';
 import { runDaily } from '../../lambdas/pipeline/run.ts';
 import { DEFAULT_RUN_CONFIG } from '../../lambdas/pipeline/run-config.ts';
@@ -14,13 +14,13 @@ import type { Row } from '../../lambdas/warehouse/engine.ts';
 
 const END = '2026-05-10';
 
-const ingestLog = (lake: LocalLake): Promise<Row[]> =>
+const ingestPartitions = (lake: LocalLake): Promise<Row[]> =>
   lake.engine.query('select * from ingest_partitions order by kind, dt, ingest_id');
 
 const logFiles = async (lake: LocalLake): Promise<string[]> =>
   (await lake.store.list(INGEST_PARTITIONS.location)).map((file) => file.key.split('/').pop() ?? '');
 
-describe('compactIngestLog (generated data)', () => {
+describe('compactIngestPartitions (generated data)', () => {
   let inputDir: string;
   let lake: LocalLake;
   let heldBack: GeneratedInputFile;
@@ -28,62 +28,54 @@ describe('compactIngestLog (generated data)', () => {
   let looseFiles: number;
 
   beforeAll(async () => {
-    const root = await mkdtemp(join(tmpdir(), 'growthlake-ingest-log-'));
+    const root = await mkdtemp(join(tmpdir(), 'growthlake-ingest-partitions-'));
     inputDir = join(root, 'input');
     const inputs = inputFiles(
-      await generate({ outDir: inputDir, endDate: END, days: 10, users: 80, partners: 3, seed: 9 }),
+      await generate({ outDir: inputDir, endDate: END, days: 20, users: 80, partners: 3, seed: 9 }),
     );
     // The last events file stays back, to arrive after the compaction.
     heldBack = inputs.filter((file) => file.kind === 'events').at(-1) as GeneratedInputFile;
     lake = await openLocalLake(join(root, 'lake'));
     for (const file of inputs.filter((f) => f !== heldBack))
       await ingestFile(lake, file.kind, join(inputDir, file.path));
-    await runDaily({ ...lake, config: DEFAULT_RUN_CONFIG }, END);
-    before = await ingestLog(lake);
+    before = await ingestPartitions(lake);
     looseFiles = (await logFiles(lake)).length;
+    // Built from the ingests' own files, without the daily run's compaction.
+    await transformAndMeasure(lake.engine, END);
   }, 120_000);
 
   afterAll(async () => {
     await lake?.close();
   });
 
-  it('is exercised: the run left the ingests own files (fewer than a run gathers)', () => {
+  it('is exercised: the ingests left more files of their own than a run leaves', () => {
     // Assess
-    expect(looseFiles).toBeGreaterThan(3);
-    expect(looseFiles).toBeLessThanOrEqual(32);
+    expect(looseFiles).toBeGreaterThan(MAX_LOOSE_INGEST_PARTITION_FILES);
     expect(before.length).toBeGreaterThan(looseFiles);
   });
 
-  it('gathers every file into one compacted file with the same rows', async () => {
+  it('the daily run first gathers them into one file of the same rows, and no input fingerprint moves', async () => {
     // Act
-    const gathered = await compactIngestLog(lake.engine, lake.store, { maxLooseFiles: 3 });
+    const report = await runDaily({ ...lake, config: DEFAULT_RUN_CONFIG }, END);
 
-    // Assess
-    expect(gathered).toBe(looseFiles);
+    // Assess: one file, the same rows, and nothing the build from the small files made looks stale
     const files = await logFiles(lake);
     expect(files).toHaveLength(1);
     expect(files[0]).toMatch(/^compacted-[0-9a-f]{16}/);
-    expect(await ingestLog(lake)).toEqual(before);
-  });
-
-  it('leaves every input fingerprint as it was: the next run finds nothing to rebuild', async () => {
-    // Act
-    const report = await transformAndMeasure(lake.engine, END);
-
-    // Assess
-    expect(report.rebuiltDays).toEqual([]);
-    expect(report.restatedRuns).toEqual([]);
-    expect(report.stateBase).toBe(END);
+    expect(await ingestPartitions(lake)).toEqual(before);
+    expect(report.transform.rebuiltDays).toEqual([]);
+    expect(report.transform.restatedRuns).toEqual([]);
+    expect(report.transform.stateBase).toBe(END);
   });
 
   it('leaves a later ingest its own file until there are enough, and reads both', async () => {
     // Act
     await ingestFile(lake, heldBack.kind, join(inputDir, heldBack.path));
-    const gathered = await compactIngestLog(lake.engine, lake.store, { maxLooseFiles: 3 });
+    const gathered = await compactIngestPartitions(lake.engine, lake.store, 3);
 
     // Assess
     expect(gathered).toBe(0);
-    const rows = await ingestLog(lake);
+    const rows = await ingestPartitions(lake);
     const added = rows.filter((row) => !before.some((old) => old.ingest_id === row.ingest_id));
     expect(await logFiles(lake)).toHaveLength(2);
     expect(added.length).toBeGreaterThan(0);
@@ -92,7 +84,7 @@ describe('compactIngestLog (generated data)', () => {
 
   it('reads rows left twice by a compaction that stopped before its removal once, and gathers them once', async () => {
     // Prepare: the files of a compaction that wrote its file and removed none of those it gathered
-    const rows = await ingestLog(lake);
+    const rows = await ingestPartitions(lake);
     await lake.engine.write(
       INGEST_PARTITIONS,
       'select ingest_id, kind, dt, rows_accepted from ingest_partitions',
@@ -104,7 +96,7 @@ describe('compactIngestLog (generated data)', () => {
     const beforeRun = await transformAndMeasure(lake.engine, END);
 
     // Act
-    const gathered = await compactIngestLog(lake.engine, lake.store, { maxLooseFiles: 0 });
+    const gathered = await compactIngestPartitions(lake.engine, lake.store, 0);
     const afterRun = await transformAndMeasure(lake.engine, END);
 
     // Assess: the late events file made the run rebuild its day once, and only once
@@ -112,6 +104,6 @@ describe('compactIngestLog (generated data)', () => {
     expect(afterRun.rebuiltDays).toEqual([]);
     expect(gathered).toBe(3);
     expect(await logFiles(lake)).toHaveLength(1);
-    expect(await ingestLog(lake)).toEqual(rows);
+    expect(await ingestPartitions(lake)).toEqual(rows);
   });
 });

@@ -1,21 +1,11 @@
 import { createHash } from 'node:crypto';
-import { INGEST_PARTITIONS } from '../contract/tables.ts';
+import { INGEST_PARTITIONS, MAX_LOOSE_INGEST_PARTITION_FILES } from '../contract/tables.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import type { Engine } from '../warehouse/engine.ts';
 import { queryFile } from '../warehouse/sql.ts';
 
 /** How the files a compaction writes are named: ingests name theirs after their 64-hex id. */
 const COMPACTED_PREFIX = 'compacted-';
-
-/** Options of {@link compactIngestLog}. */
-export interface CompactionOptions {
-  /**
-   * The ingests' own files the log may hold before a run gathers them: a run then reads the one
-   * compacted file and at most this many small ones.
-   * @default 32
-   */
-  readonly maxLooseFiles?: number;
-}
 
 /**
  * Gathers the rows of `ingest_partitions` into one file once more than `maxLooseFiles` ingests have
@@ -26,25 +16,26 @@ export interface CompactionOptions {
  * read them all: an ingest that lands meanwhile keeps its file, and one that writes its file again
  * (a retry, with the same rows) writes over it at once (see WriteMode 'append'), so the query reads
  * one version or the other. A compaction that fails after its write leaves rows twice until the
- * next one; readers of the log take distinct rows.
+ * next one; readers of the table take distinct rows.
  *
  * @returns how many files were gathered (0 when there were too few to bother).
  */
-export async function compactIngestLog(
+export async function compactIngestPartitions(
   engine: Engine,
   store: ObjectStore,
-  options: CompactionOptions = {},
+  maxLooseFiles = MAX_LOOSE_INGEST_PARTITION_FILES,
 ): Promise<number> {
   const files = (await store.list(INGEST_PARTITIONS.location)).map((file) => file.key);
   const loose = files.filter((key) => !(key.split('/').pop() ?? '').startsWith(COMPACTED_PREFIX));
-  if (loose.length <= (options.maxLooseFiles ?? 32)) return 0;
+  if (loose.length <= maxLooseFiles) return 0;
+  // Named after what it gathers: never the name of a file it is about to remove.
   const hash = createHash('sha256');
   for (const key of [...files].sort()) hash.update(`${key}\n`);
   await engine.write(INGEST_PARTITIONS, queryFile('run/compact_ingest_partitions'), {
     kind: 'append',
     filePrefix: `${COMPACTED_PREFIX}${hash.digest('hex').slice(0, 16)}`,
   });
+  // Both engines read the table's files by listing them at each query: nothing to refresh.
   await store.delete(files);
-  await engine.refresh(INGEST_PARTITIONS);
   return files.length;
 }
