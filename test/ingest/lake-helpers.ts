@@ -1,7 +1,7 @@
 /** Test helpers for ingestion: throwaway lakes in temp directories and table read-back. */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
@@ -9,6 +9,7 @@ import type { TableDef } from '../../lambdas/contract/tables.ts';
 import type { IngestContext } from '../../lambdas/ingest/ingest.ts';
 import { type LocalLake, openLocalLake } from '../../lambdas/pipeline/local-lake.ts';
 import type { ObjectStore } from '../../lambdas/storage/object-store.ts';
+import type { DuckDbEngineOptions } from '../../lambdas/warehouse/duckdb-engine.ts';
 import type { Engine, Row } from '../../lambdas/warehouse/engine.ts';
 
 /** The fixed ingest clock, so `ingested_at` is the same in every lake of a test. */
@@ -66,6 +67,23 @@ export async function openTestLake(root?: string): Promise<TestLake> {
       await rm(base, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Opens a copy of `lake` (its files, without the engine's scratch space) in `dir`: a test that
+ * changes a lake its file shares changes its own copy, so that no test depends on what another did.
+ */
+export async function openLakeCopy(
+  lake: LocalLake,
+  dir: string,
+  options: DuckDbEngineOptions = {},
+): Promise<LocalLake> {
+  const root = lake.store.root;
+  await cp(root, dir, {
+    recursive: true,
+    filter: (source) => relative(root, source).split(sep)[0] !== '_tmp',
+  });
+  return openLocalLake(dir, options);
 }
 
 /** Every row of every table an ingest may change, in a stable order. */
