@@ -108,7 +108,7 @@ export function expectUsd(actual: unknown, expected: number): void {
 /** An engine that behaves like `engine` except for the methods `overrides` gives. */
 export function overrideEngine(
   engine: Engine,
-  overrides: Partial<Pick<Engine, 'write' | 'writeRows' | 'refresh'>>,
+  overrides: Partial<Pick<Engine, 'query' | 'write' | 'writeRows' | 'refresh'>>,
 ): Engine {
   return new Proxy(engine, {
     get(target, property) {
