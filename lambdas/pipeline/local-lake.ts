@@ -9,6 +9,13 @@ export interface LocalLake {
   close(): Promise<void>;
 }
 
+/**
+ * The engine settings of a local ingest: DuckDB gets 192 MB and spills the rest to the lake's
+ * `_tmp/`, which leaves the validation workers their memory (peak RSS under 512 MB on a 1.1 GB
+ * file, docs/benchmarks.md).
+ */
+export const INGEST_ENGINE_OPTIONS: DuckDbEngineOptions = { memoryLimit: '192MB' };
+
 /** The lake directory: `--lake`, else `GROWTHLAKE_LAKE`, else `./lake`. */
 export function resolveLakeDir(option?: string): string {
   return option ?? process.env.GROWTHLAKE_LAKE ?? 'lake';
