@@ -4,7 +4,8 @@ import { GroundTruthSchema, generate, inputFiles } from '../lambdas/generate/gen
 import { ingestFile } from '../lambdas/ingest/ingest.ts';
 import { openLocalLake } from '../lambdas/pipeline/local-lake.ts';
 import { transformAndMeasure } from '../lambdas/pipeline/transform.ts';
-import { allocateBudget, type PartnerBudgetInput } from '../lambdas/recommend/allocate.ts';
+import { allocateBudget } from '../lambdas/recommend/allocate.ts';
+import type { PartnerBudgetInput } from '../lambdas/recommend/allocation-types.ts';
 import { recommendBudgets } from '../lambdas/recommend/recommend.ts';
 import {
   type HillParameters,
