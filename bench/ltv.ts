@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { addDays } from '../lambdas/contract/dates.ts';
 import { generate, inputFiles } from '../lambdas/generate/generate.ts';
 import { ingestFile } from '../lambdas/ingest/ingest.ts';
-import { transformAndMeasure } from '../lambdas/pipeline/daily-run.ts';
 import { openLocalLake } from '../lambdas/pipeline/local-lake.ts';
+import { transformAndMeasure } from '../lambdas/pipeline/transform.ts';
 import { bgNbdConditionalExpectedTransactions } from '../lambdas/recommend/bgnbd.ts';
 import {
   fitCustomerBaseModels,

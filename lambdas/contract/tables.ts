@@ -5,22 +5,17 @@
 import type { TableDef } from './table-def.ts';
 import { EVENTS, FX, PARTNERS, SPEND } from './tables-curated.ts';
 import {
-  BUDGET_RECOMMENDATIONS,
-  BUILD_MANIFEST,
   COHORT_LTV,
   FUNNEL,
-  LTV_FORECAST,
   PARTNER_PERFORMANCE,
   RETENTION,
   SEGMENT_SUMMARY,
-  SPEND_DAILY,
-  USER_DAILY,
-  USER_MILESTONES,
   USER_SEGMENTS,
-  USER_STATE,
   USERS,
-} from './tables-models.ts';
+} from './tables-marts.ts';
+import { BUILD_MANIFEST, SPEND_DAILY, USER_DAILY, USER_MILESTONES, USER_STATE } from './tables-models.ts';
 import { INGEST_LOG, INGEST_PARTITIONS, QUARANTINE } from './tables-quality.ts';
+import { BUDGET_RECOMMENDATIONS, LTV_FORECAST } from './tables-recommend.ts';
 import {
   STAGED_EVENTS,
   STAGED_FX,
@@ -31,8 +26,10 @@ import {
 
 export type { ColumnDef, ColumnType, StorageFormat, TableDef, TableLayer } from './table-def.ts';
 export * from './tables-curated.ts';
+export * from './tables-marts.ts';
 export * from './tables-models.ts';
 export * from './tables-quality.ts';
+export * from './tables-recommend.ts';
 export * from './tables-staging.ts';
 
 /** Every table of the lake, by name. */

@@ -3,14 +3,13 @@ import { addDays } from '../contract/dates.ts';
 import { BUDGET_RECOMMENDATIONS, LTV_FORECAST } from '../contract/tables.ts';
 import type { Engine, Row } from '../warehouse/engine.ts';
 import { queryFile, type SqlParam } from '../warehouse/sql.ts';
+import { allocateBudget, partnerResponseFromFit } from './allocate.ts';
 import {
   type AllocationConfig,
   AllocationConfigSchema,
   type AllocationResult,
-  allocateBudget,
   type PartnerBudgetInput,
-  partnerResponseFromFit,
-} from './allocate.ts';
+} from './allocation-types.ts';
 import { RecommendError } from './errors.ts';
 import type { LtvHorizonDays } from './ltv-forecast.ts';
 import type { PersistenceModel } from './persistence.ts';

@@ -39,10 +39,10 @@ import {
   USER_SEGMENTS,
 } from '../../lambdas/contract/tables.ts';
 import { type IngestResult, ingestFile } from '../../lambdas/ingest/ingest.ts';
-import type { TransformReport } from '../../lambdas/pipeline/daily-run.ts';
 import { type LocalLake, openLocalLake } from '../../lambdas/pipeline/local-lake.ts';
 import { backfill, runDaily } from '../../lambdas/pipeline/run.ts';
 import { DEFAULT_RUN_CONFIG } from '../../lambdas/pipeline/run-config.ts';
+import type { TransformReport } from '../../lambdas/pipeline/transform.ts';
 import { loadTradingHistories } from '../../lambdas/recommend/customer-base.ts';
 import { FsStore } from '../../lambdas/storage/fs-store.ts';
 import type { Row, SqlValue } from '../../lambdas/warehouse/engine.ts';

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestFile } from '../../lambdas/ingest/ingest.ts';
-import { transformAndMeasure } from '../../lambdas/pipeline/daily-run.ts';
+import { transformAndMeasure } from '../../lambdas/pipeline/transform.ts';
 import { openTestLake, type TestLake } from '../ingest/lake-helpers.ts';
 
 const D = '2026-05-11';

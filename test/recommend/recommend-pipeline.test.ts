@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate, inputFiles } from '../../lambdas/generate/generate.ts';
 import { ingestFile } from '../../lambdas/ingest/ingest.ts';
-import { transformAndMeasure } from '../../lambdas/pipeline/daily-run.ts';
 import { type LocalLake, openLocalLake } from '../../lambdas/pipeline/local-lake.ts';
+import { transformAndMeasure } from '../../lambdas/pipeline/transform.ts';
 import { type RecommendReport, recommendBudgets } from '../../lambdas/recommend/recommend.ts';
 import type { Row } from '../../lambdas/warehouse/engine.ts';
 
