@@ -12,7 +12,6 @@ import {
   partnerResponseFromFit,
 } from './allocate.ts';
 import { RecommendError } from './errors.ts';
-import type { LtvHorizonDays } from './ltv-forecast.ts';
 import type { PersistenceModel } from './persistence.ts';
 import { budgetReason } from './reason.ts';
 import { fitResponseCurve } from './response-curve.ts';
@@ -20,6 +19,7 @@ import {
   type CohortForecast,
   fitUserValueModel,
   forecastCohorts,
+  type LtvHorizonDays,
   loadRevenueWindows,
   loadUserValues,
 } from './value-forecast.ts';

@@ -6,7 +6,6 @@
  */
 import type { Engine, Row } from '../warehouse/engine.ts';
 import { queryFile } from '../warehouse/sql.ts';
-import { LTV_HORIZONS_DAYS, type LtvHorizonDays } from './ltv-forecast.ts';
 import {
   BASE_WINDOWS,
   fitPersistence,
@@ -15,6 +14,10 @@ import {
   WINDOW_DAYS,
   type WindowPair,
 } from './persistence.ts';
+
+/** The horizons, in days from signup, at which user value is projected. */
+export const LTV_HORIZONS_DAYS = [90, 180, 365] as const;
+export type LtvHorizonDays = (typeof LTV_HORIZONS_DAYS)[number];
 
 /** One attributed user as the persistence model sees them. */
 export interface UserValue {

@@ -1,11 +1,14 @@
+/**
+ * What BG/NBD + Gamma-Gamma would put in `ltv_forecast`: one user's net revenue at the product's
+ * horizons from signup. The product forecasts with the persistence model instead, which beat these
+ * models on the holdout bench (docs/benchmarks.md); this stays beside them as their LTV form,
+ * checked against the published CDNOW example.
+ */
 import { z } from 'zod';
+import { parseInput } from '../../lambdas/recommend/parse-input.ts';
+import type { LtvHorizonDays } from '../../lambdas/recommend/value-forecast.ts';
 import { BgNbdParametersSchema, bgNbdConditionalExpectedTransactions } from './bgnbd.ts';
 import { GammaGammaParametersSchema, gammaGammaConditionalExpectedValue } from './gamma-gamma.ts';
-import { parseInput } from './parse-input.ts';
-
-/** The horizons, in days from signup, at which user value is projected. */
-export const LTV_HORIZONS_DAYS = [90, 180, 365] as const;
-export type LtvHorizonDays = (typeof LTV_HORIZONS_DAYS)[number];
 
 /** The fitted models an LTV forecast needs. */
 export const LtvModelsSchema = z.object({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { bgNbdExpectedTransactions } from '../../lambdas/recommend/bgnbd.ts';
-import { RecommendInputError } from '../../lambdas/recommend/errors.ts';
-import { forecastUserLtv, type LtvModelsInput } from '../../lambdas/recommend/ltv-forecast.ts';
+import { bgNbdExpectedTransactions } from '../../../bench/models/bgnbd.ts';
+import { forecastUserLtv, type LtvModelsInput } from '../../../bench/models/customer-base-ltv.ts';
+import { RecommendInputError } from '../../../lambdas/recommend/errors.ts';
 
 /** The published CDNOW estimates (Fader, Hardie & Lee 2005; Fader & Hardie 2013), fitted in weeks. */
 const CDNOW_BGNBD = { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 };
