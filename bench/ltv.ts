@@ -5,12 +5,12 @@ import { generate, inputFiles } from '../lambdas/generate/generate.ts';
 import { ingestFile } from '../lambdas/ingest/ingest.ts';
 import { transformAndMeasure } from '../lambdas/pipeline/daily-run.ts';
 import { openLocalLake } from '../lambdas/pipeline/local-lake.ts';
-import { BASE_WINDOWS, forecastPersistence } from '../lambdas/recommend/persistence.ts';
 import {
   fitUserValueModel,
   loadRevenueWindows,
   type UserWindows,
-} from '../lambdas/recommend/value-forecast.ts';
+} from '../lambdas/recommend/ltv-forecast.ts';
+import { BASE_WINDOWS, forecastPersistence } from '../lambdas/recommend/persistence.ts';
 import { bgNbdConditionalExpectedTransactions } from './models/bgnbd.ts';
 import { fitCustomerBaseModels, loadTradingHistories, repeatHistory } from './models/customer-base.ts';
 import { gammaGammaConditionalExpectedValue } from './models/gamma-gamma.ts';

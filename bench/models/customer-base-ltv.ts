@@ -5,8 +5,8 @@
  * checked against the published CDNOW example.
  */
 import { z } from 'zod';
+import type { LtvHorizonDays } from '../../lambdas/recommend/ltv-forecast.ts';
 import { parseInput } from '../../lambdas/recommend/parse-input.ts';
-import type { LtvHorizonDays } from '../../lambdas/recommend/value-forecast.ts';
 import { BgNbdParametersSchema, bgNbdConditionalExpectedTransactions } from './bgnbd.ts';
 import { GammaGammaParametersSchema, gammaGammaConditionalExpectedValue } from './gamma-gamma.ts';
 

@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { RecommendError } from '../../lambdas/recommend/errors.ts';
-import { loadUserValues, type UserValue } from '../../lambdas/recommend/value-forecast.ts';
+import { loadUserValues, type UserValue } from '../../lambdas/recommend/ltv-forecast.ts';
 import type { Engine } from '../../lambdas/warehouse/engine.ts';
 import { queryFile } from '../../lambdas/warehouse/sql.ts';
 import { type BgNbdFit, fitBgNbd } from './bgnbd.ts';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LTV_HORIZONS_DAYS } from './ltv-forecast.ts';
 import { parseInput } from './parse-input.ts';
 import {
   hillInflectionSpend,
@@ -9,7 +10,6 @@ import {
   type ResponseCurveFit,
   type SpendRange,
 } from './response-curve.ts';
-import { LTV_HORIZONS_DAYS } from './value-forecast.ts';
 
 /** Why a partner's recommendation sits where it does, CONTRACT.md 3.4. */
 export const BINDING_CONSTRAINTS = [

@@ -12,9 +12,6 @@ import {
   partnerResponseFromFit,
 } from './allocate.ts';
 import { RecommendError } from './errors.ts';
-import type { PersistenceModel } from './persistence.ts';
-import { budgetReason } from './reason.ts';
-import { fitResponseCurve } from './response-curve.ts';
 import {
   type CohortForecast,
   fitUserValueModel,
@@ -22,7 +19,10 @@ import {
   type LtvHorizonDays,
   loadRevenueWindows,
   loadUserValues,
-} from './value-forecast.ts';
+} from './ltv-forecast.ts';
+import type { PersistenceModel } from './persistence.ts';
+import { budgetReason } from './reason.ts';
+import { fitResponseCurve } from './response-curve.ts';
 
 /** The recommender's configuration: the allocator's settings plus the response-curve window. */
 export const RecommendConfigSchema = AllocationConfigSchema.extend({

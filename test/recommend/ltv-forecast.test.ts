@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../lambdas/contract/dates.ts';
 import { transformAndMeasure } from '../../lambdas/pipeline/daily-run.ts';
 import type { LocalLake } from '../../lambdas/pipeline/local-lake.ts';
-import { loadUserValues, type UserValue } from '../../lambdas/recommend/value-forecast.ts';
+import { loadUserValues, type UserValue } from '../../lambdas/recommend/ltv-forecast.ts';
 import { generatedLake } from '../pipeline/generated-lake.ts';
 
 const END = '2026-06-30';

@@ -1,8 +1,9 @@
 /**
- * LTV forecasts per (cohort, partner) with the windowed persistence model: each user's revenue
- * windows come from SQL, the model is fitted on consecutive windows of the same history, and a
- * cohort's value at each horizon from signup is what it earned to date plus the forecast for the
- * days of the horizon still ahead (or, once the horizon has passed, what it earned by then).
+ * The LTV forecasts `ltv_forecast` holds, per (cohort, partner), with the windowed persistence
+ * model (persistence.ts): each user's revenue windows come from SQL, the model is fitted on
+ * consecutive windows of the same history, and a cohort's value at each horizon from signup is what
+ * it earned to date plus the forecast for the days of the horizon still ahead (or, once the horizon
+ * has passed, what it earned by then).
  */
 import type { Engine, Row } from '../warehouse/engine.ts';
 import { queryFile } from '../warehouse/sql.ts';
@@ -15,8 +16,12 @@ import {
   type WindowPair,
 } from './persistence.ts';
 
-/** The horizons, in days from signup, at which user value is projected. */
+/**
+ * The horizons, in days from signup, at which user value is projected: the `forecast_ltv_<days>_usd`
+ * columns of `ltv_forecast`, and the values the allocator's `valueHorizonDays` may take.
+ */
 export const LTV_HORIZONS_DAYS = [90, 180, 365] as const;
+/** One of {@link LTV_HORIZONS_DAYS}. */
 export type LtvHorizonDays = (typeof LTV_HORIZONS_DAYS)[number];
 
 /** One attributed user as the persistence model sees them. */
