@@ -11,17 +11,17 @@ import {
   type PartnerBudgetInput,
 } from './allocation-types.ts';
 import { RecommendError } from './errors.ts';
-import type { LtvHorizonDays } from './ltv-forecast.ts';
-import type { PersistenceModel } from './persistence.ts';
-import { budgetReason } from './reason.ts';
-import { fitResponseCurve } from './response-curve.ts';
 import {
   type CohortForecast,
   fitUserValueModel,
   forecastCohorts,
+  type LtvHorizonDays,
   loadRevenueWindows,
   loadUserValues,
-} from './value-forecast.ts';
+} from './ltv-forecast.ts';
+import type { PersistenceModel } from './persistence.ts';
+import { budgetReason } from './reason.ts';
+import { fitResponseCurve } from './response-curve.ts';
 
 /** The recommender's configuration: the allocator's settings plus the response-curve window. */
 export const RecommendConfigSchema = AllocationConfigSchema.extend({

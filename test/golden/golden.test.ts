@@ -29,6 +29,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadTradingHistories } from '../../bench/models/customer-base.ts';
 import { writeAudiences } from '../../lambdas/audiences/audiences.ts';
 import type { InputKind } from '../../lambdas/contract/inputs.ts';
 import { PlaybooksSchema } from '../../lambdas/contract/playbooks.ts';
@@ -43,7 +44,6 @@ import { type LocalLake, openLocalLake } from '../../lambdas/pipeline/local-lake
 import { backfill, runDaily } from '../../lambdas/pipeline/run.ts';
 import { DEFAULT_RUN_CONFIG } from '../../lambdas/pipeline/run-config.ts';
 import type { TransformReport } from '../../lambdas/pipeline/transform.ts';
-import { loadTradingHistories } from '../../lambdas/recommend/customer-base.ts';
 import { FsStore } from '../../lambdas/storage/fs-store.ts';
 import type { Row, SqlValue } from '../../lambdas/warehouse/engine.ts';
 
