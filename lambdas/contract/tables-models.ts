@@ -1,10 +1,10 @@
 /**
  * Models built by the daily run: compact per-user state that makes the run incremental, and the
- * marts of CONTRACT.md section 3 that managers, the dashboard and analysts read.
+ * marts (docs/contract.md, Tables) that managers, the dashboard and analysts read.
  */
 import { type ColumnDef, col, dtPartition, type TableDef } from './table-def.ts';
 
-/** Cumulative-revenue ages of CONTRACT.md 3.1. */
+/** Cumulative-revenue ages (docs/contract.md, cohort_ltv). */
 export const AGE_DAYS = [0, 1, 3, 7, 14, 30, 60, 90, 180, 365] as const;
 
 /** Retention days of the `retention` mart. */
@@ -164,7 +164,7 @@ const trailingWindowColumns = TRAILING_WINDOW_BANDS.flatMap(({ first, last, suff
   ];
 });
 
-/** The six stratifications of CONTRACT.md 3.3, as of R: user_state keeps them, user_segments shows them. */
+/** The six stratifications (docs/contract.md, user_segments), as of R: user_state keeps them, user_segments shows them. */
 const segmentColumns: readonly ColumnDef[] = [
   col('lifecycle', 'varchar', 'new, resurrected, active, at_risk, dormant or churned.'),
   col('value_tier', 'varchar', 'whale, high, mid, low or zero, by net deposits to date.'),
@@ -185,7 +185,7 @@ export const USER_STATE: TableDef = {
   description:
     'Cumulative per-user state as of a date: attribution, milestone dates, activity dates, totals, fees by age band, ' +
     'trades in trailing-window bands, ' +
-    'and the segments of CONTRACT.md 3.3 as of that date and the lifecycle of the day before (the user_segments view ' +
+    'and the segments (docs/contract.md, user_segments) as of that date and the lifecycle of the day before (the user_segments view ' +
     'shows them; segment summaries and audiences read these small columns). ' +
     'The run for R builds it from the state of R - 1, user_daily of R and the user_daily days that left a trailing ' +
     'window (R - 7, R - 30, R - 60, R - 90, R - 120), never from raw history.',
@@ -286,12 +286,12 @@ export const USERS: TableDef = {
   },
 };
 
-/** CONTRACT.md 3.1. */
+/** docs/contract.md, cohort_ltv. */
 export const COHORT_LTV: TableDef = {
   name: 'cohort_ltv',
   layer: 'mart',
   description:
-    "Each signup cohort's cumulative net revenue by age against its partner's spend on the cohort date (CONTRACT.md 3.1), as of the latest run.",
+    "Each signup cohort's cumulative net revenue by age against its partner's spend on the cohort date (docs/contract.md, cohort_ltv), as of the latest run.",
   grain: 'one row per cohort date, partner and age day',
   key: ['cohort_date', 'partner_id', 'age_day'],
   // Readers want recent cohorts (the dashboard's curves: the last 90 days).
@@ -319,12 +319,12 @@ export const COHORT_LTV: TableDef = {
   },
 };
 
-/** CONTRACT.md 3.2. */
+/** docs/contract.md, partner_performance. */
 export const PARTNER_PERFORMANCE: TableDef = {
   name: 'partner_performance',
   layer: 'mart',
   description:
-    "Each partner's spend, acquisition, CAC, revenue and matured-cohort ROI over the last 7 and 30 days (CONTRACT.md 3.2).",
+    "Each partner's spend, acquisition, CAC, revenue and matured-cohort ROI over the last 7 and 30 days (docs/contract.md, partner_performance).",
   grain: 'one row per run date, partner and window',
   key: ['run_date', 'partner_id', 'window_days'],
   columns: [
@@ -349,12 +349,12 @@ export const PARTNER_PERFORMANCE: TableDef = {
   },
 };
 
-/** CONTRACT.md 3.3. */
+/** docs/contract.md, user_segments. */
 export const USER_SEGMENTS: TableDef = {
   name: 'user_segments',
   layer: 'mart',
   description:
-    'A snapshot of every user known on R, stratified on six dimensions (CONTRACT.md 3.3). ' +
+    'A snapshot of every user known on R, stratified on six dimensions (docs/contract.md, user_segments). ' +
     'A view of user_state: a snapshot is the state of its date, so it always agrees with it, and a filter ' +
     'on snapshot_date reads only that state partition.',
   grain: 'one row per snapshot date and user',
@@ -514,12 +514,12 @@ export const LTV_FORECAST: TableDef = {
   },
 };
 
-/** CONTRACT.md 3.4. */
+/** docs/contract.md, budget_recommendations. */
 export const BUDGET_RECOMMENDATIONS: TableDef = {
   name: 'budget_recommendations',
   layer: 'mart',
   description:
-    "Tomorrow's daily budget per registry partner, with the expected marginal return and a reason (CONTRACT.md 3.4).",
+    "Tomorrow's daily budget per registry partner, with the expected marginal return and a reason (docs/contract.md, budget_recommendations).",
   grain: 'one row per run date and registry partner',
   key: ['run_date', 'partner_id'],
   columns: [
