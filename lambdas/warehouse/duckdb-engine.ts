@@ -114,8 +114,9 @@ function sqlValueOf(type: DuckDBType): (value: unknown) => SqlValue {
 
 /**
  * The embedded engine: DuckDB in this process over the lake's Parquet and CSV files. Every
- * registry table is a view over its files; writes go to a temporary directory first and are
- * moved into place whole, so a failed write leaves the lake as it was.
+ * registry table is a view over its files; writes go to a temporary directory first, so a query
+ * that fails leaves the lake as it was. Moving the files into place is not atomic: partitions are
+ * swapped one by one (see FsStore.replaceDirectory) and appended files placed one by one.
  */
 export class DuckDbEngine implements Engine {
   public readonly name = 'duckdb' as const;
