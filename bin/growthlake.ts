@@ -1,5 +1,5 @@
 /**
- * The growthlake command line (CONTRACT.md section 4): a thin face over the pipeline.
+ * The growthlake command line (docs/contract.md, Command line): a thin face over the pipeline.
  * Every command exits 0 on success and 1 with a one-line error on failure.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';

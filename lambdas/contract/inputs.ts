@@ -3,7 +3,7 @@ import { z } from 'zod';
 /** The first day of Bitcoin; an event before it is a clock error, not history. */
 export const EARLIEST_EVENT_AT_MS = Date.UTC(2009, 0, 3);
 
-/** The platform event types of CONTRACT.md 1.1. */
+/** The platform event types (docs/contract.md, Events). */
 export const EVENT_TYPES = ['signup', 'kyc_verified', 'deposit', 'withdrawal', 'trade', 'login'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -126,7 +126,7 @@ const optionalText = z.union([z.string(), z.number()]).nullish();
 const optionalAmount = z.union([z.number(), z.string()]).nullish();
 
 /**
- * The shape of one platform event line, CONTRACT.md 1.1: field types only. The rules that tie
+ * The shape of one platform event line (docs/contract.md, Events): field types only. The rules that tie
  * fields together (which event types need an amount, timestamp offsets) live in {@link normalizeEvent},
  * which runs on every line and is kept free of per-row allocations because it is the ingest hot path.
  */
@@ -175,7 +175,7 @@ const textOrNull = (value: string | number | null | undefined): string | null =>
   value === null || value === undefined ? null : String(value);
 
 /**
- * Applies the cross-field rules of CONTRACT.md 1.1 to a line of the right shape.
+ * Applies the cross-field rules (docs/contract.md, Events) to a line of the right shape.
  * Returns the stored event, or the one-line reason it is quarantined.
  */
 export function normalizeEvent(line: PlatformEventLine): PlatformEvent | string {
@@ -218,7 +218,7 @@ export function normalizeEvent(line: PlatformEventLine): PlatformEvent | string 
   };
 }
 
-/** The acquisition channels of CONTRACT.md 1.2. */
+/** The acquisition channels (docs/contract.md, Partners). */
 export const CHANNELS = ['affiliate', 'kol', 'content', 'community', 'network', 'other'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
@@ -229,7 +229,7 @@ const optionalBudget = (what: string) =>
     .preprocess(emptyToNull, z.union([nonNegativeAmount(what), z.null()]).optional())
     .transform((v) => v ?? null);
 
-/** One row of the partner registry, CONTRACT.md 1.2. */
+/** One row of the partner registry (docs/contract.md, Partners). */
 export const PartnerSchema = z
   .object({
     partner_id: identifier('partner_id'),
@@ -262,12 +262,12 @@ export const PartnerSchema = z
 export type Partner = z.output<typeof PartnerSchema>;
 
 /**
- * The columns a partner registry must have. The others of CONTRACT.md 1.2 may be left out:
+ * The columns a partner registry must have (docs/contract.md, Partners). The others may be left out:
  * name and network empty, revshare_rate 0, status active, no budget bounds.
  */
 export const PARTNER_COLUMNS = ['partner_id', 'channel'] as const;
 
-/** The spend cost types of CONTRACT.md 1.3. */
+/** The spend cost types (docs/contract.md, Spend). */
 export const COST_TYPES = ['flat', 'cpa', 'cpc', 'cpm', 'other'] as const;
 
 const optionalCount = (what: string) =>
@@ -285,7 +285,7 @@ const optionalCount = (what: string) =>
     )
     .transform((v) => v ?? null);
 
-/** One partner spend row, CONTRACT.md 1.3, before currency conversion. */
+/** One partner spend row (docs/contract.md, Spend), before currency conversion. */
 export const SpendRowSchema = z.object({
   date: IsoDateSchema,
   partner_id: identifier('partner_id'),
@@ -306,10 +306,10 @@ export const SpendRowSchema = z.object({
 });
 export type SpendRow = z.output<typeof SpendRowSchema>;
 
-/** The columns a spend CSV must have, CONTRACT.md 1.3. */
+/** The columns a spend CSV must have (docs/contract.md, Spend). */
 export const SPEND_COLUMNS = ['date', 'partner_id', 'spend'] as const;
 
-/** One FX rate, CONTRACT.md 1.4. */
+/** One FX rate (docs/contract.md, FX rates). */
 export const FxRateSchema = z.object({
   date: IsoDateSchema,
   currency: z

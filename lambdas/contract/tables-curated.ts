@@ -6,7 +6,7 @@ export const EVENTS: TableDef = {
   name: 'events',
   layer: 'curated',
   description:
-    'Every accepted platform event (CONTRACT.md 1.1), deduplicated on event_id across all files ever ingested.',
+    'Every accepted platform event (docs/contract.md, Events), deduplicated on event_id across all files ever ingested.',
   grain: 'one row per event_id',
   key: ['event_id'],
   columns: [
@@ -42,7 +42,7 @@ export const SPEND: TableDef = {
   name: 'spend',
   layer: 'curated',
   description:
-    'Partner spend (CONTRACT.md 1.3) converted to USD, with restatements applied: for each key only the row ingested last.',
+    'Partner spend (docs/contract.md, Spend) converted to USD, with restatements applied: for each key only the row ingested last.',
   grain: 'one row per spend date, partner, campaign and cost type',
   key: ['spend_date', 'partner_id', 'campaign_id', 'cost_type'],
   columns: [
@@ -74,7 +74,7 @@ export const PARTNERS: TableDef = {
   name: 'partners',
   layer: 'curated',
   description:
-    'The partner registry (CONTRACT.md 1.2): the snapshot ingested last replaces the previous one.',
+    'The partner registry (docs/contract.md, Partners): the snapshot ingested last replaces the previous one.',
   grain: 'one row per partner',
   key: ['partner_id'],
   columns: [
@@ -99,7 +99,7 @@ export const PARTNERS: TableDef = {
 export const FX: TableDef = {
   name: 'fx',
   layer: 'curated',
-  description: 'FX rates (CONTRACT.md 1.4); for each date and currency the rate ingested last.',
+  description: 'FX rates (docs/contract.md, FX rates); for each date and currency the rate ingested last.',
   grain: 'one row per date and currency',
   key: ['fx_date', 'currency'],
   columns: [

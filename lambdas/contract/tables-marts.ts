@@ -1,6 +1,6 @@
 /**
  * Marts: the tables `queries/marts/` builds from the models, which managers, the dashboard and
- * analysts read (most of CONTRACT.md section 3).
+ * analysts read (most of docs/contract.md, Tables).
  */
 import { col, type TableDef } from './table-def.ts';
 import { RETENTION_DAYS, SEGMENT_COLUMNS } from './tables-models.ts';
@@ -43,12 +43,12 @@ export const USERS: TableDef = {
   },
 };
 
-/** CONTRACT.md 3.1. */
+/** docs/contract.md, cohort_ltv. */
 export const COHORT_LTV: TableDef = {
   name: 'cohort_ltv',
   layer: 'mart',
   description:
-    "Each signup cohort's cumulative net revenue by age against its partner's spend on the cohort date (CONTRACT.md 3.1), as of the latest run.",
+    "Each signup cohort's cumulative net revenue by age against its partner's spend on the cohort date (docs/contract.md, cohort_ltv), as of the latest run.",
   grain: 'one row per cohort date, partner and age day',
   key: ['cohort_date', 'partner_id', 'age_day'],
   // Readers want recent cohorts (the dashboard's curves: the last 90 days).
@@ -76,12 +76,12 @@ export const COHORT_LTV: TableDef = {
   },
 };
 
-/** CONTRACT.md 3.2. */
+/** docs/contract.md, partner_performance. */
 export const PARTNER_PERFORMANCE: TableDef = {
   name: 'partner_performance',
   layer: 'mart',
   description:
-    "Each partner's spend, acquisition, CAC, revenue and matured-cohort ROI over the last 7 and 30 days (CONTRACT.md 3.2).",
+    "Each partner's spend, acquisition, CAC, revenue and matured-cohort ROI over the last 7 and 30 days (docs/contract.md, partner_performance).",
   grain: 'one row per run date, partner and window',
   key: ['run_date', 'partner_id', 'window_days'],
   columns: [
@@ -106,12 +106,12 @@ export const PARTNER_PERFORMANCE: TableDef = {
   },
 };
 
-/** CONTRACT.md 3.3. */
+/** docs/contract.md, user_segments. */
 export const USER_SEGMENTS: TableDef = {
   name: 'user_segments',
   layer: 'mart',
   description:
-    'A snapshot of every user known on R, stratified on six dimensions (CONTRACT.md 3.3). ' +
+    'A snapshot of every user known on R, stratified on six dimensions (docs/contract.md, user_segments). ' +
     'A view of user_state: a snapshot is the state of its date, so it always agrees with it, and a filter ' +
     'on snapshot_date reads only that state partition.',
   grain: 'one row per snapshot date and user',

@@ -5,7 +5,7 @@
  */
 import { type ColumnDef, col, dtPartition, type TableDef } from './table-def.ts';
 
-/** Cumulative-revenue ages of CONTRACT.md 3.1. */
+/** Cumulative-revenue ages (docs/contract.md, cohort_ltv). */
 export const AGE_DAYS = [0, 1, 3, 7, 14, 30, 60, 90, 180, 365] as const;
 
 /** Retention days of the `retention` mart. */
@@ -165,7 +165,7 @@ const trailingWindowColumns = TRAILING_WINDOW_BANDS.flatMap(({ first, last, suff
   ];
 });
 
-/** The six stratifications of CONTRACT.md 3.3, as of R: user_state keeps them, user_segments shows them. */
+/** The six stratifications (docs/contract.md, user_segments), as of R: user_state keeps them, user_segments shows them. */
 export const SEGMENT_COLUMNS: readonly ColumnDef[] = [
   col('lifecycle', 'varchar', 'new, resurrected, active, at_risk, dormant or churned.'),
   col('value_tier', 'varchar', 'whale, high, mid, low or zero, by net deposits to date.'),
@@ -186,7 +186,7 @@ export const USER_STATE: TableDef = {
   description:
     'Cumulative per-user state as of a date: attribution, milestone dates, activity dates, totals, fees by age band, ' +
     'trades in trailing-window bands, ' +
-    'and the segments of CONTRACT.md 3.3 as of that date and the lifecycle of the day before (the user_segments view ' +
+    'and the segments (docs/contract.md, user_segments) as of that date and the lifecycle of the day before (the user_segments view ' +
     'shows them; segment summaries and audiences read these small columns). ' +
     'The run for R builds it from the state of R - 1, user_daily of R and the user_daily days that left a trailing ' +
     'window (R - 7, R - 30, R - 60, R - 90, R - 120), never from raw history.',

@@ -6,7 +6,7 @@ export const INGEST_LOG: TableDef = {
   name: 'ingest_log',
   layer: 'quality',
   description:
-    'One row per ingested file (CONTRACT.md 3.5); rows_read = rows_accepted + rows_duplicate + rows_quarantined.',
+    'One row per ingested file (docs/contract.md, ingest_log and quarantine); rows_read = rows_accepted + rows_duplicate + rows_quarantined.',
   grain: 'one row per ingested file',
   key: ['ingest_id'],
   columns: [
@@ -35,7 +35,8 @@ export const INGEST_LOG: TableDef = {
 export const QUARANTINE: TableDef = {
   name: 'quarantine',
   layer: 'quality',
-  description: 'Every rejected input row with a one-line reason (CONTRACT.md 3.5).',
+  description:
+    'Every rejected input row with a one-line reason (docs/contract.md, ingest_log and quarantine).',
   grain: 'one row per rejected row',
   key: ['file', 'line'],
   columns: [

@@ -46,12 +46,12 @@ export const LTV_FORECAST: TableDef = {
   },
 };
 
-/** CONTRACT.md 3.4. */
+/** docs/contract.md, budget_recommendations. */
 export const BUDGET_RECOMMENDATIONS: TableDef = {
   name: 'budget_recommendations',
   layer: 'mart',
   description:
-    "Tomorrow's daily budget per registry partner, with the expected marginal return and a reason (CONTRACT.md 3.4).",
+    "Tomorrow's daily budget per registry partner, with the expected marginal return and a reason (docs/contract.md, budget_recommendations).",
   grain: 'one row per run date and registry partner',
   key: ['run_date', 'partner_id'],
   columns: [

@@ -24,7 +24,7 @@ const HANDLERS: Record<InputKind, InputKindHandler> = {
   fx: fxKind,
 };
 
-/** The counts of CONTRACT.md 1 for one file; `rowsRead = rowsAccepted + rowsDuplicate + rowsQuarantined`. */
+/** The counts of one file (docs/contract.md, Inputs); `rowsRead = rowsAccepted + rowsDuplicate + rowsQuarantined`. */
 export interface IngestResult {
   readonly file: string;
   readonly kind: InputKind;

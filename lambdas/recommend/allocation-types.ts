@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { LTV_HORIZONS_DAYS } from './ltv-forecast.ts';
 import type { Interval, SpendRange } from './response-curve.ts';
 
-/** Why a partner's recommendation sits where it does, CONTRACT.md 3.4. */
+/** Why a partner's recommendation sits where it does (docs/contract.md, budget_recommendations). */
 export const BINDING_CONSTRAINTS = [
   'none',
   'max_change',
@@ -19,7 +19,7 @@ export const BINDING_CONSTRAINTS = [
 ] as const;
 export type BindingConstraint = (typeof BINDING_CONSTRAINTS)[number];
 
-/** How far a recommendation can be trusted, CONTRACT.md 3.4. */
+/** How far a recommendation can be trusted (docs/contract.md, budget_recommendations). */
 export const CONFIDENCE_LEVELS = ['high', 'medium', 'low', 'insufficient_data'] as const;
 export type ConfidenceLevel = (typeof CONFIDENCE_LEVELS)[number];
 

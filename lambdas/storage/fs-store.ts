@@ -88,8 +88,10 @@ export class FsStore implements ObjectStore {
   }
 
   /**
-   * Moves a directory into place, replacing what was there: the old one is renamed aside first and
-   * removed after, so the window in which neither is visible is two renames long.
+   * Moves a directory into place, replacing what was there: the old one is renamed aside
+   * (`<name>.<uuid>.old`) first and removed after. A hive-partitioned reader globbing the table
+   * reads the aside copy as the same partition until it is removed: in that window it sees the old
+   * rows, then old and new together, and a crash in it leaves them so (nothing removes the copy).
    */
   public async replaceDirectory(fromKey: string, toKey: string): Promise<void> {
     const target = this.uriOf(toKey);

@@ -123,8 +123,9 @@ function sqlValueOf(type: DuckDBType): (value: unknown) => SqlValue {
 
 /**
  * The embedded engine: DuckDB in this process over the lake's Parquet and CSV files. Every
- * registry table is a view over its files; writes go to a temporary directory first and are
- * moved into place whole, so a failed write leaves the lake as it was.
+ * registry table is a view over its files; writes go to a temporary directory first, so a query
+ * that fails leaves the lake as it was. Moving the files into place is not atomic: partitions are
+ * swapped one by one (see FsStore.replaceDirectory) and appended files placed one by one.
  */
 export class DuckDbEngine implements Engine {
   public readonly name = 'duckdb' as const;
@@ -179,7 +180,7 @@ export class DuckDbEngine implements Engine {
    * Runs `work`, and once more without the statistics-propagation optimizer if DuckDB 1.5.5 fails
    * to plan it on a known bug: min or max of a hive partition column when only one file is read
    * (duckdb/duckdb#25629; the fix was backported to the 1.5 branch in #25766, but the next release,
-   * 1.5.6, has no build for most platforms on our registry mirror, see TOOLCHAIN.md) crashes the
+   * 1.5.6, has no build for most platforms on the package mirror we install from) crashes the
    * planner, as in `where run_date = (select max(run_date) from partner_performance)` on a lake
    * with one run. The failure happens before anything executes, so the retry is safe.
    */

@@ -1,8 +1,8 @@
 /**
- * Golden test of the daily run's contract tables (CONTRACT.md 3.1-3.3) on a small hand-made data
+ * Golden test of the daily run's contract tables (docs/contract.md, Tables) on a small hand-made data
  * set (test/fixtures/golden, described in its README.md). Every expected value below was computed
- * by hand from the definitions of CONTRACT.md 2 and 3, not by running the SQL; comments show the
- * arithmetic of the numbers that are not obvious.
+ * by hand from the definitions in docs/contract.md (Definitions, Tables), not by running the SQL;
+ * comments show the arithmetic of the numbers that are not obvious.
  *
  * R = 2026-03-10.  W7 = [03-04, 03-10], W30 = [02-09, 03-10].
  * Matured cohorts C = [R-N-w+1, R-N]:  roi_d7: w7 [02-25, 03-03], w30 [02-02, 03-03];

@@ -11,7 +11,7 @@ import type { Row } from '../../lambdas/warehouse/engine.ts';
 
 const R = '2026-11-21';
 
-describe('budget recommendations on generated data (CONTRACT.md 3.4)', () => {
+describe('budget recommendations on generated data (docs/contract.md, budget_recommendations)', () => {
   let lake: LocalLake;
   let report: RecommendReport;
   let rows: Row[];
