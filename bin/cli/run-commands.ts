@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SESClient } from '@aws-sdk/client-ses';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { SesMailer } from '../../lambdas/aws/ses-mailer.ts';
 import { runDemo } from '../../lambdas/pipeline/demo.ts';
 import { type LocalLake, openLocalLake, resolveLakeDir } from '../../lambdas/pipeline/local-lake.ts';
 import { backfill, type RunContext, runDaily } from '../../lambdas/pipeline/run.ts';
 import { loadRunConfig, RunDateSchema } from '../../lambdas/pipeline/run-config.ts';
 import type { Mailer } from '../../lambdas/publish/mailer.ts';
-import { SesMailer } from '../../lambdas/publish/ses-mailer.ts';
 import { summarizeRun } from './summary.ts';
 
 function runDate(value: string): string {
