@@ -7,6 +7,7 @@ import {
   StartQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
 import { z } from 'zod';
+import { ATHENA_SCRATCH_PREFIX } from '../contract/lake-layout.ts';
 import type { TableDef } from '../contract/tables.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import type { S3Store } from '../storage/s3-store.ts';
@@ -25,8 +26,6 @@ import {
   tableRowsQuery,
 } from './write-sql.ts';
 
-/** Where writes stage UNLOAD output, under the lake root; a lifecycle rule should expire it. */
-export const ATHENA_SCRATCH_PREFIX = '_tmp/athena';
 /** How often a query Athena calls retryable (`AthenaError.Retryable`) is started again. */
 export const MAX_QUERY_RESTARTS = 2;
 /** Rows per GetQueryResults page: Athena's maximum. */

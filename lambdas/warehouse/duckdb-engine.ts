@@ -8,6 +8,7 @@ import {
   type DuckDBType,
   StatementType,
 } from '@duckdb/node-api';
+import { SCRATCH_PREFIX } from '../contract/lake-layout.ts';
 import { allColumns, type TableDef } from '../contract/table-def.ts';
 import type { FsStore } from '../storage/fs-store.ts';
 import { DUCKDB_COMPAT_STATEMENTS } from './duckdb-compat.ts';
@@ -36,8 +37,6 @@ export interface DuckDbEngineOptions {
   /** Worker threads. @default the number of cores */
   readonly threads?: number;
 }
-
-const TEMP_PREFIX = '_tmp';
 
 /**
  * The most partitions one COPY writes. Measured with the CLI's 192 MB on 3 million events over
@@ -149,7 +148,7 @@ export class DuckDbEngine implements Engine {
     tables: readonly TableDef[],
     options: DuckDbEngineOptions = {},
   ): Promise<DuckDbEngine> {
-    const spill = store.uriOf(`${TEMP_PREFIX}/duckdb`);
+    const spill = store.uriOf(`${SCRATCH_PREFIX}/duckdb`);
     await mkdir(spill, { recursive: true });
     const instance = await DuckDBInstance.create(':memory:', {
       memory_limit: options.memoryLimit ?? '1GB',
@@ -320,7 +319,7 @@ export class DuckDbEngine implements Engine {
   public async write(table: TableDef, sql: string, mode: WriteMode): Promise<void> {
     if (table.isView === true)
       throw new QueryError(`table ${table.name} is a view; define it with defineView`);
-    const scratchKey = `${TEMP_PREFIX}/write-${randomUUID()}`;
+    const scratchKey = `${SCRATCH_PREFIX}/write-${randomUUID()}`;
     const scratch = this.#store.uriOf(scratchKey);
     await mkdir(scratch, { recursive: true });
     try {
