@@ -2,10 +2,11 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { RunDateSchema } from '../../lambdas/contract/run-config.ts';
 import { runDemo } from '../../lambdas/pipeline/demo.ts';
+import { loadRunConfig } from '../../lambdas/pipeline/load-run-config.ts';
 import { type LocalLake, openLocalLake, resolveLakeDir } from '../../lambdas/pipeline/local-lake.ts';
 import { backfill, type RunContext, runDaily } from '../../lambdas/pipeline/run.ts';
-import { loadRunConfig, RunDateSchema } from '../../lambdas/pipeline/run-config.ts';
 import type { Mailer } from '../../lambdas/publish/mailer.ts';
 import { summarizeRun } from './summary.ts';
 

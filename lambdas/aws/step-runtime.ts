@@ -2,7 +2,7 @@
  * The composition root of the daily-run step Lambdas: configuration, clients and adapters created
  * once per process, and how one step runs with them.
  */
-import type { RunConfig } from '../pipeline/run-config.ts';
+import type { RunConfig } from '../contract/run-config.ts';
 import type { StepContext } from '../pipeline/steps.ts';
 import type { Mailer } from '../publish/mailer.ts';
 import { publishedKeys } from '../publish/publisher.ts';

@@ -33,6 +33,7 @@ import { loadTradingHistories } from '../../bench/models/customer-base.ts';
 import { writeAudiences } from '../../lambdas/audiences/audiences.ts';
 import type { InputKind } from '../../lambdas/contract/inputs.ts';
 import { PlaybooksSchema } from '../../lambdas/contract/playbooks.ts';
+import { DEFAULT_RUN_CONFIG } from '../../lambdas/contract/run-config.ts';
 import {
   COHORT_LTV,
   PARTNER_PERFORMANCE,
@@ -42,7 +43,6 @@ import {
 import { type IngestResult, ingestFile } from '../../lambdas/ingest/ingest.ts';
 import { type LocalLake, openLocalLake } from '../../lambdas/pipeline/local-lake.ts';
 import { backfill, runDaily } from '../../lambdas/pipeline/run.ts';
-import { DEFAULT_RUN_CONFIG } from '../../lambdas/pipeline/run-config.ts';
 import type { TransformReport } from '../../lambdas/pipeline/transform.ts';
 import { FsStore } from '../../lambdas/storage/fs-store.ts';
 import type { Row, SqlValue } from '../../lambdas/warehouse/engine.ts';

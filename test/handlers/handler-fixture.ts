@@ -18,7 +18,7 @@ import { newObservability } from '../../lambdas/aws/observability.ts';
 import { PresignedLinks } from '../../lambdas/aws/presigned-links.ts';
 import { SesMailer } from '../../lambdas/aws/ses-mailer.ts';
 import type { StepRuntime } from '../../lambdas/aws/step-runtime.ts';
-import { DEFAULT_RUN_CONFIG, type RunConfig } from '../../lambdas/pipeline/run-config.ts';
+import { DEFAULT_RUN_CONFIG, type RunConfig } from '../../lambdas/contract/run-config.ts';
 import { S3Store } from '../../lambdas/storage/s3-store.ts';
 import type { LocalS3 } from '../storage/s3rver-process.ts';
 import type { ScriptedAthena } from './athena-mock.ts';

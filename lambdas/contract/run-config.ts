@@ -1,8 +1,11 @@
-import { readFile } from 'node:fs/promises';
+/**
+ * The daily run's inputs: its date and its configuration, one schema for the CLI, the step Lambdas
+ * and the CDK app (which validates the configuration before it deploys it).
+ */
 import { z } from 'zod';
-import { DEFAULT_PLAYBOOKS, PlaybooksSchema } from '../contract/playbooks.ts';
 import { DEFAULT_RECIPIENTS_CONFIG, RecipientsConfigSchema } from '../publish/recipients.ts';
 import { RecommendConfigSchema } from '../recommend/recommend.ts';
+import { DEFAULT_PLAYBOOKS, PlaybooksSchema } from './playbooks.ts';
 
 /** A `YYYY-MM-DD` run date. */
 export const RunDateSchema = z.iso.date({ error: 'the date must be YYYY-MM-DD' });
@@ -19,29 +22,8 @@ export const RunConfigSchema = z.strictObject({
    */
   budget: RecommendConfigSchema.default(RecommendConfigSchema.parse({})),
 });
+/** The run configuration after defaults are applied. */
 export type RunConfig = z.infer<typeof RunConfigSchema>;
 
 /** The configuration when no file is given. */
 export const DEFAULT_RUN_CONFIG: RunConfig = RunConfigSchema.parse({});
-
-/** A configuration file was unreadable or invalid. */
-export class ConfigError extends Error {
-  public override readonly name = 'ConfigError';
-}
-
-/** Reads and validates a configuration file; the error names the file and the first problem. */
-export async function loadRunConfig(path: string | undefined): Promise<RunConfig> {
-  if (path === undefined) return DEFAULT_RUN_CONFIG;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(await readFile(path, 'utf8'));
-  } catch (error) {
-    throw new ConfigError(`cannot read config ${path}: ${(error as Error).message}`);
-  }
-  const parsed = RunConfigSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ConfigError(`invalid config ${path}: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
-  }
-  return parsed.data;
-}
