@@ -1,7 +1,7 @@
 /**
  * The layer picture of the README, checked on every import of `lambdas/` and `lib/`: the AWS SDK
- * stays in its adapters, the CDK app reads only the Lambdas' contract and AWS constants, and no
- * Lambda code imports a face.
+ * stays in its adapters, the CDK app reads only the Lambdas' contract and AWS constants, and every
+ * import points down the layers.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
@@ -65,18 +65,42 @@ function libImportsBeyondContract(files: readonly SourceFile[]): string[] {
     );
 }
 
-/** The faces: the Lambda handlers, the CLI and the CDK app. */
-const FACES = ['lambdas/handlers/', 'bin/', 'lib/'];
+/** The layers of the README's picture, top first; a file may import its own layer and those below. */
+const LAYERS: readonly (readonly string[])[] = [
+  ['lambdas/handlers/', 'bin/', 'lib/'],
+  ['lambdas/aws/'],
+  ['lambdas/pipeline/'],
+  [
+    'lambdas/ingest/',
+    'lambdas/recommend/',
+    'lambdas/experiments/',
+    'lambdas/audiences/',
+    'lambdas/publish/',
+    'lambdas/generate/',
+  ],
+  ['lambdas/warehouse/'],
+  ['lambdas/contract/', 'lambdas/storage/'],
+];
 
-/** Each import of a face by Lambda code that is not itself a face, as `<file> -> <module>`. */
-function facesImported(files: readonly SourceFile[]): string[] {
+/** The index of the layer `path` belongs to in {@link LAYERS}, or -1 for a folder the picture lacks. */
+function layerOf(path: string): number {
+  return LAYERS.findIndex((folders) => folders.some((folder) => path.startsWith(folder)));
+}
+
+/**
+ * Each import in Lambda code of a layer above the importer's, as `<file> -> <module>`, and each
+ * Lambda file in a folder the picture does not place.
+ */
+function upwardImports(files: readonly SourceFile[]): string[] {
   return files
-    .filter((file) => file.path.startsWith('lambdas/') && !file.path.startsWith('lambdas/handlers/'))
-    .flatMap((file) =>
-      file.imports
-        .filter((specifier) => FACES.some((face) => specifier.startsWith(face)))
-        .map((specifier) => `${file.path} -> ${specifier}`),
-    );
+    .filter((file) => file.path.startsWith('lambdas/'))
+    .flatMap((file) => {
+      const layer = layerOf(file.path);
+      if (layer === -1) return [`${file.path} is in no layer`];
+      return file.imports
+        .filter((specifier) => layerOf(specifier) !== -1 && layerOf(specifier) < layer)
+        .map((specifier) => `${file.path} -> ${specifier}`);
+    });
 }
 
 describe('layering', () => {
@@ -106,25 +130,28 @@ describe('layering', () => {
     expect(libImportsBeyondContract(lib)).toEqual([]);
   });
 
-  it('lets no Lambda code below the handlers import a face', async () => {
+  it('points every import of lambdas/ down the layers, to its own layer or below', async () => {
     const lambdas = await sourcesUnder('lambdas');
 
-    expect(facesImported(lambdas)).toEqual([]);
+    expect(upwardImports(lambdas)).toEqual([]);
   });
 
   it('reports the imports that break a rule', () => {
-    // Prepare: two imports the layout had before SesMailer and the Athena scratch prefix moved, and
-    // a pipeline step importing a handler
+    // Prepare: imports the layout had before this branch, and a pipeline step importing a handler
     const mailer =
       "import { SendRawEmailCommand } from '@aws-sdk/client-ses';\nimport { MailSendError } from './errors.ts';";
     const storage = "import { ATHENA_SCRATCH_PREFIX } from '../lambdas/warehouse/athena-engine.ts';";
+    const runConfig = "import { RecommendConfigSchema } from '../recommend/recommend.ts';";
     const step = "export { handler } from '../handlers/transform.ts';";
+    const parse = (path: string, source: string): SourceFile => ({ path, imports: importsOf(path, source) });
 
     // Act
-    const files: SourceFile[] = [
-      { path: 'lambdas/publish/ses-mailer.ts', imports: importsOf('lambdas/publish/ses-mailer.ts', mailer) },
-      { path: 'lib/lake-storage.ts', imports: importsOf('lib/lake-storage.ts', storage) },
-      { path: 'lambdas/pipeline/steps.ts', imports: importsOf('lambdas/pipeline/steps.ts', step) },
+    const files = [
+      parse('lambdas/publish/ses-mailer.ts', mailer),
+      parse('lib/lake-storage.ts', storage),
+      parse('lambdas/contract/run-config.ts', runConfig),
+      parse('lambdas/pipeline/steps.ts', step),
+      parse('lambdas/misc/helpers.ts', ''),
     ];
 
     // Assess
@@ -133,6 +160,10 @@ describe('layering', () => {
     expect(libImportsBeyondContract(files)).toEqual([
       'lib/lake-storage.ts -> lambdas/warehouse/athena-engine.ts',
     ]);
-    expect(facesImported(files)).toEqual(['lambdas/pipeline/steps.ts -> lambdas/handlers/transform.ts']);
+    expect(upwardImports(files)).toEqual([
+      'lambdas/contract/run-config.ts -> lambdas/recommend/recommend.ts',
+      'lambdas/pipeline/steps.ts -> lambdas/handlers/transform.ts',
+      'lambdas/misc/helpers.ts is in no layer',
+    ]);
   });
 });

@@ -5,7 +5,7 @@
  * checked against the published CDNOW example.
  */
 import { z } from 'zod';
-import type { LtvHorizonDays } from '../../lambdas/recommend/ltv-forecast.ts';
+import type { LtvHorizonDays } from '../../lambdas/contract/tables.ts';
 import { parseInput } from '../../lambdas/recommend/parse-input.ts';
 import { BgNbdParametersSchema, bgNbdConditionalExpectedTransactions } from './bgnbd.ts';
 import { GammaGammaParametersSchema, gammaGammaConditionalExpectedValue } from './gamma-gamma.ts';

@@ -3,9 +3,9 @@
  * and the CDK app (which validates the configuration before it deploys it).
  */
 import { z } from 'zod';
-import { DEFAULT_RECIPIENTS_CONFIG, RecipientsConfigSchema } from '../publish/recipients.ts';
-import { RecommendConfigSchema } from '../recommend/recommend.ts';
 import { DEFAULT_PLAYBOOKS, PlaybooksSchema } from './playbooks.ts';
+import { DEFAULT_RECIPIENTS_CONFIG, RecipientsConfigSchema } from './recipients-config.ts';
+import { RecommendConfigSchema } from './recommend-config.ts';
 
 /** A `YYYY-MM-DD` run date. */
 export const RunDateSchema = z.iso.date({ error: 'the date must be YYYY-MM-DD' });

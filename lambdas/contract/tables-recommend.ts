@@ -4,6 +4,14 @@
  */
 import { col, type TableDef } from './table-def.ts';
 
+/**
+ * The horizons, in days from signup, at which user value is projected: the `forecast_ltv_<days>_usd`
+ * columns of `ltv_forecast`, and the values the allocator's `valueHorizonDays` may take.
+ */
+export const LTV_HORIZONS_DAYS = [90, 180, 365] as const;
+/** One of {@link LTV_HORIZONS_DAYS}. */
+export type LtvHorizonDays = (typeof LTV_HORIZONS_DAYS)[number];
+
 /** Projected value of each cohort, so young cohorts can be judged before they mature. */
 export const LTV_FORECAST: TableDef = {
   name: 'ltv_forecast',

@@ -5,6 +5,7 @@
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PUBLISHED_ROOT } from '../contract/lake-layout.ts';
+import { type Cadence, type RecipientsConfig, recipientSlug } from '../contract/recipients-config.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import type { Engine } from '../warehouse/engine.ts';
 import { renderDashboard } from './dashboard.ts';
@@ -13,7 +14,7 @@ import { composeDigest, type DigestMessage } from './digest-mime.ts';
 import { loadPublishModel } from './load-model.ts';
 import { type DeliveryResult, deliverAll, type Mailer } from './mailer.ts';
 import type { PublishModel } from './model.ts';
-import { type Cadence, isDigestDue, type RecipientsConfig, recipientSlug } from './recipients.ts';
+import { isDigestDue } from './recipients.ts';
 
 /** Where a run's publications live in the store. */
 export const publishedKeys = {

@@ -3,11 +3,13 @@
  * each partner's bounds (allocateBudget), and the adapter that hands it a fitted response curve.
  */
 import { z } from 'zod';
-import { describeAllocation, describeInfeasibility } from './allocation-explanation.ts';
 import {
   type AllocationConfig,
   type AllocationConfigInput,
   AllocationConfigSchema,
+} from '../contract/recommend-config.ts';
+import { describeAllocation, describeInfeasibility } from './allocation-explanation.ts';
+import {
   type AllocationResult,
   type BindingConstraint,
   BOUND_TOLERANCE,

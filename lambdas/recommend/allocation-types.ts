@@ -1,10 +1,11 @@
 /**
- * The allocator's vocabulary: its configuration, what it is told about each partner, what it
- * answers, and how its solver holds a partner while solving. The solver is allocate.ts; what each
- * answer means (binding constraint, confidence) is worked out in allocation-explanation.ts.
+ * The allocator's vocabulary: what it is told about each partner, what it answers, and how its
+ * solver holds a partner while solving (its configuration is contract/recommend-config.ts, part of
+ * the run configuration). The solver is allocate.ts; what each answer means (binding constraint,
+ * confidence) is worked out in allocation-explanation.ts.
  */
 import { z } from 'zod';
-import { LTV_HORIZONS_DAYS } from './ltv-forecast.ts';
+import type { AllocationConfig } from '../contract/recommend-config.ts';
 import type { Interval, SpendRange } from './response-curve.ts';
 
 /** Why a partner's recommendation sits where it does (docs/contract.md, budget_recommendations). */
@@ -22,46 +23,6 @@ export type BindingConstraint = (typeof BINDING_CONSTRAINTS)[number];
 /** How far a recommendation can be trusted (docs/contract.md, budget_recommendations). */
 export const CONFIDENCE_LEVELS = ['high', 'medium', 'low', 'insufficient_data'] as const;
 export type ConfidenceLevel = (typeof CONFIDENCE_LEVELS)[number];
-
-/** Settings of one allocation run. */
-export const AllocationConfigSchema = z.object({
-  /**
-   * The daily budget to allocate, USD.
-   * @default - the sum of the partners' current daily spend (budget-neutral)
-   */
-  totalBudgetUsd: z.number().nonnegative().optional(),
-  /**
-   * The largest change of a partner's spend in one run, as a fraction of its current spend.
-   * @default 0.3
-   */
-  maxChangePct: z.number().nonnegative().default(0.3),
-  /**
-   * The most a partner with a response curve but no current spend may be given, USD per day.
-   * @default 50
-   */
-  startingBudgetUsd: z.number().nonnegative().default(50),
-  /**
-   * The horizon, in days from signup, of the net revenue the response curves measure.
-   * @default 180
-   */
-  valueHorizonDays: z
-    .union(
-      LTV_HORIZONS_DAYS.map((d) => z.literal(d)) as [z.ZodLiteral<90>, z.ZodLiteral<180>, z.ZodLiteral<365>],
-    )
-    .default(180),
-  /**
-   * Days of spend data below which a partner is kept at its current spend.
-   * @default 14
-   */
-  minDataDays: z.number().int().nonnegative().default(14),
-  /**
-   * The marginal ROAS below which spend loses money at the valued horizon.
-   * @default 1.0
-   */
-  targetRoas: z.number().positive().default(1.0),
-});
-export type AllocationConfig = z.output<typeof AllocationConfigSchema>;
-export type AllocationConfigInput = z.input<typeof AllocationConfigSchema>;
 
 /** A daily value-per-spend curve: how much value a day's spend acquires, and its slope. */
 export interface SpendResponse {

@@ -5,6 +5,7 @@
  * it earned to date plus the forecast for the days of the horizon still ahead (or, once the horizon
  * has passed, what it earned by then).
  */
+import { LTV_HORIZONS_DAYS, type LtvHorizonDays } from '../contract/tables.ts';
 import type { Engine, Row } from '../warehouse/engine.ts';
 import { queryFile } from '../warehouse/sql.ts';
 import {
@@ -15,14 +16,6 @@ import {
   WINDOW_DAYS,
   type WindowPair,
 } from './persistence.ts';
-
-/**
- * The horizons, in days from signup, at which user value is projected: the `forecast_ltv_<days>_usd`
- * columns of `ltv_forecast`, and the values the allocator's `valueHorizonDays` may take.
- */
-export const LTV_HORIZONS_DAYS = [90, 180, 365] as const;
-/** One of {@link LTV_HORIZONS_DAYS}. */
-export type LtvHorizonDays = (typeof LTV_HORIZONS_DAYS)[number];
 
 /** One attributed user as the persistence model sees them. */
 export interface UserValue {
