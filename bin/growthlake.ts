@@ -6,6 +6,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { INPUT_KINDS, InputKindSchema } from '../lambdas/contract/inputs.ts';
 import { ingestFile } from '../lambdas/ingest/ingest.ts';
 import { INGEST_ENGINE_OPTIONS, openLocalLake, resolveLakeDir } from '../lambdas/pipeline/local-lake.ts';
+import { commandLine } from './cli/command-line.ts';
 import { formatRows, OUTPUT_FORMATS, type OutputFormat } from './cli/format.ts';
 import { registerGenerate } from './cli/generate-command.ts';
 import { byteProgress } from './cli/progress.ts';
@@ -33,7 +34,10 @@ program
   .argument('<files...>', 'files to ingest (events: .jsonl/.ndjson, optionally .gz; others: .csv)')
   .addOption(lakeOption())
   .action(async (kind, files: string[], options: { lake?: string }) => {
-    const lake = await openLocalLake(resolveLakeDir(options.lake), INGEST_ENGINE_OPTIONS);
+    const lake = await openLocalLake(resolveLakeDir(options.lake), {
+      ...INGEST_ENGINE_OPTIONS,
+      writer: commandLine(),
+    });
     try {
       for (const file of files) {
         const progress = byteProgress(`ingest ${kind}`);

@@ -8,6 +8,7 @@ import { loadRunConfig } from '../../lambdas/pipeline/load-run-config.ts';
 import { type LocalLake, openLocalLake, resolveLakeDir } from '../../lambdas/pipeline/local-lake.ts';
 import { backfill, type RunContext, runDaily } from '../../lambdas/pipeline/run.ts';
 import type { Mailer } from '../../lambdas/publish/mailer.ts';
+import { commandLine } from './command-line.ts';
 import { summarizeRun } from './summary.ts';
 
 function runDate(value: string): string {
@@ -46,7 +47,7 @@ async function withLake<T>(
 ): Promise<T> {
   const config = await loadRunConfig(options.config);
   const mailer = await mailerFromEnvironment();
-  const lake = await openLocalLake(resolveLakeDir(options.lake));
+  const lake = await openLocalLake(resolveLakeDir(options.lake), { writer: commandLine() });
   try {
     return await work(lake, {
       engine: lake.engine,
