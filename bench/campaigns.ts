@@ -10,7 +10,7 @@ import {
 
 /** Campaigns per scenario (at least 200 to judge the rates) and the seed, from the environment. */
 const BenchCampaignsEnvSchema = z.object({
-  BENCH_CAMPAIGNS: z.coerce.number().int().min(1).default(200),
+  BENCH_CAMPAIGNS: z.coerce.number().int().min(2).default(200),
   BENCH_CAMPAIGNS_SEED: z.coerce.number().int().default(1),
 });
 
@@ -69,6 +69,10 @@ export interface MetricReads {
   readonly plainUplift: number;
   readonly se: number;
   readonly plainSe: number;
+  /** The users at the last read, both arms together: Y's mean and standard deviation, corr(X, Y). */
+  readonly meanY: number;
+  readonly sdY: number;
+  readonly correlation: number;
 }
 
 /** What one campaign's daily reads showed. */
@@ -126,6 +130,12 @@ export function readCampaign(campaign: SimulatedCampaign): CampaignReads {
     const plain = upliftOf(treatment, control, { ...design, preDays: 0 });
     const truth = campaign.trueUpliftAt(last, metric);
     srmAtEnd = final.srmFlag;
+    const n = treatment.n + control.n;
+    const sumY = treatment.sumY + control.sumY;
+    const sumX = treatment.sumX + control.sumX;
+    const ssY = treatment.sumYY + control.sumYY - (sumY * sumY) / n;
+    const ssX = treatment.sumXX + control.sumXX - (sumX * sumX) / n;
+    const spXY = treatment.sumXY + control.sumXY - (sumX * sumY) / n;
     metrics[metric] = {
       intervalCoversAtEnd: contains(final.ciLow, final.ciHigh, truth),
       plainIntervalCoversAtEnd: contains(plain.ciLow, plain.ciHigh, truth),
@@ -139,6 +149,9 @@ export function readCampaign(campaign: SimulatedCampaign): CampaignReads {
       plainUplift: plain.upliftAbs ?? 0,
       se: seOf(final),
       plainSe: seOf(plain),
+      meanY: sumY / n,
+      sdY: Math.sqrt(ssY / (n - 1)),
+      correlation: spXY / Math.sqrt(ssX * ssY),
     };
   }
   return { srmAtEnd, srmOnSomeRead, metrics };
@@ -298,6 +311,13 @@ export async function benchCampaigns(): Promise<void> {
       `A/A CI!=0 daily ${pooledRange(true, metric, (r) => r.intervalExcludesZeroOnSomeRead)}`,
     ].join('  '),
   );
+  const population = SIMULATED_METRICS.map((metric) => {
+    const reads = byScenario
+      .filter((s) => s.scenario.uplift === NO_EFFECT)
+      .flatMap((s) => s.reads.map((r) => r.metrics[metric]));
+    const average = (pick: (r: MetricReads) => number) => mean(reads.map(pick)).toFixed(2);
+    return `    ${metric.padEnd(16)} mean ${average((r) => r.meanY)}, sd ${average((r) => r.sdY)}, corr(X, Y) ${average((r) => r.correlation)}`;
+  });
   const { usersPerDay, exposureDays, windowDays, preDays } = CAMPAIGN_SHAPE;
   process.stdout.write(
     `${[
@@ -308,6 +328,8 @@ export async function benchCampaigns(): Promise<void> {
       "  CS daily: the sequence holds each read's truth on every read; win, loss: that verdict on some read;",
       '  CI!=0 end / daily: the fixed interval excludes 0 at the last read / on some read; var red: 1 - var(uplift)',
       '  / var(uplift with θ = 0) across campaigns; se ratio: mean se / se with θ = 0, at the last read',
+      '  the users at the last read of the A/A campaigns (both arms, averages over campaigns):',
+      ...population,
       ...main,
       `  SRM flags (every split is correct): at the last read ${srm((r) => r.srmAtEnd)}, on some read ${srm((r) => r.srmOnSomeRead)}`,
       `  burn-in: the sequence read daily, counting only reads whose arms both have at least ${BURN_IN_ARM_SIZES.join(' / ')} users`,

@@ -63,6 +63,11 @@ describe('readCampaign', () => {
       plainUplift: 10,
     });
     expect(reads.se).toBeCloseTo(0.365148, 6);
+    // Both arms: 10 users, ΣY = 63 + 2 = 65, mean 6.5; ΣY² = 663 + 2 = 665, ss = 665 - 65²/10 = 242.5,
+    // sd = sqrt(242.5 / 9) = 5.190804. X is 0 throughout: no correlation to speak of (0 / 0).
+    expect(reads.meanY).toBe(6.5);
+    expect(reads.sdY).toBeCloseTo(5.190804, 6);
+    expect(reads.correlation).toBeNaN();
   });
 });
 
@@ -80,6 +85,9 @@ describe('summariseMetric', () => {
     plainUplift: 2 * uplift,
     se: 1,
     plainSe,
+    meanY: 0,
+    sdY: 1,
+    correlation: 0,
   });
   const reads = [read(null, 1, 2), read(50, -1, 2), read(300, 1, 4), read(null, -1, 4)];
 
