@@ -37,10 +37,10 @@ export const fxKind: InputKindHandler = {
   },
 
   async load(run: IngestRun, staged: number): Promise<LoadOutcome> {
-    if (staged === 0) return { rowsByDate: new Map(), rowsAccepted: 0 };
+    if (staged === 0) return { rowsByDate: new Map(), rowsAccepted: 0, rowsDuplicate: 0 };
     await run.engine.write(FX, queryFile('ingest/merge_fx', { staging_id: run.stagingId }), {
       kind: 'replace-table',
     });
-    return { rowsByDate: new Map(), rowsAccepted: staged };
+    return { rowsByDate: new Map(), rowsAccepted: staged, rowsDuplicate: 0 };
   },
 };

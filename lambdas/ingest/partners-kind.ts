@@ -55,6 +55,6 @@ export const partnersKind: InputKindHandler = {
     await run.engine.write(PARTNERS, queryFile('ingest/load_partners', { staging_id: run.stagingId }), {
       kind: 'replace-table',
     });
-    return { rowsByDate: new Map(), rowsAccepted: staged };
+    return { rowsByDate: new Map(), rowsAccepted: staged, rowsDuplicate: 0 };
   },
 };

@@ -64,7 +64,7 @@ export const spendKind: InputKindHandler = {
   },
 
   async load(run: IngestRun, staged: number): Promise<LoadOutcome> {
-    if (staged === 0) return { rowsByDate: new Map(), rowsAccepted: 0 };
+    if (staged === 0) return { rowsByDate: new Map(), rowsAccepted: 0, rowsDuplicate: 0 };
     const params = {
       staging_id: run.stagingId,
       file: run.file,
@@ -76,6 +76,12 @@ export const spendKind: InputKindHandler = {
       kind: 'replace-partitions',
       partitions: [...rowsByDate.keys()],
     });
-    return { rowsByDate, rowsAccepted: staged };
+    // Counted from the staged table the merge reads, not from the rows handed to the writer, so a
+    // row lost on the way fails the ingest's accounting.
+    return {
+      rowsByDate,
+      rowsAccepted: [...rowsByDate.values()].reduce((a, b) => a + b, 0),
+      rowsDuplicate: 0,
+    };
   },
 };

@@ -87,6 +87,20 @@ export function expectUsd(actual: unknown, expected: number): void {
   expect(Math.abs((actual as number) - expected)).toBeLessThanOrEqual(1e-9);
 }
 
+/** An engine that behaves like `engine` except for the methods `overrides` gives. */
+export function overrideEngine(
+  engine: Engine,
+  overrides: Partial<Pick<Engine, 'write' | 'writeRows' | 'refresh'>>,
+): Engine {
+  return new Proxy(engine, {
+    get(target, property) {
+      if (Object.hasOwn(overrides, property)) return overrides[property as keyof typeof overrides];
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
 /**
  * An engine that behaves like `engine` except that its first write to `table` throws, the way a
  * process killed in the middle of an ingest leaves the lake.
@@ -99,20 +113,14 @@ export function failFirstWriteTo(engine: Engine, table: TableDef): Engine {
       throw new Error(`simulated crash before writing ${table.name}`);
     }
   };
-  const write: Engine['write'] = async (target, sql, mode) => {
-    crashFirst(target);
-    await engine.write(target, sql, mode);
-  };
-  const writeRows: Engine['writeRows'] = async (target, rows, mode) => {
-    crashFirst(target);
-    await engine.writeRows(target, rows, mode);
-  };
-  return new Proxy(engine, {
-    get(target, property) {
-      if (property === 'write') return write;
-      if (property === 'writeRows') return writeRows;
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? value.bind(target) : value;
+  return overrideEngine(engine, {
+    async write(target, sql, mode) {
+      crashFirst(target);
+      await engine.write(target, sql, mode);
+    },
+    async writeRows(target, rows, mode) {
+      crashFirst(target);
+      await engine.writeRows(target, rows, mode);
     },
   });
 }
