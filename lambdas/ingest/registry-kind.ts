@@ -28,8 +28,8 @@ export interface RegistrySpec<Schema extends z.ZodType<RegistryRow>> {
 }
 
 /**
- * A registry kind: a CSV snapshot that replaces the previous one whole (docs/contract.md,
- * Partners). Within a file the later row of an id wins. A file without the required columns,
+ * A registry kind: a CSV snapshot that replaces the previous one whole (docs/contract.md, Partners
+ * and Campaigns). Within a file the later row of an id wins. A file without the required columns,
  * or without a single valid row, is refused whole, so that a broken export cannot wipe the
  * registry; single bad rows are quarantined.
  */
