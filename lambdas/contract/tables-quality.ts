@@ -1,4 +1,5 @@
 /** Data-quality tables: what every ingest read, stored and rejected. */
+import { INPUT_KINDS } from './inputs.ts';
 import { col, type TableDef } from './table-def.ts';
 
 /** One row per ingested file. */
@@ -12,14 +13,14 @@ export const INGEST_LOG: TableDef = {
   columns: [
     col('ingest_id', 'varchar', "The SHA-256 of the file's bytes: the same bytes are ingested once."),
     col('file', 'varchar', 'The file as it was named to ingest.'),
-    col('kind', 'varchar', 'events, spend, partners or fx.'),
+    col('kind', 'varchar', `The input kind: ${INPUT_KINDS.join(', ')}.`),
     col('ingested_at', 'timestamp', 'When it was ingested, UTC.'),
     col('rows_read', 'bigint', 'Non-blank lines (JSON) or data rows (CSV) read.'),
-    col('rows_accepted', 'bigint', 'Rows stored.'),
+    col('rows_accepted', 'bigint', 'Rows stored, exposures counted as duplicates left out.'),
     col(
       'rows_duplicate',
       'bigint',
-      'Rows dropped as duplicates (events whose event_id was already accepted).',
+      'Rows counted as duplicates: an event_id already accepted, an earlier line of a key that a later line of the file replaced, or an exposure whose campaign and user an earlier line or file already had (stored all the same).',
     ),
     col('rows_quarantined', 'bigint', 'Rows rejected with a reason in quarantine.'),
   ],
@@ -73,7 +74,7 @@ export const INGEST_PARTITIONS: TableDef = {
   key: ['ingest_id', 'kind', 'dt'],
   columns: [
     col('ingest_id', 'varchar', 'The ingest.'),
-    col('kind', 'varchar', 'events or spend.'),
+    col('kind', 'varchar', 'events, spend or exposures: the kinds stored by date.'),
     col('dt', 'date', 'A date the ingest added rows to.'),
     col('rows_accepted', 'bigint', 'How many rows it added to that date.'),
   ],

@@ -28,14 +28,19 @@ export const eventsKind: InputKindHandler = {
   },
 
   async load(run: IngestRun, staged: number): Promise<LoadOutcome> {
-    if (staged === 0) return { rowsByDate: new Map(), rowsAccepted: 0 };
+    if (staged === 0) return { rowsByDate: new Map(), rowsAccepted: 0, rowsDuplicate: 0 };
     const params = { ingest_id: run.ingestId, staging_id: run.stagingId, file: run.file };
+    const [duplicates] = await run.engine.query(queryFile('ingest/duplicate_events', params));
     await run.engine.write(EVENTS, queryFile('ingest/accept_events', params), {
       kind: 'append',
       filePrefix: run.ingestId.slice(0, 16),
     });
     const counts = await run.engine.query(queryFile('ingest/accepted_events_by_date', params));
     const rowsByDate = new Map(counts.map((row) => [String(row.dt), Number(row.rows_accepted)]));
-    return { rowsByDate, rowsAccepted: [...rowsByDate.values()].reduce((a, b) => a + b, 0) };
+    return {
+      rowsByDate,
+      rowsAccepted: [...rowsByDate.values()].reduce((a, b) => a + b, 0),
+      rowsDuplicate: Number(duplicates?.rows_duplicate ?? 0),
+    };
   },
 };

@@ -7,9 +7,11 @@ import { INGEST_LOG, INGEST_PARTITIONS, QUARANTINE, STAGED_QUARANTINE } from '..
 import type { ObjectStore } from '../storage/object-store.ts';
 import type { Engine } from '../warehouse/engine.ts';
 import { queryFile } from '../warehouse/sql.ts';
-import { IngestError } from './errors.ts';
+import { campaignsKind } from './campaigns-kind.ts';
+import { IngestAccountingError, type IngestCounts, IngestError } from './errors.ts';
 import { MAX_RAW_CHARS } from './event-batch.ts';
 import { eventsKind } from './events-kind.ts';
+import { exposuresKind } from './exposures-kind.ts';
 import { fxKind } from './fx-kind.ts';
 import type { InputKindHandler, StagingOutcome } from './kind.ts';
 import { newIngestHash } from './line-reader.ts';
@@ -22,17 +24,18 @@ const HANDLERS: Record<InputKind, InputKindHandler> = {
   spend: spendKind,
   partners: partnersKind,
   fx: fxKind,
+  campaigns: campaignsKind,
+  exposures: exposuresKind,
 };
 
-/** The counts of one file (docs/contract.md, Inputs); `rowsRead = rowsAccepted + rowsDuplicate + rowsQuarantined`. */
-export interface IngestResult {
+/**
+ * The counts of one file (docs/contract.md, Inputs); `rowsRead = rowsAccepted + rowsDuplicate +
+ * rowsQuarantined`, checked before the ingest is logged (see {@link IngestAccountingError}).
+ */
+export interface IngestResult extends IngestCounts {
   readonly file: string;
   readonly kind: InputKind;
   readonly ingestId: string;
-  readonly rowsRead: number;
-  readonly rowsAccepted: number;
-  readonly rowsDuplicate: number;
-  readonly rowsQuarantined: number;
   /** True when these exact bytes were ingested before: nothing changed, the counts are the earlier ones. */
   readonly alreadyIngested: boolean;
 }
@@ -63,7 +66,8 @@ const PARALLEL_FROM_BYTES = 16 * 1024 * 1024;
  * Ingests one file of the given kind: validates every row, quarantines bad ones with a reason,
  * stores the rest in the curated table, and logs the counts, reading the file once (the SHA-256 of
  * its bytes, taken in the same pass, is the ingest id). The same bytes are ingested once; an
- * interrupted ingest of a file is completed by ingesting it again.
+ * interrupted ingest of a file is completed by ingesting it again. Throws
+ * {@link IngestAccountingError} when the file's rows do not add up.
  */
 export async function ingestFile(
   context: IngestContext,
@@ -124,8 +128,19 @@ export async function ingestFile(
     await engine.refresh(STAGED_QUARANTINE);
     const ingestedAt = utcTimestampText((context.now ?? (() => new Date()))().getTime());
     const loaded = await handler.load({ ingestId, stagingId, file, ingestedAt, engine }, rows.rows);
-    const rowsQuarantined = rejects.rows;
-    if (rowsQuarantined > 0) {
+    const counts: IngestCounts = {
+      rowsRead: outcome.rowsRead,
+      rowsAccepted: loaded.rowsAccepted,
+      rowsDuplicate: outcome.rowsSuperseded + loaded.rowsDuplicate,
+      rowsQuarantined: rejects.rows,
+    };
+    // Each count is taken where its rows are decided, so the identity can fail. It is checked
+    // before the ingest's quality rows and its log row are written: an ingest that fails it is never
+    // logged as done, and ingesting the file again replaces what its load wrote.
+    if (counts.rowsRead !== counts.rowsAccepted + counts.rowsDuplicate + counts.rowsQuarantined) {
+      throw new IngestAccountingError(file, counts);
+    }
+    if (counts.rowsQuarantined > 0) {
       await engine.write(
         QUARANTINE,
         queryFile('ingest/quarantine', { ingest_id: ingestId, staging_id: stagingId, file }),
@@ -140,16 +155,7 @@ export async function ingestFile(
         { kind: 'append', filePrefix: ingestId },
       );
     }
-    const result: IngestResult = {
-      file,
-      kind,
-      ingestId,
-      rowsRead: outcome.rowsRead,
-      rowsAccepted: loaded.rowsAccepted,
-      rowsDuplicate: outcome.rowsRead - loaded.rowsAccepted - rowsQuarantined,
-      rowsQuarantined,
-      alreadyIngested: false,
-    };
+    const result: IngestResult = { file, kind, ingestId, ...counts, alreadyIngested: false };
     await engine.write(
       INGEST_LOG,
       queryFile('ingest/ingest_log', {

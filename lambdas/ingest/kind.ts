@@ -23,7 +23,10 @@ export interface StagingSink {
 /** What staging found, before loading. */
 export interface StagingOutcome {
   readonly rowsRead: number;
-  /** Rows dropped before staging because a later row of the same file supersedes them. */
+  /**
+   * Rows dropped before staging because a later row of the same file supersedes them: duplicates
+   * decided while staging (spend, partners, FX, campaigns).
+   */
   readonly rowsSuperseded: number;
 }
 
@@ -43,6 +46,13 @@ export interface LoadOutcome {
   /** Rows stored per date (`YYYY-MM-DD`), for tables partitioned by date; empty otherwise. */
   readonly rowsByDate: ReadonlyMap<string, number>;
   readonly rowsAccepted: number;
+  /**
+   * Staged rows the load counts as duplicates, where it decides them: events it drops (an event_id
+   * repeated in the file, or accepted by an earlier ingest), exposures it stores all the same (a
+   * campaign and user an earlier line or ingest had); 0 for kinds that decide theirs while staging
+   * (see {@link StagingOutcome.rowsSuperseded}).
+   */
+  readonly rowsDuplicate: number;
 }
 
 /** How one input kind is validated, staged and loaded. */

@@ -21,7 +21,7 @@ import type { StepRuntime } from '../../lambdas/aws/step-runtime.ts';
 import { DEFAULT_RUN_CONFIG, type RunConfig } from '../../lambdas/contract/run-config.ts';
 import { S3Store } from '../../lambdas/storage/s3-store.ts';
 import type { LocalS3 } from '../storage/s3rver-process.ts';
-import type { ScriptedAthena } from './athena-mock.ts';
+import { FakeAthena, type FakeAthenaOptions } from '../warehouse/athena-fake.ts';
 
 export const LANDING_BUCKET = 'growthlake-landing';
 export const LAKE_BUCKET = 'growthlake-lake';
@@ -40,6 +40,11 @@ export const LAKE_ENV: LakeEnv = {
   [ENV.athenaWorkGroup]: 'growthlake-pipeline',
 };
 
+/** A fake Athena whose UNLOADs write into the lake bucket of the loopback S3. */
+export function fakeAthena(s3: LocalS3, options: Omit<FakeAthenaOptions, 'lake'> = {}): FakeAthena {
+  return new FakeAthena({ lake: new S3Store({ client: s3.client, bucket: LAKE_BUCKET }), ...options });
+}
+
 /** Waits the code under test asked for, instead of waiting. */
 export interface RecordedWaits {
   readonly waits: number[];
@@ -54,7 +59,7 @@ export function recordedWaits(): RecordedWaits {
 /** The ingest Lambda's runtime over the loopback S3 and the fake Athena. */
 export async function ingestRuntime(
   s3: LocalS3,
-  athena: ScriptedAthena,
+  athena: FakeAthena,
   waits: RecordedWaits,
 ): Promise<IngestRuntime> {
   return {
@@ -83,7 +88,7 @@ export interface StepRuntimeOptions {
 /** A step Lambda's runtime over the loopback S3, the fake Athena and the loopback SES. */
 export function stepRuntime(
   s3: LocalS3,
-  athena: ScriptedAthena,
+  athena: FakeAthena,
   waits: RecordedWaits,
   options: StepRuntimeOptions,
 ): StepRuntime {

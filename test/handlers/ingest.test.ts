@@ -11,15 +11,11 @@ import { METRICS_NAMESPACE } from '../../lambdas/aws/metric-names.ts';
 import { createIngestHandler } from '../../lambdas/handlers/create-ingest-handler.ts';
 import { S3Store } from '../../lambdas/storage/s3-store.ts';
 import { type LocalS3, startLocalS3 } from '../storage/s3rver-process.ts';
-import {
-  type QueryAnswer,
-  type Responder,
-  ScriptedAthena,
-  type ScriptedAthenaOptions,
-} from './athena-mock.ts';
+import type { FakeAthenaOptions, QueryAnswer, Responder } from '../warehouse/athena-fake.ts';
 import {
   BUCKETS,
   captureStdout,
+  fakeAthena,
   ingestRuntime,
   LAKE_BUCKET,
   LANDING_BUCKET,
@@ -79,8 +75,8 @@ async function text(bucket: string, key: string): Promise<string> {
 }
 
 /** A fresh fake Athena, runtime and handler. */
-async function setUp(options: Omit<ScriptedAthenaOptions, 's3'> = {}) {
-  const athena = new ScriptedAthena({ s3: s3.client, ...options });
+async function setUp(options: Omit<FakeAthenaOptions, 'lake'> = {}) {
+  const athena = fakeAthena(s3, options);
   const waits = recordedWaits();
   const runtime: IngestRuntime = await ingestRuntime(s3, athena, waits);
   return { athena, waits, handler: createIngestHandler(runtime) };
@@ -257,7 +253,7 @@ describe('ingest handler', () => {
 
     // Assess
     const reason =
-      'landing/clicks/2026-11-21.csv has the kind folder "clicks"; land files under landing/<kind>/ with kind one of events, spend, partners, fx';
+      'landing/clicks/2026-11-21.csv has the kind folder "clicks"; land files under landing/<kind>/ with kind one of events, spend, partners, fx, campaigns, exposures';
     expect(result).toMatchObject({
       status: 'rejected',
       movedTo: 'rejected/clicks/2026-11-21.csv',

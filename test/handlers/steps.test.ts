@@ -15,11 +15,12 @@ import { createStepHandler } from '../../lambdas/handlers/create-step-handler.ts
 import { S3Store } from '../../lambdas/storage/s3-store.ts';
 import { buildFixtureLake, R, TEST_RECIPIENTS } from '../publish/fixture.ts';
 import { type LocalS3, startLocalS3 } from '../storage/s3rver-process.ts';
-import { engineResponder, ScriptedAthena, type ScriptedAthenaOptions } from './athena-mock.ts';
+import { engineResponder, type FakeAthenaOptions } from '../warehouse/athena-fake.ts';
 import {
   BUCKETS,
   captureFailure,
   captureStdout,
+  fakeAthena,
   LAKE_BUCKET,
   LINK_SIGNING_TIME,
   lambdaContext,
@@ -89,8 +90,8 @@ async function sentEmails(): Promise<StoredEmail[]> {
   return ((await response.json()) as { emails: StoredEmail[] }).emails;
 }
 
-function setUp(options: Omit<ScriptedAthenaOptions, 's3'> = {}) {
-  const athena = new ScriptedAthena({ s3: s3.client, respond: engineResponder(lake.engine), ...options });
+function setUp(options: Omit<FakeAthenaOptions, 'lake'> = {}) {
+  const athena = fakeAthena(s3, { respond: engineResponder(lake.engine), ...options });
   const waits = recordedWaits();
   return { athena, waits, runtime: stepRuntime(s3, athena, waits, { ses, config }) };
 }

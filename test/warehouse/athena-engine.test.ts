@@ -1,15 +1,9 @@
 import {
-  AthenaClient,
   GetQueryExecutionCommand,
-  type GetQueryExecutionCommandOutput,
   GetQueryResultsCommand,
-  type GetQueryResultsCommandOutput,
-  type QueryExecutionState,
   StartQueryExecutionCommand,
-  TooManyRequestsException,
 } from '@aws-sdk/client-athena';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { col, dtPartition, type TableDef } from '../../lambdas/contract/table-def.ts';
 import { STAGED_EVENTS, TABLES } from '../../lambdas/contract/tables.ts';
 import {
@@ -19,7 +13,7 @@ import {
 } from '../../lambdas/warehouse/athena-engine.ts';
 import { AthenaConfigError, AthenaQueryError } from '../../lambdas/warehouse/athena-errors.ts';
 import { QueryError } from '../../lambdas/warehouse/errors.ts';
-import { FakeAthena } from './athena-fake.ts';
+import { FakeAthena, type FakeAthenaOptions, partitionValues, type QueryAnswer } from './athena-fake.ts';
 import { MemoryStore } from './memory-store.ts';
 
 const JOB = 'daily-run:2026-11-21';
@@ -50,17 +44,14 @@ const LOAD_LOG: TableDef = {
   format: 'parquet',
 };
 
-const athenaMock = mockClient(AthenaClient);
-
-afterEach(() => {
-  athenaMock.reset();
-});
-
-/** An engine over a mocked client whose waits are recorded instead of slept. */
-function engineWith(overrides: Partial<AthenaEngineOptions> = {}): { engine: AthenaEngine; waits: number[] } {
+/** An engine over `fake`, whose waits are recorded instead of slept. */
+function engineOn(
+  fake: FakeAthena,
+  overrides: Partial<AthenaEngineOptions> = {},
+): { engine: AthenaEngine; waits: number[] } {
   const waits: number[] = [];
   const engine = new AthenaEngine({
-    client: new AthenaClient({ region: 'us-east-1' }),
+    client: fake.client,
     store: new MemoryStore(),
     database: 'growthlake',
     workGroup: 'growthlake-pipeline',
@@ -75,147 +66,65 @@ function engineWith(overrides: Partial<AthenaEngineOptions> = {}): { engine: Ath
   return { engine, waits };
 }
 
-function execution(
-  id: string,
-  state: QueryExecutionState,
-  extra: {
-    reason?: string;
-    category?: number;
-    type?: number;
-    retryable?: boolean;
-    scanned?: number;
-    engineMs?: number;
-  } = {},
-): GetQueryExecutionCommandOutput {
-  return {
-    $metadata: {},
-    QueryExecution: {
-      QueryExecutionId: id,
-      StatementType: 'DML',
-      WorkGroup: 'growthlake-pipeline',
-      QueryExecutionContext: { Database: 'growthlake' },
-      Status: {
-        State: state,
-        ...(extra.reason === undefined ? {} : { StateChangeReason: extra.reason }),
-        ...(extra.category === undefined
-          ? {}
-          : {
-              AthenaError: {
-                ErrorCategory: extra.category,
-                ErrorType: extra.type,
-                Retryable: extra.retryable ?? false,
-                ErrorMessage: extra.reason,
-              },
-            }),
-      },
-      Statistics:
-        state === 'QUEUED' || state === 'RUNNING'
-          ? { QueryQueueTimeInMillis: 120 }
-          : {
-              DataScannedInBytes: extra.scanned ?? 0,
-              EngineExecutionTimeInMillis: extra.engineMs ?? 0,
-              TotalExecutionTimeInMillis: (extra.engineMs ?? 0) + 150,
-              QueryQueueTimeInMillis: 120,
-            },
-    },
-  };
+/**
+ * An engine over a new fake Athena that answers at the first poll unless told otherwise, so the
+ * only waits are the ones a test is about.
+ */
+function engineWith(
+  fakeOptions: FakeAthenaOptions = {},
+  overrides: Partial<AthenaEngineOptions> = {},
+): { engine: AthenaEngine; fake: FakeAthena; waits: number[] } {
+  const fake = new FakeAthena({ polls: 1, ...fakeOptions });
+  return { fake, ...engineOn(fake, overrides) };
 }
 
 const USER_COLUMNS = [
-  {
-    Name: 'user_id',
-    Label: 'user_id',
-    Type: 'varchar',
-    Precision: 2147483647,
-    Scale: 0,
-    Nullable: 'UNKNOWN',
-  },
-  { Name: 'trades', Label: 'trades', Type: 'bigint', Precision: 19, Scale: 0, Nullable: 'UNKNOWN' },
-  { Name: 'fees_usd', Label: 'fees_usd', Type: 'double', Precision: 17, Scale: 0, Nullable: 'UNKNOWN' },
-  {
-    Name: 'revenue_usd',
-    Label: 'revenue_usd',
-    Type: 'decimal',
-    Precision: 18,
-    Scale: 2,
-    Nullable: 'UNKNOWN',
-  },
-  {
-    Name: 'is_kyc_verified',
-    Label: 'is_kyc_verified',
-    Type: 'boolean',
-    Precision: 0,
-    Scale: 0,
-    Nullable: 'UNKNOWN',
-  },
-  { Name: 'signup_date', Label: 'signup_date', Type: 'date', Precision: 0, Scale: 0, Nullable: 'UNKNOWN' },
-  {
-    Name: 'last_trade_at',
-    Label: 'last_trade_at',
-    Type: 'timestamp',
-    Precision: 3,
-    Scale: 0,
-    Nullable: 'UNKNOWN',
-  },
+  { name: 'user_id', type: 'varchar' },
+  { name: 'trades', type: 'bigint' },
+  { name: 'fees_usd', type: 'double' },
+  { name: 'revenue_usd', type: 'decimal' },
+  { name: 'is_kyc_verified', type: 'boolean' },
+  { name: 'signup_date', type: 'date' },
+  { name: 'last_trade_at', type: 'timestamp' },
 ] as const;
 
-/** Row i of the user result: every 500th row is all null but its id. */
-function userRow(i: number) {
-  const id = { VarCharValue: `u_${String(i).padStart(5, '0')}` };
-  if (i % 500 === 0) return { Data: [id, {}, {}, {}, {}, {}, {}] };
+/** Row i of the user result, as Athena's text values: every 500th row is all null but its id. */
+function userRow(i: number): (string | null)[] {
+  const id = `u_${String(i).padStart(5, '0')}`;
+  if (i % 500 === 0) return [id, null, null, null, null, null, null];
   const minutes = String(Math.floor(i / 60) % 60).padStart(2, '0');
   const seconds = String(i % 60).padStart(2, '0');
-  return {
-    Data: [
-      id,
-      { VarCharValue: String(i) },
-      { VarCharValue: String(i * 0.25) },
-      { VarCharValue: `${i}.50` },
-      { VarCharValue: String(i % 2 === 0) },
-      { VarCharValue: `2026-11-${String(1 + (i % 28)).padStart(2, '0')}` },
-      { VarCharValue: `2026-11-21 10:${minutes}:${seconds}.000` },
-    ],
-  };
+  return [
+    id,
+    String(i),
+    String(i * 0.25),
+    `${i}.50`,
+    String(i % 2 === 0),
+    `2026-11-${String(1 + (i % 28)).padStart(2, '0')}`,
+    `2026-11-21 10:${minutes}:${seconds}.000`,
+  ];
 }
 
-function resultsPage(from: number, to: number, header: boolean, next?: string): GetQueryResultsCommandOutput {
-  const rows = Array.from({ length: to - from }, (_, k) => userRow(from + k));
-  return {
-    $metadata: {},
-    UpdateCount: 0,
-    ResultSet: {
-      Rows: header
-        ? [{ Data: USER_COLUMNS.map((column) => ({ VarCharValue: column.Name })) }, ...rows]
-        : rows,
-      ResultSetMetadata: { ColumnInfo: [...USER_COLUMNS] },
-    },
-    ...(next === undefined ? {} : { NextToken: next }),
-  };
+/** The user result of rows `from` to `to` (exclusive). */
+function users(from: number, to: number): QueryAnswer {
+  return { columns: USER_COLUMNS, rows: Array.from({ length: to - from }, (_, k) => userRow(from + k)) };
 }
 
-function tokensSent(): (string | undefined)[] {
-  return athenaMock
+function tokensSent(fake: FakeAthena): (string | undefined)[] {
+  return fake.mock
     .commandCalls(StartQueryExecutionCommand)
     .map((call) => call.args[0].input.ClientRequestToken);
 }
 
 describe('AthenaEngine.query', () => {
   it('reads 2,500 typed rows over three result pages, skipping only the first page header', async () => {
-    // Prepare
-    const { engine } = engineWith({ outputLocation: 's3://growthlake-athena-results/pipeline/' });
+    // Prepare: Athena pages 999 rows after the header, then 1000, then the last 501.
+    const { engine, fake } = engineWith(
+      { respond: () => users(0, 2500) },
+      { outputLocation: 's3://growthlake-athena-results/pipeline/' },
+    );
     const sql =
       'select user_id, trades, fees_usd, revenue_usd, is_kyc_verified, signup_date, last_trade_at from users';
-    athenaMock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'qe-users' });
-    athenaMock
-      .on(GetQueryExecutionCommand)
-      .resolves(execution('qe-users', 'SUCCEEDED', { scanned: 48 * MIB, engineMs: 2300 }));
-    athenaMock
-      .on(GetQueryResultsCommand, { QueryExecutionId: 'qe-users', NextToken: undefined })
-      .resolves(resultsPage(0, 999, true, 'token-page-2'))
-      .on(GetQueryResultsCommand, { QueryExecutionId: 'qe-users', NextToken: 'token-page-2' })
-      .resolves(resultsPage(999, 1999, false, 'token-page-3'))
-      .on(GetQueryResultsCommand, { QueryExecutionId: 'qe-users', NextToken: 'token-page-3' })
-      .resolves(resultsPage(1999, 2500, false));
 
     // Act
     const rows = await engine.query(sql);
@@ -252,7 +161,7 @@ describe('AthenaEngine.query', () => {
     expect(rows.map((row) => row.user_id)).toEqual(
       Array.from({ length: 2500 }, (_, i) => `u_${String(i).padStart(5, '0')}`),
     );
-    const start = athenaMock.commandCalls(StartQueryExecutionCommand)[0]?.args[0].input;
+    const start = fake.mock.commandCalls(StartQueryExecutionCommand)[0]?.args[0].input;
     expect(start).toEqual({
       QueryString: sql,
       ClientRequestToken: expect.stringMatching(/^[0-9a-f]{16}-[0-9a-f]{24}-[0-9a-f]{24}$/),
@@ -260,26 +169,20 @@ describe('AthenaEngine.query', () => {
       WorkGroup: 'growthlake-pipeline',
       ResultConfiguration: { OutputLocation: 's3://growthlake-athena-results/pipeline/' },
     });
-    expect(athenaMock.commandCalls(GetQueryResultsCommand).map((call) => call.args[0].input)).toEqual([
-      { QueryExecutionId: 'qe-users', NextToken: undefined, MaxResults: 1000 },
-      { QueryExecutionId: 'qe-users', NextToken: 'token-page-2', MaxResults: 1000 },
-      { QueryExecutionId: 'qe-users', NextToken: 'token-page-3', MaxResults: 1000 },
+    const id = fake.executions[0]?.id;
+    expect(fake.mock.commandCalls(GetQueryResultsCommand).map((call) => call.args[0].input)).toEqual([
+      { QueryExecutionId: id, NextToken: undefined, MaxResults: 1000 },
+      { QueryExecutionId: id, NextToken: 'page-1', MaxResults: 1000 },
+      { QueryExecutionId: id, NextToken: 'page-2', MaxResults: 1000 },
     ]);
   });
 
   it('polls a running query with doubling waits, capped at maxPollMs', async () => {
-    // Prepare
-    const { engine, waits } = engineWith({ pollIntervalMs: 200, maxPollMs: 1000 });
-    athenaMock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'qe-slow' });
-    athenaMock
-      .on(GetQueryExecutionCommand)
-      .resolvesOnce(execution('qe-slow', 'QUEUED'))
-      .resolvesOnce(execution('qe-slow', 'RUNNING'))
-      .resolvesOnce(execution('qe-slow', 'RUNNING'))
-      .resolvesOnce(execution('qe-slow', 'RUNNING'))
-      .resolvesOnce(execution('qe-slow', 'RUNNING'))
-      .resolves(execution('qe-slow', 'SUCCEEDED'));
-    athenaMock.on(GetQueryResultsCommand).resolves(resultsPage(1, 3, true));
+    // Prepare: QUEUED, RUNNING four times, then SUCCEEDED
+    const { engine, fake, waits } = engineWith(
+      { polls: 6, respond: () => users(1, 3) },
+      { pollIntervalMs: 200, maxPollMs: 1000 },
+    );
 
     // Act
     const rows = await engine.query('select * from users');
@@ -287,28 +190,16 @@ describe('AthenaEngine.query', () => {
     // Assess
     expect(rows.map((row) => row.user_id)).toEqual(['u_00001', 'u_00002']);
     expect(waits).toEqual([200, 400, 800, 1000, 1000]);
-    expect(athenaMock.commandCalls(GetQueryExecutionCommand)).toHaveLength(6);
+    expect(fake.mock.commandCalls(GetQueryExecutionCommand)).toHaveLength(6);
   });
 
   it('retries throttled calls with full-jitter backoff, starting with the same token each time', async () => {
     // Prepare
-    const { engine, waits } = engineWith();
-    const throttled = () =>
-      new TooManyRequestsException({
-        message: 'You have exceeded the limit for the number of queries you can run concurrently.',
-        Reason: 'CONCURRENT_QUERY_LIMIT_EXCEEDED',
-        $metadata: { httpStatusCode: 400 },
-      });
-    athenaMock
-      .on(StartQueryExecutionCommand)
-      .rejectsOnce(throttled())
-      .rejectsOnce(throttled())
-      .resolves({ QueryExecutionId: 'qe-busy' });
-    athenaMock.on(GetQueryExecutionCommand).resolves(execution('qe-busy', 'SUCCEEDED'));
-    athenaMock
-      .on(GetQueryResultsCommand)
-      .rejectsOnce(throttled())
-      .resolves(resultsPage(1, 2, true));
+    const { engine, fake, waits } = engineWith({
+      throttledStarts: 2,
+      throttledResults: 1,
+      respond: () => users(1, 2),
+    });
 
     // Act
     const rows = await engine.query('select * from users');
@@ -317,17 +208,15 @@ describe('AthenaEngine.query', () => {
     expect(rows).toHaveLength(1);
     // random() = 0.5 of ceilings 500 and 1000 for the start, then 500 for the first results call
     expect(waits).toEqual([250, 500, 250]);
-    const tokens = tokensSent();
+    expect(fake.throttled).toBe(3);
+    const tokens = tokensSent(fake);
     expect(tokens).toHaveLength(3);
     expect(new Set(tokens).size).toBe(1);
   });
 
   it('gives up on a call still throttled after 8 attempts with a QueryError keeping the cause', async () => {
     // Prepare
-    const { engine, waits } = engineWith();
-    athenaMock
-      .on(StartQueryExecutionCommand)
-      .rejects(new TooManyRequestsException({ message: 'Rate exceeded', $metadata: {} }));
+    const { engine, fake, waits } = engineWith({ throttledStarts: Number.POSITIVE_INFINITY });
 
     // Act
     const query = engine.query('select * from users');
@@ -338,33 +227,28 @@ describe('AthenaEngine.query', () => {
       message: 'Athena StartQueryExecution failed: Rate exceeded; query: select * from users',
       cause: expect.objectContaining({ name: 'TooManyRequestsException' }),
     });
-    expect(athenaMock.commandCalls(StartQueryExecutionCommand)).toHaveLength(8);
+    expect(fake.mock.commandCalls(StartQueryExecutionCommand)).toHaveLength(8);
     expect(waits).toEqual([250, 500, 1000, 2000, 4000, 8000, 10_000]);
   });
 
   it("surfaces a FAILED query as a QueryError carrying Athena's reason and error category", async () => {
     // Prepare
-    const { engine } = engineWith();
     const reason =
       "COLUMN_NOT_FOUND: line 1:8: Column 'revenue' cannot be resolved or requester is not authorized to access requested resources";
-    athenaMock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'qe-bad' });
-    athenaMock
-      .on(GetQueryExecutionCommand)
-      .resolves(
-        execution('qe-bad', 'FAILED', { reason, category: 2, type: 1006, scanned: 0, engineMs: 180 }),
-      );
+    const { engine, fake } = engineWith({ fail: { match: /./, reason, category: 2, errorType: 1006 } });
 
     // Act
     const query = engine.query('select revenue from users');
 
     // Assess
     await expect(query).rejects.toThrow(QueryError);
+    const id = fake.executions[0]?.id as string;
     await expect(query).rejects.toThrow(
-      `Athena query qe-bad failed: ${reason} (user error, type 1006); query: select revenue from users`,
+      `Athena query ${id} failed: ${reason} (user error, type 1006); query: select revenue from users`,
     );
     await expect(query).rejects.toMatchObject({
       failure: {
-        queryExecutionId: 'qe-bad',
+        queryExecutionId: id,
         state: 'FAILED',
         reason,
         errorCategory: 2,
@@ -372,55 +256,45 @@ describe('AthenaEngine.query', () => {
         retryable: false,
       },
     });
-    expect(athenaMock.commandCalls(StartQueryExecutionCommand)).toHaveLength(1);
-    expect(athenaMock.commandCalls(GetQueryResultsCommand)).toHaveLength(0);
+    expect(fake.mock.commandCalls(StartQueryExecutionCommand)).toHaveLength(1);
+    expect(fake.mock.commandCalls(GetQueryResultsCommand)).toHaveLength(0);
   });
 
   it('starts a query again under a new token when Athena calls its failure retryable', async () => {
     // Prepare
-    const { engine } = engineWith();
-    athenaMock
-      .on(StartQueryExecutionCommand)
-      .resolvesOnce({ QueryExecutionId: 'qe-first' })
-      .resolves({ QueryExecutionId: 'qe-second' });
-    athenaMock
-      .on(GetQueryExecutionCommand, { QueryExecutionId: 'qe-first' })
-      .resolves(
-        execution('qe-first', 'FAILED', {
-          reason: 'INTERNAL_ERROR_QUERY_ENGINE: Amazon Athena experienced an internal error',
-          category: 1,
-          type: 401,
-          retryable: true,
-        }),
-      )
-      .on(GetQueryExecutionCommand, { QueryExecutionId: 'qe-second' })
-      .resolves(execution('qe-second', 'SUCCEEDED'));
-    athenaMock.on(GetQueryResultsCommand).resolves(resultsPage(1, 2, true));
+    const { engine, fake } = engineWith({
+      fail: {
+        match: /./,
+        reason: 'INTERNAL_ERROR_QUERY_ENGINE: Amazon Athena experienced an internal error',
+        category: 1,
+        errorType: 401,
+        retryable: true,
+        times: 1,
+      },
+      respond: () => users(1, 2),
+    });
 
     // Act
     const rows = await engine.query('select * from users');
 
     // Assess
     expect(rows).toHaveLength(1);
-    const tokens = tokensSent();
+    const tokens = tokensSent(fake);
     expect(tokens).toHaveLength(2);
     expect(tokens[0]).not.toBe(tokens[1]);
+    const [first, second] = fake.executions.map((execution) => execution.id);
     expect(engine.executions().map((run) => [run.queryExecutionId, run.state])).toEqual([
-      ['qe-first', 'FAILED'],
-      ['qe-second', 'SUCCEEDED'],
+      [first, 'FAILED'],
+      [second, 'SUCCEEDED'],
     ]);
   });
 
   it('surfaces a CANCELLED query as a QueryError', async () => {
     // Prepare
-    const { engine } = engineWith();
-    athenaMock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'qe-cancelled' });
-    athenaMock.on(GetQueryExecutionCommand).resolves(
-      execution('qe-cancelled', 'CANCELLED', {
-        reason: 'Query was cancelled by the user',
-        scanned: 3 * MIB,
-      }),
-    );
+    const { engine, fake } = engineWith({
+      fail: { match: /./, reason: 'Query was cancelled by the user', state: 'CANCELLED' },
+      statistics: () => ({ bytesScanned: 3 * MIB, engineMs: 0 }),
+    });
 
     // Act
     const query = engine.query('select * from events');
@@ -428,21 +302,19 @@ describe('AthenaEngine.query', () => {
     // Assess
     await expect(query).rejects.toThrow(QueryError);
     await expect(query).rejects.toThrow(
-      'Athena query qe-cancelled was cancelled: Query was cancelled by the user; query: select * from events',
+      `Athena query ${fake.executions[0]?.id} was cancelled: Query was cancelled by the user; query: select * from events`,
     );
     await expect(query).rejects.toBeInstanceOf(AthenaQueryError);
     expect(engine.stats().bytesRead).toBe(3 * MIB);
   });
 
   it('derives the same token for a retried identical call within a job, and another across jobs', async () => {
-    // Prepare
-    athenaMock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'qe-1' });
-    athenaMock.on(GetQueryExecutionCommand).resolves(execution('qe-1', 'SUCCEEDED'));
-    athenaMock.on(GetQueryResultsCommand).resolves(resultsPage(1, 2, true));
+    // Prepare: three engines on one Athena
+    const fake = new FakeAthena({ polls: 1, respond: () => users(1, 2) });
     const sql = "select count(*) as users from users where signup_date = date '2026-11-21'";
-    const firstRun = engineWith().engine;
-    const retriedStep = engineWith().engine;
-    const nextDay = engineWith({ jobId: 'daily-run:2026-11-22' }).engine;
+    const firstRun = engineOn(fake).engine;
+    const retriedStep = engineOn(fake).engine;
+    const nextDay = engineOn(fake, { jobId: 'daily-run:2026-11-22' }).engine;
 
     // Act
     await firstRun.query(sql);
@@ -452,7 +324,7 @@ describe('AthenaEngine.query', () => {
     await nextDay.query(sql);
 
     // Assess
-    const [first, firstAgain, retried, retriedAgain, otherJob] = tokensSent();
+    const [first, firstAgain, retried, retriedAgain, otherJob] = tokensSent(fake);
     expect(retried).toBe(first);
     expect(retriedAgain).toBe(firstAgain);
     expect(firstAgain).not.toBe(first);
@@ -462,33 +334,29 @@ describe('AthenaEngine.query', () => {
 
   it('accounts bytes scanned and engine time per execution and in total', async () => {
     // Prepare
-    const { engine } = engineWith();
-    athenaMock
-      .on(StartQueryExecutionCommand, { QueryString: 'select * from events' })
-      .resolves({ QueryExecutionId: 'qe-events' })
-      .on(StartQueryExecutionCommand, { QueryString: 'select * from spend' })
-      .resolves({ QueryExecutionId: 'qe-spend' });
-    athenaMock
-      .on(GetQueryExecutionCommand, { QueryExecutionId: 'qe-events' })
-      .resolves(execution('qe-events', 'SUCCEEDED', { scanned: 734_003_200, engineMs: 5120 }))
-      .on(GetQueryExecutionCommand, { QueryExecutionId: 'qe-spend' })
-      .resolves(execution('qe-spend', 'SUCCEEDED', { scanned: 10_485_760, engineMs: 880 }));
-    athenaMock.on(GetQueryResultsCommand).resolves(resultsPage(1, 2, true));
+    const { engine, fake } = engineWith({
+      statistics: (sql) =>
+        sql.includes('events')
+          ? { bytesScanned: 734_003_200, engineMs: 5120 }
+          : { bytesScanned: 10_485_760, engineMs: 880 },
+      respond: () => users(1, 2),
+    });
 
     // Act
     await engine.query('select * from events');
     await engine.query('select * from spend');
 
     // Assess
+    const [events, spend] = fake.executions.map((execution) => execution.id);
     expect(engine.executions()).toEqual([
       expect.objectContaining({
-        queryExecutionId: 'qe-events',
+        queryExecutionId: events,
         state: 'SUCCEEDED',
         dataScannedInBytes: 734_003_200,
         engineExecutionTimeMs: 5120,
       }),
       expect.objectContaining({
-        queryExecutionId: 'qe-spend',
+        queryExecutionId: spend,
         state: 'SUCCEEDED',
         dataScannedInBytes: 10_485_760,
         engineExecutionTimeMs: 880,
@@ -499,7 +367,7 @@ describe('AthenaEngine.query', () => {
 
   it('refuses invalid options with one clear message', () => {
     // Act
-    const create = () => engineWith({ jobId: '', database: 'Growth Lake' });
+    const create = () => engineWith({}, { jobId: '', database: 'Growth Lake' });
 
     // Assess
     expect(create).toThrow(AthenaConfigError);
@@ -541,7 +409,7 @@ describe('AthenaEngine.write', () => {
     await store.put('marts/partner_daily/dt=2026-01-01/part_0.parquet', 'old 2026-01-01');
     await store.put('marts/partner_daily/dt=2026-01-01/part_1.parquet', 'old 2026-01-01, second file');
     await store.put('marts/partner_daily/dt=2026-09-08/part_0.parquet', 'old, replaced by nothing');
-    const fake = new FakeAthena(store, { partitions: DAYS });
+    const fake = new FakeAthena({ lake: store, respond: partitionValues(DAYS) });
     const engine = writeEngine(store, fake);
     const sql =
       "select partner_id, count(*) as signups, dt from signups where dt >= date '2026-01-01' group by 1, 3";
@@ -553,7 +421,7 @@ describe('AthenaEngine.write', () => {
     });
 
     // Assess
-    expect(fake.ran[0]).toBe(`select distinct dt from (\n${sql}\n) order by 1`);
+    expect(fake.started[0]).toBe(`select distinct dt from (\n${sql}\n) order by 1`);
     const unloads = fake.unloads();
     expect(unloads).toHaveLength(3);
     const chunks = [DAYS.slice(0, 100), DAYS.slice(100, 200), DAYS.slice(200)];
@@ -584,7 +452,7 @@ describe('AthenaEngine.write', () => {
     // Prepare: a year of forecasts for 20 partners is about this many rows, 0.5 MB as one values list.
     const store = new MemoryStore();
     await store.put('quality/load_log/part_0.parquet', 'the previous table');
-    const fake = new FakeAthena(store);
+    const fake = new FakeAthena({ lake: store });
     const engine = writeEngine(store, fake);
     const rows = Array.from({ length: 8000 }, (_, i) => [
       `load-${String(i).padStart(6, '0')}-of-a-long-run`,
@@ -618,7 +486,7 @@ describe('AthenaEngine.write', () => {
   it('writes no literal rows as a typed empty select', async () => {
     // Prepare
     const store = new MemoryStore();
-    const fake = new FakeAthena(store);
+    const fake = new FakeAthena({ lake: store });
     const engine = writeEngine(store, fake);
 
     // Act
@@ -638,7 +506,7 @@ describe('AthenaEngine.write', () => {
   it('refuses a statement over 262,144 bytes with a clear error before calling Athena', async () => {
     // Prepare
     const store = new MemoryStore();
-    const fake = new FakeAthena(store);
+    const fake = new FakeAthena({ lake: store });
     const engine = writeEngine(store, fake);
     const sql = `select ${Array.from({ length: 30_000 }, (_, i) => `${i} as c${i}`).join(', ')}`;
 
@@ -650,7 +518,7 @@ describe('AthenaEngine.write', () => {
     await expect(run).rejects.toThrow(
       /^the statement has \d+ bytes of SQL and Athena takes at most 262144: select 0 as c0/,
     );
-    expect(fake.ran).toEqual([]);
+    expect(fake.started).toEqual([]);
   });
 
   it('appends files named after the prefix, replacing those an interrupted attempt left', async () => {
@@ -660,7 +528,7 @@ describe('AthenaEngine.write', () => {
     await store.put('quality/load_log/abc123_7.parquet', 'left by an interrupted attempt');
     await store.put('quality/load_log/abc1234_0.parquet', 'another load');
     await store.put('quality/load_log/fff999_0.parquet', 'another load');
-    const fake = new FakeAthena(store, { filesPerPartition: 2 });
+    const fake = new FakeAthena({ lake: store, filesPerPartition: 2 });
     const engine = writeEngine(store, fake);
 
     // Act
@@ -670,8 +538,8 @@ describe('AthenaEngine.write', () => {
     });
 
     // Assess
-    expect(fake.ran).toHaveLength(1);
-    expect(fake.ran[0]).toMatch(
+    expect(fake.started).toHaveLength(1);
+    expect(fake.started[0]).toMatch(
       /^unload \(select cast\(load_id as varchar\) as load_id, cast\(rows_loaded as bigint\) as rows_loaded from \(\nselect 'abc123' as load_id, 10 as rows_loaded\n\)\) to 's3:\/\/memory-lake\/_tmp\/athena\/[0-9a-f]{24}\/c0\/a0\/' with \(format = 'PARQUET', compression = 'ZSTD'\)$/,
     );
     expect(store.textsUnder('quality/load_log/')).toEqual({
@@ -696,7 +564,7 @@ describe('AthenaEngine.write', () => {
           store.textsUnder('quality/load_log/')['quality/load_log/abc123_0.parquet'];
       return false;
     };
-    const engine = writeEngine(store, new FakeAthena(store, { filesPerPartition: 1 }));
+    const engine = writeEngine(store, new FakeAthena({ lake: store, filesPerPartition: 1 }));
 
     // Act
     await engine.write(LOAD_LOG, "select 'abc123' as load_id, 10 as rows_loaded", {
@@ -718,7 +586,7 @@ describe('AthenaEngine.write', () => {
     await store.put('marts/partner_daily/dt=2026-11-19/part_0.parquet', 'old');
     await store.put('marts/partner_daily/dt=2026-11-20/part_0.parquet', 'old');
     await store.put('marts/partner_daily/stray.parquet', 'old, outside any partition');
-    const fake = new FakeAthena(store, { partitions: ['2026-11-20', '2026-11-21'] });
+    const fake = new FakeAthena({ lake: store, respond: partitionValues(['2026-11-20', '2026-11-21']) });
     const engine = writeEngine(store, fake);
 
     // Act
@@ -735,7 +603,7 @@ describe('AthenaEngine.write', () => {
     // Prepare
     const store = new MemoryStore();
     await store.put('marts/partner_daily/dt=2026-11-20/part_0.parquet', 'old');
-    const fake = new FakeAthena(store, { partitions: ['2026-11-20', '2026-11-21'] });
+    const fake = new FakeAthena({ lake: store, respond: partitionValues(['2026-11-20', '2026-11-21']) });
     const sql = 'select * from staged_signups';
     const mode = { kind: 'replace-partitions', partitions: ['2026-11-20', '2026-11-21'] } as const;
     store.failWhen = (operation, key) => operation === 'copy' && key.includes('dt=2026-11-21');
@@ -749,7 +617,7 @@ describe('AthenaEngine.write', () => {
     await writeEngine(store, fake).write(PARTNER_DAILY, sql, mode);
 
     // Assess
-    expect(fake.ran).toHaveLength(2);
+    expect(fake.started).toHaveLength(2);
     expect(athenaStarts(fake)).toBeGreaterThan(startsBeforeRetry);
     expect(store.textsUnder('marts/partner_daily/')).toEqual({
       'marts/partner_daily/dt=2026-11-20/part_0.parquet': 'rows of dt=2026-11-20, file 0',
@@ -761,7 +629,7 @@ describe('AthenaEngine.write', () => {
   it('does nothing when a finished write is run again by a retried step, but writes again in another job', async () => {
     // Prepare
     const store = new MemoryStore();
-    const fake = new FakeAthena(store, { partitions: ['2026-11-21'] });
+    const fake = new FakeAthena({ lake: store, respond: partitionValues(['2026-11-21']) });
     const mode = { kind: 'replace-partitions', partitions: ['2026-11-21'] } as const;
     await writeEngine(store, fake).write(PARTNER_DAILY, 'select * from staged_signups', mode);
     const startsAfterFirst = athenaStarts(fake);
@@ -777,13 +645,13 @@ describe('AthenaEngine.write', () => {
 
     // Assess
     expect(startsAfterRetry).toBe(startsAfterFirst);
-    expect(fake.ran).toHaveLength(4);
+    expect(fake.started).toHaveLength(4);
   });
 
   it('refuses partitions outside those it may replace before unloading anything', async () => {
     // Prepare
     const store = new MemoryStore();
-    const fake = new FakeAthena(store, { partitions: ['2026-11-20', '2026-11-21'] });
+    const fake = new FakeAthena({ lake: store, respond: partitionValues(['2026-11-20', '2026-11-21']) });
     const engine = writeEngine(store, fake);
 
     // Act
@@ -802,7 +670,7 @@ describe('AthenaEngine.write', () => {
   it('refuses a partition value that is not a date before building SQL from it', async () => {
     // Prepare
     const store = new MemoryStore();
-    const fake = new FakeAthena(store, { partitions: ['2026-11-21', null] });
+    const fake = new FakeAthena({ lake: store, respond: partitionValues(['2026-11-21', null]) });
     const engine = writeEngine(store, fake);
 
     // Act
@@ -817,7 +685,7 @@ describe('AthenaEngine.write', () => {
 
   it('accepts every table of the real registry', () => {
     // Act
-    const create = () => engineWith({ tables: Object.values(TABLES) });
+    const create = () => engineWith({}, { tables: Object.values(TABLES) });
 
     // Assess
     expect(create).not.toThrow();
@@ -826,7 +694,7 @@ describe('AthenaEngine.write', () => {
   it('refuses to write a CSV staging table, which UNLOAD would fill with Parquet', async () => {
     // Prepare
     const store = new MemoryStore();
-    const fake = new FakeAthena(store);
+    const fake = new FakeAthena({ lake: store });
     const engine = writeEngine(store, fake, JOB, [STAGED_EVENTS]);
 
     // Act
@@ -836,13 +704,13 @@ describe('AthenaEngine.write', () => {
     await expect(write).rejects.toThrow(
       'table staged_events is stored as csv; the Athena engine writes only Parquet tables',
     );
-    expect(fake.ran).toEqual([]);
+    expect(fake.started).toEqual([]);
   });
 
   it('defines a view with one CREATE OR REPLACE VIEW, and refuses to write files into it', async () => {
     // Prepare
     const store = new MemoryStore();
-    const fake = new FakeAthena(store);
+    const fake = new FakeAthena({ lake: store });
     const view: TableDef = { ...LOAD_LOG, name: 'load_view', isView: true };
     const engine = writeEngine(store, fake, JOB, [view]);
 
@@ -851,18 +719,18 @@ describe('AthenaEngine.write', () => {
     const write = engine.write(view, 'select 1', { kind: 'replace-table' });
 
     // Assess
-    expect(fake.ran).toEqual([
+    expect(fake.started).toEqual([
       'create or replace view load_view as select load_id, rows_loaded from (\nselect load_id, rows_loaded from load_log\n)',
     ]);
     await expect(write).rejects.toThrow('table load_view is a view; define it with defineView');
-    expect(fake.ran).toHaveLength(1);
+    expect(fake.started).toHaveLength(1);
     expect(await store.list('')).toEqual([]);
   });
 
   it('refuses tables outside its registry', async () => {
     // Prepare
     const store = new MemoryStore();
-    const fake = new FakeAthena(store);
+    const fake = new FakeAthena({ lake: store });
     const engine = writeEngine(store, fake);
 
     // Act
@@ -870,7 +738,7 @@ describe('AthenaEngine.write', () => {
 
     // Assess
     await expect(write).rejects.toThrow("table unknown_table is not in the Athena engine's registry");
-    expect(fake.ran).toEqual([]);
+    expect(fake.started).toEqual([]);
   });
 });
 
