@@ -1,11 +1,11 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { addDays, dateRange } from '../lambdas/contract/dates.ts';
+import { DEFAULT_RUN_CONFIG } from '../lambdas/contract/run-config.ts';
 import { type GeneratedFile, generate } from '../lambdas/generate/generate.ts';
 import { ingestFile } from '../lambdas/ingest/ingest.ts';
 import { type LocalLake, openLocalLake } from '../lambdas/pipeline/local-lake.ts';
 import { runDaily } from '../lambdas/pipeline/run.ts';
-import { DEFAULT_RUN_CONFIG } from '../lambdas/pipeline/run-config.ts';
 import { mb } from './measure.ts';
 import { ProfilingEngine } from './query-profile.ts';
 

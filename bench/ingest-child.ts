@@ -2,7 +2,7 @@
 
 import { ingestFile } from '../lambdas/ingest/ingest.ts';
 import { readLines } from '../lambdas/ingest/line-reader.ts';
-import { openLocalLake } from '../lambdas/pipeline/local-lake.ts';
+import { INGEST_ENGINE_OPTIONS, openLocalLake } from '../lambdas/pipeline/local-lake.ts';
 
 const [mode, file, lakeDir] = process.argv.slice(2) as [string, string, string];
 const started = performance.now();
@@ -19,7 +19,7 @@ if (mode === 'baseline') {
     lines += 1;
   }
 } else {
-  const lake = await openLocalLake(lakeDir, { memoryLimit: '192MB' });
+  const lake = await openLocalLake(lakeDir, INGEST_ENGINE_OPTIONS);
   const result = await ingestFile(lake, 'events', file);
   await lake.close();
   lines = result.rowsRead;

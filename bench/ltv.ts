@@ -3,21 +3,17 @@ import { join } from 'node:path';
 import { addDays } from '../lambdas/contract/dates.ts';
 import { generate, inputFiles } from '../lambdas/generate/generate.ts';
 import { ingestFile } from '../lambdas/ingest/ingest.ts';
-import { transformAndMeasure } from '../lambdas/pipeline/daily-run.ts';
 import { openLocalLake } from '../lambdas/pipeline/local-lake.ts';
-import { bgNbdConditionalExpectedTransactions } from '../lambdas/recommend/bgnbd.ts';
-import {
-  fitCustomerBaseModels,
-  loadTradingHistories,
-  repeatHistory,
-} from '../lambdas/recommend/customer-base.ts';
-import { gammaGammaConditionalExpectedValue } from '../lambdas/recommend/gamma-gamma.ts';
-import { BASE_WINDOWS, forecastPersistence } from '../lambdas/recommend/persistence.ts';
+import { transformAndMeasure } from '../lambdas/pipeline/transform.ts';
 import {
   fitUserValueModel,
   loadRevenueWindows,
   type UserWindows,
-} from '../lambdas/recommend/value-forecast.ts';
+} from '../lambdas/recommend/ltv-forecast.ts';
+import { BASE_WINDOWS, forecastPersistence } from '../lambdas/recommend/persistence.ts';
+import { bgNbdConditionalExpectedTransactions } from './models/bgnbd.ts';
+import { fitCustomerBaseModels, loadTradingHistories, repeatHistory } from './models/customer-base.ts';
+import { gammaGammaConditionalExpectedValue } from './models/gamma-gamma.ts';
 
 const BENCH_DIR = join(import.meta.dirname, '..', '.bench', 'ltv');
 const END = '2026-11-21';

@@ -2,9 +2,10 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GroundTruthSchema, generate, inputFiles } from '../lambdas/generate/generate.ts';
 import { ingestFile } from '../lambdas/ingest/ingest.ts';
-import { transformAndMeasure } from '../lambdas/pipeline/daily-run.ts';
 import { openLocalLake } from '../lambdas/pipeline/local-lake.ts';
-import { allocateBudget, type PartnerBudgetInput } from '../lambdas/recommend/allocate.ts';
+import { transformAndMeasure } from '../lambdas/pipeline/transform.ts';
+import { allocateBudget } from '../lambdas/recommend/allocate.ts';
+import type { PartnerBudgetInput } from '../lambdas/recommend/allocation-types.ts';
 import { recommendBudgets } from '../lambdas/recommend/recommend.ts';
 import {
   type HillParameters,

@@ -1,11 +1,12 @@
 /**
- * The growthlake command line (CONTRACT.md section 4): a thin face over the pipeline.
+ * The growthlake command line (docs/contract.md, Command line): a thin face over the pipeline.
  * Every command exits 0 on success and 1 with a one-line error on failure.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { INPUT_KINDS, InputKindSchema } from '../lambdas/contract/inputs.ts';
 import { ingestFile } from '../lambdas/ingest/ingest.ts';
-import { openLocalLake, resolveLakeDir } from '../lambdas/pipeline/local-lake.ts';
+import { INGEST_ENGINE_OPTIONS, openLocalLake, resolveLakeDir } from '../lambdas/pipeline/local-lake.ts';
+import { commandLine } from './cli/command-line.ts';
 import { formatRows, OUTPUT_FORMATS, type OutputFormat } from './cli/format.ts';
 import { registerGenerate } from './cli/generate-command.ts';
 import { byteProgress } from './cli/progress.ts';
@@ -33,7 +34,10 @@ program
   .argument('<files...>', 'files to ingest (events: .jsonl/.ndjson, optionally .gz; others: .csv)')
   .addOption(lakeOption())
   .action(async (kind, files: string[], options: { lake?: string }) => {
-    const lake = await openLocalLake(resolveLakeDir(options.lake), { memoryLimit: '192MB' });
+    const lake = await openLocalLake(resolveLakeDir(options.lake), {
+      ...INGEST_ENGINE_OPTIONS,
+      writer: commandLine(),
+    });
     try {
       for (const file of files) {
         const progress = byteProgress(`ingest ${kind}`);

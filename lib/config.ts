@@ -3,7 +3,7 @@
  * `-c growthlake='{...}'`), validated with zod before any construct is built.
  */
 import { z } from 'zod';
-import { type RunConfig, RunConfigSchema } from '../lambdas/pipeline/run-config.ts';
+import { type RunConfig, RunConfigSchema } from '../lambdas/contract/run-config.ts';
 
 /** An EventBridge Scheduler cron expression: `cron(minutes hours day-of-month month day-of-week year)`. */
 const SCHEDULER_CRON = /^cron\(\S+ \S+ \S+ \S+ \S+ \S+\)$/;

@@ -15,7 +15,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { ENV, MAX_PRESIGNED_URL_SECONDS } from '../lambdas/aws/env.ts';
 import { DAILY_STEP_NAMES, type DailyStepName } from '../lambdas/aws/step-events.ts';
-import { RunConfigSchema } from '../lambdas/pipeline/run-config.ts';
+import { RunConfigSchema } from '../lambdas/contract/run-config.ts';
 import type { Alerts } from './alerts.ts';
 import type { Catalog } from './catalog.ts';
 import { MAX_RUN_CONFIG_JSON_CHARS } from './config.ts';

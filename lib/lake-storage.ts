@@ -7,8 +7,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { PROCESSED_PREFIX, REJECTED_PREFIX } from '../lambdas/aws/landing-key.ts';
+import { ATHENA_SCRATCH_PREFIX } from '../lambdas/contract/lake-layout.ts';
 import { STAGED_EVENTS } from '../lambdas/contract/tables.ts';
-import { ATHENA_SCRATCH_PREFIX } from '../lambdas/warehouse/athena-engine.ts';
 import { acknowledge } from './nag.ts';
 
 /** Properties of {@link LakeStorage}. */

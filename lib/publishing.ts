@@ -5,7 +5,7 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { PUBLISHED_ROOT } from '../lambdas/aws/published-routing-store.ts';
+import { PUBLISHED_ROOT } from '../lambdas/contract/lake-layout.ts';
 import { acknowledgeBucketGrants } from './nag.ts';
 
 /** Properties of {@link Publishing}. */

@@ -1,14 +1,14 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SESClient } from '@aws-sdk/client-ses';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { RunDateSchema } from '../../lambdas/contract/run-config.ts';
 import { runDemo } from '../../lambdas/pipeline/demo.ts';
+import { loadRunConfig } from '../../lambdas/pipeline/load-run-config.ts';
 import { type LocalLake, openLocalLake, resolveLakeDir } from '../../lambdas/pipeline/local-lake.ts';
 import { backfill, type RunContext, runDaily } from '../../lambdas/pipeline/run.ts';
-import { loadRunConfig, RunDateSchema } from '../../lambdas/pipeline/run-config.ts';
 import type { Mailer } from '../../lambdas/publish/mailer.ts';
-import { SesMailer } from '../../lambdas/publish/ses-mailer.ts';
+import { commandLine } from './command-line.ts';
 import { summarizeRun } from './summary.ts';
 
 function runDate(value: string): string {
@@ -30,11 +30,15 @@ const log = (message: string) => {
  * Digests are also sent when `GROWTHLAKE_SES_ENDPOINT` names an SES API (aws-ses-v2-local, or a
  * regional endpoint with credentials from the environment); otherwise they are only written.
  */
-function mailerFromEnvironment(): Mailer | undefined {
+async function mailerFromEnvironment(): Promise<Mailer | undefined> {
   const endpoint = process.env.GROWTHLAKE_SES_ENDPOINT;
   if (endpoint === undefined || endpoint === '') return undefined;
-  const client = new SESClient({ endpoint, region: process.env.AWS_REGION ?? 'us-east-1', maxAttempts: 1 });
-  return new SesMailer(client);
+  // Loaded only to send mail: the AWS SDK adds about half a second to every command's start.
+  const [{ newSesClient }, { SesMailer }] = await Promise.all([
+    import('../../lambdas/aws/clients.ts'),
+    import('../../lambdas/aws/ses-mailer.ts'),
+  ]);
+  return new SesMailer(newSesClient({ endpoint, region: process.env.AWS_REGION ?? 'us-east-1' }));
 }
 
 async function withLake<T>(
@@ -42,8 +46,8 @@ async function withLake<T>(
   work: (lake: LocalLake, context: RunContext) => Promise<T>,
 ): Promise<T> {
   const config = await loadRunConfig(options.config);
-  const lake = await openLocalLake(resolveLakeDir(options.lake));
-  const mailer = mailerFromEnvironment();
+  const mailer = await mailerFromEnvironment();
+  const lake = await openLocalLake(resolveLakeDir(options.lake), { writer: commandLine() });
   try {
     return await work(lake, {
       engine: lake.engine,

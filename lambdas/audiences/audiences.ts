@@ -1,5 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import { CHANNELS } from '../contract/inputs.ts';
+import { PUBLISHED_ROOT } from '../contract/lake-layout.ts';
 import type { Playbooks } from '../contract/playbooks.ts';
 import {
   FUNNEL_STAGES,
@@ -101,7 +102,7 @@ export async function writeAudiences(
   runDate: string,
   playbooks: Playbooks,
 ): Promise<AudienceReport[]> {
-  const prefix = `published/${runDate}/audiences`;
+  const prefix = `${PUBLISHED_ROOT}/${runDate}/audiences`;
   const reports: AudienceReport[] = [];
   const audiences = new Map<string, Row[]>();
   const rows = await engine.query(

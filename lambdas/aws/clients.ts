@@ -1,6 +1,7 @@
 /**
- * The AWS SDK clients, configured once here and created once per Lambda process (at cold start,
- * by the runtimes): region and credentials come from the Lambda environment.
+ * The AWS SDK clients, configured once here and created once per process: by the Lambda runtimes
+ * at cold start (region and credentials from the Lambda environment), and by the CLI when it sends
+ * mail.
  */
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -19,7 +20,18 @@ export function newAthenaClient(): AthenaClient {
   return new AthenaClient({});
 }
 
-/** The SES client: one attempt per call, because `SesMailer` alone decides when to retry. */
-export function newSesClient(): SESClient {
-  return new SESClient({ maxAttempts: 1 });
+/** An SES API other than the environment's own, such as aws-ses-v2-local for the CLI. */
+export interface SesEndpoint {
+  /** The API's URL, e.g. `http://127.0.0.1:8005`. */
+  readonly endpoint: string;
+  /** The region to sign for. */
+  readonly region: string;
+}
+
+/**
+ * The SES client: one attempt per call, because `SesMailer` alone decides when to retry.
+ * @param target - where to send; absent, the environment's region and its SES endpoint
+ */
+export function newSesClient(target?: SesEndpoint): SESClient {
+  return new SESClient({ ...target, maxAttempts: 1 });
 }

@@ -4,7 +4,6 @@
  * metrics it records. This is the one place a step's Lambda is wired to its pipeline function.
  */
 import type { AudienceReport } from '../audiences/audiences.ts';
-import type { TransformReport } from '../pipeline/daily-run.ts';
 import {
   audiencesStep,
   publishStep,
@@ -12,6 +11,7 @@ import {
   type StepContext,
   transformStep,
 } from '../pipeline/steps.ts';
+import type { TransformReport } from '../pipeline/transform.ts';
 import type { PublishResult } from '../publish/publisher.ts';
 import type { RecommendReport } from '../recommend/recommend.ts';
 import { digestsDelivered, type MetricSink, recordPublish } from './metrics.ts';

@@ -3,7 +3,7 @@
  * cold start so a misconfigured function fails on its first invocation with every problem named.
  */
 import { z } from 'zod';
-import { DEFAULT_RUN_CONFIG, type RunConfig, RunConfigSchema } from '../pipeline/run-config.ts';
+import { DEFAULT_RUN_CONFIG, type RunConfig, RunConfigSchema } from '../contract/run-config.ts';
 import { AwsConfigError } from './errors.ts';
 
 /** The environment variable names, shared with the CDK app that sets them. */

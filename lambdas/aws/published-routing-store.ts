@@ -1,8 +1,6 @@
 import type { Readable } from 'node:stream';
+import { PUBLISHED_ROOT } from '../contract/lake-layout.ts';
 import type { ObjectStore, StoredObject } from '../storage/object-store.ts';
-
-/** The top-level directory of everything a run publishes (dashboard, digests, audiences). */
-export const PUBLISHED_ROOT = 'published';
 
 /**
  * One {@link ObjectStore} over two buckets: keys under `published/` live in the published bucket,

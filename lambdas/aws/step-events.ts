@@ -4,7 +4,7 @@
  * the first step gets the execution's input instead of a run date and resolves it.
  */
 import { z } from 'zod';
-import { RunDateSchema } from '../pipeline/run-config.ts';
+import { RunDateSchema } from '../contract/run-config.ts';
 
 /** The daily run's steps, in the order the state machine runs them. */
 export const DAILY_STEP_NAMES = ['transform', 'recommend', 'audiences', 'publish'] as const;

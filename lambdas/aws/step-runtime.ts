@@ -2,11 +2,10 @@
  * The composition root of the daily-run step Lambdas: configuration, clients and adapters created
  * once per process, and how one step runs with them.
  */
-import type { RunConfig } from '../pipeline/run-config.ts';
+import type { RunConfig } from '../contract/run-config.ts';
 import type { StepContext } from '../pipeline/steps.ts';
 import type { Mailer } from '../publish/mailer.ts';
 import { publishedKeys } from '../publish/publisher.ts';
-import { SesMailer } from '../publish/ses-mailer.ts';
 import { S3Store } from '../storage/s3-store.ts';
 import { newAthenaClient, newS3Client, newSesClient } from './clients.ts';
 import { DAILY_STEPS, type DailySteps, type StepSummary } from './daily-steps.ts';
@@ -16,6 +15,7 @@ import { recordAthenaScan } from './metrics.ts';
 import { newObservability, type Observability } from './observability.ts';
 import { PresignedLinks } from './presigned-links.ts';
 import { PublishedRoutingStore } from './published-routing-store.ts';
+import { SesMailer } from './ses-mailer.ts';
 import type { DailyStepEvent, DailyStepName } from './step-events.ts';
 
 /** Everything a step Lambda needs, created once per process. */

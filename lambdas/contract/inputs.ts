@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { CampaignArmSchema, CampaignMetricSchema } from './campaigns.ts';
 
 /** The first day of Bitcoin; an event before it is a clock error, not history. */
 export const EARLIEST_EVENT_AT_MS = Date.UTC(2009, 0, 3);
 
-/** The platform event types of CONTRACT.md 1.1. */
+/** The platform event types (docs/contract.md, Events). */
 export const EVENT_TYPES = ['signup', 'kyc_verified', 'deposit', 'withdrawal', 'trade', 'login'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -126,7 +127,7 @@ const optionalText = z.union([z.string(), z.number()]).nullish();
 const optionalAmount = z.union([z.number(), z.string()]).nullish();
 
 /**
- * The shape of one platform event line, CONTRACT.md 1.1: field types only. The rules that tie
+ * The shape of one platform event line (docs/contract.md, Events): field types only. The rules that tie
  * fields together (which event types need an amount, timestamp offsets) live in {@link normalizeEvent},
  * which runs on every line and is kept free of per-row allocations because it is the ingest hot path.
  */
@@ -175,13 +176,23 @@ const textOrNull = (value: string | number | null | undefined): string | null =>
   value === null || value === undefined ? null : String(value);
 
 /**
- * Applies the cross-field rules of CONTRACT.md 1.1 to a line of the right shape.
+ * The timestamp rule of every input that records when something happened (docs/contract.md, Events
+ * and Exposures): RFC 3339 with an offset, not before {@link EARLIEST_EVENT_AT_MS}. Returns epoch
+ * milliseconds UTC, or the one-line reason, which starts with the field's name.
+ */
+export function utcInstant(field: string, text: string): number | string {
+  const at = parseRfc3339(text);
+  if (typeof at === 'string') return `${field} ${at}`;
+  return at < EARLIEST_EVENT_AT_MS ? `${field} is before 2009-01-03` : at;
+}
+
+/**
+ * Applies the cross-field rules (docs/contract.md, Events) to a line of the right shape.
  * Returns the stored event, or the one-line reason it is quarantined.
  */
 export function normalizeEvent(line: PlatformEventLine): PlatformEvent | string {
-  const occurredAt = parseRfc3339(line.occurred_at);
-  if (typeof occurredAt === 'string') return `occurred_at ${occurredAt}`;
-  if (occurredAt < EARLIEST_EVENT_AT_MS) return 'occurred_at is before 2009-01-03';
+  const occurredAt = utcInstant('occurred_at', line.occurred_at);
+  if (typeof occurredAt === 'string') return occurredAt;
   const type = line.event_type;
   const isTrade = type === 'trade';
   let amount: number | null = null;
@@ -218,7 +229,7 @@ export function normalizeEvent(line: PlatformEventLine): PlatformEvent | string 
   };
 }
 
-/** The acquisition channels of CONTRACT.md 1.2. */
+/** The acquisition channels (docs/contract.md, Partners). */
 export const CHANNELS = ['affiliate', 'kol', 'content', 'community', 'network', 'other'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
@@ -229,7 +240,7 @@ const optionalBudget = (what: string) =>
     .preprocess(emptyToNull, z.union([nonNegativeAmount(what), z.null()]).optional())
     .transform((v) => v ?? null);
 
-/** One row of the partner registry, CONTRACT.md 1.2. */
+/** One row of the partner registry (docs/contract.md, Partners). */
 export const PartnerSchema = z
   .object({
     partner_id: identifier('partner_id'),
@@ -262,12 +273,12 @@ export const PartnerSchema = z
 export type Partner = z.output<typeof PartnerSchema>;
 
 /**
- * The columns a partner registry must have. The others of CONTRACT.md 1.2 may be left out:
+ * The columns a partner registry must have (docs/contract.md, Partners). The others may be left out:
  * name and network empty, revshare_rate 0, status active, no budget bounds.
  */
 export const PARTNER_COLUMNS = ['partner_id', 'channel'] as const;
 
-/** The spend cost types of CONTRACT.md 1.3. */
+/** The spend cost types (docs/contract.md, Spend). */
 export const COST_TYPES = ['flat', 'cpa', 'cpc', 'cpm', 'other'] as const;
 
 const optionalCount = (what: string) =>
@@ -285,7 +296,7 @@ const optionalCount = (what: string) =>
     )
     .transform((v) => v ?? null);
 
-/** One partner spend row, CONTRACT.md 1.3, before currency conversion. */
+/** One partner spend row (docs/contract.md, Spend), before currency conversion. */
 export const SpendRowSchema = z.object({
   date: IsoDateSchema,
   partner_id: identifier('partner_id'),
@@ -306,10 +317,10 @@ export const SpendRowSchema = z.object({
 });
 export type SpendRow = z.output<typeof SpendRowSchema>;
 
-/** The columns a spend CSV must have, CONTRACT.md 1.3. */
+/** The columns a spend CSV must have (docs/contract.md, Spend). */
 export const SPEND_COLUMNS = ['date', 'partner_id', 'spend'] as const;
 
-/** One FX rate, CONTRACT.md 1.4. */
+/** One FX rate (docs/contract.md, FX rates). */
 export const FxRateSchema = z.object({
   date: IsoDateSchema,
   currency: z
@@ -322,18 +333,95 @@ export const FxRateSchema = z.object({
 });
 export type FxRate = z.output<typeof FxRateSchema>;
 
+/** An integer in [min, max]; empty or absent means `fallback`. */
+const integerInRange = (what: string, min: number, max: number, fallback: number) => {
+  const message = `${what} must be an integer from ${min} to ${max}`;
+  return z.preprocess(
+    (value) =>
+      value === undefined || emptyToNull(value) === null
+        ? fallback
+        : typeof value === 'string'
+          ? decimalNumber(value)
+          : value,
+    z.number({ error: message }).refine((n) => Number.isInteger(n) && n >= min && n <= max, message),
+  );
+};
+
+/** One row of the campaign registry (docs/contract.md, Campaigns). */
+export const CampaignSchema = z
+  .object({
+    campaign_id: identifier('campaign_id'),
+    name: z.string().default(''),
+    owner: z
+      .string()
+      .optional()
+      .transform((v) => (v === undefined || v === '' ? null : v)),
+    start_date: IsoDateSchema,
+    end_date: z
+      .preprocess((value) => (emptyToNull(value) === null ? undefined : value), IsoDateSchema.optional())
+      .transform((v) => v ?? null),
+    window_days: integerInRange('window_days', 1, 90, 14),
+    pre_days: integerInRange('pre_days', 0, 90, 30),
+    holdout_share: z.preprocess(
+      (value) =>
+        typeof value === 'string' ? (value.trim() === '' ? undefined : decimalNumber(value)) : value,
+      z
+        .number({ error: fieldError('holdout_share', 'must be a number above 0 and below 1') })
+        .refine((n) => n > 0 && n < 1, 'holdout_share must be a number above 0 and below 1'),
+    ),
+    cost_per_treated_usd: z.preprocess(
+      (value) => (value === undefined || emptyToNull(value) === null ? 0 : value),
+      nonNegativeAmount('cost_per_treated_usd'),
+    ),
+    primary_metric: CampaignMetricSchema,
+  })
+  .refine((c) => c.end_date === null || c.end_date >= c.start_date, 'end_date is before start_date');
+export type Campaign = z.output<typeof CampaignSchema>;
+
+/**
+ * The columns a campaign registry must have (docs/contract.md, Campaigns): those without a default.
+ * The others may be left out: name empty, no owner, open-ended, 14 outcome days, 30 pre-days, cost 0.
+ */
+export const CAMPAIGN_COLUMNS = ['campaign_id', 'start_date', 'holdout_share', 'primary_metric'] as const;
+
+/**
+ * One exposure row as a CRM exports it (docs/contract.md, Exposures); `assigned_at` becomes epoch
+ * milliseconds UTC by the events' timestamp rule ({@link utcInstant}).
+ */
+export const ExposureSchema = z.object({
+  campaign_id: identifier('campaign_id'),
+  user_id: identifier('user_id'),
+  arm: CampaignArmSchema,
+  assigned_at: z
+    .string({ error: fieldError('assigned_at', 'must be a string') })
+    .transform((text, context) => {
+      const at = utcInstant('assigned_at', text);
+      if (typeof at === 'number') return at;
+      context.addIssue({ code: 'custom', message: at });
+      return z.NEVER;
+    }),
+});
+export type Exposure = z.output<typeof ExposureSchema>;
+
+/** The columns an exposures CSV must have (docs/contract.md, Exposures): all four. */
+export const EXPOSURE_COLUMNS = ['campaign_id', 'user_id', 'arm', 'assigned_at'] as const;
+
 /** The input kinds `growthlake ingest` takes. */
-export const INPUT_KINDS = ['events', 'spend', 'partners', 'fx'] as const;
+export const INPUT_KINDS = ['events', 'spend', 'partners', 'fx', 'campaigns', 'exposures'] as const;
 export const InputKindSchema = z.enum(INPUT_KINDS, {
   error: `kind must be one of ${INPUT_KINDS.join(', ')}`,
 });
 export type InputKind = z.infer<typeof InputKindSchema>;
 
-/** Turns the first issue of a failed parse into the one-line reason stored in quarantine. */
+/**
+ * Turns the first issue of a failed parse into the one-line reason stored in quarantine, prefixed
+ * with its field unless the message already names it (`currency must be ...`, `unknown arm ...`).
+ */
 export function reasonOf(error: z.ZodError): string {
   const issue = error.issues[0];
   if (issue === undefined) return 'invalid row';
   const field = issue.path.length > 0 ? String(issue.path[0]) : '';
   const message = issue.message.split('\n')[0] ?? '';
-  return field !== '' && !message.startsWith(field) ? `${field}: ${message}` : message;
+  const namesField = message.startsWith(field) || message.startsWith(`unknown ${field} `);
+  return field !== '' && !namesField ? `${field}: ${message}` : message;
 }

@@ -1,4 +1,4 @@
-/** The values of each `user_segments` dimension (CONTRACT.md 3.3), in their natural order. */
+/** The values of each `user_segments` dimension (docs/contract.md, user_segments), in their natural order. */
 export const LIFECYCLES = ['new', 'resurrected', 'active', 'at_risk', 'dormant', 'churned'] as const;
 export const VALUE_TIERS = ['whale', 'high', 'mid', 'low', 'zero'] as const;
 export const FUNNEL_STAGES = ['registered', 'kyc', 'funded', 'trader'] as const;

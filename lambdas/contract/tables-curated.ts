@@ -1,4 +1,4 @@
-/** Curated inputs: the contract's four inputs as validated, deduplicated Parquet. */
+/** Curated inputs: the contract's inputs as validated Parquet, deduplicated where the input asks it. */
 import { col, dtPartition, type TableDef } from './table-def.ts';
 
 /** Platform events, deduplicated on `event_id`, partitioned by the UTC date of `occurred_at`. */
@@ -6,7 +6,7 @@ export const EVENTS: TableDef = {
   name: 'events',
   layer: 'curated',
   description:
-    'Every accepted platform event (CONTRACT.md 1.1), deduplicated on event_id across all files ever ingested.',
+    'Every accepted platform event (docs/contract.md, Events), deduplicated on event_id across all files ever ingested.',
   grain: 'one row per event_id',
   key: ['event_id'],
   columns: [
@@ -42,7 +42,7 @@ export const SPEND: TableDef = {
   name: 'spend',
   layer: 'curated',
   description:
-    'Partner spend (CONTRACT.md 1.3) converted to USD, with restatements applied: for each key only the row ingested last.',
+    'Partner spend (docs/contract.md, Spend) converted to USD, with restatements applied: for each key only the row ingested last.',
   grain: 'one row per spend date, partner, campaign and cost type',
   key: ['spend_date', 'partner_id', 'campaign_id', 'cost_type'],
   columns: [
@@ -74,7 +74,7 @@ export const PARTNERS: TableDef = {
   name: 'partners',
   layer: 'curated',
   description:
-    'The partner registry (CONTRACT.md 1.2): the snapshot ingested last replaces the previous one.',
+    'The partner registry (docs/contract.md, Partners): the snapshot ingested last replaces the previous one.',
   grain: 'one row per partner',
   key: ['partner_id'],
   columns: [
@@ -99,7 +99,7 @@ export const PARTNERS: TableDef = {
 export const FX: TableDef = {
   name: 'fx',
   layer: 'curated',
-  description: 'FX rates (CONTRACT.md 1.4); for each date and currency the rate ingested last.',
+  description: 'FX rates (docs/contract.md, FX rates); for each date and currency the rate ingested last.',
   grain: 'one row per date and currency',
   key: ['fx_date', 'currency'],
   columns: [
@@ -109,4 +109,75 @@ export const FX: TableDef = {
   ],
   location: 'curated/fx',
   format: 'parquet',
+};
+
+/** The campaign registry snapshot. */
+export const CAMPAIGNS: TableDef = {
+  name: 'campaigns',
+  layer: 'curated',
+  description:
+    'The campaign registry (docs/contract.md, Campaigns): the snapshot ingested last replaces the previous one.',
+  grain: 'one row per campaign',
+  key: ['campaign_id'],
+  columns: [
+    col('campaign_id', 'varchar', 'The campaign id exposures name.'),
+    col('name', 'varchar', 'Display name; empty when not given.'),
+    col('owner', 'varchar', 'The team or person running it, if given.'),
+    col('start_date', 'date', 'The first day of the campaign, for people: exposures before it still count.'),
+    col('end_date', 'date', 'Its last day; null while open. Exposures after it still count.'),
+    col('window_days', 'bigint', "Days in each exposed user's outcome window, 1 to 90 (14 when not given)."),
+    col(
+      'pre_days',
+      'bigint',
+      'Days before exposure the covariate is measured over, 0 to 90 (30 when not given; 0 turns it off).',
+    ),
+    col('holdout_share', 'double', 'The designed control share, above 0 and below 1.'),
+    col(
+      'cost_per_treated_usd',
+      'double',
+      'The incentive or message cost per treated user, USD (0 when not given).',
+    ),
+    col('primary_metric', 'varchar', 'kyc, ftd, traded, active_days, net_revenue_usd or deposits_usd.'),
+  ],
+  location: 'curated/campaigns',
+  format: 'parquet',
+  example: {
+    question: 'Which campaigns are running today, and what do they measure?',
+    sql: "select campaign_id, name, owner, primary_metric, holdout_share from campaigns where start_date <= date '2026-11-21' and (end_date is null or end_date >= date '2026-11-21') order by campaign_id",
+  },
+};
+
+/**
+ * Every valid exposure row ever ingested, repeats included: a user's first exposure (earliest
+ * assigned_at, then the row ingested first) decides their arm, and a later row in the other arm
+ * is a switch, so no row may be dropped at ingest.
+ */
+export const EXPOSURES: TableDef = {
+  name: 'exposures',
+  layer: 'curated',
+  description:
+    "Every valid exposure row of every file ingested (docs/contract.md, Exposures), repeats and arm switches included: a user's first exposure is found by reading them all.",
+  grain: 'one row per valid line of an ingested exposures file',
+  key: ['ingest_id', 'source_line'],
+  columns: [
+    col('campaign_id', 'varchar', 'The campaign; it need not be in the registry (yet).'),
+    col('user_id', 'varchar', 'The user exposed.'),
+    col('arm', 'varchar', 'treatment or control.'),
+    col('assigned_at', 'timestamp', 'When the user was assigned to the arm, UTC.'),
+    col('source_file', 'varchar', 'The file the row came from.'),
+    col('source_line', 'bigint', 'Its line in that file (the header is line 1).'),
+    col('ingest_id', 'varchar', 'The ingest that stored it (see ingest_log).'),
+    col(
+      'ingested_at',
+      'timestamp',
+      'When that file was ingested, UTC: of two rows with the same assigned_at, the one ingested first counts.',
+    ),
+  ],
+  partition: dtPartition('The UTC date of assigned_at.'),
+  location: 'curated/exposures',
+  format: 'parquet',
+  example: {
+    question: "How many users did each campaign put in each arm, by each user's first exposure?",
+    sql: 'select campaign_id, arm, count(*) as users from (select campaign_id, arm, row_number() over (partition by campaign_id, user_id order by assigned_at, ingested_at, source_line) as exposure_number from exposures) as numbered where exposure_number = 1 group by campaign_id, arm order by campaign_id, arm',
+  },
 };

@@ -1,4 +1,5 @@
 /** Data-quality tables: what every ingest read, stored and rejected. */
+import { INPUT_KINDS } from './inputs.ts';
 import { col, type TableDef } from './table-def.ts';
 
 /** One row per ingested file. */
@@ -6,20 +7,20 @@ export const INGEST_LOG: TableDef = {
   name: 'ingest_log',
   layer: 'quality',
   description:
-    'One row per ingested file (CONTRACT.md 3.5); rows_read = rows_accepted + rows_duplicate + rows_quarantined.',
+    'One row per ingested file (docs/contract.md, ingest_log and quarantine); rows_read = rows_accepted + rows_duplicate + rows_quarantined.',
   grain: 'one row per ingested file',
   key: ['ingest_id'],
   columns: [
     col('ingest_id', 'varchar', "The SHA-256 of the file's bytes: the same bytes are ingested once."),
     col('file', 'varchar', 'The file as it was named to ingest.'),
-    col('kind', 'varchar', 'events, spend, partners or fx.'),
+    col('kind', 'varchar', `The input kind: ${INPUT_KINDS.join(', ')}.`),
     col('ingested_at', 'timestamp', 'When it was ingested, UTC.'),
     col('rows_read', 'bigint', 'Non-blank lines (JSON) or data rows (CSV) read.'),
-    col('rows_accepted', 'bigint', 'Rows stored.'),
+    col('rows_accepted', 'bigint', 'Rows stored, exposures counted as duplicates left out.'),
     col(
       'rows_duplicate',
       'bigint',
-      'Rows dropped as duplicates (events whose event_id was already accepted).',
+      'Rows counted as duplicates: an event_id already accepted, an earlier line of a key that a later line of the file replaced, or an exposure whose campaign and user an earlier line or file already had (stored all the same).',
     ),
     col('rows_quarantined', 'bigint', 'Rows rejected with a reason in quarantine.'),
   ],
@@ -35,7 +36,8 @@ export const INGEST_LOG: TableDef = {
 export const QUARANTINE: TableDef = {
   name: 'quarantine',
   layer: 'quality',
-  description: 'Every rejected input row with a one-line reason (CONTRACT.md 3.5).',
+  description:
+    'Every rejected input row with a one-line reason (docs/contract.md, ingest_log and quarantine).',
   grain: 'one row per rejected row',
   // Not the file's name: a corrected file landed under the same name is another ingest, whose bad
   // lines may have the same numbers.
@@ -74,7 +76,7 @@ export const INGEST_PARTITIONS: TableDef = {
   key: ['ingest_id', 'kind', 'dt'],
   columns: [
     col('ingest_id', 'varchar', 'The ingest.'),
-    col('kind', 'varchar', 'events or spend.'),
+    col('kind', 'varchar', 'events, spend or exposures: the kinds stored by date.'),
     col('dt', 'date', 'A date the ingest added rows to.'),
     col('rows_accepted', 'bigint', 'How many rows it added to that date.'),
   ],

@@ -1,6 +1,6 @@
 /** Staging tables: one ingest's validated rows, before they are loaded. */
 import { col, type TableDef } from './table-def.ts';
-import { PARTNERS } from './tables-curated.ts';
+import { CAMPAIGNS, PARTNERS } from './tables-curated.ts';
 
 /**
  * A staging table: the validated rows of one ingest as CSV text columns, partitioned by ingest id,
@@ -65,6 +65,21 @@ export const STAGED_FX = stagingTable('staged_fx', 'Validated FX rates.', [
   'fx_date',
   'currency',
   'usd_per_unit',
+]);
+
+/** A validated campaign registry. */
+export const STAGED_CAMPAIGNS = stagingTable(
+  'staged_campaigns',
+  'A validated campaign registry.',
+  CAMPAIGNS.columns.map((column) => column.name),
+);
+
+/** Validated exposures of one ingest; `assigned_at` as `YYYY-MM-DD HH:MM:SS.mmm` UTC. */
+export const STAGED_EXPOSURES = stagingTable('staged_exposures', 'Validated exposures, assigned_at in UTC.', [
+  'campaign_id',
+  'user_id',
+  'arm',
+  'assigned_at',
 ]);
 
 /** Rejected rows of one ingest. */

@@ -3,26 +3,23 @@
  * The DuckDB views, the Glue tables and the table docs are all derived from it.
  */
 import type { TableDef } from './table-def.ts';
-import { EVENTS, FX, PARTNERS, SPEND } from './tables-curated.ts';
+import { CAMPAIGNS, EVENTS, EXPOSURES, FX, PARTNERS, SPEND } from './tables-curated.ts';
 import {
-  BUDGET_RECOMMENDATIONS,
-  BUILD_MANIFEST,
   COHORT_LTV,
   FUNNEL,
-  LTV_FORECAST,
   PARTNER_PERFORMANCE,
   RETENTION,
   SEGMENT_SUMMARY,
-  SPEND_DAILY,
-  USER_DAILY,
-  USER_MILESTONES,
   USER_SEGMENTS,
-  USER_STATE,
   USERS,
-} from './tables-models.ts';
+} from './tables-marts.ts';
+import { BUILD_MANIFEST, SPEND_DAILY, USER_DAILY, USER_MILESTONES, USER_STATE } from './tables-models.ts';
 import { INGEST_LOG, INGEST_PARTITIONS, QUARANTINE } from './tables-quality.ts';
+import { BUDGET_RECOMMENDATIONS, LTV_FORECAST } from './tables-recommend.ts';
 import {
+  STAGED_CAMPAIGNS,
   STAGED_EVENTS,
+  STAGED_EXPOSURES,
   STAGED_FX,
   STAGED_PARTNERS,
   STAGED_QUARANTINE,
@@ -31,8 +28,10 @@ import {
 
 export type { ColumnDef, ColumnType, StorageFormat, TableDef, TableLayer } from './table-def.ts';
 export * from './tables-curated.ts';
+export * from './tables-marts.ts';
 export * from './tables-models.ts';
 export * from './tables-quality.ts';
+export * from './tables-recommend.ts';
 export * from './tables-staging.ts';
 
 /** Every table of the lake, by name. */
@@ -41,6 +40,8 @@ export const TABLES = {
   spend: SPEND,
   partners: PARTNERS,
   fx: FX,
+  campaigns: CAMPAIGNS,
+  exposures: EXPOSURES,
   ingest_log: INGEST_LOG,
   quarantine: QUARANTINE,
   ingest_partitions: INGEST_PARTITIONS,
@@ -48,6 +49,8 @@ export const TABLES = {
   staged_spend: STAGED_SPEND,
   staged_partners: STAGED_PARTNERS,
   staged_fx: STAGED_FX,
+  staged_campaigns: STAGED_CAMPAIGNS,
+  staged_exposures: STAGED_EXPOSURES,
   staged_quarantine: STAGED_QUARANTINE,
   user_daily: USER_DAILY,
   user_milestones: USER_MILESTONES,

@@ -1,8 +1,8 @@
-/** The event types of CONTRACT.md 1.1. */
+/** The event types (docs/contract.md, Events). */
 export type EventType = 'signup' | 'kyc_verified' | 'deposit' | 'withdrawal' | 'trade' | 'login';
 
 /**
- * One platform event as serialised to a line of NDJSON (CONTRACT.md 1.1). Key order is the
+ * One platform event as serialised to a line of NDJSON (docs/contract.md, Events). Key order is the
  * order fields are set in, so build records field by field in a fixed order.
  */
 export interface EventRecord {

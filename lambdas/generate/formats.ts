@@ -3,7 +3,7 @@ import type { PartnerProfile } from './partners.ts';
 import type { SpendFile, SpendRow } from './spend.ts';
 import { csvText } from './writers.ts';
 
-/** The header of the partner registry, CONTRACT.md 1.2. */
+/** The header of the partner registry (docs/contract.md, Partners). */
 export const PARTNERS_HEADER = [
   'partner_id',
   'name',
@@ -15,7 +15,7 @@ export const PARTNERS_HEADER = [
   'max_daily_budget_usd',
 ] as const;
 
-/** The header of spend files, CONTRACT.md 1.3. */
+/** The header of spend files (docs/contract.md, Spend). */
 export const SPEND_HEADER = [
   'date',
   'partner_id',
@@ -27,7 +27,7 @@ export const SPEND_HEADER = [
   'clicks',
 ] as const;
 
-/** The header of the FX table, CONTRACT.md 1.4. */
+/** The header of the FX table (docs/contract.md, FX rates). */
 export const FX_HEADER = ['date', 'currency', 'usd_per_unit'] as const;
 
 const optional = (value: number | null): string => (value === null ? '' : String(value));

@@ -20,7 +20,7 @@ export { GenerateError } from './errors.ts';
 export { type GenerateOptions, GenerateOptionsSchema, type ProgressCallback } from './options.ts';
 export { type GroundTruth, GroundTruthSchema } from './truth.ts';
 
-/** The input kinds of CONTRACT.md 1, plus the ground truth (which is not an input). */
+/** The input kinds (docs/contract.md, Inputs), plus the ground truth (which is not an input). */
 export type GeneratedFileKind = 'fx' | 'partners' | 'spend' | 'events' | 'truth';
 
 /** One file written. */
@@ -32,7 +32,7 @@ export interface GeneratedFile {
   readonly rows: number;
 }
 
-/** A generated file that is an input of CONTRACT.md 1 (everything but truth.json). */
+/** A generated file that is an input (docs/contract.md, Inputs): everything but truth.json. */
 export type GeneratedInputFile = GeneratedFile & { readonly kind: Exclude<GeneratedFileKind, 'truth'> };
 
 /** The files to ingest, in the order to ingest them. */
@@ -103,8 +103,8 @@ function expectedEventCount(
 }
 
 /**
- * Generates a realistic, deterministic synthetic data set in the formats of CONTRACT.md 1
- * under `outDir`: `fx.csv`, `partners.csv`, `spend/spend-YYYY-MM-DD.csv` (one day as `.jsonl`)
+ * Generates a realistic, deterministic synthetic data set in the input formats (docs/contract.md,
+ * Inputs) under `outDir`: `fx.csv`, `partners.csv`, `spend/spend-YYYY-MM-DD.csv` (one day as `.jsonl`)
  * with `spend/spend-YYYY-MM-DD.restated.csv` restatements (named to sort after the files they restate), `events/events-YYYY-MM-DD.jsonl[.gz]`,
  * and `truth.json` (see {@link GroundTruthSchema}). The same options give byte-identical files.
  *

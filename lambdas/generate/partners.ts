@@ -5,7 +5,7 @@ import type { Rng } from './rng.ts';
 /** The spend currencies partners are billed in; every one has FX rates. */
 export type BillingCurrency = 'USD' | 'EUR' | 'GBP';
 
-/** The spend cost types of CONTRACT.md 1.3 that partners use. */
+/** The spend cost types (docs/contract.md, Spend) that partners use. */
 export type CostType = 'flat' | 'cpa' | 'cpc' | 'cpm';
 
 /** How a partner's referred users behave compared with the average user. */

@@ -5,7 +5,7 @@ import { round2 } from './numbers.ts';
 import type { PartnerProfile } from './partners.ts';
 import type { Rng } from './rng.ts';
 
-/** One spend row as written (CONTRACT.md 1.3); `currency` and `costType` may be empty as the contract allows. */
+/** One spend row as written (docs/contract.md, Spend); `currency` and `costType` may be empty as the contract allows. */
 export interface SpendRow {
   readonly date: string;
   readonly partnerId: string;

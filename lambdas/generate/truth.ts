@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 const count = z.number().int().min(0);
 
-/** What an ingest of one input file must report (CONTRACT.md 1: read = accepted + duplicate + quarantined). */
+/** What an ingest of one input file must report (docs/contract.md, Inputs: read = accepted + duplicate + quarantined). */
 export const FileCountsSchema = z.object({
   /** Path under the output folder. */
   path: z.string(),

@@ -8,7 +8,7 @@ export interface StagedEvent {
 }
 
 /**
- * Validates one line of an events file (CONTRACT.md 1.1). Returns the staged event, or the
+ * Validates one line of an events file (docs/contract.md, Events). Returns the staged event, or the
  * one-line reason it is quarantined.
  */
 export function validateEventLine(line: number, text: string): StagedEvent | string {

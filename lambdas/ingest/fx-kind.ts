@@ -1,9 +1,9 @@
-import { FxRateSchema, reasonOf } from '../contract/inputs.ts';
+import { FxRateSchema } from '../contract/inputs.ts';
 import { FX, STAGED_FX } from '../contract/tables.ts';
 import { queryFile } from '../warehouse/sql.ts';
 import type { IngestRun, InputKindHandler, LoadOutcome, StagingSink } from './kind.ts';
-import { readRecords } from './records.ts';
 import type { StagedValue } from './staging-writer.ts';
+import { type ReadTally, validRecords } from './valid-records.ts';
 
 const FX_COLUMNS = ['date', 'currency', 'usd_per_unit'] as const;
 
@@ -14,26 +14,15 @@ export const fxKind: InputKindHandler = {
 
   async stage(path: string, sink: StagingSink) {
     const latestByKey = new Map<string, StagedValue[]>();
-    let rowsRead = 0;
+    const tally: ReadTally = { rowsRead: 0 };
     let rowsSuperseded = 0;
-    for await (const record of readRecords(path, FX_COLUMNS, sink.read)) {
-      rowsRead += 1;
-      if ('error' in record) {
-        await sink.reject(record.line, record.error, record.raw);
-        continue;
-      }
-      const parsed = FxRateSchema.safeParse(record.fields);
-      if (!parsed.success) {
-        await sink.reject(record.line, reasonOf(parsed.error), record.raw);
-        continue;
-      }
-      const rate = parsed.data;
+    for await (const { line, row: rate } of validRecords(path, FX_COLUMNS, FxRateSchema, sink, tally)) {
       const key = `${rate.date}|${rate.currency}`;
       if (latestByKey.delete(key)) rowsSuperseded += 1;
-      latestByKey.set(key, [record.line, rate.date, rate.currency, rate.usd_per_unit]);
+      latestByKey.set(key, [line, rate.date, rate.currency, rate.usd_per_unit]);
     }
     for (const values of latestByKey.values()) await sink.accept(values);
-    return { rowsRead, rowsSuperseded };
+    return { rowsRead: tally.rowsRead, rowsSuperseded };
   },
 
   async load(run: IngestRun, staged: number): Promise<LoadOutcome> {

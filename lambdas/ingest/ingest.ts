@@ -7,9 +7,11 @@ import { INGEST_LOG, INGEST_PARTITIONS, QUARANTINE, STAGED_QUARANTINE } from '..
 import type { ObjectStore } from '../storage/object-store.ts';
 import type { Engine } from '../warehouse/engine.ts';
 import { queryFile } from '../warehouse/sql.ts';
+import { campaignsKind } from './campaigns-kind.ts';
 import { IngestAccountingError, type IngestCounts, IngestError } from './errors.ts';
 import { MAX_RAW_CHARS } from './event-batch.ts';
 import { eventsKind } from './events-kind.ts';
+import { exposuresKind } from './exposures-kind.ts';
 import { fxKind } from './fx-kind.ts';
 import type { InputKindHandler, StagingOutcome } from './kind.ts';
 import { newIngestHash } from './line-reader.ts';
@@ -22,10 +24,12 @@ const HANDLERS: Record<InputKind, InputKindHandler> = {
   spend: spendKind,
   partners: partnersKind,
   fx: fxKind,
+  campaigns: campaignsKind,
+  exposures: exposuresKind,
 };
 
 /**
- * The counts of CONTRACT.md 1 for one file; `rowsRead = rowsAccepted + rowsDuplicate +
+ * The counts of one file (docs/contract.md, Inputs); `rowsRead = rowsAccepted + rowsDuplicate +
  * rowsQuarantined`, checked before the ingest is logged (see {@link IngestAccountingError}).
  */
 export interface IngestResult extends IngestCounts {

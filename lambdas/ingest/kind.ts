@@ -25,7 +25,7 @@ export interface StagingOutcome {
   readonly rowsRead: number;
   /**
    * Rows dropped before staging because a later row of the same file supersedes them: duplicates
-   * decided while staging (spend, partners, FX).
+   * decided while staging (spend, partners, FX, campaigns).
    */
   readonly rowsSuperseded: number;
 }
@@ -47,9 +47,10 @@ export interface LoadOutcome {
   readonly rowsByDate: ReadonlyMap<string, number>;
   readonly rowsAccepted: number;
   /**
-   * Staged rows the load dropped as duplicates, counted where the load decides them (events: an
-   * event_id repeated in the file, or accepted by an earlier ingest); 0 for kinds that decide
-   * theirs while staging (see {@link StagingOutcome.rowsSuperseded}).
+   * Staged rows the load counts as duplicates, where it decides them: events it drops (an event_id
+   * repeated in the file, or accepted by an earlier ingest), exposures it stores all the same (a
+   * campaign and user an earlier line or ingest had); 0 for kinds that decide theirs while staging
+   * (see {@link StagingOutcome.rowsSuperseded}).
    */
   readonly rowsDuplicate: number;
 }

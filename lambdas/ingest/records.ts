@@ -32,7 +32,7 @@ async function* readJsonRecords(path: string, options: ReadOptions = {}): AsyncG
 
 /**
  * Reads a tabular input that may be CSV with a header row or newline-delimited JSON with the same
- * fields (CONTRACT.md 1.3): a file whose first non-blank character is `{` is read as JSON.
+ * fields (docs/contract.md, Spend): a file whose first non-blank character is `{` is read as JSON.
  */
 export async function* readRecords(
   path: string,

@@ -1,10 +1,10 @@
-import { reasonOf, SPEND_COLUMNS, SpendRowSchema } from '../contract/inputs.ts';
+import { SPEND_COLUMNS, SpendRowSchema } from '../contract/inputs.ts';
 import { SPEND, STAGED_SPEND } from '../contract/tables.ts';
 import type { Engine } from '../warehouse/engine.ts';
 import { queryFile } from '../warehouse/sql.ts';
 import type { IngestRun, InputKindHandler, LoadOutcome, StagingSink } from './kind.ts';
-import { readRecords } from './records.ts';
 import type { StagedValue } from './staging-writer.ts';
+import { type ReadTally, validRecords } from './valid-records.ts';
 
 async function loadFxRates(engine: Engine): Promise<Map<string, number>> {
   const rows = await engine.query(queryFile('ingest/fx_rates'));
@@ -22,20 +22,10 @@ export const spendKind: InputKindHandler = {
   async stage(path: string, sink: StagingSink, engine: Engine) {
     const fx = await loadFxRates(engine);
     const latestByKey = new Map<string, StagedValue[]>();
-    let rowsRead = 0;
+    const tally: ReadTally = { rowsRead: 0 };
     let rowsSuperseded = 0;
-    for await (const record of readRecords(path, SPEND_COLUMNS, sink.read)) {
-      rowsRead += 1;
-      if ('error' in record) {
-        await sink.reject(record.line, record.error, record.raw);
-        continue;
-      }
-      const parsed = SpendRowSchema.safeParse(record.fields);
-      if (!parsed.success) {
-        await sink.reject(record.line, reasonOf(parsed.error), record.raw);
-        continue;
-      }
-      const row = parsed.data;
+    for await (const record of validRecords(path, SPEND_COLUMNS, SpendRowSchema, sink, tally)) {
+      const row = record.row;
       const rate = row.currency === 'USD' ? 1 : fx.get(`${row.date}|${row.currency}`);
       if (rate === undefined) {
         await sink.reject(record.line, `no FX rate for ${row.currency} on ${row.date}`, record.raw);
@@ -60,7 +50,7 @@ export const spendKind: InputKindHandler = {
     }
     const staged = [...latestByKey.values()].sort((a, b) => (a[0] as number) - (b[0] as number));
     for (const values of staged) await sink.accept(values);
-    return { rowsRead, rowsSuperseded };
+    return { rowsRead: tally.rowsRead, rowsSuperseded };
   },
 
   async load(run: IngestRun, staged: number): Promise<LoadOutcome> {

@@ -6,3 +6,12 @@ export class PipelineError extends Error {
     super(message, options);
   }
 }
+
+/** Another command is writing to the lake; the message names it, its pid and since when. */
+export class LakeBusyError extends Error {
+  public override readonly name = 'LakeBusyError';
+
+  public constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}

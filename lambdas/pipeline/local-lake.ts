@@ -1,6 +1,7 @@
 import { TABLES } from '../contract/tables.ts';
 import { FsStore } from '../storage/fs-store.ts';
 import { DuckDbEngine, type DuckDbEngineOptions } from '../warehouse/duckdb-engine.ts';
+import { lockLake } from './lake-lock.ts';
 
 /** A lake on local disk with the embedded engine over it. */
 export interface LocalLake {
@@ -9,14 +10,48 @@ export interface LocalLake {
   close(): Promise<void>;
 }
 
+/**
+ * The engine settings of a local ingest: DuckDB gets 192 MB and spills the rest to the lake's
+ * `_tmp/`, which leaves the validation workers their memory (peak RSS under 512 MB on a 1.1 GB
+ * file, docs/benchmarks.md).
+ */
+export const INGEST_ENGINE_OPTIONS: DuckDbEngineOptions = { memoryLimit: '192MB' };
+
 /** The lake directory: `--lake`, else `GROWTHLAKE_LAKE`, else `./lake`. */
 export function resolveLakeDir(option?: string): string {
   return option ?? process.env.GROWTHLAKE_LAKE ?? 'lake';
 }
 
+/** How a local lake is opened. */
+export interface LocalLakeOptions extends DuckDbEngineOptions {
+  /**
+   * The command that will write to the lake: it takes the lake's lock first (see {@link lockLake})
+   * and keeps it until close, so a second writer fails at once naming it.
+   * @default none: a reader, which takes no lock
+   */
+  readonly writer?: string;
+}
+
 /** Opens (creating if needed) the lake in `dir` with DuckDB views over every registry table. */
-export async function openLocalLake(dir: string, options: DuckDbEngineOptions = {}): Promise<LocalLake> {
-  const store = new FsStore(dir);
-  const engine = await DuckDbEngine.open(store, Object.values(TABLES), options);
-  return { store, engine, close: () => engine.close() };
+export async function openLocalLake(dir: string, options: LocalLakeOptions = {}): Promise<LocalLake> {
+  const { writer, ...engineOptions } = options;
+  const lock = writer === undefined ? undefined : await lockLake(dir, writer);
+  try {
+    const store = new FsStore(dir);
+    const engine = await DuckDbEngine.open(store, Object.values(TABLES), engineOptions);
+    return {
+      store,
+      engine,
+      close: async () => {
+        try {
+          await engine.close();
+        } finally {
+          await lock?.release();
+        }
+      },
+    };
+  } catch (error) {
+    await lock?.release();
+    throw error;
+  }
 }

@@ -2,8 +2,8 @@ import type { AudienceReport } from '../audiences/audiences.ts';
 import { dateRange } from '../contract/dates.ts';
 import type { PublishResult } from '../publish/publisher.ts';
 import type { RecommendReport } from '../recommend/recommend.ts';
-import type { TransformReport } from './daily-run.ts';
 import { audiencesStep, publishStep, recommendStep, type StepContext, transformStep } from './steps.ts';
+import type { TransformReport } from './transform.ts';
 
 /** What a run needs: the lake, an engine over it, and the validated configuration. */
 export type RunContext = StepContext;

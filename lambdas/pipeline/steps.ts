@@ -3,14 +3,14 @@
  * Lambda invoked by the Step Functions state machine. Each step is idempotent for its run date.
  */
 import { type AudienceReport, writeAudiences } from '../audiences/audiences.ts';
+import type { RunConfig } from '../contract/run-config.ts';
 import { assertDelivered, type Mailer } from '../publish/mailer.ts';
 import { type PublishResult, publishRun } from '../publish/publisher.ts';
 import { type RecommendReport, recommendBudgets } from '../recommend/recommend.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import type { Engine } from '../warehouse/engine.ts';
-import { type TransformReport, transformAndMeasure } from './daily-run.ts';
 import { compactIngestPartitions } from './ingest-partitions.ts';
-import type { RunConfig } from './run-config.ts';
+import { type TransformReport, transformAndMeasure } from './transform.ts';
 
 /** What every step needs: the lake, an engine over it, and the validated configuration. */
 export interface StepContext {

@@ -261,7 +261,7 @@ export function funnelCharts(model: PublishModel): { funnel: ChartSpec; byChanne
   };
 }
 
-/** The order segments of the known dimensions are shown in (from segment definitions, CONTRACT.md 3.3). */
+/** The order segments of the known dimensions are shown in (from the segment definitions in docs/contract.md, user_segments). */
 export const SEGMENT_ORDER: Readonly<Record<string, readonly string[]>> = {
   lifecycle: ['new', 'active', 'resurrected', 'at_risk', 'dormant', 'churned'],
   value_tier: ['whale', 'high', 'mid', 'low', 'zero'],

@@ -24,8 +24,8 @@ import { DASHBOARD_CLIENT_SCRIPT } from './dashboard-client.ts';
 import { DASHBOARD_STYLES } from './dashboard-styles.ts';
 import { PublishError } from './errors.ts';
 import { escapeHtml, formatChange, formatCount, formatPercent, formatUsd, type Polarity } from './format.ts';
+import { type ChangeView, changeView, DAY_METRIC_KEYS, WEEK_METRICS } from './kpi-display.ts';
 import { ratio } from './kpis.ts';
-import { type ChangeView, changeView, DAY_METRIC_KEYS, WEEK_METRICS } from './metrics.ts';
 import { FUNNEL_WEEKS, LTV_COHORT_DAYS, type PublishModel, SERIES_DAYS } from './model.ts';
 
 let chartJsSource: string | undefined;

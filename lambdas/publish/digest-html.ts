@@ -5,7 +5,7 @@
 import { shortDate } from './dashboard-charts.ts';
 import type { DigestContent, Mover } from './digest.ts';
 import { escapeHtml as e, formatChange, formatCount, formatUsd } from './format.ts';
-import { changeView, DAY_METRIC_KEYS, WEEK_METRICS } from './metrics.ts';
+import { changeView, DAY_METRIC_KEYS, WEEK_METRICS } from './kpi-display.ts';
 
 const FONT = 'font-family:Arial,Helvetica,sans-serif;';
 const TEXT = `${FONT}font-size:14px;line-height:20px;color:#0f172a;`;

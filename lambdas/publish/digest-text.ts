@@ -1,7 +1,7 @@
 /** A digest's plain-text part: the same content as the HTML part, in aligned columns. */
 import type { DigestContent, Mover } from './digest.ts';
 import { formatChange, formatCount, formatUsd } from './format.ts';
-import { changeView, DAY_METRIC_KEYS, WEEK_METRICS } from './metrics.ts';
+import { changeView, DAY_METRIC_KEYS, WEEK_METRICS } from './kpi-display.ts';
 
 /** Aligns rows into columns: the first `leftColumns` padded on the right, the rest (numbers) on the left. */
 function columns(rows: readonly (readonly string[])[], leftColumns = 1): string {

@@ -2,10 +2,11 @@
  * A recipient's digest: the model filtered to the partners they own, and every number in it
  * (headline, movers, alerts, recommendations) computed only from those partners' rows.
  */
+
+import type { AlertThresholds, Recipient, Scope } from '../contract/recipients-config.ts';
 import { formatChange, formatCount, formatPercent, formatUsd } from './format.ts';
 import { ratio } from './kpis.ts';
 import type { Kpi, PublishModel, Recommendation } from './model.ts';
-import type { AlertThresholds, Recipient, Scope } from './recipients.ts';
 import { scopeModel } from './scope.ts';
 
 /** A partner whose week-over-week change is among the largest of the recipient's partners. */

@@ -4,6 +4,8 @@
  */
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { PUBLISHED_ROOT } from '../contract/lake-layout.ts';
+import { type Cadence, type RecipientsConfig, recipientSlug } from '../contract/recipients-config.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import type { Engine } from '../warehouse/engine.ts';
 import { renderDashboard } from './dashboard.ts';
@@ -12,16 +14,16 @@ import { composeDigest, type DigestMessage } from './digest-mime.ts';
 import { loadPublishModel } from './load-model.ts';
 import { type DeliveryResult, deliverAll, type Mailer } from './mailer.ts';
 import type { PublishModel } from './model.ts';
-import { type Cadence, isDigestDue, type RecipientsConfig, recipientSlug } from './recipients.ts';
+import { isDigestDue } from './recipients.ts';
 
 /** Where a run's publications live in the store. */
 export const publishedKeys = {
-  root: (runDate: string) => `published/${runDate}/`,
-  dashboard: (runDate: string) => `published/${runDate}/dashboard.html`,
-  digests: (runDate: string) => `published/${runDate}/digests/`,
-  digest: (runDate: string, slug: string) => `published/${runDate}/digests/${slug}.eml`,
+  root: (runDate: string) => `${PUBLISHED_ROOT}/${runDate}/`,
+  dashboard: (runDate: string) => `${PUBLISHED_ROOT}/${runDate}/dashboard.html`,
+  digests: (runDate: string) => `${PUBLISHED_ROOT}/${runDate}/digests/`,
+  digest: (runDate: string, slug: string) => `${PUBLISHED_ROOT}/${runDate}/digests/${slug}.eml`,
   /** A record that a recipient's digest of the run was accepted by the mail provider. */
-  delivery: (runDate: string, slug: string) => `published/${runDate}/delivery/${slug}.json`,
+  delivery: (runDate: string, slug: string) => `${PUBLISHED_ROOT}/${runDate}/delivery/${slug}.json`,
 };
 
 /** What {@link publishRun} needs. */

@@ -1,96 +1,13 @@
-/** Who gets a digest, about which partners, and how often. */
+/** Reading the recipients configuration from a file or a value, and when a recipient's digest is due. */
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { isoWeekday } from '../contract/dates.ts';
-import { CHANNELS } from '../contract/inputs.ts';
+import {
+  type Cadence,
+  type RecipientsConfig,
+  RecipientsConfigSchema,
+} from '../contract/recipients-config.ts';
 import { RecipientsConfigError } from './errors.ts';
-
-/** Which partners a recipient owns. */
-export const ScopeSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('all') }),
-  z.object({
-    kind: z.literal('channels'),
-    channels: z.array(z.enum(CHANNELS)).min(1, 'list at least one channel'),
-  }),
-  z.object({
-    kind: z.literal('partners'),
-    partnerIds: z.array(z.string().min(1)).min(1, 'list at least one partner id'),
-  }),
-]);
-export type Scope = z.infer<typeof ScopeSchema>;
-
-/** `daily`: every run. `weekly`: the run of a Sunday (mailed on Monday), covering the 7 days to it. */
-export const CadenceSchema = z.enum(['daily', 'weekly']);
-export type Cadence = z.infer<typeof CadenceSchema>;
-
-/** One person who gets a digest. */
-export const RecipientSchema = z.object({
-  name: z.string().trim().min(1, 'give the recipient a name'),
-  email: z.email('must be an email address'),
-  scope: ScopeSchema,
-  cadence: CadenceSchema.default('daily'),
-});
-export type Recipient = z.infer<typeof RecipientSchema>;
-
-/** When a partner's numbers raise an alert in a digest. */
-export const AlertThresholdsSchema = z.object({
-  /** Alert when a partner's 7-day CAC is up more than this fraction over the previous 7 days. */
-  cacIncrease: z.number().positive().default(0.25),
-  /** Alert when a partner's roi_d30 (30-day window) is below this ROI (a fraction; 0 = break-even). */
-  targetRoiD30: z.number().default(0),
-});
-export type AlertThresholds = z.infer<typeof AlertThresholdsSchema>;
-
-/** The digest configuration: sender, dashboard address, alert thresholds and recipients. */
-export const RecipientsConfigSchema = z
-  .object({
-    /** The sender address (verified in SES on AWS). */
-    from: z.email('must be an email address'),
-    /**
-     * Where published dashboards are served: a digest links to `<dashboardBaseUrl>/<R>/dashboard.html`.
-     * @default - the dashboard's location in the object store (a file:// URL locally)
-     */
-    dashboardBaseUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
-    alerts: AlertThresholdsSchema.default({ cacIncrease: 0.25, targetRoiD30: 0 }),
-    recipients: z.array(RecipientSchema).min(1, 'list at least one recipient'),
-  })
-  .superRefine((config, context) => {
-    // Digests are stored by slug, so two addresses with one slug would overwrite each other.
-    const seen = new Map<string, string>();
-    config.recipients.forEach((recipient, index) => {
-      const slug = recipientSlug(recipient);
-      const earlier = seen.get(slug);
-      if (earlier !== undefined) {
-        context.addIssue({
-          code: 'custom',
-          path: ['recipients', index, 'email'],
-          message:
-            earlier.toLowerCase() === recipient.email.toLowerCase()
-              ? `${recipient.email} is listed twice; merge the two entries`
-              : `${recipient.email} and ${earlier} would share the digest file ${slug}.eml; list one of them once`,
-        });
-      }
-      seen.set(slug, recipient.email);
-    });
-  });
-/** The configuration after defaults are applied. */
-export type RecipientsConfig = z.output<typeof RecipientsConfigSchema>;
-/** The configuration as written (defaults may be left out). */
-export type RecipientsConfigInput = z.input<typeof RecipientsConfigSchema>;
-
-/** The configuration the demo uses when none is given: the whole programme, and the KOL manager. */
-export const DEFAULT_RECIPIENTS_CONFIG: RecipientsConfig = RecipientsConfigSchema.parse({
-  from: 'growthlake@example.com',
-  recipients: [
-    { name: 'Growth team', email: 'growth@example.com', scope: { kind: 'all' }, cadence: 'daily' },
-    {
-      name: 'KOL manager',
-      email: 'kol-manager@example.com',
-      scope: { kind: 'channels', channels: ['kol'] },
-      cadence: 'daily',
-    },
-  ],
-});
 
 /** One line naming the first problem (and how many more there are). */
 function describeIssues(error: z.ZodError): string {
@@ -138,12 +55,4 @@ export async function loadRecipientsConfig(path: string): Promise<RecipientsConf
 /** Whether a recipient of this cadence gets a digest from the run of `runDate`. */
 export function isDigestDue(cadence: Cadence, runDate: string): boolean {
   return cadence === 'daily' || isoWeekday(runDate) === 7;
-}
-
-/** A file-name-safe, unique-per-address name for a recipient's digest: `ana@example.com` -> `ana-example-com`. */
-export function recipientSlug(recipient: Pick<Recipient, 'email'>): string {
-  return recipient.email
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
 }

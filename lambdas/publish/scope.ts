@@ -1,7 +1,8 @@
 /** A recipient's view of the model: only the partners they own, with every number recomputed from those rows. */
+
+import type { Scope } from '../contract/recipients-config.ts';
 import { withDerived } from './kpis.ts';
 import type { PublishModel, PublishPartner } from './model.ts';
-import type { Scope } from './recipients.ts';
 
 /** Whether a partner is in a scope. Partners outside the registry have no channel, so only `all` includes them. */
 export function isInScope(partner: PublishPartner, scope: Scope): boolean {

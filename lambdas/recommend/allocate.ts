@@ -1,93 +1,37 @@
+/**
+ * The allocator: tomorrow's daily budget across partners, by equalising marginal returns within
+ * each partner's bounds (allocateBudget), and the adapter that hands it a fitted response curve.
+ */
 import { z } from 'zod';
-import { LTV_HORIZONS_DAYS } from './ltv-forecast.ts';
+import {
+  type AllocationConfig,
+  type AllocationConfigInput,
+  AllocationConfigSchema,
+} from '../contract/recommend-config.ts';
+import { describeAllocation, describeInfeasibility } from './allocation-explanation.ts';
+import {
+  type AllocationResult,
+  type BindingConstraint,
+  BOUND_TOLERANCE,
+  type BudgetFeasibility,
+  type Envelope,
+  type FlexibleSlot,
+  type LowerSource,
+  type PartnerBudget,
+  type PartnerBudgetInput,
+  PartnerBudgetInputSchema,
+  type PartnerResponse,
+  type Slot,
+  type SpendResponse,
+} from './allocation-types.ts';
 import { parseInput } from './parse-input.ts';
 import {
   hillInflectionSpend,
   hillMarginalValue,
   hillValue,
-  type Interval,
   marginalRoasInterval,
   type ResponseCurveFit,
-  type SpendRange,
 } from './response-curve.ts';
-
-/** Why a partner's recommendation sits where it does, CONTRACT.md 3.4. */
-export const BINDING_CONSTRAINTS = [
-  'none',
-  'max_change',
-  'registry_min',
-  'registry_max',
-  'paused',
-  'insufficient_data',
-  'extrapolation_limit',
-] as const;
-export type BindingConstraint = (typeof BINDING_CONSTRAINTS)[number];
-
-/** How far a recommendation can be trusted, CONTRACT.md 3.4. */
-export const CONFIDENCE_LEVELS = ['high', 'medium', 'low', 'insufficient_data'] as const;
-export type ConfidenceLevel = (typeof CONFIDENCE_LEVELS)[number];
-
-/** Settings of one allocation run. */
-export const AllocationConfigSchema = z.object({
-  /**
-   * The daily budget to allocate, USD.
-   * @default - the sum of the partners' current daily spend (budget-neutral)
-   */
-  totalBudgetUsd: z.number().nonnegative().optional(),
-  /**
-   * The largest change of a partner's spend in one run, as a fraction of its current spend.
-   * @default 0.3
-   */
-  maxChangePct: z.number().nonnegative().default(0.3),
-  /**
-   * The most a partner with a response curve but no current spend may be given, USD per day.
-   * @default 50
-   */
-  startingBudgetUsd: z.number().nonnegative().default(50),
-  /**
-   * The horizon, in days from signup, of the net revenue the response curves measure.
-   * @default 180
-   */
-  valueHorizonDays: z
-    .union(
-      LTV_HORIZONS_DAYS.map((d) => z.literal(d)) as [z.ZodLiteral<90>, z.ZodLiteral<180>, z.ZodLiteral<365>],
-    )
-    .default(180),
-  /**
-   * Days of spend data below which a partner is kept at its current spend.
-   * @default 14
-   */
-  minDataDays: z.number().int().nonnegative().default(14),
-  /**
-   * The marginal ROAS below which spend loses money at the valued horizon.
-   * @default 1.0
-   */
-  targetRoas: z.number().positive().default(1.0),
-});
-export type AllocationConfig = z.output<typeof AllocationConfigSchema>;
-export type AllocationConfigInput = z.input<typeof AllocationConfigSchema>;
-
-/** A daily value-per-spend curve: how much value a day's spend acquires, and its slope. */
-export interface SpendResponse {
-  /** Daily value acquired at `spendUsd` of daily spend, USD. */
-  value(spendUsd: number): number;
-  /** d value / d spend at `spendUsd`: the marginal ROAS. */
-  marginal(spendUsd: number): number;
-  /** Below this spend the curve is convex (0 for a concave curve). */
-  readonly inflectionSpendUsd: number;
-}
-
-/** What the allocator knows about a partner's response to spend. */
-export interface PartnerResponse {
-  /** The fitted curve. */
-  readonly curve: SpendResponse;
-  /** The spend over which the curve is trusted; the allocator does not move a partner beyond it. */
-  readonly trustedSpendRange: SpendRange;
-  /** Share of the variance of daily value the curve explains. */
-  readonly rSquared: number;
-  /** An uncertainty interval of the marginal ROAS at a given spend, when the fit provides one. */
-  readonly marginalRoasInterval?: (spendUsd: number) => Interval;
-}
 
 /** Wraps a fitted Hill curve for the allocator, with its 90% bootstrap interval of marginal ROAS. */
 export function partnerResponseFromFit(fit: ResponseCurveFit): PartnerResponse {
@@ -103,109 +47,6 @@ export function partnerResponseFromFit(fit: ResponseCurveFit): PartnerResponse {
     marginalRoasInterval: (spendUsd) => marginalRoasInterval(fit, spendUsd, 0.9),
   };
 }
-
-const isPartnerResponse = (value: unknown): value is PartnerResponse => {
-  const response = value as Partial<PartnerResponse> | null;
-  return (
-    typeof response === 'object' &&
-    response !== null &&
-    typeof response.curve?.value === 'function' &&
-    typeof response.curve.marginal === 'function' &&
-    typeof response.rSquared === 'number' &&
-    typeof response.trustedSpendRange?.minUsd === 'number'
-  );
-};
-
-/** One partner as the allocator sees it. */
-export const PartnerBudgetInputSchema = z
-  .object({
-    /** The partner's registry id. */
-    partnerId: z.string().min(1),
-    /** Registry status; a paused partner is recommended 0. */
-    status: z.enum(['active', 'paused']),
-    /** Current daily spend, USD. */
-    currentSpendUsd: z.number().nonnegative(),
-    /** Registry minimum daily budget, USD; null when the registry sets none. */
-    minDailyBudgetUsd: z.number().nonnegative().nullable().default(null),
-    /** Registry maximum daily budget, USD; null when the registry sets none. */
-    maxDailyBudgetUsd: z.number().nonnegative().nullable().default(null),
-    /** Days with spend data in the trailing window the response curve was fitted on. */
-    spendDataDays: z.number().int().nonnegative(),
-    /** The fitted response, or null when none could be fitted. */
-    response: z
-      .custom<PartnerResponse>(isPartnerResponse, 'response must be a PartnerResponse or null')
-      .nullable(),
-  })
-  .refine(
-    (p) =>
-      p.minDailyBudgetUsd === null ||
-      p.maxDailyBudgetUsd === null ||
-      p.minDailyBudgetUsd <= p.maxDailyBudgetUsd,
-    {
-      message: 'minDailyBudgetUsd is above maxDailyBudgetUsd',
-      path: ['minDailyBudgetUsd'],
-    },
-  );
-export type PartnerBudgetInput = z.input<typeof PartnerBudgetInputSchema>;
-type PartnerBudget = z.output<typeof PartnerBudgetInputSchema>;
-
-/** The recommendation for one partner. */
-export interface PartnerAllocation {
-  readonly partnerId: string;
-  readonly status: 'active' | 'paused';
-  readonly currentSpendUsd: number;
-  readonly recommendedSpendUsd: number;
-  /** (recommended − current) / current as a fraction; null when current spend is 0 and recommended is not. */
-  readonly changePct: number | null;
-  /** Marginal ROAS at the recommended spend; null without a trusted curve. */
-  readonly expectedMarginalRoas: number | null;
-  /** Marginal ROAS at the current spend; null without a trusted curve. */
-  readonly currentMarginalRoas: number | null;
-  /** Uncertainty interval of `expectedMarginalRoas`; null when the curve provides none. */
-  readonly marginalRoasInterval: Interval | null;
-  /** Expected daily value at the recommended spend, USD; null without a trusted curve. */
-  readonly expectedValueUsd: number | null;
-  /** The constraint that stopped the optimizer moving the partner further, or `none`. */
-  readonly boundBy: BindingConstraint;
-  readonly confidence: ConfidenceLevel;
-  /** Days of spend data behind the curve. */
-  readonly spendDataDays: number;
-}
-
-/** Whether the partners' bounds could meet the total budget. */
-export type BudgetFeasibility =
-  | { readonly feasible: true }
-  | {
-      readonly feasible: false;
-      /** Which side of the bounds failed: the minimums exceed the total, or the maximums fall short of it. */
-      readonly binding: 'minimums_exceed_total' | 'maximums_below_total';
-      /** The per-partner constraints behind the failing side, most frequent first. */
-      readonly constraints: readonly BindingConstraint[];
-      /** One sentence saying what happened. */
-      readonly message: string;
-    };
-
-/** The outcome of {@link allocateBudget}. */
-export interface AllocationResult {
-  /** One recommendation per input partner, in input order. */
-  readonly partners: readonly PartnerAllocation[];
-  /** The total that was to be allocated, USD per day. */
-  readonly totalBudgetUsd: number;
-  /** The sum of the recommendations, USD per day; equals the total when feasible. */
-  readonly allocatedUsd: number;
-  readonly feasibility: BudgetFeasibility;
-  /**
-   * The marginal ROAS every unconstrained partner is brought to: the Lagrange multiplier of the budget
-   * (for S-shaped curves, of the concave-envelope solution); null when the bounds could not meet the
-   * total or no partner could be moved.
-   */
-  readonly marginalRoasOfBudget: number | null;
-  /** The configuration the run used, defaults filled in. */
-  readonly config: AllocationConfig;
-}
-
-/** Relative tolerance for "at a bound". */
-const BOUND_TOLERANCE = 1e-9;
 
 /** How far, in USD per day, the bounds may miss the total before the allocation counts as infeasible. */
 const BUDGET_TOLERANCE_USD = 1e-7;
@@ -251,7 +92,13 @@ export function allocateBudget(
   if (budget < minimum - BUDGET_TOLERANCE_USD || budget > maximum + BUDGET_TOLERANCE_USD) {
     const short = budget > maximum;
     spends = flexible.map((slot) => (short ? slot.hi : slot.lo));
-    feasibility = infeasibility(slots, flexible, short, total, pinnedSum + (short ? maximum : minimum));
+    feasibility = describeInfeasibility(
+      slots,
+      flexible,
+      short,
+      total,
+      pinnedSum + (short ? maximum : minimum),
+    );
   } else {
     const best = bestAllocation(flexible, Math.min(Math.max(budget, minimum), maximum));
     spends = best.spends;
@@ -260,7 +107,7 @@ export function allocateBudget(
 
   const spendOf = new Map(flexible.map((slot, i) => [slot, spends[i] as number]));
   const allocations = slots.map((slot, i) =>
-    describe(
+    describeAllocation(
       parsed[i] as PartnerBudget,
       slot,
       slot.kind === 'flexible' ? (spendOf.get(slot) as number) : slot.spendUsd,
@@ -277,27 +124,6 @@ export function allocateBudget(
     config: settings,
   };
 }
-
-type LowerSource = BindingConstraint | 'zero';
-
-interface FlexibleSlot {
-  readonly kind: 'flexible';
-  readonly currentUsd: number;
-  readonly lo: number;
-  readonly hi: number;
-  readonly loSource: LowerSource;
-  readonly hiSource: BindingConstraint;
-  readonly response: PartnerResponse;
-  readonly envelope: Envelope;
-}
-
-interface PinnedSlot {
-  readonly kind: 'pinned';
-  readonly spendUsd: number;
-  readonly reason: BindingConstraint;
-}
-
-type Slot = FlexibleSlot | PinnedSlot;
 
 function boundsOf(partner: PartnerBudget, config: AllocationConfig): Slot {
   if (partner.status === 'paused') return { kind: 'pinned', spendUsd: 0, reason: 'paused' };
@@ -354,18 +180,6 @@ function intersect(box: Box, lo: number, hi: number, source: BindingConstraint):
     hiSource: hi < box.hi ? source : box.hiSource,
   };
 }
-
-/**
- * The least concave majorant of a curve over [lo, hi], for curves convex below an inflection point and
- * concave above it: a straight line from (lo, f(lo)) to the tangent point, then the curve itself.
- */
-interface Envelope {
-  /** Where the straight part ends; equal to `lo` when the curve is concave over the whole box. */
-  readonly tangentUsd: number;
-  /** Slope of the straight part. */
-  readonly lineSlope: number;
-}
-
 function concaveEnvelope(curve: SpendResponse, lo: number, hi: number): Envelope {
   if (curve.inflectionSpendUsd <= lo || hi <= lo) return { tangentUsd: lo, lineSlope: curve.marginal(lo) };
   const base = curve.value(lo);
@@ -550,108 +364,4 @@ function settleResidual(slots: readonly FlexibleSlot[], spends: number[], budget
     spends[i] = spend + moved;
     residual -= moved;
   }
-}
-
-function infeasibility(
-  slots: readonly Slot[],
-  flexible: readonly FlexibleSlot[],
-  short: boolean,
-  total: number,
-  reachable: number,
-): BudgetFeasibility {
-  const counts = new Map<BindingConstraint, number>();
-  const count = (constraint: LowerSource) => {
-    if (constraint !== 'zero') counts.set(constraint, (counts.get(constraint) ?? 0) + 1);
-  };
-  for (const slot of slots) if (slot.kind === 'pinned' && slot.spendUsd > 0) count(slot.reason);
-  for (const slot of flexible) {
-    if (short) count(slot.hiSource);
-    else if (slot.lo > 0) count(slot.loSource);
-  }
-  const constraints = [...counts.entries()].sort((x, y) => y[1] - x[1]).map(([constraint]) => constraint);
-  const message = short
-    ? `The partners can take at most $${reachable.toFixed(2)}/day within their bounds, below the $${total.toFixed(2)}/day total; each is set to its maximum.`
-    : `The partners need at least $${reachable.toFixed(2)}/day within their bounds, above the $${total.toFixed(2)}/day total; each is set to its minimum.`;
-  return {
-    feasible: false,
-    binding: short ? 'maximums_below_total' : 'minimums_exceed_total',
-    constraints,
-    message,
-  };
-}
-
-/** R² and relative interval width a curve needs for `high` confidence. */
-export const HIGH_CONFIDENCE = { minRSquared: 0.7, maxRelativeIntervalWidth: 0.5 } as const;
-
-/** R² and relative interval width a curve needs for `medium` confidence; below either it is `low`. */
-export const MEDIUM_CONFIDENCE = { minRSquared: 0.4, maxRelativeIntervalWidth: 1 } as const;
-
-function describe(
-  partner: PartnerBudget,
-  slot: Slot,
-  spendUsd: number,
-  lambda: number | null,
-  feasible: boolean,
-): PartnerAllocation {
-  const current = partner.currentSpendUsd;
-  const base = {
-    partnerId: partner.partnerId,
-    status: partner.status,
-    currentSpendUsd: current,
-    recommendedSpendUsd: spendUsd,
-    changePct: current > 0 ? (spendUsd - current) / current : spendUsd === 0 ? 0 : null,
-    spendDataDays: partner.spendDataDays,
-  };
-  if (slot.kind === 'pinned') {
-    return {
-      ...base,
-      expectedMarginalRoas: null,
-      currentMarginalRoas: null,
-      marginalRoasInterval: null,
-      expectedValueUsd: null,
-      boundBy: slot.reason,
-      confidence: slot.reason === 'paused' ? 'high' : 'insufficient_data',
-    };
-  }
-  const curve = slot.response.curve;
-  const marginal = curve.marginal(spendUsd);
-  const interval = slot.response.marginalRoasInterval?.(spendUsd) ?? null;
-  return {
-    ...base,
-    expectedMarginalRoas: marginal,
-    currentMarginalRoas: curve.marginal(current),
-    marginalRoasInterval: interval,
-    expectedValueUsd: curve.value(spendUsd),
-    boundBy: bindingOf(slot, spendUsd, marginal, feasible ? lambda : null),
-    confidence: confidenceOf(slot.response.rSquared, marginal, interval),
-  };
-}
-
-/**
- * The bound a partner sits on, when it sits on one. With a box collapsed to a point, the side that
- * binds is the one the partner would have moved past: up when its marginal return beats λ.
- */
-function bindingOf(
-  slot: FlexibleSlot,
-  spendUsd: number,
-  marginal: number,
-  lambda: number | null,
-): BindingConstraint {
-  const tolerance = BOUND_TOLERANCE * Math.max(1, slot.hi);
-  const atHigh = spendUsd >= slot.hi - tolerance;
-  const atLow = spendUsd <= slot.lo + tolerance;
-  const lowLabel: BindingConstraint = slot.loSource === 'zero' ? 'none' : slot.loSource;
-  if (atHigh && atLow) return lambda === null || marginal >= lambda ? slot.hiSource : lowLabel;
-  if (atHigh) return slot.hiSource;
-  if (atLow) return lowLabel;
-  return 'none';
-}
-
-function confidenceOf(rSquared: number, marginal: number, interval: Interval | null): ConfidenceLevel {
-  const width = interval === null ? 0 : (interval.high - interval.low) / Math.abs(marginal);
-  if (rSquared >= HIGH_CONFIDENCE.minRSquared && width <= HIGH_CONFIDENCE.maxRelativeIntervalWidth)
-    return 'high';
-  if (rSquared >= MEDIUM_CONFIDENCE.minRSquared && width <= MEDIUM_CONFIDENCE.maxRelativeIntervalWidth)
-    return 'medium';
-  return 'low';
 }

@@ -16,8 +16,3 @@ export class RecommendInputError extends RecommendError {
 export class ModelFitError extends RecommendError {
   public override readonly name = 'ModelFitError';
 }
-
-/** A series or root search did not converge within its iteration budget. */
-export class NumericalError extends RecommendError {
-  public override readonly name = 'NumericalError';
-}

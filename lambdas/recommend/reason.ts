@@ -1,4 +1,5 @@
-import type { AllocationResult, PartnerAllocation } from './allocate.ts';
+/** The one sentence per partner a manager reads, worded from what allocation-explanation.ts worked out. */
+import type { AllocationResult, PartnerAllocation } from './allocation-types.ts';
 
 /** A change smaller than this fraction of current spend reads as "keep". */
 const KEEP_BAND = 0.005;

@@ -1,35 +1,22 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { addDays } from '../contract/dates.ts';
-import { BUDGET_RECOMMENDATIONS, LTV_FORECAST } from '../contract/tables.ts';
+import { type AllocationConfig, RecommendConfigSchema } from '../contract/recommend-config.ts';
+import { BUDGET_RECOMMENDATIONS, LTV_FORECAST, type LtvHorizonDays } from '../contract/tables.ts';
 import type { Engine, Row } from '../warehouse/engine.ts';
 import { queryFile, type SqlParam } from '../warehouse/sql.ts';
-import {
-  type AllocationConfig,
-  AllocationConfigSchema,
-  type AllocationResult,
-  allocateBudget,
-  type PartnerBudgetInput,
-  partnerResponseFromFit,
-} from './allocate.ts';
+import { allocateBudget, partnerResponseFromFit } from './allocate.ts';
+import type { AllocationResult, PartnerBudgetInput } from './allocation-types.ts';
 import { RecommendError } from './errors.ts';
-import type { LtvHorizonDays } from './ltv-forecast.ts';
-import type { PersistenceModel } from './persistence.ts';
-import { budgetReason } from './reason.ts';
-import { fitResponseCurve } from './response-curve.ts';
 import {
   type CohortForecast,
   fitUserValueModel,
   forecastCohorts,
   loadRevenueWindows,
   loadUserValues,
-} from './value-forecast.ts';
-
-/** The recommender's configuration: the allocator's settings plus the response-curve window. */
-export const RecommendConfigSchema = AllocationConfigSchema.extend({
-  /** Days of spend and acquisition the response curves are fitted on, ending on R. @default 56 */
-  curveWindowDays: z.number().int().min(7).max(365).default(56),
-});
-export type RecommendConfig = z.output<typeof RecommendConfigSchema>;
+} from './ltv-forecast.ts';
+import type { PersistenceModel } from './persistence.ts';
+import { budgetReason } from './reason.ts';
+import { fitResponseCurve } from './response-curve.ts';
 
 /** What the recommender produced for a run date. */
 export interface RecommendReport {

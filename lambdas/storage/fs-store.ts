@@ -4,6 +4,7 @@ import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/p
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { SCRATCH_PREFIX } from '../contract/lake-layout.ts';
 import { StorageError } from './errors.ts';
 import type { ObjectStore, StoredObject } from './object-store.ts';
 
@@ -88,13 +89,16 @@ export class FsStore implements ObjectStore {
   }
 
   /**
-   * Moves a directory into place, replacing what was there: the old one is renamed aside first and
-   * removed after, so the window in which neither is visible is two renames long.
+   * Moves a directory into place, replacing what was there: the old one is first renamed into the
+   * lake's scratch (`_tmp/replaced/<uuid>`), where no table's reader looks, then removed. Between
+   * the two renames a reader finds the directory missing for an instant; a crash there leaves it
+   * missing until the retried write puts it back, and never leaves the old rows beside the new.
    */
   public async replaceDirectory(fromKey: string, toKey: string): Promise<void> {
     const target = this.uriOf(toKey);
-    const aside = `${target}.${randomUUID()}.old`;
+    const aside = this.uriOf(`${SCRATCH_PREFIX}/replaced/${randomUUID()}`);
     await mkdir(dirname(target), { recursive: true });
+    await mkdir(dirname(aside), { recursive: true });
     let movedAside = false;
     try {
       await rename(target, aside);

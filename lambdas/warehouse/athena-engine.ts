@@ -7,27 +7,25 @@ import {
   StartQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
 import { z } from 'zod';
+import { ATHENA_SCRATCH_PREFIX } from '../contract/lake-layout.ts';
 import type { TableDef } from '../contract/tables.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import type { S3Store } from '../storage/s3-store.ts';
 import { ATHENA_ERROR_CATEGORIES, AthenaConfigError, AthenaQueryError } from './athena-errors.ts';
 import { pageRows } from './athena-results.ts';
 import { clientRequestToken, pollDelayMs, retryThrottled } from './athena-retry.ts';
+import { MAX_PARTITIONS_PER_STATEMENT, unloadStatement } from './athena-sql.ts';
+import type { Engine, LiteralRows, QueryStats, Row, WriteMode } from './engine.ts';
+import { QueryError } from './errors.ts';
+import { chunkLiteralRows, literalRowsQuery, viewStatement } from './sql.ts';
 import {
   checkWritable,
   chunk,
   distinctPartitionsQuery,
-  MAX_PARTITIONS_PER_STATEMENT,
   partitionValue,
   tableRowsQuery,
-  unloadStatement,
-} from './athena-sql.ts';
-import type { Engine, LiteralRows, QueryStats, Row, WriteMode } from './engine.ts';
-import { QueryError } from './errors.ts';
-import { chunkLiteralRows, literalRowsQuery, viewStatement } from './sql.ts';
+} from './write-sql.ts';
 
-/** Where writes stage UNLOAD output, under the lake root; a lifecycle rule should expire it. */
-export const ATHENA_SCRATCH_PREFIX = '_tmp/athena';
 /** How often a query Athena calls retryable (`AthenaError.Retryable`) is started again. */
 export const MAX_QUERY_RESTARTS = 2;
 /** Rows per GetQueryResults page: Athena's maximum. */

@@ -1,7 +1,8 @@
 /**
  * The Trino-to-DuckDB compatibility layer: settings and macros that make DuckDB give the answers
  * Athena gives for the Trino SQL in `queries/`. Where the two engines disagree on the same syntax
- * (TOOLCHAIN.md), DuckDB is bent to Trino's meaning, never the other way round.
+ * (`5 / 2` is 2 in Trino and 2.5 in DuckDB, for one), DuckDB is bent to Trino's meaning, never the
+ * other way round.
  */
 export const DUCKDB_COMPAT_STATEMENTS: readonly string[] = [
   // Trino divides integers as integers: 5 / 2 = 2.

@@ -8,7 +8,8 @@ import {
   type DuckDBType,
   StatementType,
 } from '@duckdb/node-api';
-import { allColumns, type TableDef, writeOrder } from '../contract/table-def.ts';
+import { SCRATCH_PREFIX } from '../contract/lake-layout.ts';
+import { allColumns, type TableDef } from '../contract/table-def.ts';
 import type { FsStore } from '../storage/fs-store.ts';
 import { DUCKDB_COMPAT_STATEMENTS } from './duckdb-compat.ts';
 import type { Engine, LiteralRows, QueryStats, Row, SqlValue, WriteMode } from './engine.ts';
@@ -21,6 +22,13 @@ import {
   typedEmptyQuery,
   viewStatement,
 } from './sql.ts';
+import {
+  chunk,
+  distinctPartitionsQuery,
+  partitionValue,
+  tableRowsQuery,
+  typedRowsQuery,
+} from './write-sql.ts';
 
 /** Options of the local engine. */
 export interface DuckDbEngineOptions {
@@ -30,18 +38,18 @@ export interface DuckDbEngineOptions {
   readonly threads?: number;
 }
 
-const TEMP_PREFIX = '_tmp';
+/**
+ * The most partitions one COPY writes. Measured with the CLI's 192 MB on 3 million events over
+ * 273 dates, copied from the temporary table of {@link DuckDbEngine}'s #copyPartitioned: groups
+ * of 100 loaded, all 273 at once ran out of memory. 64 leaves room for wider tables.
+ */
+export const MAX_PARTITIONS_PER_COPY = 64;
 
 /** The planner failure of duckdb/duckdb#25629 (see DuckDbEngine's #planned). */
 const PARTITION_STATISTICS_BUG = /^INTERNAL Error: Attempted to access index \d+ within vector of size \d+/;
 
 function sqlString(text: string): string {
   return `'${text.replaceAll("'", "''")}'`;
-}
-
-/** The table's data columns, each cast to its declared type (a literal null has no type of its own). */
-function columnList(table: TableDef): string {
-  return table.columns.map((column) => `cast(${column.name} as ${column.type}) as ${column.name}`).join(', ');
 }
 
 /**
@@ -114,8 +122,9 @@ function sqlValueOf(type: DuckDBType): (value: unknown) => SqlValue {
 
 /**
  * The embedded engine: DuckDB in this process over the lake's Parquet and CSV files. Every
- * registry table is a view over its files; writes go to a temporary directory first and are
- * moved into place whole, so a failed write leaves the lake as it was.
+ * registry table is a view over its files; writes go to a temporary directory first, so a query
+ * that fails leaves the lake as it was. Moving the files into place is not atomic: partitions are
+ * swapped one by one (see FsStore.replaceDirectory) and appended files placed one by one.
  */
 export class DuckDbEngine implements Engine {
   public readonly name = 'duckdb' as const;
@@ -139,7 +148,7 @@ export class DuckDbEngine implements Engine {
     tables: readonly TableDef[],
     options: DuckDbEngineOptions = {},
   ): Promise<DuckDbEngine> {
-    const spill = store.uriOf(`${TEMP_PREFIX}/duckdb`);
+    const spill = store.uriOf(`${SCRATCH_PREFIX}/duckdb`);
     await mkdir(spill, { recursive: true });
     const instance = await DuckDBInstance.create(':memory:', {
       memory_limit: options.memoryLimit ?? '1GB',
@@ -170,7 +179,7 @@ export class DuckDbEngine implements Engine {
    * Runs `work`, and once more without the statistics-propagation optimizer if DuckDB 1.5.5 fails
    * to plan it on a known bug: min or max of a hive partition column when only one file is read
    * (duckdb/duckdb#25629; the fix was backported to the 1.5 branch in #25766, but the next release,
-   * 1.5.6, has no build for most platforms on our registry mirror, see TOOLCHAIN.md) crashes the
+   * 1.5.6, has no build for most platforms on the package mirror we install from) crashes the
    * planner, as in `where run_date = (select max(run_date) from partner_performance)` on a lake
    * with one run. The failure happens before anything executes, so the retry is safe.
    */
@@ -310,16 +319,16 @@ export class DuckDbEngine implements Engine {
   public async write(table: TableDef, sql: string, mode: WriteMode): Promise<void> {
     if (table.isView === true)
       throw new QueryError(`table ${table.name} is a view; define it with defineView`);
-    const scratchKey = `${TEMP_PREFIX}/write-${randomUUID()}`;
+    const scratchKey = `${SCRATCH_PREFIX}/write-${randomUUID()}`;
     const scratch = this.#store.uriOf(scratchKey);
     await mkdir(scratch, { recursive: true });
     try {
-      const partition = table.partition?.name;
       const options = `format parquet, compression zstd${table.rowGroupRows === undefined ? '' : `, row_group_size ${table.rowGroupRows}`}`;
-      const body = `select ${columnList(table)}${partition === undefined ? '' : `, ${partition}`} from (${sql})${writeOrder(table)}`;
-      if (partition === undefined) {
+      if (table.partition === undefined) {
         const fileName = mode.kind === 'append' ? `${mode.filePrefix}.parquet` : 'data.parquet';
-        await this.#run(`copy (${body}) to ${sqlString(`${scratch}/${fileName}`)} (${options})`);
+        await this.#run(
+          `copy (${tableRowsQuery(table, sql)}) to ${sqlString(`${scratch}/${fileName}`)} (${options})`,
+        );
         // The move below replaces an earlier attempt's file of the same name at once (a rename).
         if (mode.kind === 'replace-table') {
           const stale = (await this.#store.list(table.location)).filter(
@@ -330,9 +339,12 @@ export class DuckDbEngine implements Engine {
         await this.#store.moveFile(`${scratchKey}/${fileName}`, `${table.location}/${fileName}`);
       } else {
         const pattern = mode.kind === 'append' ? `${mode.filePrefix}_{i}` : 'part_{i}';
-        await this.#run(
-          `copy (${body}) to ${sqlString(scratch)} (${options}, partition_by (${partition}), ` +
-            `filename_pattern ${sqlString(pattern)}, write_partition_columns false)`,
+        await this.#copyPartitioned(
+          table,
+          sql,
+          `${sqlString(scratch)} (${options}, partition_by (${table.partition.name}), ` +
+            // The groups' partitions are disjoint: the second group on adds directories, replaces none.
+            `filename_pattern ${sqlString(pattern)}, write_partition_columns false, overwrite_or_ignore)`,
         );
         await this.#placePartitions(table, scratchKey, mode);
       }
@@ -340,6 +352,41 @@ export class DuckDbEngine implements Engine {
       await rm(scratch, { recursive: true, force: true });
     }
     await this.refresh(table);
+  }
+
+  /**
+   * Copies the rows of `sql` out to `target` (the scratch directory and the COPY options),
+   * {@link MAX_PARTITIONS_PER_COPY} partitions at a time. A partitioned COPY keeps a Parquet writer
+   * open for every partition it has seen until it ends, memory DuckDB cannot spill, and fed
+   * straight from the query it holds the query's buffers too: a first import of a year of history
+   * in one file (365 dates of 10 events each) ran out of the CLI's 192 MB. So the rows are first
+   * kept in a temporary table, which DuckDB spills to the lake's `_tmp/` like any other data, and
+   * each group of partitions is then copied from it. Athena has a limit of its own on partitions
+   * per statement and the same answer (see AthenaEngine's write).
+   */
+  async #copyPartitioned(table: TableDef, sql: string, target: string): Promise<void> {
+    const partition = table.partition as NonNullable<TableDef['partition']>;
+    const rows = `write_rows_${randomUUID().replaceAll('-', '')}`;
+    await this.#run(`create temporary table ${rows} as ${typedRowsQuery(table, sql)}`);
+    try {
+      const values = (await this.query(distinctPartitionsQuery(table, `select * from ${rows}`))).map(
+        (row) => {
+          try {
+            return partitionValue(partition, row[partition.name]);
+          } catch (error) {
+            throw new QueryError(
+              `the query for ${table.name} produced an invalid partition: ${(error as Error).message}`,
+              { cause: error },
+            );
+          }
+        },
+      );
+      for (const group of chunk(values, MAX_PARTITIONS_PER_COPY)) {
+        await this.#run(`copy (${tableRowsQuery(table, `select * from ${rows}`, group)}) to ${target}`);
+      }
+    } finally {
+      await this.#run(`drop table if exists ${rows}`);
+    }
   }
 
   /**

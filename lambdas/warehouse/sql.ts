@@ -160,17 +160,21 @@ export function chunkLiteralRows(rows: LiteralRows, maxBytes: number): LiteralRo
 
 const cache = new Map<string, string>();
 
-/** Loads `queries/<name>.sql` (cached); `name` may contain a folder, such as `ingest/accept_events`. */
-export function loadQuery(name: string): string {
-  let text = cache.get(name);
+/**
+ * Loads `<dir>/<name>.sql` (cached); `name` may contain a folder, such as `ingest/accept_events`.
+ * `dir` is there for SQL that is not the product's, such as the holdout bench's own queries.
+ */
+export function loadQuery(name: string, dir: string = QUERIES_DIR): string {
+  const path = join(dir, `${name}.sql`);
+  let text = cache.get(path);
   if (text === undefined) {
-    text = readFileSync(join(QUERIES_DIR, `${name}.sql`), 'utf8');
-    cache.set(name, text);
+    text = readFileSync(path, 'utf8');
+    cache.set(path, text);
   }
   return text;
 }
 
-/** Loads and renders a query file. */
-export function queryFile(name: string, params: SqlParams = {}): string {
-  return renderSql(loadQuery(name), params);
+/** Loads and renders a query file of `dir` (by default `queries/`). */
+export function queryFile(name: string, params: SqlParams = {}, dir: string = QUERIES_DIR): string {
+  return renderSql(loadQuery(name, dir), params);
 }

@@ -1,4 +1,4 @@
--- Builds: `cohort_ltv` as of :run_date (CONTRACT.md 3.1).
+-- Builds: `cohort_ltv` as of :run_date (docs/contract.md, cohort_ltv).
 -- Grain: one row per cohort date, partner and age day, for every (date, partner) with signups or spend.
 with
 

@@ -1,4 +1,4 @@
--- Builds: the `partner_performance` partitions of the run dates :run_dates (CONTRACT.md 3.2), in one
+-- Builds: the `partner_performance` partitions of the run dates :run_dates (docs/contract.md, partner_performance), in one
 -- statement: the daily run builds R and every earlier run date late or restated data reached.
 -- Each run date D reads its own state only for what moves with D, the fees of trades dated in its
 -- windows (the trailing-window sums) and its partners. Everything else comes from the state of the

@@ -1,4 +1,4 @@
--- Defines: the `user_segments` view (CONTRACT.md 3.3): the snapshot of each date R is the
+-- Defines: the `user_segments` view (docs/contract.md, user_segments): the snapshot of each date R is the
 -- user_state of R, whose fold stratifies every user as of its date. No files: a filter on
 -- snapshot_date reaches user_state's dt, so a query of one snapshot reads one state partition
 -- (and of it only the columns asked for), and a snapshot restated by late data is current as soon

@@ -342,7 +342,7 @@ measured as (
     from folded
 ),
 
--- The segments of CONTRACT.md 3.3, kept with the state they come from: the readers of a snapshot
+-- The segments (docs/contract.md, user_segments), kept with the state they come from: the readers of a snapshot
 -- (segment summaries, audiences, the dashboard) read these small columns, not the totals.
 final as (
     select

@@ -1,6 +1,6 @@
 -- Grain: one row per attributed user as of :run_date: cohort, partner, age, net revenue to date, and
 -- net revenue at age <= each forecast horizon (90, 180, 365 days) for cohorts that have passed it:
--- what the persistence model (lambdas/recommend/value-forecast.ts) groups into cohorts.
+-- what the persistence model (lambdas/recommend/ltv-forecast.ts) groups into cohorts.
 with
 
 state_bands as (

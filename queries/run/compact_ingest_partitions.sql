@@ -1,5 +1,6 @@
--- Builds: the ingest log's rows in one file (see lambdas/pipeline/ingest-log.ts): every row of its
--- files, once (a compaction that stopped before removing the files it gathered left them twice).
+-- Builds: the rows of ingest_partitions in one file (run by compactIngestPartitions in
+-- lambdas/pipeline/ingest-partitions.ts): every row of its files, once (a compaction that stopped
+-- before removing the files it gathered left them twice).
 -- Grain: one row per ingest, input kind and date.
 with
 

@@ -60,6 +60,12 @@ describe('growthlake CLI', () => {
     }
   });
 
+  it('lists every input kind in ingest --help', async () => {
+    const result = await growthlake('ingest', '--help');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('events|spend|partners|fx|campaigns|exposures');
+  });
+
   it('ingests a file, prints its counts and exits 0 even with quarantined rows', async () => {
     const result = await growthlake(
       'ingest',
@@ -133,5 +139,31 @@ describe('growthlake CLI', () => {
       'json',
     );
     expect(JSON.parse(partners.stdout)).toEqual([{ partner_id: 'kol-1' }]);
+  });
+
+  it('ingests a campaign registry and an exposures file, printing their counts', async () => {
+    const campaigns = join(dir, 'campaigns.csv');
+    await writeFile(
+      campaigns,
+      'campaign_id,name,owner,start_date,end_date,window_days,pre_days,holdout_share,cost_per_treated_usd,primary_metric\n' +
+        'welcome,Welcome,crm,2026-11-01,,,,0.1,,ftd\n',
+    );
+    const exposures = join(dir, 'exposures.csv');
+    await writeFile(
+      exposures,
+      'campaign_id,user_id,arm,assigned_at\nwelcome,u1,treatment,2026-11-20T10:00:00Z\n' +
+        'welcome,u1,control,2026-11-21T10:00:00Z\nwelcome,u2,variant,2026-11-21T10:00:00Z\n',
+    );
+
+    // A lake of its own, so that the other tests' lake and its quarantine stay as they expect.
+    const campaignLake = join(dir, 'campaign-lake');
+
+    const registry = await growthlake('ingest', 'campaigns', campaigns, '--lake', campaignLake);
+    const exposed = await growthlake('ingest', 'exposures', exposures, '--lake', campaignLake);
+
+    expect(registry.code).toBe(0);
+    expect(registry.stdout).toBe(`${campaigns}: campaigns read=1 accepted=1 duplicate=0 quarantined=0\n`);
+    expect(exposed.code).toBe(0);
+    expect(exposed.stdout).toBe(`${exposures}: exposures read=3 accepted=1 duplicate=1 quarantined=1\n`);
   });
 });

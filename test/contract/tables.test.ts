@@ -13,13 +13,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_RUN_CONFIG } from '../../lambdas/contract/run-config.ts';
 import type { TableDef } from '../../lambdas/contract/table-def.ts';
 import { TABLES } from '../../lambdas/contract/tables.ts';
 import { type GeneratedInputFile, generate, inputFiles } from '../../lambdas/generate/generate.ts';
 import { type IngestContext, ingestFile } from '../../lambdas/ingest/ingest.ts';
 import { type LocalLake, openLocalLake } from '../../lambdas/pipeline/local-lake.ts';
 import { backfill } from '../../lambdas/pipeline/run.ts';
-import { DEFAULT_RUN_CONFIG } from '../../lambdas/pipeline/run-config.ts';
 import type { Engine, Row } from '../../lambdas/warehouse/engine.ts';
 import { overrideEngine } from '../ingest/lake-helpers.ts';
 

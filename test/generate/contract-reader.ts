@@ -4,7 +4,7 @@ import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 
 /**
- * A small, independent reader of the CONTRACT.md 1 input formats, written from the contract's
+ * A small, independent reader of the input formats (docs/contract.md, Inputs), written from the contract's
  * text, so the generator's output is checked against the contract rather than against itself.
  */
 
@@ -44,7 +44,7 @@ function amountOf(value: unknown): number | null {
   return null;
 }
 
-/** Parses one non-blank line per CONTRACT.md 1.1; returns null when it must be quarantined. */
+/** Parses one non-blank line per docs/contract.md, Events; returns null when it must be quarantined. */
 export function parseEventLine(line: string): ContractEvent | null {
   let value: unknown;
   try {
@@ -132,7 +132,7 @@ const isCalendarDate = (text: string): boolean =>
   ISO_DATE.test(text) && new Date(`${text}T00:00:00Z`).toISOString().startsWith(text);
 
 /**
- * Ingests spend files in order per CONTRACT.md 1.3: a later row with the same key replaces an
+ * Ingests spend files in order per docs/contract.md, Spend: a later row with the same key replaces an
  * earlier one; non-USD rows convert at that date's FX rate or are quarantined.
  *
  * @returns per-file tallies and the USD spend per `date|partner_id`

@@ -1,8 +1,8 @@
 /**
- * Golden test of the daily run's contract tables (CONTRACT.md 3.1-3.3) on a small hand-made data
+ * Golden test of the daily run's contract tables (docs/contract.md, Tables) on a small hand-made data
  * set (test/fixtures/golden, described in its README.md). Every expected value below was computed
- * by hand from the definitions of CONTRACT.md 2 and 3, not by running the SQL; comments show the
- * arithmetic of the numbers that are not obvious.
+ * by hand from the definitions in docs/contract.md (Definitions, Tables), not by running the SQL;
+ * comments show the arithmetic of the numbers that are not obvious.
  *
  * R = 2026-03-10.  W7 = [03-04, 03-10], W30 = [02-09, 03-10].
  * Matured cohorts C = [R-N-w+1, R-N]:  roi_d7: w7 [02-25, 03-03], w30 [02-02, 03-03];
@@ -29,9 +29,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadTradingHistories } from '../../bench/models/customer-base.ts';
 import { writeAudiences } from '../../lambdas/audiences/audiences.ts';
 import type { InputKind } from '../../lambdas/contract/inputs.ts';
 import { PlaybooksSchema } from '../../lambdas/contract/playbooks.ts';
+import { DEFAULT_RUN_CONFIG } from '../../lambdas/contract/run-config.ts';
 import {
   COHORT_LTV,
   PARTNER_PERFORMANCE,
@@ -39,11 +41,9 @@ import {
   USER_SEGMENTS,
 } from '../../lambdas/contract/tables.ts';
 import { type IngestResult, ingestFile } from '../../lambdas/ingest/ingest.ts';
-import type { TransformReport } from '../../lambdas/pipeline/daily-run.ts';
 import { type LocalLake, openLocalLake } from '../../lambdas/pipeline/local-lake.ts';
 import { backfill, runDaily } from '../../lambdas/pipeline/run.ts';
-import { DEFAULT_RUN_CONFIG } from '../../lambdas/pipeline/run-config.ts';
-import { loadTradingHistories } from '../../lambdas/recommend/customer-base.ts';
+import type { TransformReport } from '../../lambdas/pipeline/transform.ts';
 import { FsStore } from '../../lambdas/storage/fs-store.ts';
 import type { Row, SqlValue } from '../../lambdas/warehouse/engine.ts';
 import { openLakeCopy } from '../ingest/lake-helpers.ts';

@@ -7,7 +7,7 @@ import { ENV, parseEnv, StepEnvSchema } from '../../lambdas/aws/env.ts';
 import { AwsConfigError } from '../../lambdas/aws/errors.ts';
 import { ingestRuntimeFromEnv } from '../../lambdas/aws/ingest-runtime.ts';
 import { stepRuntimeFromEnv } from '../../lambdas/aws/step-runtime.ts';
-import { DEFAULT_RUN_CONFIG } from '../../lambdas/pipeline/run-config.ts';
+import { DEFAULT_RUN_CONFIG } from '../../lambdas/contract/run-config.ts';
 
 const STEP_ENV = {
   AWS_REGION: 'eu-west-1',

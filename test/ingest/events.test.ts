@@ -46,7 +46,7 @@ afterEach(async () => {
   for (const lake of opened.splice(0)) await lake.close();
 });
 
-describe('ingestFile events: rejection rules of CONTRACT.md 1.1', () => {
+describe('ingestFile events: rejection rules of docs/contract.md, Events', () => {
   /** Every line of one file and what must become of it: null = accepted, '' = blank. */
   const LINES: readonly (readonly [text: string, reason: string | null])[] = [
     [

@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { IngestError } from '../../lambdas/ingest/errors.ts';
-import { type IngestContext, type IngestResult, ingestFile } from '../../lambdas/ingest/ingest.ts';
+import { type IngestResult, ingestFile } from '../../lambdas/ingest/ingest.ts';
 import {
   FIXTURES_DIR,
+  ingestFailure,
   lakeFiles,
   openTestLake,
   snapshotTables,
@@ -37,23 +38,6 @@ afterEach(async () => {
 });
 
 const counts = (r: IngestResult) => [r.rowsRead, r.rowsAccepted, r.rowsDuplicate, r.rowsQuarantined];
-
-/**
- * Runs an ingest that must fail and returns its error. The ingest writes through a watched store:
- * a file refused before the store has begun reading its staging streams also raises an uncaught
- * exception (see 'raises no uncaught exception ...' below); here that is only recorded, so these
- * tests check the registry and FX rules whatever the timing.
- */
-async function failure(context: IngestContext, kind: 'partners' | 'fx', file: string): Promise<Error> {
-  const watched = watchStore(context.store);
-  const outcome = await ingestFile({ ...context, store: watched.store }, kind, file).then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  await Promise.all(watched.uploads);
-  if (!(outcome instanceof Error)) throw new Error('expected the ingest to fail');
-  return outcome;
-}
 
 describe('ingestFile partners: the registry is a snapshot', () => {
   it('loads every column of the registry, reading an empty revshare_rate as 0', async () => {
@@ -280,7 +264,7 @@ describe('ingestFile partners: the registry is a snapshot', () => {
       const filesBefore = await lakeFiles(lake.lake);
 
       // Act
-      const error = await failure(lake.context, 'partners', file);
+      const error = await ingestFailure(lake.context, 'partners', file);
 
       // Assess
       expect(error).toBeInstanceOf(IngestError);
@@ -309,8 +293,8 @@ describe('ingestFile partners: the registry is a snapshot', () => {
     const filesBefore = await lakeFiles(lake.lake);
 
     // Act
-    const error = await failure(lake.context, 'partners', file);
-    const again = await failure(lake.context, 'partners', file);
+    const error = await ingestFailure(lake.context, 'partners', file);
+    const again = await ingestFailure(lake.context, 'partners', file);
 
     // Assess
     expect(error).toBeInstanceOf(IngestError);
@@ -351,7 +335,7 @@ describe('ingestFile partners: the registry is a snapshot', () => {
     // Prepare
     const lake = await newLake();
     const refused = await lake.writeLines('refused.csv', [PARTNER_HEADER, 'bad-1,Bad,tv,,,active,,']);
-    await failure(lake.context, 'partners', refused);
+    await ingestFailure(lake.context, 'partners', refused);
 
     // Act
     const result = await ingestFile(lake.context, 'partners', PARTNERS_V2);
@@ -455,7 +439,7 @@ describe('ingestFile fx: rates merge by (date, currency)', () => {
     const tablesBefore = await snapshotTables(lake.lake.engine);
 
     // Act
-    const error = await failure(lake.context, 'fx', file);
+    const error = await ingestFailure(lake.context, 'fx', file);
 
     // Assess
     expect(error).toBeInstanceOf(IngestError);

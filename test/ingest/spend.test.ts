@@ -573,7 +573,7 @@ describe('ingestFile spend: restatements by (date, partner_id, campaign_id, cost
 });
 
 describe('ingestFile spend: impressions and clicks', () => {
-  // CONTRACT.md 1.3: "impressions, clicks: optional integers >= 0"; the spend table documents them as
+  // docs/contract.md, Spend: "impressions, clicks: optional integers >= 0"; the spend table documents them as
   // "when the partner reports them". An empty CSV field is not a report of zero.
   it('stores empty impressions and clicks as null, not 0', async () => {
     // Prepare

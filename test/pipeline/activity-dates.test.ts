@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../lambdas/contract/dates.ts';
-import { type TransformReport, transformAndMeasure } from '../../lambdas/pipeline/daily-run.ts';
 import type { LocalLake } from '../../lambdas/pipeline/local-lake.ts';
+import { type TransformReport, transformAndMeasure } from '../../lambdas/pipeline/transform.ts';
 import { generatedLake } from './generated-lake.ts';
 
 const END = '2026-06-30';

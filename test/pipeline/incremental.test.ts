@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { dateRange } from '../../lambdas/contract/dates.ts';
+import { DEFAULT_RUN_CONFIG } from '../../lambdas/contract/run-config.ts';
 import { TABLES } from '../../lambdas/contract/tables.ts';
 import { type GenerateSummary, generate, inputFiles } from '../../lambdas/generate/generate.ts';
 import { ingestFile } from '../../lambdas/ingest/ingest.ts';
 import { type LocalLake, openLocalLake } from '../../lambdas/pipeline/local-lake.ts';
 import { runDaily } from '../../lambdas/pipeline/run.ts';
-import { DEFAULT_RUN_CONFIG } from '../../lambdas/pipeline/run-config.ts';
 import type { Row } from '../../lambdas/warehouse/engine.ts';
 import { openLakeCopy } from '../ingest/lake-helpers.ts';
 

@@ -2,14 +2,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_RUN_CONFIG } from '../../lambdas/contract/run-config.ts';
 import { INGEST_PARTITIONS, MAX_LOOSE_INGEST_PARTITION_FILES } from '../../lambdas/contract/tables.ts';
 import { type GeneratedInputFile, generate, inputFiles } from '../../lambdas/generate/generate.ts';
 import { ingestFile } from '../../lambdas/ingest/ingest.ts';
-import { transformAndMeasure } from '../../lambdas/pipeline/daily-run.ts';
 import { compactIngestPartitions } from '../../lambdas/pipeline/ingest-partitions.ts';
 import { type LocalLake, openLocalLake } from '../../lambdas/pipeline/local-lake.ts';
 import { runDaily } from '../../lambdas/pipeline/run.ts';
-import { DEFAULT_RUN_CONFIG } from '../../lambdas/pipeline/run-config.ts';
+import { transformAndMeasure } from '../../lambdas/pipeline/transform.ts';
 import type { Row } from '../../lambdas/warehouse/engine.ts';
 import { openLakeCopy } from '../ingest/lake-helpers.ts';
 

@@ -2,11 +2,11 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_RUN_CONFIG } from '../../lambdas/contract/run-config.ts';
 import { type GeneratedInputFile, generate, inputFiles } from '../../lambdas/generate/generate.ts';
 import { ingestFile } from '../../lambdas/ingest/ingest.ts';
 import { type LocalLake, openLocalLake } from '../../lambdas/pipeline/local-lake.ts';
 import { runDaily } from '../../lambdas/pipeline/run.ts';
-import { DEFAULT_RUN_CONFIG } from '../../lambdas/pipeline/run-config.ts';
 import type { Row } from '../../lambdas/warehouse/engine.ts';
 
 const END = '2026-03-20';

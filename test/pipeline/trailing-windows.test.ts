@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, dateRange } from '../../lambdas/contract/dates.ts';
 import { TRAILING_WINDOW_BANDS } from '../../lambdas/contract/tables.ts';
-import { type TransformReport, transformAndMeasure } from '../../lambdas/pipeline/daily-run.ts';
 import type { LocalLake } from '../../lambdas/pipeline/local-lake.ts';
+import { type TransformReport, transformAndMeasure } from '../../lambdas/pipeline/transform.ts';
 import { generatedLake } from './generated-lake.ts';
 
 const END = '2026-06-30';

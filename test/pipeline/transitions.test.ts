@@ -1,11 +1,12 @@
 /**
  * The lifecycle of the day before, which user_state keeps (previous_lifecycle) so that
  * segment_summary's transitions read one state partition: hand-built users, each crossing one rule
- * of CONTRACT.md 3.3 between D - 1 and D, every expected value worked out in the comments.
+ * of the lifecycle (docs/contract.md, user_segments) between D - 1 and D, every expected value worked
+ * out in the comments.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestFile } from '../../lambdas/ingest/ingest.ts';
-import { transformAndMeasure } from '../../lambdas/pipeline/daily-run.ts';
+import { transformAndMeasure } from '../../lambdas/pipeline/transform.ts';
 import { openTestLake, type TestLake } from '../ingest/lake-helpers.ts';
 
 const D = '2026-05-11';

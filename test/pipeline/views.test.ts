@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { addDays, dateRange } from '../../lambdas/contract/dates.ts';
 import { allColumns } from '../../lambdas/contract/table-def.ts';
 import { TABLES, USER_SEGMENTS, USERS } from '../../lambdas/contract/tables.ts';
-import { transformAndMeasure } from '../../lambdas/pipeline/daily-run.ts';
 import type { LocalLake } from '../../lambdas/pipeline/local-lake.ts';
+import { transformAndMeasure } from '../../lambdas/pipeline/transform.ts';
 import type { Engine } from '../../lambdas/warehouse/engine.ts';
 import { openLakeCopy } from '../ingest/lake-helpers.ts';
 import { generatedLake } from './generated-lake.ts';

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Recipient } from '../../lambdas/contract/recipients-config.ts';
 import { openLocalLake } from '../../lambdas/pipeline/local-lake.ts';
 import { topMovers } from '../../lambdas/publish/digest.ts';
 import { type PublishResult, publishRun } from '../../lambdas/publish/publisher.ts';
-import type { Recipient } from '../../lambdas/publish/recipients.ts';
 import { buildFixtureLake, OUTSIDE_REGISTRY, R, REGISTRY, TEST_RECIPIENTS } from './fixture.ts';
 
 type Lake = Awaited<ReturnType<typeof buildFixtureLake>>;

@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addDays } from '../../lambdas/contract/dates.ts';
+import type { RecipientsConfig } from '../../lambdas/contract/recipients-config.ts';
 import {
   BUDGET_RECOMMENDATIONS,
   COHORT_LTV,
@@ -19,7 +20,6 @@ import {
   USER_STATE,
 } from '../../lambdas/contract/tables.ts';
 import { type LocalLake, openLocalLake } from '../../lambdas/pipeline/local-lake.ts';
-import type { RecipientsConfig } from '../../lambdas/publish/recipients.ts';
 import { parseRecipientsConfig } from '../../lambdas/publish/recipients.ts';
 import type { Engine } from '../../lambdas/warehouse/engine.ts';
 

@@ -12,10 +12,10 @@ import {
   type SendRawEmailCommand,
 } from '@aws-sdk/client-ses';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SesMailer, type SesSendClient } from '../../lambdas/aws/ses-mailer.ts';
 import { DigestDeliveryError } from '../../lambdas/publish/errors.ts';
 import { assertDelivered } from '../../lambdas/publish/mailer.ts';
 import { publishRun } from '../../lambdas/publish/publisher.ts';
-import { SesMailer, type SesSendClient } from '../../lambdas/publish/ses-mailer.ts';
 import { buildFixtureLake, R, TEST_RECIPIENTS } from './fixture.ts';
 
 interface StoredEmail {

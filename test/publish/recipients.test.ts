@@ -3,13 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RecipientsConfigError } from '../../lambdas/publish/errors.ts';
-import {
-  DEFAULT_RECIPIENTS_CONFIG,
-  isDigestDue,
-  loadRecipientsConfig,
-  parseRecipientsConfig,
-  recipientSlug,
-} from '../../lambdas/publish/recipients.ts';
+import { isDigestDue, loadRecipientsConfig } from '../../lambdas/publish/recipients.ts';
 
 const VALID = {
   from: 'growthlake@example.com',
@@ -109,22 +103,10 @@ describe('recipients config', () => {
     await expect(loadRecipientsConfig(path)).rejects.toThrow(/is not valid JSON/);
   });
 
-  it('has a default for the demo: everything, and the KOLs', () => {
-    expect(DEFAULT_RECIPIENTS_CONFIG.recipients.map((r) => r.scope)).toEqual([
-      { kind: 'all' },
-      { kind: 'channels', channels: ['kol'] },
-    ]);
-    expect(parseRecipientsConfig(DEFAULT_RECIPIENTS_CONFIG)).toEqual(DEFAULT_RECIPIENTS_CONFIG);
-  });
-
   it('sends weekly digests from the runs of Sundays (mailed on Mondays), daily ones always', () => {
     expect(isDigestDue('weekly', '2026-11-22')).toBe(true);
     expect(isDigestDue('weekly', '2026-11-23')).toBe(false);
     expect(isDigestDue('weekly', '2026-11-21')).toBe(false);
     expect(isDigestDue('daily', '2026-11-21')).toBe(true);
-  });
-
-  it('names digest files after the address', () => {
-    expect(recipientSlug({ email: 'Ana.Lopez+growth@Example.com' })).toBe('ana-lopez-growth-example-com');
   });
 });

@@ -1,4 +1,4 @@
-import type { PartnerBudgetInput, PartnerResponse } from '../../lambdas/recommend/allocate.ts';
+import type { PartnerBudgetInput, PartnerResponse } from '../../lambdas/recommend/allocation-types.ts';
 import type { HillParameters, ResponseCurveFit, SpendRange } from '../../lambdas/recommend/response-curve.ts';
 
 /** Trusted everywhere, for curves whose optimum should not be clipped by the data range. */

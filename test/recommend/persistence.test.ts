@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { TRAILING_WINDOW_DAYS } from '../../lambdas/contract/tables.ts';
 import {
+  FIT_WINDOWS,
+  forecastCohorts,
+  type UserValue,
+  type UserWindows,
+  windowPairs,
+} from '../../lambdas/recommend/ltv-forecast.ts';
+import {
   AGE_BANDS_DAYS,
   type BandParameters,
   fitPersistence,
@@ -9,13 +16,6 @@ import {
   WINDOW_DAYS,
   type WindowPair,
 } from '../../lambdas/recommend/persistence.ts';
-import {
-  FIT_WINDOWS,
-  forecastCohorts,
-  type UserValue,
-  type UserWindows,
-  windowPairs,
-} from '../../lambdas/recommend/value-forecast.ts';
 
 const repeat = (pair: WindowPair, times: number): WindowPair[] => Array.from({ length: times }, () => pair);
 

@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate, inputFiles } from '../../lambdas/generate/generate.ts';
 import { ingestFile } from '../../lambdas/ingest/ingest.ts';
-import { transformAndMeasure } from '../../lambdas/pipeline/daily-run.ts';
 import { type LocalLake, openLocalLake } from '../../lambdas/pipeline/local-lake.ts';
+import { transformAndMeasure } from '../../lambdas/pipeline/transform.ts';
 import { type RecommendReport, recommendBudgets } from '../../lambdas/recommend/recommend.ts';
 import type { Row } from '../../lambdas/warehouse/engine.ts';
 
 const R = '2026-11-21';
 
-describe('budget recommendations on generated data (CONTRACT.md 3.4)', () => {
+describe('budget recommendations on generated data (docs/contract.md, budget_recommendations)', () => {
   let lake: LocalLake;
   let report: RecommendReport;
   let rows: Row[];

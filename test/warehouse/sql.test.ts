@@ -1,3 +1,6 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { col, type TableDef } from '../../lambdas/contract/table-def.ts';
@@ -5,6 +8,7 @@ import { SqlTemplateError } from '../../lambdas/warehouse/errors.ts';
 import {
   chunkLiteralRows,
   literalRowsQuery,
+  queryFile,
   renderSql,
   sqlLiteral,
   valuesQuery,
@@ -125,5 +129,27 @@ describe('chunkLiteralRows', () => {
         },
       ),
     );
+  });
+});
+
+describe('queryFile', () => {
+  it('reads a query of another folder without confusing it with the same name in queries/', async () => {
+    // Prepare: a folder with its own recommend/budget_partners.sql
+    const dir = await mkdtemp(join(tmpdir(), 'growthlake-sql-'));
+    await mkdir(join(dir, 'recommend'));
+    await writeFile(join(dir, 'recommend', 'budget_partners.sql'), 'select :n as n\n');
+
+    try {
+      // Act
+      const own = queryFile('recommend/budget_partners', { n: 1 }, dir);
+      const product = queryFile('recommend/budget_partners', { run_date: { date: '2026-11-21' } });
+
+      // Assess: each folder's file, though both names were loaded (and cached) in one process
+      expect(own).toBe('select 1 as n\n');
+      expect(product).toContain("date '2026-11-21'");
+      expect(product).not.toContain('select 1 as n');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,9 +1,8 @@
 import { MessageRejected, SESClient, SESServiceException, SendRawEmailCommand } from '@aws-sdk/client-ses';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
+import { isThrottling, SesMailer } from '../../lambdas/aws/ses-mailer.ts';
 import { MailSendError } from '../../lambdas/publish/errors.ts';
-import { assertDelivered, deliverAll, type Mailer } from '../../lambdas/publish/mailer.ts';
-import { isThrottling, SesMailer } from '../../lambdas/publish/ses-mailer.ts';
 
 const RAW = Buffer.from('From: a@example.com\r\nTo: b@example.com\r\nSubject: hi\r\n\r\nhello\r\n');
 
@@ -146,45 +145,5 @@ describe('SesMailer', () => {
     expect((failure as Error).cause).toBeInstanceOf(MessageRejected);
     expect(waits).toEqual([]);
     expect(ses.commandCalls(SendRawEmailCommand)).toHaveLength(1);
-  });
-});
-
-describe('deliverAll', () => {
-  it('keeps sending after a failure and lists who failed and why', async () => {
-    // Prepare
-    const { client, ses } = mockedSes();
-    ses
-      .on(SendRawEmailCommand)
-      .resolves({ MessageId: 'ok' })
-      .on(SendRawEmailCommand, { Destinations: ['bad@example.com'] })
-      .rejects(rejected());
-    const mailer: Mailer = new SesMailer(client);
-    const to = ['one@example.com', 'bad@example.com', 'two@example.com'];
-    const recorded: string[] = [];
-
-    // Act
-    const result = await deliverAll(
-      mailer,
-      to.map((address) => ({ from: 'a@example.com', to: address, raw: RAW })),
-      async (address) => void recorded.push(address),
-    );
-
-    // Assess
-    expect(result.sent).toEqual([
-      { to: 'one@example.com', messageId: 'ok' },
-      { to: 'two@example.com', messageId: 'ok' },
-    ]);
-    expect(result.failed).toEqual([
-      {
-        to: 'bad@example.com',
-        permanent: true,
-        reason: 'SES refused the message to bad@example.com: MessageRejected: Email address is not verified.',
-      },
-    ]);
-    expect(recorded).toEqual(['one@example.com', 'two@example.com']);
-    expect(() => assertDelivered(result)).toThrow(
-      '1 digest(s) were not delivered: bad@example.com: SES refused the message to bad@example.com: MessageRejected: Email address is not verified.',
-    );
-    expect(() => assertDelivered({ sent: result.sent, failed: [] })).not.toThrow();
   });
 });

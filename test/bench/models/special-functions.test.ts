@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { NumericalError } from '../../lambdas/recommend/errors.ts';
+import { NumericalError } from '../../../bench/models/errors.ts';
 import {
   hypergeometric2F1MinusOne,
   logHypergeometric2F1Positive,
   logSumExp,
-} from '../../lambdas/recommend/special-functions.ts';
+} from '../../../bench/models/special-functions.ts';
 
 describe('logSumExp', () => {
   it('adds huge exponents without overflow: ln(2e^1000) = 1000 + ln 2', () => {

@@ -1,8 +1,8 @@
 import gammaln from '@stdlib/math-base-special-gammaln';
 import { z } from 'zod';
-import { ModelFitError, RecommendInputError } from './errors.ts';
-import { minimizeNelderMead } from './nelder-mead.ts';
-import { parseInput } from './parse-input.ts';
+import { ModelFitError, RecommendInputError } from '../../lambdas/recommend/errors.ts';
+import { minimizeNelderMead } from '../../lambdas/recommend/nelder-mead.ts';
+import { parseInput } from '../../lambdas/recommend/parse-input.ts';
 
 /**
  * Gamma-Gamma model of monetary value, Fader & Hardie (2013), "The Gamma-Gamma Model of Monetary

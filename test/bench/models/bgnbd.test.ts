@@ -9,8 +9,8 @@ import {
   bgNbdTotalLogLikelihood,
   type CustomerHistory,
   fitBgNbd,
-} from '../../lambdas/recommend/bgnbd.ts';
-import { RecommendInputError } from '../../lambdas/recommend/errors.ts';
+} from '../../../bench/models/bgnbd.ts';
+import { RecommendInputError } from '../../../lambdas/recommend/errors.ts';
 import { loadCdnow } from './cdnow.ts';
 
 /**

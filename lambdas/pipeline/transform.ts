@@ -1,3 +1,7 @@
+/**
+ * The transform step's work (see transformStep in steps.ts): the state tables and marts of a run
+ * date, built incrementally from what changed since the last run.
+ */
 import { addDays } from '../contract/dates.ts';
 import {
   COHORT_LTV,

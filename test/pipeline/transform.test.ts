@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dateRange } from '../../lambdas/contract/dates.ts';
-import { leavingWindowDates } from '../../lambdas/pipeline/daily-run.ts';
+import { leavingWindowDates } from '../../lambdas/pipeline/transform.ts';
 
 const EVENT_DATES = dateRange('2026-06-01', '2026-11-21');
 

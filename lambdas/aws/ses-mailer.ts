@@ -1,7 +1,7 @@
 /** The SES adapter of the {@link Mailer} port: SendRawEmail, with throttling retried. */
 import { SendRawEmailCommand, type SendRawEmailCommandOutput } from '@aws-sdk/client-ses';
-import { MailSendError } from './errors.ts';
-import type { Mailer, SentMessage } from './mailer.ts';
+import { MailSendError } from '../publish/errors.ts';
+import type { Mailer, SentMessage } from '../publish/mailer.ts';
 
 /** The part of the SES client the mailer uses: an `SESClient`, or a fake in tests. */
 export interface SesSendClient {

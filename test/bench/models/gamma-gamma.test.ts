@@ -1,5 +1,4 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { RecommendInputError } from '../../lambdas/recommend/errors.ts';
 import {
   fitGammaGamma,
   type GammaGammaFit,
@@ -7,7 +6,8 @@ import {
   gammaGammaLogLikelihood,
   gammaGammaPopulationMeanValue,
   type RepeatCustomer,
-} from '../../lambdas/recommend/gamma-gamma.ts';
+} from '../../../bench/models/gamma-gamma.ts';
+import { RecommendInputError } from '../../../lambdas/recommend/errors.ts';
 import { type CdnowCustomer, loadCdnow } from './cdnow.ts';
 
 /**

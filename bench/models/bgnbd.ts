@@ -1,9 +1,9 @@
 import betaln from '@stdlib/math-base-special-betaln';
 import gammaln from '@stdlib/math-base-special-gammaln';
 import { z } from 'zod';
-import { ModelFitError } from './errors.ts';
-import { minimizeNelderMead } from './nelder-mead.ts';
-import { parseInput } from './parse-input.ts';
+import { ModelFitError } from '../../lambdas/recommend/errors.ts';
+import { minimizeNelderMead } from '../../lambdas/recommend/nelder-mead.ts';
+import { parseInput } from '../../lambdas/recommend/parse-input.ts';
 import { hypergeometric2F1MinusOne, logHypergeometric2F1Positive, logSumExp } from './special-functions.ts';
 
 /**

@@ -4,12 +4,16 @@
  * per repeat trading day the value. These are the standard customer-base models; the holdout bench
  * (`npm run bench -- ltv`) compares them with the persistence model that `ltv_forecast` uses.
  */
-import type { Engine } from '../warehouse/engine.ts';
-import { queryFile } from '../warehouse/sql.ts';
+import { fileURLToPath } from 'node:url';
+import { RecommendError } from '../../lambdas/recommend/errors.ts';
+import { loadUserValues, type UserValue } from '../../lambdas/recommend/ltv-forecast.ts';
+import type { Engine } from '../../lambdas/warehouse/engine.ts';
+import { queryFile } from '../../lambdas/warehouse/sql.ts';
 import { type BgNbdFit, fitBgNbd } from './bgnbd.ts';
-import { RecommendError } from './errors.ts';
 import { fitGammaGamma, type GammaGammaFit } from './gamma-gamma.ts';
-import { loadUserValues, type UserValue } from './value-forecast.ts';
+
+/** The bench's own SQL: it reads the lake like `queries/` does, but no Lambda runs it. */
+const BENCH_QUERIES_DIR = fileURLToPath(new URL('queries', import.meta.url));
 
 /** An attributed user as the customer-base models see them: their value and their trading days. */
 export interface TradingHistory extends UserValue {
@@ -30,7 +34,7 @@ export interface TradingHistory extends UserValue {
 export async function loadTradingHistories(engine: Engine, runDate: string): Promise<TradingHistory[]> {
   const users = await loadUserValues(engine, runDate);
   const rows = await engine.query(
-    queryFile('recommend/user_trading_histories', { run_date: { date: runDate } }),
+    queryFile('user_trading_histories', { run_date: { date: runDate } }, BENCH_QUERIES_DIR),
   );
   const byUser = new Map(rows.map((row) => [String(row.user_id), row]));
   return users.map((user) => {

@@ -1,4 +1,7 @@
-/** The headline metrics, named and formatted once for the dashboard and the digests. */
+/**
+ * How the headline KPIs are shown: which ones, in what order, labelled, formatted and their change
+ * worded once for the dashboard and the digests (kpis.ts computes them).
+ */
 import {
   arrowOf,
   directionOf,

@@ -1,0 +1,29 @@
+/**
+ * The daily run's inputs: its date and its configuration, one schema for the CLI, the step Lambdas
+ * and the CDK app (which validates the configuration before it deploys it).
+ */
+import { z } from 'zod';
+import { DEFAULT_PLAYBOOKS, PlaybooksSchema } from './playbooks.ts';
+import { DEFAULT_RECIPIENTS_CONFIG, RecipientsConfigSchema } from './recipients-config.ts';
+import { RecommendConfigSchema } from './recommend-config.ts';
+
+/** A `YYYY-MM-DD` run date. */
+export const RunDateSchema = z.iso.date({ error: 'the date must be YYYY-MM-DD' });
+
+/** The daily run's configuration: a JSON file (`--config`), validated at start-up. */
+export const RunConfigSchema = z.strictObject({
+  /** Segment playbooks: the audiences `run` writes for the user-operations team. */
+  playbooks: PlaybooksSchema.default(DEFAULT_PLAYBOOKS),
+  /** Who gets which digest, the sender, the dashboard link base and alert thresholds. */
+  recipients: RecipientsConfigSchema.default(DEFAULT_RECIPIENTS_CONFIG),
+  /**
+   * The budget recommender: total budget (budget-neutral when absent), maximum change per run, value
+   * horizon, minimum data and target ROAS.
+   */
+  budget: RecommendConfigSchema.default(RecommendConfigSchema.parse({})),
+});
+/** The run configuration after defaults are applied. */
+export type RunConfig = z.infer<typeof RunConfigSchema>;
+
+/** The configuration when no file is given. */
+export const DEFAULT_RUN_CONFIG: RunConfig = RunConfigSchema.parse({});
