@@ -6,7 +6,8 @@
  *
  * The run: 90 generated days (late events, repeated event ids, restated spend, bad rows), the
  * older days ingested as one events file and one spend file, the last week file by file, a
- * corrected events file landed under the name of one already ingested, then three daily runs.
+ * corrected events file landed under the name of one already ingested, a campaign and its
+ * exposures, then three daily runs.
  */
 import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -98,6 +99,33 @@ async function concatenate(
   }
 }
 
+/**
+ * Exposes the first 200 users who signed up to the campaign `welcome`, one in ten in its control
+ * arm, an hour after their signup, in two files as a CRM exports them: users 1-120 with one row
+ * repeated and one without a user, then users 101-200 (20 of them again).
+ */
+async function ingestExposures(context: IngestContext, engine: Engine, root: string): Promise<void> {
+  const signups = await engine.query(
+    "select user_id, min(occurred_at) as signup_at from events where event_type = 'signup' " +
+      'group by user_id order by user_id limit 200',
+  );
+  const row = (i: number) => {
+    const { user_id, signup_at } = signups[i] as Row;
+    const assignedAt = new Date(Date.parse(`${String(signup_at).replace(' ', 'T')}Z`) + 3_600_000);
+    return `welcome,${user_id},${i % 10 === 0 ? 'control' : 'treatment'},${assignedAt.toISOString()}`;
+  };
+  const header = 'campaign_id,user_id,arm,assigned_at';
+  const files = [
+    [header, ...Array.from({ length: 120 }, (_, i) => row(i)), row(7), `welcome,,treatment,${END}T00:00:00Z`],
+    [header, ...Array.from({ length: 100 }, (_, i) => row(100 + i))],
+  ];
+  for (const [index, lines] of files.entries()) {
+    const path = join(root, `exposures-${index + 1}.csv`);
+    await writeFile(path, `${lines.join('\n')}\n`);
+    await ingestFile(context, 'exposures', path);
+  }
+}
+
 describe('every registry table: its key is unique and not null after a realistic run', () => {
   let root: string;
   let lake: LocalLake;
@@ -154,6 +182,16 @@ describe('every registry table: its key is unique and not null after a realistic
     };
     await writeFile(path, `${await readFile(path, 'utf8')}${JSON.stringify(extra)}\n`);
     await ingest(redelivered);
+
+    // A campaign the CRM ran on the users who signed up, exported in two overlapping files.
+    const campaigns = join(root, 'campaigns.csv');
+    await writeFile(
+      campaigns,
+      'campaign_id,name,owner,start_date,end_date,window_days,pre_days,holdout_share,cost_per_treated_usd,primary_metric\n' +
+        `welcome,Welcome push,crm,2026-01-01,${END},7,14,0.1,0.02,kyc\n`,
+    );
+    await ingestFile(context, 'campaigns', campaigns);
+    await ingestExposures(context, lake.engine, root);
 
     await backfill({ ...lake, config: DEFAULT_RUN_CONFIG }, '2026-03-18', END);
   }, 120_000);
