@@ -4,6 +4,8 @@
  */
 import { addDays } from '../contract/dates.ts';
 import {
+  CAMPAIGN_RESULTS,
+  CAMPAIGN_USER_STATE,
   COHORT_LTV,
   FUNNEL,
   PARTNER_PERFORMANCE,
@@ -18,10 +20,17 @@ import {
   USER_STATE,
   USERS,
 } from '../contract/tables.ts';
+import {
+  buildCampaignResults,
+  type CampaignDesign,
+  type CampaignRegistry,
+  loadCampaignRegistry,
+  PLAYBOOK_CAMPAIGN_DEFAULTS,
+} from '../experiments/campaign-results.ts';
 import type { Engine, WriteMode } from '../warehouse/engine.ts';
 import { queryFile } from '../warehouse/sql.ts';
 import { PipelineError } from './errors.ts';
-import { BuildManifest, type InputFingerprints, loadInputFingerprints } from './manifest.ts';
+import { BuildManifest, fingerprint, type InputFingerprints, loadInputFingerprints } from './manifest.ts';
 
 /** The date before any data: the base of a state built from scratch. */
 const NO_BASE = '0001-01-01';
@@ -49,6 +58,10 @@ export interface TransformReport {
    * reached earlier run dates, R itself when its state was current, null for a build from scratch.
    */
   readonly stateBase: string | null;
+  /** Run dates whose campaign state was folded again (the new one, and those late exposures or events reached). */
+  readonly campaignStates: readonly string[];
+  /** The campaign state those folds started from; null for a build from scratch. */
+  readonly campaignStateBase: string | null;
   readonly steps: readonly StepReport[];
 }
 
@@ -201,6 +214,69 @@ async function refreshUserStates(
 }
 
 /**
+ * The fingerprint of the campaigns' windows the campaign state is folded with: changing a window
+ * of the registry (or the playbook defaults) makes every partition stale, so the state is built
+ * again from scratch, never folded from rows measured over other windows.
+ */
+function campaignWindowsFingerprint(registry: CampaignRegistry, playbook: CampaignDesign): string {
+  return fingerprint([
+    `playbook:${playbook.windowDays}:${playbook.preDays}`,
+    ...[...registry].map(([id, design]) => `${id}:${design.windowDays}:${design.preDays}`),
+  ]);
+}
+
+/**
+ * Folds campaign_user_state as of every run date whose state is stale (the new date, and earlier
+ * run dates that late exposures or events reached), each from the one before, starting from the
+ * newest still-valid state before the first of them, or from scratch.
+ */
+async function refreshCampaignStates(
+  engine: Engine,
+  fingerprints: InputFingerprints,
+  manifest: BuildManifest,
+  dates: readonly string[],
+  campaigns: { registry: CampaignRegistry; playbook: CampaignDesign },
+  steps: StepReport[],
+): Promise<{ base: string | null; rebuilt: string[] }> {
+  const windows = campaignWindowsFingerprint(campaigns.registry, campaigns.playbook);
+  const current = (date: string) =>
+    manifest.get('campaign_user_state', date) === fingerprints.campaignState(date, windows);
+  const stale = dates.filter((date) => !current(date));
+  const first = stale[0];
+  if (first === undefined) return { base: dates.at(-1) ?? null, rebuilt: [] };
+  const base =
+    manifest
+      .dates('campaign_user_state')
+      .filter((date) => date < first && current(date))
+      .at(-1) ?? null;
+  const maxPreDays = Math.max(
+    campaigns.playbook.preDays,
+    ...[...campaigns.registry.values()].map((design) => design.preDays),
+  );
+  await timed(steps, CAMPAIGN_USER_STATE.name, async () => {
+    let from = base ?? NO_BASE;
+    for (const asOf of stale) {
+      const firstExposure = fingerprints.exposureDates().find((date) => date > from && date <= asOf);
+      await engine.write(
+        CAMPAIGN_USER_STATE,
+        queryFile('models/campaign_user_state', {
+          base_date: { date: from },
+          as_of_date: { date: asOf },
+          // Without a new exposure no pre-window is read: [R, R - 1] is empty.
+          pre_from: { date: firstExposure === undefined ? asOf : addDays(firstExposure, -maxPreDays) },
+          playbook_window_days: campaigns.playbook.windowDays,
+          playbook_pre_days: campaigns.playbook.preDays,
+        }),
+        { kind: 'replace-partitions', partitions: [asOf] },
+      );
+      manifest.set('campaign_user_state', asOf, fingerprints.campaignState(asOf, windows));
+      from = asOf;
+    }
+  });
+  return { base, rebuilt: stale };
+}
+
+/**
  * Defines a mart that is a view of user_state (see TableDef.isView): no scan, and current for every
  * date whose state this run rebuilt.
  */
@@ -268,7 +344,11 @@ async function buildMarts(
  * so that after any sequence of ingests and runs the
  * tables equal those of ingesting everything and running the same dates once.
  */
-export async function transformAndMeasure(engine: Engine, runDate: string): Promise<TransformReport> {
+export async function transformAndMeasure(
+  engine: Engine,
+  runDate: string,
+  playbookCampaigns: CampaignDesign = PLAYBOOK_CAMPAIGN_DEFAULTS,
+): Promise<TransformReport> {
   const steps: StepReport[] = [];
   const fingerprints = await loadInputFingerprints(engine);
   const manifest = await BuildManifest.load(engine);
@@ -282,6 +362,18 @@ export async function transformAndMeasure(engine: Engine, runDate: string): Prom
   await refreshSpendDaily(engine, fingerprints, manifest, steps);
   const runDates = [...restatedRuns, runDate];
   const states = await refreshUserStates(engine, fingerprints, manifest, runDates, steps);
+  // Late exposures reach earlier run dates that late events did not: their campaign results are
+  // rebuilt as well.
+  const registry = await loadCampaignRegistry(engine);
+  const campaignDates = [...previousRuns.filter((date) => date < runDate), runDate];
+  const campaignStates = await refreshCampaignStates(
+    engine,
+    fingerprints,
+    manifest,
+    campaignDates,
+    { registry, playbook: playbookCampaigns },
+    steps,
+  );
   // A restated date whose events are unchanged (its state was current) was reached by spend alone.
   const spendOnlyRuns = restatedRuns.filter((date) => !states.rebuilt.includes(date));
   // user_segments views every date's state, so it can be defined before the marts that read it;
@@ -293,8 +385,23 @@ export async function transformAndMeasure(engine: Engine, runDate: string): Prom
     await buildMarts(engine, date, { latest: date === latestRun, spendOnly }, steps);
     manifest.set('run', date, fingerprints.run(date));
   }
+  // R's results always (the registry's design or the partners' revenue shares may have changed),
+  // and those of every earlier run date whose campaign state or user_state was rebuilt.
+  const resultDates = [...new Set([...campaignStates.rebuilt, ...states.rebuilt, runDate])].sort();
+  await timed(steps, CAMPAIGN_RESULTS.name, async () => {
+    for (const date of resultDates) await buildCampaignResults(engine, date, registry, playbookCampaigns);
+  });
   await manifest.save(engine);
   // Last: analysts see the users of R only once every table of R is built.
   await defineView(engine, USERS, 'marts/users', latestRun, steps);
-  return { runDate, rebuiltDays, restatedRuns, spendOnlyRuns, stateBase: states.base, steps };
+  return {
+    runDate,
+    rebuiltDays,
+    restatedRuns,
+    spendOnlyRuns,
+    stateBase: states.base,
+    campaignStates: campaignStates.rebuilt,
+    campaignStateBase: campaignStates.base,
+    steps,
+  };
 }
