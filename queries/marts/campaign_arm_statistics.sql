@@ -61,7 +61,7 @@ user_metrics as (
                     case when user_windows.ftd_date between user_windows.assigned_date and user_windows.outcome_end_date then 1 else 0 end
                 when 'traded' then case when user_windows.has_traded_outcome then 1 else 0 end
                 when 'active_days' then user_windows.active_days_outcome
-                when 'net_revenue_usd' then user_windows.fees_outcome_usd * user_windows.net_share
+                when 'net_revenue_usd' then cast(user_windows.fees_outcome_usd * user_windows.net_share as decimal(38, 9))
                 else user_windows.deposits_outcome_usd
             end
             as decimal(38, 9)
@@ -74,7 +74,7 @@ user_metrics as (
                     case when user_windows.ftd_date >= user_windows.pre_start_date and user_windows.ftd_date < user_windows.assigned_date then 1 else 0 end
                 when 'traded' then case when user_windows.has_traded_pre then 1 else 0 end
                 when 'active_days' then user_windows.active_days_pre
-                when 'net_revenue_usd' then user_windows.fees_pre_usd * user_windows.net_share
+                when 'net_revenue_usd' then cast(user_windows.fees_pre_usd * user_windows.net_share as decimal(38, 9))
                 else user_windows.deposits_pre_usd
             end
             as decimal(38, 9)
