@@ -9,7 +9,7 @@
  *   u3 no events at all
  *   u4 signup 02-25 (organic), trade 03-03 (fee 1)
  *   u5 login 03-02 (no signup: unattributed)
- *   u7 login 03-02, deposit 20 on 03-04
+ *   u7 login 03-02, deposit 20 on 03-04; a login on 03-03 arrives late (before run 03-05)
  * Campaigns: c1 window 3, pre 2, h 0.5, cost 1 per treated user, primary deposits_usd;
  *            c0 window 2, pre 0 (no CUPED), h 0.5, cost 0, primary active_days;
  *            playbook:winback not in the registry: window 14, pre 30, h 0.1, primary active_days;
@@ -76,6 +76,9 @@ const EVENTS = [
   event('u7', 'deposit', '2026-03-04T16:00:00Z', { amount_usd: 20 }),
 ].join('\n');
 
+/** Events that arrive late, with exp-4: they reach the states of 03-03 and 03-04 as well. */
+const LATE_EVENTS = [event('u7', 'login', '2026-03-03T09:00:00Z')].join('\n');
+
 const exposure = (
   line: number,
   campaignId: string,
@@ -131,10 +134,11 @@ const ARRIVALS: Record<(typeof RUN_DATES)[number], ExposureFile[]> = {
   ],
 };
 
-async function openCampaignLake(root: string, name: string): Promise<LocalLake> {
+async function openCampaignLake(root: string, name: string, withLateEvents: boolean): Promise<LocalLake> {
   const lake = await openLocalLake(join(root, name));
   await ingestFile(lake, 'partners', join(root, 'partners.csv'));
   await ingestFile(lake, 'events', join(root, 'events.jsonl'));
+  if (withLateEvents) await ingestFile(lake, 'events', join(root, 'events-late.jsonl'));
   await writeCampaigns(lake.engine, [
     {
       campaignId: 'c1',
@@ -202,18 +206,22 @@ describe('campaign_user_state and campaign_results (hand-computed, late exposure
     root = await mkdtemp(join(tmpdir(), 'growthlake-campaigns-'));
     await writeFile(join(root, 'partners.csv'), PARTNERS_CSV);
     await writeFile(join(root, 'events.jsonl'), `${EVENTS}\n`);
+    await writeFile(join(root, 'events-late.jsonl'), `${LATE_EVENTS}\n`);
 
     // Incremental: each day's exposure files arrive, then the day is run.
-    incremental = await openCampaignLake(root, 'incremental');
+    incremental = await openCampaignLake(root, 'incremental', false);
     for (const date of RUN_DATES) {
-      if (date === R) stateBeforeLate = await partition(incremental, CAMPAIGN_USER_STATE, '2026-03-04');
+      if (date === R) {
+        stateBeforeLate = await partition(incremental, CAMPAIGN_USER_STATE, '2026-03-04');
+        await ingestFile(incremental, 'events', join(root, 'events-late.jsonl'));
+      }
       for (const arrival of ARRIVALS[date])
         await writeExposures(incremental.engine, arrival.ingest, arrival.rows);
       reports.push(await transformAndMeasure(incremental.engine, date));
     }
 
     // Rebuilt: every file first, then the same dates run once each.
-    rebuilt = await openCampaignLake(root, 'rebuilt');
+    rebuilt = await openCampaignLake(root, 'rebuilt', true);
     for (const date of RUN_DATES) {
       for (const arrival of ARRIVALS[date])
         await writeExposures(rebuilt.engine, arrival.ingest, arrival.rows);
@@ -221,7 +229,7 @@ describe('campaign_user_state and campaign_results (hand-computed, late exposure
     for (const date of RUN_DATES) await transformAndMeasure(rebuilt.engine, date);
 
     // From scratch: every file first, then R alone (no base to fold from).
-    scratch = await openCampaignLake(root, 'scratch');
+    scratch = await openCampaignLake(root, 'scratch', true);
     for (const date of RUN_DATES) {
       for (const arrival of ARRIVALS[date])
         await writeExposures(scratch.engine, arrival.ingest, arrival.rows);
@@ -235,8 +243,9 @@ describe('campaign_user_state and campaign_results (hand-computed, late exposure
     await scratch?.engine.close();
   });
 
-  it('folds each day from the day before, and refolds the dates a late exposure reached', () => {
-    // Assess: 03-02 from scratch, then one day each; exp-4 (dated 03-03) makes 03-03 and 03-04 stale.
+  it('folds each day from the day before, and refolds the dates late exposures and events reached', () => {
+    // Assess: 03-02 from scratch, then one day each; exp-4 and the late login (dated 03-03) make
+    // 03-03 and 03-04 stale.
     expect(reports.map((report) => [report.campaignStateBase, report.campaignStates])).toEqual([
       [null, ['2026-03-02']],
       ['2026-03-02', ['2026-03-03']],
@@ -428,8 +437,8 @@ describe('campaign_user_state and campaign_results (hand-computed, late exposure
         [0, 0],
         R,
       ),
-      // u7, late: outcome [03-03, 03-05]: deposit 20 on 03-04; pre [03-01, 03-02]: the login.
-      stateRow('c1', 'u7', 'control', '2026-03-03', null, [3, 2], [1, 1], [false, false], [20, 0], [0, 0], R),
+      // u7, late: outcome [03-03, 03-05]: the late login 03-03, deposit 20 on 03-04; pre [03-01, 03-02]: the login.
+      stateRow('c1', 'u7', 'control', '2026-03-03', null, [3, 2], [2, 1], [false, false], [20, 0], [0, 0], R),
     ]);
     // No campaign outside the registry but the playbook one.
     expect([...new Set(rows.map((row) => row.campaign_id))]).toEqual(['c0', 'c1', 'playbook:winback']);
@@ -498,6 +507,17 @@ describe('campaign_user_state and campaign_results (hand-computed, late exposure
     expect(revenue.uplift_abs).toBeCloseTo(1 / 6, 9);
     expect(revenue.incremental_total).toBeCloseTo(0.5, 9);
     expect(revenue.roi).toBeCloseTo(-2.5 / 3, 9);
+
+    // active_days (u7's late login counts): Y T (u1 2, u5 1, u3 0), C (u2 1, u4 1, u7 2); X T (1, 0, 0),
+    // C (1, 0, 1). Pooled ΣY 7, ΣX 3, ΣXY 5, ΣX² 3: Sxy = 5 - 7 * 3 / 6 = 1.5, Sxx = 3 - 9 / 6 = 1.5, θ = 1;
+    // uplift = (1 - 4/3) - 1 * (1/3 - 2/3) = 0. Y' = Y - X: T (1, 1, 0), C (0, 1, 1), variances 1/3:
+    // se = sqrt(1/9 + 1/9) > 0, p = 2 (1 - Φ(0)) = 1.
+    const activeDays = c1.get('active_days') as Row;
+    expect(activeDays.cuped_theta).toBeCloseTo(1, 9);
+    expect(activeDays.uplift_abs).toBeCloseTo(0, 9);
+    expect(activeDays.ci_high).toBeCloseTo(1.959964 * Math.sqrt(2 / 9), 9);
+    expect(activeDays.p_value).toBeCloseTo(1, 9);
+    expect(activeDays.verdict).toBe('inconclusive');
 
     // ftd: u1's first deposit 03-03 in its window; u7's 03-04 in [03-03, 03-05]; u2's 03-01 in its pre-window.
     const ftd = c1.get('ftd') as Row;
