@@ -253,22 +253,29 @@ async function refreshCampaignStates(
     campaigns.playbook.preDays,
     ...[...campaigns.registry.values()].map((design) => design.preDays),
   );
+  const exposureDates = fingerprints.exposureDates();
   await timed(steps, CAMPAIGN_USER_STATE.name, async () => {
     let from = base ?? NO_BASE;
     for (const asOf of stale) {
-      const firstExposure = fingerprints.exposureDates().find((date) => date > from && date <= asOf);
-      await engine.write(
-        CAMPAIGN_USER_STATE,
-        queryFile('models/campaign_user_state', {
-          base_date: { date: from },
-          as_of_date: { date: asOf },
-          // Without a new exposure no pre-window is read: [R, R - 1] is empty.
-          pre_from: { date: firstExposure === undefined ? asOf : addDays(firstExposure, -maxPreDays) },
-          playbook_window_days: campaigns.playbook.windowDays,
-          playbook_pre_days: campaigns.playbook.preDays,
-        }),
-        { kind: 'replace-partitions', partitions: [asOf] },
-      );
+      const firstExposure = exposureDates.find((date) => date > from && date <= asOf);
+      // Before the first exposure the state is empty: nothing to read or write (a lake without
+      // campaigns pays no statement for them).
+      if (exposureDates[0] !== undefined && exposureDates[0] <= asOf) {
+        await engine.write(
+          CAMPAIGN_USER_STATE,
+          queryFile('models/campaign_user_state', {
+            base_date: { date: from },
+            as_of_date: { date: asOf },
+            // A build from scratch reads user_daily from the first exposure on, a fold the new days.
+            days_from: { date: from === NO_BASE ? (exposureDates[0] as string) : addDays(from, 1) },
+            // Without a new exposure no pre-window is read: [R, R - 1] is empty.
+            pre_from: { date: firstExposure === undefined ? asOf : addDays(firstExposure, -maxPreDays) },
+            playbook_window_days: campaigns.playbook.windowDays,
+            playbook_pre_days: campaigns.playbook.preDays,
+          }),
+          { kind: 'replace-partitions', partitions: [asOf] },
+        );
+      }
       manifest.set('campaign_user_state', asOf, fingerprints.campaignState(asOf, windows));
       from = asOf;
     }
@@ -364,7 +371,9 @@ export async function transformAndMeasure(
   const states = await refreshUserStates(engine, fingerprints, manifest, runDates, steps);
   // Late exposures reach earlier run dates that late events did not: their campaign results are
   // rebuilt as well.
-  const registry = await loadCampaignRegistry(engine);
+  const firstExposure = fingerprints.exposureDates()[0];
+  const exposedBy = (date: string) => firstExposure !== undefined && firstExposure <= date;
+  const registry: CampaignRegistry = exposedBy(runDate) ? await loadCampaignRegistry(engine) : new Map();
   const campaignDates = [...previousRuns.filter((date) => date < runDate), runDate];
   const campaignStates = await refreshCampaignStates(
     engine,
@@ -389,7 +398,9 @@ export async function transformAndMeasure(
   // and those of every earlier run date whose campaign state or user_state was rebuilt.
   const resultDates = [...new Set([...campaignStates.rebuilt, ...states.rebuilt, runDate])].sort();
   await timed(steps, CAMPAIGN_RESULTS.name, async () => {
-    for (const date of resultDates) await buildCampaignResults(engine, date, registry, playbookCampaigns);
+    for (const date of resultDates.filter(exposedBy)) {
+      await buildCampaignResults(engine, date, registry, playbookCampaigns);
+    }
   });
   await manifest.save(engine);
   // Last: analysts see the users of R only once every table of R is built.

@@ -6,6 +6,7 @@
 -- user_daily of R joined with the users whose window is open, and, for the users first exposed on R
 -- only, user_daily over their pre-window (:pre_from is the earliest date any of them can need:
 -- 90 days before the first new date at most, R itself when no exposure came, so nothing is read).
+-- A build from scratch reads user_daily from the first exposure's date on (:days_from).
 -- kyc and ftd are not folded: the results read them from user_state, which keeps both dates.
 -- Grain: one row per campaign and user whose first exposure is dated on or before :as_of_date.
 with
@@ -29,9 +30,10 @@ campaign_registry as (
     select * from campaigns
 ),
 
+-- The days after the base (for a build from scratch, from the first exposure on).
 new_days as (
     select * from user_daily
-    where dt > :base_date
+    where dt >= :days_from
         and dt <= :as_of_date
 ),
 
