@@ -2,9 +2,19 @@
  * Campaign effectiveness (docs/contract.md, campaign_results): the per-user state the daily run
  * folds like user_state, and the results lambdas/experiments/ computes from its sufficient statistics.
  */
-import { type ColumnDef, col, dtPartition, type TableDef } from './table-def.ts';
+import { type ColumnDef, type ColumnType, col, dtPartition, type TableDef } from './table-def.ts';
 
-const money = (name: string, description: string): ColumnDef => col(name, 'decimal(38,9)', description);
+/**
+ * A measure over a user's two windows: `<name>_outcome` and `<name>_pre` (`_usd` last for money),
+ * `what` completed with "in the outcome window" and "in the pre-window".
+ */
+function windowColumns(name: string, type: ColumnType, what: string): ColumnDef[] {
+  const unit = type === 'decimal(38,9)' ? '_usd' : '';
+  return [
+    col(`${name}_outcome${unit}`, type, `${what} in the outcome window.`),
+    col(`${name}_pre${unit}`, type, `${what} in the pre-window.`),
+  ];
+}
 
 /**
  * Each exposed user's arm, dates and windowed activity per campaign, as of a date: what the run
@@ -41,14 +51,10 @@ export const CAMPAIGN_USER_STATE: TableDef = {
     ),
     col('window_days', 'bigint', "The campaign's outcome window, days."),
     col('pre_days', 'bigint', "The campaign's pre-window, days (0: none)."),
-    col('active_days_outcome', 'bigint', 'Days with any event in the outcome window.'),
-    col('active_days_pre', 'bigint', 'Days with any event in the pre-window.'),
-    col('has_traded_outcome', 'boolean', 'A trade dated in the outcome window.'),
-    col('has_traded_pre', 'boolean', 'A trade dated in the pre-window.'),
-    money('deposits_outcome_usd', 'Deposits dated in the outcome window, USD.'),
-    money('deposits_pre_usd', 'Deposits dated in the pre-window, USD.'),
-    money('fees_outcome_usd', 'Trading fees dated in the outcome window, USD, gross of revenue share.'),
-    money('fees_pre_usd', 'Trading fees dated in the pre-window, USD, gross of revenue share.'),
+    ...windowColumns('active_days', 'bigint', 'Days with any event'),
+    ...windowColumns('has_traded', 'boolean', 'A trade dated'),
+    ...windowColumns('deposits', 'decimal(38,9)', 'Deposits, USD, dated'),
+    ...windowColumns('fees', 'decimal(38,9)', 'Trading fees, USD, gross of revenue share, dated'),
   ],
   partition: dtPartition('The as-of date.'),
   location: 'state/campaign_user_state',

@@ -160,37 +160,54 @@ async function partition(lake: LocalLake, table: TableDef, date: string): Promis
   );
 }
 
-/** A state row as the test states it: the dates, then (outcome, pre) per measure. */
+/**
+ * A state row from one line. `who` is `<campaign>/<user>`; `measures` is
+ * `window pre | active days | traded | deposits | fees`, each pair the outcome window's value then
+ * the pre-window's (`T`/`F` for traded): `'3 2 | 2 1 | T F | 100 0 | 2 0'`.
+ */
 function stateRow(
-  campaign_id: string,
-  user_id: string,
+  who: string,
   arm: string,
   assigned_date: string,
   switched_date: string | null,
-  windows: [number, number],
-  activeDays: [number, number],
-  traded: [boolean, boolean],
-  depositsUsd: [number, number],
-  feesUsd: [number, number],
+  measures: string,
   dt: string,
 ): Record<string, SqlValue> {
+  const [campaign_id, user_id] = who.split('/');
+  const [windows, active, traded, deposits, fees] = measures.split('|').map((pair) => pair.trim().split(' '));
+  const number = (pair: string[] | undefined, i: number) => Number(pair?.[i]);
   return {
-    campaign_id,
-    user_id,
+    campaign_id: campaign_id ?? '',
+    user_id: user_id ?? '',
     arm,
     assigned_date,
     switched_date,
-    window_days: windows[0],
-    pre_days: windows[1],
-    active_days_outcome: activeDays[0],
-    active_days_pre: activeDays[1],
-    has_traded_outcome: traded[0],
-    has_traded_pre: traded[1],
-    deposits_outcome_usd: depositsUsd[0],
-    deposits_pre_usd: depositsUsd[1],
-    fees_outcome_usd: feesUsd[0],
-    fees_pre_usd: feesUsd[1],
+    window_days: number(windows, 0),
+    pre_days: number(windows, 1),
+    active_days_outcome: number(active, 0),
+    active_days_pre: number(active, 1),
+    has_traded_outcome: traded?.[0] === 'T',
+    has_traded_pre: traded?.[1] === 'T',
+    deposits_outcome_usd: number(deposits, 0),
+    deposits_pre_usd: number(deposits, 1),
+    fees_outcome_usd: number(fees, 0),
+    fees_pre_usd: number(fees, 1),
     dt,
+  };
+}
+
+/** c1's rows that the late files leave as they were, as of `dt`. */
+function c1Unchanged(dt: string) {
+  return {
+    // u1: outcome [03-02, 03-04]: 03-02 (trade, fee 2), 03-03 (deposit 100); pre [02-28, 03-01]: the
+    // login. Its 03-05 login is past the window.
+    u1: stateRow('c1/u1', 'treatment', '2026-03-02', null, '3 2 | 2 1 | T F | 100 0 | 2 0', dt),
+    // u3: no events; the 03-04 row is a duplicate in the same arm, no switch.
+    u3: stateRow('c1/u3', 'treatment', '2026-03-03', null, '3 2 | 0 0 | F F | 0 0 | 0 0', dt),
+    // u4: control on 03-03, treatment on 03-04: switched; trade 03-03 (fee 1).
+    u4: stateRow('c1/u4', 'control', '2026-03-03', '2026-03-04', '3 2 | 1 0 | T F | 0 0 | 1 0', dt),
+    // u5: two rows at 12:00 on 03-02; exp-0 was ingested first, so treatment; the control row switches.
+    u5: stateRow('c1/u5', 'treatment', '2026-03-02', '2026-03-02', '3 2 | 1 0 | F F | 0 0 | 0 0', dt),
   };
 }
 
@@ -258,187 +275,39 @@ describe('campaign_user_state and campaign_results (hand-computed, late exposure
     // As of 03-04: c1 windows [A, A + 2] cut at 03-04, pre-windows [A - 2, A - 1]; c0 [03-03, 03-04], no
     // pre-window; playbook:winback [03-04, 03-17] cut at 03-04, pre-window [02-02, 03-03].
     const d = '2026-03-04';
+    const c1 = c1Unchanged(d);
     expect(stateBeforeLate).toEqual([
-      // u1: trade 03-02 (fee 2) and 03-03 (kyc, deposit 100) in [03-03, 03-04]; c0 has no pre-window.
-      stateRow(
-        'c0',
-        'u1',
-        'treatment',
-        '2026-03-03',
-        null,
-        [2, 0],
-        [1, 0],
-        [false, false],
-        [100, 0],
-        [0, 0],
-        d,
-      ),
-      stateRow('c0', 'u2', 'control', '2026-03-03', null, [2, 0], [1, 0], [false, false], [0, 0], [0, 0], d),
-      stateRow('c0', 'u4', 'treatment', '2026-03-03', null, [2, 0], [1, 0], [true, false], [0, 0], [1, 0], d),
+      // u1: 03-03 (kyc, deposit 100) in [03-03, 03-04] (its trade was 03-02); c0 has no pre-window.
+      stateRow('c0/u1', 'treatment', '2026-03-03', null, '2 0 | 1 0 | F F | 100 0 | 0 0', d),
+      stateRow('c0/u2', 'control', '2026-03-03', null, '2 0 | 1 0 | F F | 0 0 | 0 0', d),
+      stateRow('c0/u4', 'treatment', '2026-03-03', null, '2 0 | 1 0 | T F | 0 0 | 1 0', d),
       // u5: its only event (03-02) is before the window: an exposed user with no events has 0.
-      stateRow('c0', 'u5', 'control', '2026-03-03', null, [2, 0], [0, 0], [false, false], [0, 0], [0, 0], d),
-      // u1: outcome [03-02, 03-04]: 03-02 (trade, fee 2), 03-03 (deposit 100); pre [02-28, 03-01]: the login.
-      stateRow(
-        'c1',
-        'u1',
-        'treatment',
-        '2026-03-02',
-        null,
-        [3, 2],
-        [2, 1],
-        [true, false],
-        [100, 0],
-        [2, 0],
-        d,
-      ),
+      stateRow('c0/u5', 'control', '2026-03-03', null, '2 0 | 0 0 | F F | 0 0 | 0 0', d),
+      c1.u1,
       // u2: assigned 2026-03-03T01:00+08:00 = 03-02 17:00 UTC; pre [02-28, 03-01]: deposit 50.
-      stateRow('c1', 'u2', 'control', '2026-03-02', null, [3, 2], [1, 1], [false, false], [0, 50], [0, 0], d),
-      // u3: no events; the 03-04 row is a duplicate in the same arm, no switch.
-      stateRow(
-        'c1',
-        'u3',
-        'treatment',
-        '2026-03-03',
-        null,
-        [3, 2],
-        [0, 0],
-        [false, false],
-        [0, 0],
-        [0, 0],
-        d,
-      ),
-      // u4: control on 03-03, treatment on 03-04: switched; trade 03-03 (fee 1).
-      stateRow(
-        'c1',
-        'u4',
-        'control',
-        '2026-03-03',
-        '2026-03-04',
-        [3, 2],
-        [1, 0],
-        [true, false],
-        [0, 0],
-        [1, 0],
-        d,
-      ),
-      // u5: two rows at 12:00 on 03-02; exp-0 was ingested first, so treatment; the control row switches.
-      stateRow(
-        'c1',
-        'u5',
-        'treatment',
-        '2026-03-02',
-        '2026-03-02',
-        [3, 2],
-        [1, 0],
-        [false, false],
-        [0, 0],
-        [0, 0],
-        d,
-      ),
+      stateRow('c1/u2', 'control', '2026-03-02', null, '3 2 | 1 1 | F F | 0 50 | 0 0', d),
+      c1.u3,
+      c1.u4,
+      c1.u5,
       // u2: login 03-04 in [03-04, 03-04]; pre [02-02, 03-03]: 02-20 and 03-01 (deposit 50).
-      stateRow(
-        'playbook:winback',
-        'u2',
-        'control',
-        '2026-03-04',
-        null,
-        [14, 30],
-        [1, 2],
-        [false, false],
-        [0, 50],
-        [0, 0],
-        d,
-      ),
+      stateRow('playbook:winback/u2', 'control', '2026-03-04', null, '14 30 | 1 2 | F F | 0 50 | 0 0', d),
       // u4: nothing on 03-04; pre: 02-25 and 03-03 (trade, fee 1).
-      stateRow(
-        'playbook:winback',
-        'u4',
-        'treatment',
-        '2026-03-04',
-        null,
-        [14, 30],
-        [0, 2],
-        [false, true],
-        [0, 0],
-        [0, 1],
-        d,
-      ),
+      stateRow('playbook:winback/u4', 'treatment', '2026-03-04', null, '14 30 | 0 2 | F T | 0 0 | 0 1', d),
     ]);
   });
 
   it('takes in the late exposures when the next run folds again (as of R)', async () => {
     const rows = await partition(incremental, CAMPAIGN_USER_STATE, R);
-    const c1 = rows.filter((row) => row.campaign_id === 'c1');
-    expect(c1).toEqual([
-      // u1's 03-05 login is past its window [03-02, 03-04].
-      stateRow(
-        'c1',
-        'u1',
-        'treatment',
-        '2026-03-02',
-        null,
-        [3, 2],
-        [2, 1],
-        [true, false],
-        [100, 0],
-        [2, 0],
-        R,
-      ),
+    const kept = c1Unchanged(R);
+    expect(rows.filter((row) => row.campaign_id === 'c1')).toEqual([
+      kept.u1,
       // The late treatment row dated 03-03 is a switch.
-      stateRow(
-        'c1',
-        'u2',
-        'control',
-        '2026-03-02',
-        '2026-03-03',
-        [3, 2],
-        [1, 1],
-        [false, false],
-        [0, 50],
-        [0, 0],
-        R,
-      ),
-      stateRow(
-        'c1',
-        'u3',
-        'treatment',
-        '2026-03-03',
-        null,
-        [3, 2],
-        [0, 0],
-        [false, false],
-        [0, 0],
-        [0, 0],
-        R,
-      ),
-      stateRow(
-        'c1',
-        'u4',
-        'control',
-        '2026-03-03',
-        '2026-03-04',
-        [3, 2],
-        [1, 0],
-        [true, false],
-        [0, 0],
-        [1, 0],
-        R,
-      ),
-      stateRow(
-        'c1',
-        'u5',
-        'treatment',
-        '2026-03-02',
-        '2026-03-02',
-        [3, 2],
-        [1, 0],
-        [false, false],
-        [0, 0],
-        [0, 0],
-        R,
-      ),
+      stateRow('c1/u2', 'control', '2026-03-02', '2026-03-03', '3 2 | 1 1 | F F | 0 50 | 0 0', R),
+      kept.u3,
+      kept.u4,
+      kept.u5,
       // u7, late: outcome [03-03, 03-05]: the late login 03-03, deposit 20 on 03-04; pre [03-01, 03-02]: the login.
-      stateRow('c1', 'u7', 'control', '2026-03-03', null, [3, 2], [2, 1], [false, false], [20, 0], [0, 0], R),
+      stateRow('c1/u7', 'control', '2026-03-03', null, '3 2 | 2 1 | F F | 20 0 | 0 0', R),
     ]);
     // No campaign outside the registry but the playbook one.
     expect([...new Set(rows.map((row) => row.campaign_id))]).toEqual(['c0', 'c1', 'playbook:winback']);
