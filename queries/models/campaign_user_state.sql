@@ -177,38 +177,54 @@ open_windows as (
     where date_add('day', window_days - 1, assigned_date) > :base_date
 ),
 
--- What the new days add to each open window (new_days ends at the as-of date: the window is cut there).
-outcome_additions as (
+-- Each user_daily day that enters a window: the new days of the open outcome windows (new_days ends
+-- at the as-of date: a window is cut there), and the pre-window days of the new users (read once:
+-- a pre-window ends before the exposure, so it never changes).
+window_day_rows as (
     select
         open_windows.campaign_id,
         open_windows.user_id,
-        count_if(new_days.events > 0) as active_days,
-        bool_or(new_days.trades > 0) as has_traded,
-        sum(new_days.deposits_usd) as deposits_usd,
-        sum(new_days.fees_usd) as fees_usd
+        true as is_outcome,
+        new_days.events,
+        new_days.trades,
+        new_days.deposits_usd,
+        new_days.fees_usd
     from open_windows
     inner join new_days
         on open_windows.user_id = new_days.user_id
         and new_days.dt >= open_windows.assigned_date
         and new_days.dt <= date_add('day', open_windows.window_days - 1, open_windows.assigned_date)
-    group by open_windows.campaign_id, open_windows.user_id
-),
-
--- The pre-window of each new user, read once: it ends before the exposure, so it never changes.
-pre_window_sums as (
+    union all
     select
         new_users.campaign_id,
         new_users.user_id,
-        count_if(pre_window_days.events > 0) as active_days,
-        bool_or(pre_window_days.trades > 0) as has_traded,
-        sum(pre_window_days.deposits_usd) as deposits_usd,
-        sum(pre_window_days.fees_usd) as fees_usd
+        false as is_outcome,
+        pre_window_days.events,
+        pre_window_days.trades,
+        pre_window_days.deposits_usd,
+        pre_window_days.fees_usd
     from new_users
     inner join pre_window_days
         on new_users.user_id = pre_window_days.user_id
         and pre_window_days.dt >= date_add('day', -new_users.pre_days, new_users.assigned_date)
         and pre_window_days.dt < new_users.assigned_date
-    group by new_users.campaign_id, new_users.user_id
+),
+
+-- What those days add, per user and window (a base user's pre-window has no rows here: it is kept).
+window_additions as (
+    select
+        campaign_id,
+        user_id,
+        count_if(is_outcome and events > 0) as active_days_outcome,
+        count_if(not is_outcome and events > 0) as active_days_pre,
+        bool_or(is_outcome and trades > 0) as has_traded_outcome,
+        bool_or(not is_outcome and trades > 0) as has_traded_pre,
+        sum(case when is_outcome then deposits_usd end) as deposits_outcome_usd,
+        sum(case when not is_outcome then deposits_usd end) as deposits_pre_usd,
+        sum(case when is_outcome then fees_usd end) as fees_outcome_usd,
+        sum(case when not is_outcome then fees_usd end) as fees_pre_usd
+    from window_day_rows
+    group by campaign_id, user_id
 ),
 
 final as (
@@ -220,28 +236,26 @@ final as (
         coalesce(assigned.switched_date, new_switches.switched_date) as switched_date,
         assigned.window_days,
         assigned.pre_days,
-        coalesce(assigned.active_days_outcome, 0) + coalesce(outcome_additions.active_days, 0)
+        coalesce(assigned.active_days_outcome, 0) + coalesce(window_additions.active_days_outcome, 0)
             as active_days_outcome,
-        coalesce(assigned.active_days_pre, pre_window_sums.active_days, 0) as active_days_pre,
-        coalesce(assigned.has_traded_outcome, false) or coalesce(outcome_additions.has_traded, false)
+        coalesce(assigned.active_days_pre, window_additions.active_days_pre, 0) as active_days_pre,
+        coalesce(assigned.has_traded_outcome, false) or coalesce(window_additions.has_traded_outcome, false)
             as has_traded_outcome,
-        coalesce(assigned.has_traded_pre, pre_window_sums.has_traded, false) as has_traded_pre,
-        coalesce(assigned.deposits_outcome_usd, 0) + coalesce(outcome_additions.deposits_usd, 0)
+        coalesce(assigned.has_traded_pre, window_additions.has_traded_pre, false) as has_traded_pre,
+        coalesce(assigned.deposits_outcome_usd, 0) + coalesce(window_additions.deposits_outcome_usd, 0)
             as deposits_outcome_usd,
-        coalesce(assigned.deposits_pre_usd, pre_window_sums.deposits_usd, 0) as deposits_pre_usd,
-        coalesce(assigned.fees_outcome_usd, 0) + coalesce(outcome_additions.fees_usd, 0) as fees_outcome_usd,
-        coalesce(assigned.fees_pre_usd, pre_window_sums.fees_usd, 0) as fees_pre_usd,
+        coalesce(assigned.deposits_pre_usd, window_additions.deposits_pre_usd, 0) as deposits_pre_usd,
+        coalesce(assigned.fees_outcome_usd, 0) + coalesce(window_additions.fees_outcome_usd, 0)
+            as fees_outcome_usd,
+        coalesce(assigned.fees_pre_usd, window_additions.fees_pre_usd, 0) as fees_pre_usd,
         :as_of_date as dt
     from assigned
     left join new_switches
         on assigned.campaign_id = new_switches.campaign_id
         and assigned.user_id = new_switches.user_id
-    left join outcome_additions
-        on assigned.campaign_id = outcome_additions.campaign_id
-        and assigned.user_id = outcome_additions.user_id
-    left join pre_window_sums
-        on assigned.campaign_id = pre_window_sums.campaign_id
-        and assigned.user_id = pre_window_sums.user_id
+    left join window_additions
+        on assigned.campaign_id = window_additions.campaign_id
+        and assigned.user_id = window_additions.user_id
 )
 
 select * from final
