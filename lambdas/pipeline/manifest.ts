@@ -14,15 +14,9 @@ import { loadQuery, queryFile } from '../warehouse/sql.ts';
 /**
  * What the manifest tracks: state partitions (`user_daily` stands for user_milestones too, built
  * with it from the same dates), the spend dates summed in spend_daily, the run dates whose
- * marts were built, and the campaign state and results of each run date.
+ * marts were built, and the campaign state of each run date.
  */
-export type StateTable =
-  | 'user_daily'
-  | 'user_state'
-  | 'spend_daily'
-  | 'run'
-  | 'campaign_user_state'
-  | 'campaign_results';
+export type StateTable = 'user_daily' | 'user_state' | 'spend_daily' | 'run' | 'campaign_user_state';
 
 /** A SHA-256 over strings, in any order: the fingerprint of a set of ingests or of other fingerprints. */
 export function fingerprint(ingestIds: Iterable<string>): string {
