@@ -11,6 +11,9 @@ import {
 import type { Engine } from '../warehouse/engine.ts';
 import { loadQuery, queryFile } from '../warehouse/sql.ts';
 
+/** The date before any data: the base of a state built from scratch. */
+export const NO_BASE = '0001-01-01';
+
 /**
  * What the manifest tracks: state partitions (`user_daily` stands for user_milestones too, built
  * with it from the same dates), the spend dates summed in spend_daily, the run dates whose

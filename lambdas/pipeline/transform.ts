@@ -4,8 +4,6 @@
  */
 import { addDays } from '../contract/dates.ts';
 import {
-  CAMPAIGN_RESULTS,
-  CAMPAIGN_USER_STATE,
   COHORT_LTV,
   FUNNEL,
   PARTNER_PERFORMANCE,
@@ -20,29 +18,17 @@ import {
   USER_STATE,
   USERS,
 } from '../contract/tables.ts';
-import {
-  buildCampaignResults,
-  type CampaignDesign,
-  type CampaignRegistry,
-  loadCampaignRegistry,
-  PLAYBOOK_CAMPAIGN_DEFAULTS,
-} from '../experiments/campaign-results.ts';
+import { type CampaignDesign, PLAYBOOK_CAMPAIGN_DEFAULTS } from '../experiments/campaign-results.ts';
 import type { Engine, WriteMode } from '../warehouse/engine.ts';
 import { queryFile } from '../warehouse/sql.ts';
-import { PipelineError } from './errors.ts';
-import { BuildManifest, fingerprint, type InputFingerprints, loadInputFingerprints } from './manifest.ts';
+import { measureCampaigns } from './campaigns.ts';
+import { BuildManifest, type InputFingerprints, loadInputFingerprints, NO_BASE } from './manifest.ts';
+import { type StepReport, timed } from './timed-step.ts';
 
-/** The date before any data: the base of a state built from scratch. */
-const NO_BASE = '0001-01-01';
+export type { StepReport } from './timed-step.ts';
 
 /** Most partitions one write replaces (Athena refuses more than 100 in one statement). */
 const MAX_PARTITIONS_PER_WRITE = 100;
-
-/** What one step of the run did, for logs, metrics and the benchmark. */
-export interface StepReport {
-  readonly step: string;
-  readonly elapsedMs: number;
-}
 
 /** What the transform and metrics steps did for one run date. */
 export interface TransformReport {
@@ -92,16 +78,6 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
-}
-
-async function timed(steps: StepReport[], step: string, work: () => Promise<void>): Promise<void> {
-  const started = performance.now();
-  try {
-    await work();
-  } catch (error) {
-    throw new PipelineError(`${step} failed: ${(error as Error).message}`, { cause: error });
-  }
-  steps.push({ step, elapsedMs: performance.now() - started });
 }
 
 /**
@@ -214,76 +190,6 @@ async function refreshUserStates(
 }
 
 /**
- * The fingerprint of the campaigns' windows the campaign state is folded with: changing a window
- * of the registry (or the playbook defaults) makes every partition stale, so the state is built
- * again from scratch, never folded from rows measured over other windows.
- */
-function campaignWindowsFingerprint(registry: CampaignRegistry, playbook: CampaignDesign): string {
-  return fingerprint([
-    `playbook:${playbook.windowDays}:${playbook.preDays}`,
-    ...[...registry].map(([id, design]) => `${id}:${design.windowDays}:${design.preDays}`),
-  ]);
-}
-
-/**
- * Folds campaign_user_state as of every run date whose state is stale (the new date, and earlier
- * run dates that late exposures or events reached), each from the one before, starting from the
- * newest still-valid state before the first of them, or from scratch.
- */
-async function refreshCampaignStates(
-  engine: Engine,
-  fingerprints: InputFingerprints,
-  manifest: BuildManifest,
-  dates: readonly string[],
-  campaigns: { registry: CampaignRegistry; playbook: CampaignDesign },
-  steps: StepReport[],
-): Promise<{ base: string | null; rebuilt: string[] }> {
-  const windows = campaignWindowsFingerprint(campaigns.registry, campaigns.playbook);
-  const current = (date: string) =>
-    manifest.get('campaign_user_state', date) === fingerprints.campaignState(date, windows);
-  const stale = dates.filter((date) => !current(date));
-  const first = stale[0];
-  if (first === undefined) return { base: dates.at(-1) ?? null, rebuilt: [] };
-  const base =
-    manifest
-      .dates('campaign_user_state')
-      .filter((date) => date < first && current(date))
-      .at(-1) ?? null;
-  const maxPreDays = Math.max(
-    campaigns.playbook.preDays,
-    ...[...campaigns.registry.values()].map((design) => design.preDays),
-  );
-  const exposureDates = fingerprints.exposureDates();
-  await timed(steps, CAMPAIGN_USER_STATE.name, async () => {
-    let from = base ?? NO_BASE;
-    for (const asOf of stale) {
-      const firstExposure = exposureDates.find((date) => date > from && date <= asOf);
-      // Before the first exposure the state is empty: nothing to read or write (a lake without
-      // campaigns pays no statement for them).
-      if (exposureDates[0] !== undefined && exposureDates[0] <= asOf) {
-        await engine.write(
-          CAMPAIGN_USER_STATE,
-          queryFile('models/campaign_user_state', {
-            base_date: { date: from },
-            as_of_date: { date: asOf },
-            // A build from scratch reads user_daily from the first exposure on, a fold the new days.
-            days_from: { date: from === NO_BASE ? (exposureDates[0] as string) : addDays(from, 1) },
-            // Without a new exposure no pre-window is read: [R, R - 1] is empty.
-            pre_from: { date: firstExposure === undefined ? asOf : addDays(firstExposure, -maxPreDays) },
-            playbook_window_days: campaigns.playbook.windowDays,
-            playbook_pre_days: campaigns.playbook.preDays,
-          }),
-          { kind: 'replace-partitions', partitions: [asOf] },
-        );
-      }
-      manifest.set('campaign_user_state', asOf, fingerprints.campaignState(asOf, windows));
-      from = asOf;
-    }
-  });
-  return { base, rebuilt: stale };
-}
-
-/**
  * Defines a mart that is a view of user_state (see TableDef.isView): no scan, and current for every
  * date whose state this run rebuilt.
  */
@@ -369,20 +275,6 @@ export async function transformAndMeasure(
   await refreshSpendDaily(engine, fingerprints, manifest, steps);
   const runDates = [...restatedRuns, runDate];
   const states = await refreshUserStates(engine, fingerprints, manifest, runDates, steps);
-  // Late exposures reach earlier run dates that late events did not: their campaign results are
-  // rebuilt as well.
-  const firstExposure = fingerprints.exposureDates()[0];
-  const exposedBy = (date: string) => firstExposure !== undefined && firstExposure <= date;
-  const registry: CampaignRegistry = exposedBy(runDate) ? await loadCampaignRegistry(engine) : new Map();
-  const campaignDates = [...previousRuns.filter((date) => date < runDate), runDate];
-  const campaignStates = await refreshCampaignStates(
-    engine,
-    fingerprints,
-    manifest,
-    campaignDates,
-    { registry, playbook: playbookCampaigns },
-    steps,
-  );
   // A restated date whose events are unchanged (its state was current) was reached by spend alone.
   const spendOnlyRuns = restatedRuns.filter((date) => !states.rebuilt.includes(date));
   // user_segments views every date's state, so it can be defined before the marts that read it;
@@ -394,13 +286,14 @@ export async function transformAndMeasure(
     await buildMarts(engine, date, { latest: date === latestRun, spendOnly }, steps);
     manifest.set('run', date, fingerprints.run(date));
   }
-  // R's results always (the registry's design or the partners' revenue shares may have changed),
-  // and those of every earlier run date whose campaign state or user_state was rebuilt.
-  const resultDates = [...new Set([...campaignStates.rebuilt, ...states.rebuilt, runDate])].sort();
-  await timed(steps, CAMPAIGN_RESULTS.name, async () => {
-    for (const date of resultDates.filter(exposedBy)) {
-      await buildCampaignResults(engine, date, registry, playbookCampaigns);
-    }
+  const campaigns = await measureCampaigns({
+    engine,
+    fingerprints,
+    manifest,
+    runDate,
+    userStatesRebuilt: states.rebuilt,
+    playbook: playbookCampaigns,
+    steps,
   });
   await manifest.save(engine);
   // Last: analysts see the users of R only once every table of R is built.
@@ -411,8 +304,8 @@ export async function transformAndMeasure(
     restatedRuns,
     spendOnlyRuns,
     stateBase: states.base,
-    campaignStates: campaignStates.rebuilt,
-    campaignStateBase: campaignStates.base,
+    campaignStates: campaigns.states,
+    campaignStateBase: campaigns.stateBase,
     steps,
   };
 }

@@ -33,6 +33,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CAMPAIGN_RESULTS, CAMPAIGN_USER_STATE, type TableDef } from '../../lambdas/contract/tables.ts';
 import { ingestFile } from '../../lambdas/ingest/ingest.ts';
+import { refreshCampaigns } from '../../lambdas/pipeline/campaigns.ts';
 import { type LocalLake, openLocalLake } from '../../lambdas/pipeline/local-lake.ts';
 import { type TransformReport, transformAndMeasure } from '../../lambdas/pipeline/transform.ts';
 import type { Row, SqlValue } from '../../lambdas/warehouse/engine.ts';
@@ -444,5 +445,50 @@ describe('campaign_user_state and campaign_results (hand-computed, late exposure
       expect(stats?.keys_total).toBe(stats?.rows_total);
       expect(Number(stats?.null_keys)).toBe(0);
     }
+  });
+});
+
+describe('campaign_results after the transform step: exposures recorded for R later in the run', () => {
+  let root: string;
+  let lake: LocalLake;
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'growthlake-campaign-refresh-'));
+    await writeFile(join(root, 'partners.csv'), PARTNERS_CSV);
+    await writeFile(join(root, 'events.jsonl'), `${EVENTS}\n`);
+    await writeFile(join(root, 'events-late.jsonl'), `${LATE_EVENTS}\n`);
+    lake = await openCampaignLake(root, 'refresh', true);
+    for (const date of RUN_DATES) {
+      for (const arrival of ARRIVALS[date]) await writeExposures(lake.engine, arrival.ingest, arrival.rows);
+    }
+  }, 60_000);
+
+  afterAll(async () => {
+    await lake?.engine.close();
+  });
+
+  it("counts playbook exposures of R recorded after the transform step in R's own results", async () => {
+    // Prepare: R is transformed, then R's playbook audience records u1 (treatment) and u5 (control),
+    // assigned at R 00:00, as the audiences step does (docs/contract.md, Holdouts).
+    await transformAndMeasure(lake.engine, R);
+    await writeExposures(
+      lake.engine,
+      { ingestId: 'audience-r', file: 'audience.csv', ingestedAt: '2026-03-06 06:10:00' },
+      [
+        exposure(1, 'playbook:winback', 'u1', 'treatment', '2026-03-05 00:00:00'),
+        exposure(2, 'playbook:winback', 'u5', 'control', '2026-03-05 00:00:00'),
+      ],
+    );
+
+    // Act
+    const report = await refreshCampaigns(lake.engine, R);
+
+    // Assess: R's state is folded again (from scratch: R was the only run date) and its results rebuilt.
+    expect([report.stateBase, report.states, report.results]).toEqual([null, [R], [R]]);
+    const rows = await partition(lake, CAMPAIGN_RESULTS, R);
+    const active = rows.find((row) => row.campaign_id === 'playbook:winback' && row.metric === 'active_days');
+    // Treatment u4 (0 active days in [03-04, 03-05]) and u1 (its 03-05 login: 1); control u2 (03-04: 1)
+    // and u5 (0).
+    expect(active).toMatchObject({ n_treatment: 2, n_control: 2, mean_treatment: 0.5, mean_control: 0.5 });
   });
 });
