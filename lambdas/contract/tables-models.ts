@@ -241,7 +241,11 @@ export const BUILD_MANIFEST: TableDef = {
   grain: 'one row per state table and date',
   key: ['table_name', 'dt'],
   columns: [
-    col('table_name', 'varchar', "user_daily, user_state, or 'run' for a run date's marts."),
+    col(
+      'table_name',
+      'varchar',
+      "user_daily, user_state, spend_daily, campaign_user_state, or 'run' for a run date's marts.",
+    ),
     col('dt', 'date', 'The partition.'),
     col('inputs_hash', 'varchar', 'SHA-256 over the ids of the ingests whose events it covers.'),
   ],

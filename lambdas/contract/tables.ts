@@ -3,6 +3,7 @@
  * The DuckDB views, the Glue tables and the table docs are all derived from it.
  */
 import type { TableDef } from './table-def.ts';
+import { CAMPAIGN_RESULTS, CAMPAIGN_USER_STATE } from './tables-campaigns.ts';
 import { CAMPAIGNS, EVENTS, EXPOSURES, FX, PARTNERS, SPEND } from './tables-curated.ts';
 import {
   COHORT_LTV,
@@ -27,6 +28,7 @@ import {
 } from './tables-staging.ts';
 
 export type { ColumnDef, ColumnType, StorageFormat, TableDef, TableLayer } from './table-def.ts';
+export * from './tables-campaigns.ts';
 export * from './tables-curated.ts';
 export * from './tables-marts.ts';
 export * from './tables-models.ts';
@@ -56,6 +58,7 @@ export const TABLES = {
   user_milestones: USER_MILESTONES,
   spend_daily: SPEND_DAILY,
   user_state: USER_STATE,
+  campaign_user_state: CAMPAIGN_USER_STATE,
   build_manifest: BUILD_MANIFEST,
   users: USERS,
   cohort_ltv: COHORT_LTV,
@@ -66,6 +69,7 @@ export const TABLES = {
   segment_summary: SEGMENT_SUMMARY,
   ltv_forecast: LTV_FORECAST,
   budget_recommendations: BUDGET_RECOMMENDATIONS,
+  campaign_results: CAMPAIGN_RESULTS,
 } as const satisfies Record<string, TableDef>;
 
 export type TableName = keyof typeof TABLES;

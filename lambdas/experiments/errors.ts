@@ -11,3 +11,8 @@ export class ExperimentError extends Error {
 export class ArmStatisticsError extends ExperimentError {
   public override readonly name = 'ArmStatisticsError';
 }
+
+/** A campaign registry row the results cannot be computed with: a window out of range, an unknown metric. */
+export class CampaignRegistryError extends ExperimentError {
+  public override readonly name = 'CampaignRegistryError';
+}

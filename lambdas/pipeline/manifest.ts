@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   BUILD_MANIFEST,
+  CAMPAIGN_USER_STATE,
   SPEND_DAILY,
   type TableDef,
   USER_DAILY,
@@ -10,14 +11,18 @@ import {
 import type { Engine } from '../warehouse/engine.ts';
 import { loadQuery, queryFile } from '../warehouse/sql.ts';
 
+/** The date before any data: the base of a state built from scratch. */
+export const NO_BASE = '0001-01-01';
+
 /**
  * What the manifest tracks: state partitions (`user_daily` stands for user_milestones too, built
- * with it from the same dates), the spend dates summed in spend_daily, and the run dates whose
- * marts were built.
+ * with it from the same dates), the spend dates summed in spend_daily, the run dates whose
+ * marts were built, and the campaign state of each run date.
  */
-export type StateTable = 'user_daily' | 'user_state' | 'spend_daily' | 'run';
+export type StateTable = 'user_daily' | 'user_state' | 'spend_daily' | 'run' | 'campaign_user_state';
 
-function fingerprint(ingestIds: Iterable<string>): string {
+/** A SHA-256 over strings, in any order: the fingerprint of a set of ingests or of other fingerprints. */
+export function fingerprint(ingestIds: Iterable<string>): string {
   const hash = createHash('sha256');
   for (const id of [...ingestIds].sort()) hash.update(`${id}\n`);
   return hash.digest('hex');
@@ -47,6 +52,16 @@ export function stateModelVersion(): string {
   return modelVersion(
     [loadQuery('models/user_daily'), loadQuery('models/user_milestones'), loadQuery('models/user_state')],
     [USER_DAILY, USER_MILESTONES, USER_STATE],
+  );
+}
+
+/**
+ * The version of the campaign state's model, with the user_daily it folds (see stateModelVersion).
+ */
+export function campaignModelVersion(): string {
+  return modelVersion(
+    [loadQuery('models/user_daily'), loadQuery('models/campaign_user_state')],
+    [USER_DAILY, CAMPAIGN_USER_STATE],
   );
 }
 
@@ -101,6 +116,7 @@ class IngestIndex {
 export class InputFingerprints {
   readonly #events: IngestIndex;
   readonly #spend: IngestIndex;
+  readonly #exposures: IngestIndex;
   readonly #modelVersion: string;
   readonly #spendModelVersion: string;
 
@@ -115,6 +131,7 @@ export class InputFingerprints {
   ) {
     this.#events = new IngestIndex(rows.filter((row) => row.kind === 'events'));
     this.#spend = new IngestIndex(rows.filter((row) => row.kind === 'spend'));
+    this.#exposures = new IngestIndex(rows.filter((row) => row.kind === 'exposures'));
     this.#modelVersion = modelVersion;
     this.#spendModelVersion = spendVersion;
   }
@@ -146,13 +163,32 @@ export class InputFingerprints {
     return fingerprint([this.#events.upTo(date), this.#modelVersion]);
   }
 
+  /** Dates with exposures, ascending. */
+  public exposureDates(): string[] {
+    return this.#exposures.dates();
+  }
+
+  /**
+   * The fingerprint of `campaign_user_state` as of a date: the event and exposure ingests of that
+   * date or earlier, the campaigns' windows it was built with (`windows`, a fingerprint of the
+   * registry's windows and the playbook defaults), and the campaign model's version.
+   */
+  public campaignState(date: string, windows: string): string {
+    return fingerprint([
+      this.#events.upTo(date),
+      `exposures:${this.#exposures.upTo(date)}`,
+      `windows:${windows}`,
+      `model:${campaignModelVersion()}`,
+    ]);
+  }
+
   /** The fingerprint of a run date's marts. */
   public run(date: string): string {
     return fingerprint([this.#events.upTo(date), this.#spend.upTo(date)]);
   }
 }
 
-/** Reads the fingerprints of the lake's event and spend ingests. */
+/** Reads the fingerprints of the lake's event, spend and exposure ingests. */
 export async function loadInputFingerprints(engine: Engine): Promise<InputFingerprints> {
   const rows = await engine.query(queryFile('run/input_ingests'));
   return new InputFingerprints(

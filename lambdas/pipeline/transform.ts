@@ -18,22 +18,17 @@ import {
   USER_STATE,
   USERS,
 } from '../contract/tables.ts';
+import { type CampaignDesign, PLAYBOOK_CAMPAIGN_DEFAULTS } from '../experiments/campaign-results.ts';
 import type { Engine, WriteMode } from '../warehouse/engine.ts';
 import { queryFile } from '../warehouse/sql.ts';
-import { PipelineError } from './errors.ts';
-import { BuildManifest, type InputFingerprints, loadInputFingerprints } from './manifest.ts';
+import { measureCampaigns } from './campaigns.ts';
+import { BuildManifest, type InputFingerprints, loadInputFingerprints, NO_BASE } from './manifest.ts';
+import { type StepReport, timed } from './timed-step.ts';
 
-/** The date before any data: the base of a state built from scratch. */
-const NO_BASE = '0001-01-01';
+export type { StepReport } from './timed-step.ts';
 
 /** Most partitions one write replaces (Athena refuses more than 100 in one statement). */
 const MAX_PARTITIONS_PER_WRITE = 100;
-
-/** What one step of the run did, for logs, metrics and the benchmark. */
-export interface StepReport {
-  readonly step: string;
-  readonly elapsedMs: number;
-}
 
 /** What the transform and metrics steps did for one run date. */
 export interface TransformReport {
@@ -49,6 +44,10 @@ export interface TransformReport {
    * reached earlier run dates, R itself when its state was current, null for a build from scratch.
    */
   readonly stateBase: string | null;
+  /** Run dates whose campaign state was folded again (the new one, and those late exposures or events reached). */
+  readonly campaignStates: readonly string[];
+  /** The campaign state those folds started from; null for a build from scratch. */
+  readonly campaignStateBase: string | null;
   readonly steps: readonly StepReport[];
 }
 
@@ -79,16 +78,6 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
-}
-
-async function timed(steps: StepReport[], step: string, work: () => Promise<void>): Promise<void> {
-  const started = performance.now();
-  try {
-    await work();
-  } catch (error) {
-    throw new PipelineError(`${step} failed: ${(error as Error).message}`, { cause: error });
-  }
-  steps.push({ step, elapsedMs: performance.now() - started });
 }
 
 /**
@@ -268,7 +257,11 @@ async function buildMarts(
  * so that after any sequence of ingests and runs the
  * tables equal those of ingesting everything and running the same dates once.
  */
-export async function transformAndMeasure(engine: Engine, runDate: string): Promise<TransformReport> {
+export async function transformAndMeasure(
+  engine: Engine,
+  runDate: string,
+  playbookCampaigns: CampaignDesign = PLAYBOOK_CAMPAIGN_DEFAULTS,
+): Promise<TransformReport> {
   const steps: StepReport[] = [];
   const fingerprints = await loadInputFingerprints(engine);
   const manifest = await BuildManifest.load(engine);
@@ -293,8 +286,26 @@ export async function transformAndMeasure(engine: Engine, runDate: string): Prom
     await buildMarts(engine, date, { latest: date === latestRun, spendOnly }, steps);
     manifest.set('run', date, fingerprints.run(date));
   }
+  const campaigns = await measureCampaigns({
+    engine,
+    fingerprints,
+    manifest,
+    runDate,
+    userStatesRebuilt: states.rebuilt,
+    playbook: playbookCampaigns,
+    steps,
+  });
   await manifest.save(engine);
   // Last: analysts see the users of R only once every table of R is built.
   await defineView(engine, USERS, 'marts/users', latestRun, steps);
-  return { runDate, rebuiltDays, restatedRuns, spendOnlyRuns, stateBase: states.base, steps };
+  return {
+    runDate,
+    rebuiltDays,
+    restatedRuns,
+    spendOnlyRuns,
+    stateBase: states.base,
+    campaignStates: campaigns.states,
+    campaignStateBase: campaigns.stateBase,
+    steps,
+  };
 }

@@ -4,7 +4,7 @@ with
 
 partitions as (
     select * from ingest_partitions
-    where kind in ('events', 'spend')
+    where kind in ('events', 'spend', 'exposures')
 ),
 
 final as (

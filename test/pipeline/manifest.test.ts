@@ -50,6 +50,26 @@ describe('InputFingerprints', () => {
     expect(released.state('2026-11-21')).toBe(base.state('2026-11-21'));
   });
 
+  it("moves the campaign state from a late exposure's date on, and every date with the windows", () => {
+    // Prepare
+    const exposures = [...INGESTS, { kind: 'exposures', dt: '2026-11-20', ingest_id: 'x' }];
+    const base = new InputFingerprints(exposures, 'v', 's');
+    const late = new InputFingerprints(
+      [...exposures, { kind: 'exposures', dt: '2026-11-21', ingest_id: 'y' }],
+      'v',
+      's',
+    );
+
+    // Assess
+    expect(base.exposureDates()).toEqual(['2026-11-20']);
+    expect(late.campaignState('2026-11-20', 'w')).toBe(base.campaignState('2026-11-20', 'w'));
+    expect(late.campaignState('2026-11-21', 'w')).not.toBe(base.campaignState('2026-11-21', 'w'));
+    expect(base.campaignState('2026-11-20', 'w2')).not.toBe(base.campaignState('2026-11-20', 'w'));
+    // Exposures are no input of user_state or of a run date's other marts.
+    expect(late.state('2026-11-21')).toBe(base.state('2026-11-21'));
+    expect(late.run('2026-11-21')).toBe(base.run('2026-11-21'));
+  });
+
   it('moves the state of a date and every later one, not earlier ones, when an ingest adds rows to it', () => {
     // Prepare
     const base = new InputFingerprints(INGESTS, 'v', 's');

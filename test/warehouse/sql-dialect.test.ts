@@ -13,6 +13,11 @@ const SAMPLE_PARAMS: Record<string, SqlParam> = {
   state_date: { date: '2026-11-21' },
   base_date: { date: '2026-11-20' },
   last_date: { date: '2026-11-21' },
+  as_of_date: { date: '2026-11-21' },
+  pre_from: { date: '2026-08-23' },
+  days_from: { date: '2026-11-21' },
+  playbook_window_days: 14,
+  playbook_pre_days: 30,
   as_of_dates: {
     table: { columns: ['as_of_date'], rows: [[{ date: '2026-11-20' }], [{ date: '2026-11-21' }]] },
   },

@@ -1,0 +1,162 @@
+/**
+ * The campaign part of a run (docs/contract.md, campaign_results): campaign_user_state folded for
+ * the run date and the earlier run dates late exposures or events reached, then campaign_results of
+ * those dates. The transform step runs it with the rest of the state; it can run again on its own
+ * (refreshCampaigns) once more exposures of R are recorded, and then folds only what they changed.
+ */
+import { addDays } from '../contract/dates.ts';
+import { CAMPAIGN_RESULTS, CAMPAIGN_USER_STATE } from '../contract/tables.ts';
+import {
+  buildCampaignResults,
+  type CampaignDesign,
+  type CampaignRegistry,
+  loadCampaignRegistry,
+  PLAYBOOK_CAMPAIGN_DEFAULTS,
+} from '../experiments/campaign-results.ts';
+import type { Engine } from '../warehouse/engine.ts';
+import { queryFile } from '../warehouse/sql.ts';
+import {
+  BuildManifest,
+  fingerprint,
+  type InputFingerprints,
+  loadInputFingerprints,
+  NO_BASE,
+} from './manifest.ts';
+import { type StepReport, timed } from './timed-step.ts';
+
+/** What the campaign part of a run did. */
+export interface CampaignReport {
+  /** Run dates whose campaign state was folded again (the new one, and those late data reached). */
+  readonly states: readonly string[];
+  /** The campaign state those folds started from; null for a build from scratch. */
+  readonly stateBase: string | null;
+  /** Run dates whose campaign_results were rebuilt. */
+  readonly results: readonly string[];
+}
+
+/** What the campaign part reads of the run it is part of. */
+export interface CampaignRunInputs {
+  readonly engine: Engine;
+  readonly fingerprints: InputFingerprints;
+  /** Updated here; the caller saves it. */
+  readonly manifest: BuildManifest;
+  readonly runDate: string;
+  /** Run dates whose user_state this run rebuilt: their results read it (kyc, ftd, attribution). */
+  readonly userStatesRebuilt: readonly string[];
+  /** The design of playbook campaigns the registry does not list. */
+  readonly playbook: CampaignDesign;
+  readonly steps: StepReport[];
+}
+
+/**
+ * The fingerprint of the campaigns' windows the campaign state is folded with: changing a window
+ * of the registry (or the playbook defaults) makes every partition stale, so the state is built
+ * again from scratch, never folded from rows measured over other windows.
+ */
+function campaignWindowsFingerprint(registry: CampaignRegistry, playbook: CampaignDesign): string {
+  return fingerprint([
+    `playbook:${playbook.windowDays}:${playbook.preDays}`,
+    ...[...registry].map(([id, design]) => `${id}:${design.windowDays}:${design.preDays}`),
+  ]);
+}
+
+/**
+ * Folds campaign_user_state as of every run date whose state is stale (the new date, and earlier
+ * run dates that late exposures or events reached), each from the one before, starting from the
+ * newest still-valid state before the first of them, or from scratch.
+ */
+async function refreshCampaignStates(
+  inputs: CampaignRunInputs,
+  dates: readonly string[],
+  registry: CampaignRegistry,
+): Promise<{ base: string | null; rebuilt: string[] }> {
+  const { engine, fingerprints, manifest, playbook } = inputs;
+  const windows = campaignWindowsFingerprint(registry, playbook);
+  const current = (date: string) =>
+    manifest.get('campaign_user_state', date) === fingerprints.campaignState(date, windows);
+  const stale = dates.filter((date) => !current(date));
+  const first = stale[0];
+  if (first === undefined) return { base: dates.at(-1) ?? null, rebuilt: [] };
+  const base =
+    manifest
+      .dates('campaign_user_state')
+      .filter((date) => date < first && current(date))
+      .at(-1) ?? null;
+  const maxPreDays = Math.max(playbook.preDays, ...[...registry.values()].map((design) => design.preDays));
+  const exposureDates = fingerprints.exposureDates();
+  await timed(inputs.steps, CAMPAIGN_USER_STATE.name, async () => {
+    let from = base ?? NO_BASE;
+    for (const asOf of stale) {
+      const firstExposure = exposureDates.find((date) => date > from && date <= asOf);
+      // Before the first exposure the state is empty: nothing to read or write (a lake without
+      // campaigns pays no statement for them).
+      if (exposureDates[0] !== undefined && exposureDates[0] <= asOf) {
+        await engine.write(
+          CAMPAIGN_USER_STATE,
+          queryFile('models/campaign_user_state', {
+            base_date: { date: from },
+            as_of_date: { date: asOf },
+            // A build from scratch reads user_daily from the first exposure on, a fold the new days.
+            days_from: { date: from === NO_BASE ? (exposureDates[0] as string) : addDays(from, 1) },
+            // Without a new exposure no pre-window is read: [R, R - 1] is empty.
+            pre_from: { date: firstExposure === undefined ? asOf : addDays(firstExposure, -maxPreDays) },
+            playbook_window_days: playbook.windowDays,
+            playbook_pre_days: playbook.preDays,
+          }),
+          { kind: 'replace-partitions', partitions: [asOf] },
+        );
+      }
+      manifest.set('campaign_user_state', asOf, fingerprints.campaignState(asOf, windows));
+      from = asOf;
+    }
+  });
+  return { base, rebuilt: stale };
+}
+
+/**
+ * The campaign part of the run for R: the campaign state of R and of the earlier run dates late
+ * data reached, then the results of R (always: the registry's design or the partners' revenue
+ * shares may have changed) and of every earlier run date whose campaign state or user_state was
+ * rebuilt. A date before the first exposure has neither.
+ */
+export async function measureCampaigns(inputs: CampaignRunInputs): Promise<CampaignReport> {
+  const { engine, fingerprints, manifest, runDate } = inputs;
+  const firstExposure = fingerprints.exposureDates()[0];
+  const exposedBy = (date: string) => firstExposure !== undefined && firstExposure <= date;
+  const registry: CampaignRegistry = exposedBy(runDate) ? await loadCampaignRegistry(engine) : new Map();
+  const dates = [...manifest.dates('run').filter((date) => date < runDate), runDate];
+  const states = await refreshCampaignStates(inputs, dates, registry);
+  const results = [...new Set([...states.rebuilt, ...inputs.userStatesRebuilt, runDate])]
+    .filter(exposedBy)
+    .sort();
+  await timed(inputs.steps, CAMPAIGN_RESULTS.name, async () => {
+    for (const date of results) await buildCampaignResults(engine, date, registry, inputs.playbook);
+  });
+  return { states: states.rebuilt, stateBase: states.base, results };
+}
+
+/**
+ * The campaign part alone, for R after the transform step: what exposures recorded since (the
+ * playbook audiences' of R) change is folded in, and the results of R and of the dates they reached
+ * are rebuilt. Reads and saves the build manifest itself.
+ */
+export async function refreshCampaigns(
+  engine: Engine,
+  runDate: string,
+  playbook: CampaignDesign = PLAYBOOK_CAMPAIGN_DEFAULTS,
+): Promise<CampaignReport & { readonly steps: readonly StepReport[] }> {
+  const steps: StepReport[] = [];
+  const fingerprints = await loadInputFingerprints(engine);
+  const manifest = await BuildManifest.load(engine);
+  const report = await measureCampaigns({
+    engine,
+    fingerprints,
+    manifest,
+    runDate,
+    userStatesRebuilt: [],
+    playbook,
+    steps,
+  });
+  await manifest.save(engine);
+  return { ...report, steps };
+}
