@@ -1,5 +1,5 @@
 /**
- * The accounting of CONTRACT.md 1 as a check that can fail: `rows_read = rows_accepted +
+ * The accounting of docs/contract.md (Every input file) as a check that can fail: `rows_read = rows_accepted +
  * rows_duplicate + rows_quarantined`, each count taken where its rows are decided. Faults injected
  * into the engine lose one accepted row on its way to the lake; the ingest must refuse to log it.
  */
