@@ -463,7 +463,11 @@ export const CAMPAIGN_RESULT_ROWS: readonly Record<string, Value>[] = [
     roi: 0,
     verdict: 'inconclusive',
   }),
-  campaignResult(YESTERDAY, 'spring-kyc', 'kyc', { ...SPRING_ARMS, verdict: 'inconclusive' }),
+  campaignResult(YESTERDAY, 'spring-kyc', 'kyc', {
+    ...SPRING_ARMS,
+    is_primary: true,
+    verdict: 'inconclusive',
+  }),
   campaignResult(R, 'playbook:winback', 'active_days', {
     ...WINBACK_ARMS,
     is_primary: true,
