@@ -236,7 +236,7 @@ ${section('Alerts', alertsList(content))}
 ${campaignSections(content)}${section('Top movers, week over week', moversTable(content.movers))}
 ${section('Budget recommendations', recommendationsTable(content))}
 <tr><td style="padding:22px 16px 8px 16px;">${button}</td></tr>
-<tr><td style="${SMALL}padding:12px 16px 22px 16px;">The dashboard has trends, cohort LTV, the funnel and segments: <a href="${e(content.dashboardUrl)}" style="color:#1d4ed8;">${e(content.dashboardUrl)}</a><br>
+<tr><td style="${SMALL}padding:12px 16px 22px 16px;">The dashboard has trends, cohort LTV, the funnel, segments and campaigns: <a href="${e(content.dashboardUrl)}" style="color:#1d4ed8;">${e(content.dashboardUrl)}</a><br>
 You get this ${weekly ? 'weekly digest on Mondays' : 'digest every day'} for ${e(content.scopeLabel)}. CAC = spend / first-time depositors; ROI = (net revenue − spend) / spend of matured cohorts.</td></tr>
 </table>
 </td></tr>
