@@ -337,9 +337,8 @@ function verdictBadge(verdict: CampaignVerdict): string {
 }
 
 /** A campaign's card: who and how many, the primary uplift as a chart, every metric in a table. */
-function campaignCard(charts: Record<string, ChartSpec>, campaign: CampaignResults): string {
+function campaignCard(charts: Record<string, ChartSpec>, campaign: CampaignResults, id: string): string {
   const primary = primaryResult(campaign);
-  const id = `campaign-${campaign.campaignId.replace(/[^A-Za-z0-9_-]/g, '-')}`;
   const name =
     campaign.name === campaign.campaignId
       ? `<span class="partner">${e(campaign.name)}</span>`
@@ -403,11 +402,29 @@ function campaignCard(charts: Record<string, ChartSpec>, campaign: CampaignResul
   );
 }
 
+/**
+ * Element and chart ids from campaign ids, which may hold any character: `playbook:winback` ->
+ * `campaign-playbook-winback`, numbered when two campaign ids read the same once cleaned.
+ */
+function campaignIds(): { next(campaignId: string): string } {
+  const used = new Set<string>();
+  return {
+    next(campaignId) {
+      const base = `campaign-${campaignId.replace(/[^A-Za-z0-9_-]/g, '-')}`;
+      let id = base;
+      for (let n = 2; used.has(id); n += 1) id = `${base}-${n}`;
+      used.add(id);
+      return id;
+    },
+  };
+}
+
 function campaignsSection(charts: Record<string, ChartSpec>, model: PublishModel): string {
   if (model.campaigns.length === 0)
     return '<p class="empty">No campaign results yet: ingest a campaign registry and exposures, or enable playbook holdouts.</p>';
+  const ids = campaignIds();
   return (
-    `<div class="campaigns">${model.campaigns.map((campaign) => campaignCard(charts, campaign)).join('')}</div>` +
+    `<div class="campaigns">${model.campaigns.map((campaign) => campaignCard(charts, campaign, ids.next(campaign.campaignId))).join('')}</div>` +
     '<p class="note">Uplift: treatment minus control, CUPED-adjusted; shares in percentage points. The verdict reads the always-valid interval (light bar), which stays right however often it is looked at: win when it is above 0, loss when below. The fixed 95% CI (dark bar) is for a single look.</p>'
   );
 }

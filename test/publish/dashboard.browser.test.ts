@@ -7,6 +7,9 @@ import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderDashboard } from '../../lambdas/publish/dashboard.ts';
+import { loadPublishModel } from '../../lambdas/publish/load-model.ts';
+import type { PublishModel } from '../../lambdas/publish/model.ts';
 import { publishRun } from '../../lambdas/publish/publisher.ts';
 import { buildFixtureLake, R, TEST_RECIPIENTS } from './fixture.ts';
 
@@ -57,6 +60,7 @@ interface PageLog {
 }
 
 let browser: Browser;
+let model: PublishModel;
 let html: string;
 let digestHtml: string;
 
@@ -110,6 +114,7 @@ beforeAll(async () => {
       recipients: TEST_RECIPIENTS,
     });
     html = Buffer.from((await lake.store.get(result.dashboardKey)) as Uint8Array).toString('utf8');
+    model = await loadPublishModel(lake.engine, R);
     const kol = result.digests.find((digest) => digest.email === 'kol@example.com');
     const mail = await simpleParser(Buffer.from((await lake.store.get(kol?.key ?? '')) as Uint8Array));
     digestHtml = mail.html || '';
@@ -234,6 +239,25 @@ describe('the dashboard in Chromium', () => {
       return canvas === undefined ? [] : Chart.getChart(canvas)?.data.datasets.map((set) => set.data);
     });
     expect(ranges).toEqual([[0.05], [[0.03, 0.07]], [[0.01, 0.09]]]);
+  });
+
+  it('gives campaigns whose ids clean to the same text charts of their own', () => {
+    // Prepare: `a:b` and `a-b` both clean to `a-b`.
+    const spring = model.campaigns.find((c) => c.campaignId === 'spring-kyc');
+    if (spring === undefined) throw new Error('the fixture has spring-kyc');
+    const campaigns = [
+      { ...spring, campaignId: 'a:b' },
+      { ...spring, campaignId: 'a-b' },
+    ];
+
+    // Act
+    const page = renderDashboard({ ...model, campaigns });
+
+    // Assess
+    expect([...page.matchAll(/data-chart="(campaign-[^"]+)"/g)].map((m) => m[1])).toEqual([
+      'campaign-a-b',
+      'campaign-a-b-2',
+    ]);
   });
 
   it('fits a phone without sideways scrolling', async () => {
