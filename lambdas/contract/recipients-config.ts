@@ -23,12 +23,24 @@ export type Scope = z.infer<typeof ScopeSchema>;
 export const CadenceSchema = z.enum(['daily', 'weekly']);
 export type Cadence = z.infer<typeof CadenceSchema>;
 
+/**
+ * What a recipient's digest covers beyond their partners' numbers: `user_operations` (the
+ * user-operations lead) also gets the campaigns that reached a verdict since the day before and
+ * those whose arms are not split as designed. Campaigns are not about partners, so scope does not
+ * narrow them.
+ */
+export const RoleSchema = z.enum(['growth', 'user_operations'], {
+  error: 'must be growth or user_operations',
+});
+export type Role = z.infer<typeof RoleSchema>;
+
 /** One person who gets a digest. */
 export const RecipientSchema = z.object({
   name: z.string().trim().min(1, 'give the recipient a name'),
   email: z.email('must be an email address'),
   scope: ScopeSchema,
   cadence: CadenceSchema.default('daily'),
+  role: RoleSchema.default('growth'),
 });
 export type Recipient = z.infer<typeof RecipientSchema>;
 

@@ -3,18 +3,27 @@
  * script (dashboard-client.ts) turns each into a Chart.js chart; nothing here knows Chart.js.
  */
 import { ratio } from './kpis.ts';
-import type { FunnelRow, PublishModel, Segments, SeriesPoint } from './model.ts';
+import type { CampaignMetricResult, FunnelRow, PublishModel, Segments, SeriesPoint } from './model.ts';
 
-/** How a chart's values are written on its axis and tooltips. */
-export type ValueFormat = 'usd' | 'count' | 'percent';
+/**
+ * How a chart's values are written on its axis and tooltips: `points` are shares as percentage
+ * points (a campaign's uplift on a share metric), `decimal` two decimals (active days).
+ */
+export type ValueFormat = 'usd' | 'count' | 'percent' | 'points' | 'decimal';
 
 /** One series of a chart. */
 export interface ChartSeries {
   readonly label: string;
-  readonly data: readonly (number | null)[];
+  /** One value per label; a `range` series has a `[low, high]` pair per label instead. */
+  readonly data: readonly (number | null | readonly [number, number])[];
   readonly color: string;
-  /** How the series is drawn: bars, a line, or points without a line. @default - the chart's type */
-  readonly draw?: 'bar' | 'line' | 'points';
+  /**
+   * How the series is drawn: bars, a line, points without a line, or `range` bars from low to high
+   * drawn over one another (an interval inside a wider one). @default - the chart's type
+   */
+  readonly draw?: 'bar' | 'line' | 'points' | 'range';
+  /** A range bar's thickness as a share of its category's band. @default - Chart.js's 0.9 */
+  readonly thickness?: number;
   /** A thicker line, for the series the others are read against. */
   readonly emphasis?: boolean;
 }
@@ -318,4 +327,44 @@ export function segmentCharts(segments: Segments | null): { dimension: string; c
       },
     };
   });
+}
+
+/**
+ * A campaign's primary uplift as intervals around it: the always-valid confidence sequence (the
+ * wide, light bar the verdict reads), the fixed 95% interval inside it, the uplift as a point, and
+ * zero marked, so "does the bar cross the line" is the verdict at a glance. Null without an uplift.
+ */
+export function campaignUpliftChart(
+  label: string,
+  valueFormat: ValueFormat,
+  result: Pick<CampaignMetricResult, 'upliftAbs' | 'ciLow' | 'ciHigh' | 'csLow' | 'csHigh'>,
+): ChartSpec | null {
+  if (result.upliftAbs === null) return null;
+  const range = (low: number | null, high: number | null) =>
+    low === null || high === null ? null : ([low, high] as const);
+  return {
+    type: 'bar',
+    horizontal: true,
+    labels: [label],
+    valueFormat,
+    referenceLine: 0,
+    // Chart.js draws the first series on top: the point over the CI over the wider sequence.
+    series: [
+      { label: 'Uplift', data: [result.upliftAbs], color: INK, draw: 'points' },
+      {
+        label: 'Fixed 95% CI',
+        data: [range(result.ciLow, result.ciHigh)],
+        color: '#4269d0',
+        draw: 'range',
+        thickness: 0.35,
+      },
+      {
+        label: 'Always-valid 95%',
+        data: [range(result.csLow, result.csHigh)],
+        color: '#bfd0f3',
+        draw: 'range',
+        thickness: 0.8,
+      },
+    ],
+  };
 }

@@ -20,7 +20,9 @@ export const DASHBOARD_CLIENT_SCRIPT = `
   var formats = {
     usd: usd,
     count: function (value) { return Math.round(value).toLocaleString('en-US'); },
-    percent: function (value) { return Math.round(value * 100) + '%'; }
+    percent: function (value) { return Math.round(value * 100) + '%'; },
+    points: function (value) { return (value > 0 ? '+' : '') + (value * 100).toFixed(1) + ' pp'; },
+    decimal: function (value) { return (value > 0 ? '+' : '') + value.toFixed(2); }
   };
   function tick(format) {
     return function (value) { return formats[format](Number(value)); };
@@ -34,6 +36,16 @@ export const DASHBOARD_CLIENT_SCRIPT = `
   function dataset(spec, series) {
     var draw = series.draw || spec.type;
     var base = { label: series.label, data: series.data, borderColor: series.color };
+    // Ranges share their category's slot (not side by side), so the narrower one sits inside.
+    if (draw === 'range') {
+      base.type = 'bar';
+      base.backgroundColor = series.color;
+      base.borderRadius = 3;
+      base.grouped = false;
+      base.barPercentage = series.thickness || 0.9;
+      base.categoryPercentage = 1;
+      return base;
+    }
     if (draw === 'bar') {
       base.type = 'bar';
       base.backgroundColor = series.color;
@@ -46,7 +58,7 @@ export const DASHBOARD_CLIENT_SCRIPT = `
     base.pointBackgroundColor = series.color;
     if (draw === 'points') {
       base.showLine = false;
-      base.pointRadius = 2.5;
+      base.pointRadius = spec.labels.length > 20 ? 2.5 : 5;
       return base;
     }
     base.borderWidth = series.emphasis ? 3 : 2;
@@ -100,8 +112,10 @@ export const DASHBOARD_CLIENT_SCRIPT = `
           tooltip: {
             callbacks: {
               label: function (item) {
+                var format = formats[spec.valueFormat];
+                if (Array.isArray(item.raw)) return item.dataset.label + ': ' + format(item.raw[0]) + ' to ' + format(item.raw[1]);
                 var value = horizontal ? item.parsed.x : item.parsed.y;
-                return item.dataset.label + ': ' + (value === null ? 'n/a' : formats[spec.valueFormat](value));
+                return item.dataset.label + ': ' + (value === null ? 'n/a' : format(value));
               }
             }
           }

@@ -53,6 +53,15 @@ tbody tr:last-child th,tbody tr:last-child td{border-bottom:0}
 .confidence-high{background:#dcfce7;color:#166534}
 .confidence-medium{background:#fef9c3;color:#854d0e}
 .confidence-low,.confidence-insufficient_data{background:#fee2e2;color:#991b1b}
+.verdict-win{background:#dcfce7;color:#166534}
+.verdict-loss{background:#fee2e2;color:#991b1b}
+.verdict-srm{background:#fef3c7;color:#92400e}
+.campaigns{display:grid;gap:14px}
+.campaign h3{display:flex;flex-wrap:wrap;align-items:center;gap:4px 8px;font-size:15px}
+.campaign-facts{margin:6px 0 0;font-size:13px;color:#334155}
+.campaign .table-scroll{margin-top:10px}
+.chart-interval{height:120px;margin-top:8px}
+.warning{margin:10px 0 0;padding:8px 12px;background:#fffbeb;border-left:4px solid #d97706;border-radius:6px;font-size:13px;color:#78350f;max-width:100ch}
 .reason{display:block;min-width:240px;max-width:60ch;white-space:normal}
 .heatmap td.heat{min-width:64px}
 .table-scroll tbody th,.table-scroll thead th:first-child{position:sticky;left:0;z-index:1}

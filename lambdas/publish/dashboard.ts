@@ -6,8 +6,20 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import {
+  CAMPAIGN_METRIC_DISPLAY,
+  campaignLabel,
+  formatIncremental,
+  formatInterval,
+  formatPValue,
+  formatUplift,
+  primaryResult,
+  SRM_EXPLANATION,
+  VERDICT_LABELS,
+} from './campaign-display.ts';
+import {
   byCanonicalOrder,
   type ChartSpec,
+  campaignUpliftChart,
   FUNNEL_STAGES,
   funnelByChannel,
   funnelCharts,
@@ -26,7 +38,14 @@ import { PublishError } from './errors.ts';
 import { escapeHtml, formatChange, formatCount, formatPercent, formatUsd, type Polarity } from './format.ts';
 import { type ChangeView, changeView, DAY_METRIC_KEYS, WEEK_METRICS } from './kpi-display.ts';
 import { ratio } from './kpis.ts';
-import { FUNNEL_WEEKS, LTV_COHORT_DAYS, type PublishModel, SERIES_DAYS } from './model.ts';
+import {
+  type CampaignResults,
+  type CampaignVerdict,
+  FUNNEL_WEEKS,
+  LTV_COHORT_DAYS,
+  type PublishModel,
+  SERIES_DAYS,
+} from './model.ts';
 
 let chartJsSource: string | undefined;
 
@@ -313,6 +332,103 @@ function recommendationsTable(model: PublishModel): string {
   );
 }
 
+function verdictBadge(verdict: CampaignVerdict): string {
+  return `<span class="tag verdict-${verdict}">${e(VERDICT_LABELS[verdict])}</span>`;
+}
+
+/** A campaign's card: who and how many, the primary uplift as a chart, every metric in a table. */
+function campaignCard(charts: Record<string, ChartSpec>, campaign: CampaignResults, id: string): string {
+  const primary = primaryResult(campaign);
+  const name =
+    campaign.name === campaign.campaignId
+      ? `<span class="partner">${e(campaign.name)}</span>`
+      : `<span class="partner">${e(campaign.name)}</span> <span class="muted id">${e(campaign.campaignId)}</span>`;
+  const owner = campaign.owner === null ? '' : ` <span class="muted">· ${e(campaign.owner)}</span>`;
+  const playbook = campaign.isRegistered ? '' : ' <span class="tag">playbook holdout</span>';
+  const netRevenue = campaign.metrics.find((result) => result.metric === 'net_revenue_usd');
+  const facts = [
+    `Treatment <strong>${e(formatCount(campaign.nTreatment))}</strong>`,
+    `control <strong>${e(formatCount(campaign.nControl))}</strong>`,
+    `in both arms ${e(formatCount(campaign.nSwitched))}`,
+    `cost ${e(formatUsd(campaign.costUsd))}`,
+    ...(netRevenue?.roi === null || netRevenue === undefined
+      ? []
+      : [`ROI on net revenue ${e(formatPercent(netRevenue.roi))}`]),
+  ].join(' · ');
+  const srm = campaign.srmFlag
+    ? `<p class="warning"><strong>Sample-ratio mismatch</strong> (p ${e(formatPValue(campaign.srmPValue))}): ${e(SRM_EXPLANATION)}</p>`
+    : '';
+  let chart = '';
+  if (primary !== null) {
+    const display = CAMPAIGN_METRIC_DISPLAY[primary.metric];
+    const spec = campaignUpliftChart(display.label, display.valueFormat, primary);
+    const title = `${campaignLabel(campaign)}: uplift on ${display.label.toLowerCase()} with its intervals`;
+    if (spec !== null) {
+      charts[id] = spec;
+      chart =
+        `<div class="chart chart-interval"><canvas data-chart="${e(id)}" role="img" aria-label="${e(title)}: ${e(formatUplift(primary.metric, primary.upliftAbs))}, 95% CI ${e(formatInterval(primary.metric, primary.ciLow, primary.ciHigh))}, always-valid ${e(formatInterval(primary.metric, primary.csLow, primary.csHigh))}">` +
+        `${e(title)}</canvas></div>`;
+    }
+  }
+  const rows = campaign.metrics.map((result) => [
+    `${e(CAMPAIGN_METRIC_DISPLAY[result.metric].label)}${result.isPrimary ? ' <span class="tag">primary</span>' : ''}`,
+    `<strong>${e(formatUplift(result.metric, result.upliftAbs))}</strong>`,
+    e(formatInterval(result.metric, result.ciLow, result.ciHigh)),
+    e(formatInterval(result.metric, result.csLow, result.csHigh)),
+    e(result.upliftRel === null ? 'n/a' : formatChange(result.upliftRel)),
+    e(formatPValue(result.pValue)),
+    e(formatIncremental(result.metric, result.incrementalTotal)),
+    verdictBadge(result.verdict),
+  ]);
+  return (
+    `<article class="campaign panel" aria-labelledby="${e(id)}-title">` +
+    `<h3 id="${e(id)}-title">${name}${owner}${playbook} ${primary === null ? '' : verdictBadge(primary.verdict)}</h3>` +
+    `<p class="campaign-facts">${facts}</p>${srm}${chart}` +
+    table(
+      [
+        'Metric',
+        'Uplift',
+        'Fixed 95% CI',
+        'Always-valid 95%',
+        'Relative',
+        'p-value',
+        'Incremental',
+        'Verdict',
+      ],
+      rows,
+      { numeric: [1, 2, 3, 4, 5, 6], stackOnPhone: true },
+    ) +
+    '</article>'
+  );
+}
+
+/**
+ * Element and chart ids from campaign ids, which may hold any character: `playbook:winback` ->
+ * `campaign-playbook-winback`, numbered when two campaign ids read the same once cleaned.
+ */
+function campaignIds(): { next(campaignId: string): string } {
+  const used = new Set<string>();
+  return {
+    next(campaignId) {
+      const base = `campaign-${campaignId.replace(/[^A-Za-z0-9_-]/g, '-')}`;
+      let id = base;
+      for (let n = 2; used.has(id); n += 1) id = `${base}-${n}`;
+      used.add(id);
+      return id;
+    },
+  };
+}
+
+function campaignsSection(charts: Record<string, ChartSpec>, model: PublishModel): string {
+  if (model.campaigns.length === 0)
+    return '<p class="empty">No campaign results yet: ingest a campaign registry and exposures, or enable playbook holdouts.</p>';
+  const ids = campaignIds();
+  return (
+    `<div class="campaigns">${model.campaigns.map((campaign) => campaignCard(charts, campaign, ids.next(campaign.campaignId))).join('')}</div>` +
+    '<p class="note">Uplift: treatment minus control, CUPED-adjusted; shares in percentage points. The verdict reads the always-valid interval (light bar), which stays right however often it is looked at: win when it is above 0, loss when below. The fixed 95% CI (dark bar) is for a single look.</p>'
+  );
+}
+
 /** Renders the dashboard page of a model (normally the unscoped one). */
 export function renderDashboard(model: PublishModel): string {
   const charts: Record<string, ChartSpec> = {};
@@ -371,6 +487,7 @@ export function renderDashboard(model: PublishModel): string {
         : `<div class="grid grid-small">${segments.map(({ dimension, chart }) => chartPanel(charts, `segment-${dimension}`, dimension.replace(/_/g, ' '), chart, '', Math.max(160, 50 + 26 * chart.labels.length))).join('')}</div>`) +
       `<h3 class="subhead">Lifecycle transitions</h3>${transitionsTable(model)}</section>`,
     `<section id="recommendations" aria-labelledby="recommendations-title"><h2 id="recommendations-title">Budget recommendations <span class="muted">for tomorrow</span></h2>${recommendationsTable(model)}</section>`,
+    `<section id="campaigns" aria-labelledby="campaigns-title"><h2 id="campaigns-title">Campaigns <span class="muted">treatment vs holdout, as of ${e(shortDate(model.runDate))}</span></h2>${campaignsSection(charts, model)}</section>`,
   ];
 
   const nav = [
@@ -381,6 +498,7 @@ export function renderDashboard(model: PublishModel): string {
     ['funnel', 'Funnel'],
     ['segments', 'Segments'],
     ['recommendations', 'Recommendations'],
+    ['campaigns', 'Campaigns'],
   ]
     .map(([id, label]) => `<a href="#${id}">${label}</a>`)
     .join('');
@@ -401,7 +519,7 @@ export function renderDashboard(model: PublishModel): string {
 <main class="wrap">
 ${sections.join('\n')}
 </main>
-<footer class="wrap muted">Run date ${e(model.runDate)} (UTC). Built from partner_performance, spend, users, cohort_ltv, funnel, segment_summary and budget_recommendations.</footer>
+<footer class="wrap muted">Run date ${e(model.runDate)} (UTC). Built from partner_performance, spend, users, cohort_ltv, funnel, segment_summary, budget_recommendations and campaign_results.</footer>
 <script type="application/json" id="dashboard-data">${data}</script>
 <script>${scriptSafe(chartJs())}</script>
 <script>${scriptSafe(DASHBOARD_CLIENT_SCRIPT)}</script>

@@ -2,6 +2,17 @@
  * A digest's HTML part, written for mail clients: nested tables, inline CSS only, no script, no
  * SVG, no images, so Gmail and Outlook (Word's renderer) show it as designed.
  */
+
+import {
+  CAMPAIGN_METRIC_DISPLAY,
+  campaignLabel,
+  formatIncremental,
+  formatInterval,
+  formatPValue,
+  formatUplift,
+  SRM_EXPLANATION,
+  VERDICT_LABELS,
+} from './campaign-display.ts';
 import { shortDate } from './dashboard-charts.ts';
 import type { DigestContent, Mover } from './digest.ts';
 import { escapeHtml as e, formatChange, formatCount, formatUsd } from './format.ts';
@@ -150,6 +161,49 @@ function recommendationsTable(content: DigestContent): string {
   );
 }
 
+const VERDICT_COLOURS = { win: '#166534', loss: '#b91c1c', inconclusive: '#334155', srm: '#92400e' } as const;
+
+/** The user-operations lead's campaign sections; none at all when there is nothing to say. */
+function campaignSections(content: DigestContent): string {
+  let html = '';
+  if (content.campaignVerdicts.length > 0) {
+    const rows = content.campaignVerdicts
+      .map(
+        ({ campaign, result }) =>
+          `<tr>${cell(`<strong>${e(campaignLabel(campaign))}</strong><br><span style="${SMALL}">${e(CAMPAIGN_METRIC_DISPLAY[result.metric].label)}</span>`)}` +
+          `${cell(`<strong>${e(formatUplift(result.metric, result.upliftAbs))}</strong><br><span style="${SMALL}">95% CI ${e(formatInterval(result.metric, result.ciLow, result.ciHigh))}</span>`, 'right')}` +
+          `${cell(`<strong style="color:${VERDICT_COLOURS[result.verdict]};">${e(VERDICT_LABELS[result.verdict])}</strong>`)}` +
+          `${cell(e(formatIncremental(result.metric, result.incrementalTotal)), 'right')}</tr>`,
+      )
+      .join('');
+    html += section(
+      'Campaign verdicts since yesterday',
+      dataTable(
+        headCell('Campaign and primary metric') +
+          headCell('Uplift', 'right') +
+          headCell('Verdict') +
+          headCell('Incremental', 'right'),
+        rows,
+      ),
+    );
+  }
+  if (content.srmCampaigns.length > 0) {
+    const boxes = content.srmCampaigns
+      .map(
+        (campaign) =>
+          '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;margin:0 0 6px 0;">' +
+          `<tr><td style="${TEXT}padding:8px 12px;background-color:#fffbeb;border-left:4px solid #d97706;">` +
+          `<strong style="color:#92400e;">${e(campaignLabel(campaign))}:</strong> ${e(formatCount(campaign.nTreatment))} treatment / ${e(formatCount(campaign.nControl))} control users (p ${e(formatPValue(campaign.srmPValue))}).</td></tr></table>`,
+      )
+      .join('');
+    html += section(
+      'Campaigns with a sample-ratio mismatch',
+      `${boxes}<p style="${SMALL}margin:6px 0 0 0;">${e(SRM_EXPLANATION)}</p>`,
+    );
+  }
+  return html;
+}
+
 /** Renders the HTML part of a digest. */
 export function renderDigestHtml(content: DigestContent): string {
   const weekly = content.recipient.cadence === 'weekly';
@@ -179,10 +233,10 @@ export function renderDigestHtml(content: DigestContent): string {
 <tr><td style="${TEXT}padding:18px 16px 0 16px;">Hi ${e(content.recipient.name)}, here is how ${e(content.scopeLabel)} did ${e(period)} (${e(formatCount(content.view.partners.length))} partner${content.view.partners.length === 1 ? '' : 's'}).</td></tr>
 ${section('Headline', kpiTable(content))}
 ${section('Alerts', alertsList(content))}
-${section('Top movers, week over week', moversTable(content.movers))}
+${campaignSections(content)}${section('Top movers, week over week', moversTable(content.movers))}
 ${section('Budget recommendations', recommendationsTable(content))}
 <tr><td style="padding:22px 16px 8px 16px;">${button}</td></tr>
-<tr><td style="${SMALL}padding:12px 16px 22px 16px;">The dashboard has trends, cohort LTV, the funnel and segments: <a href="${e(content.dashboardUrl)}" style="color:#1d4ed8;">${e(content.dashboardUrl)}</a><br>
+<tr><td style="${SMALL}padding:12px 16px 22px 16px;">The dashboard has trends, cohort LTV, the funnel, segments and campaigns: <a href="${e(content.dashboardUrl)}" style="color:#1d4ed8;">${e(content.dashboardUrl)}</a><br>
 You get this ${weekly ? 'weekly digest on Mondays' : 'digest every day'} for ${e(content.scopeLabel)}. CAC = spend / first-time depositors; ROI = (net revenue − spend) / spend of matured cohorts.</td></tr>
 </table>
 </td></tr>

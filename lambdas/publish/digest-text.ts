@@ -1,4 +1,14 @@
 /** A digest's plain-text part: the same content as the HTML part, in aligned columns. */
+import {
+  CAMPAIGN_METRIC_DISPLAY,
+  campaignLabel,
+  formatIncremental,
+  formatInterval,
+  formatPValue,
+  formatUplift,
+  SRM_EXPLANATION,
+  VERDICT_LABELS,
+} from './campaign-display.ts';
 import type { DigestContent, Mover } from './digest.ts';
 import { formatChange, formatCount, formatUsd } from './format.ts';
 import { changeView, DAY_METRIC_KEYS, WEEK_METRICS } from './kpi-display.ts';
@@ -83,6 +93,30 @@ function recommendationsBlock(content: DigestContent): string {
     .join('\n');
 }
 
+/** The user-operations lead's campaign blocks; none at all when there is nothing to say. */
+function campaignBlocks(content: DigestContent): string[] {
+  const blocks: string[] = [];
+  if (content.campaignVerdicts.length > 0) {
+    const lines = content.campaignVerdicts.map(({ campaign, result }) => {
+      const metric = CAMPAIGN_METRIC_DISPLAY[result.metric].label;
+      return (
+        `* ${campaignLabel(campaign)}, ${metric}: ${formatUplift(result.metric, result.upliftAbs)} ` +
+        `(95% CI ${formatInterval(result.metric, result.ciLow, result.ciHigh)}), ${VERDICT_LABELS[result.verdict]}; ` +
+        `${formatIncremental(result.metric, result.incrementalTotal)} in all.`
+      );
+    });
+    blocks.push(heading('Campaign verdicts since yesterday'), ...lines, '');
+  }
+  if (content.srmCampaigns.length > 0) {
+    const lines = content.srmCampaigns.map(
+      (campaign) =>
+        `* ${campaignLabel(campaign)}: ${formatCount(campaign.nTreatment)} treatment / ${formatCount(campaign.nControl)} control users (p ${formatPValue(campaign.srmPValue)}).`,
+    );
+    blocks.push(heading('Campaigns with a sample-ratio mismatch'), ...lines, SRM_EXPLANATION, '');
+  }
+  return blocks;
+}
+
 /** Renders the plain-text part of a digest. */
 export function renderDigestText(content: DigestContent): string {
   const weekly = content.recipient.cadence === 'weekly';
@@ -101,6 +135,7 @@ export function renderDigestText(content: DigestContent): string {
     heading('Alerts'),
     alerts,
     '',
+    ...campaignBlocks(content),
     heading('Top movers, week over week'),
     moversBlock(content.movers),
     '',

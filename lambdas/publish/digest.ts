@@ -4,9 +4,10 @@
  */
 
 import type { AlertThresholds, Recipient, Scope } from '../contract/recipients-config.ts';
+import { primaryResult } from './campaign-display.ts';
 import { formatChange, formatCount, formatPercent, formatUsd } from './format.ts';
 import { ratio } from './kpis.ts';
-import type { Kpi, PublishModel, Recommendation } from './model.ts';
+import type { CampaignMetricResult, CampaignResults, Kpi, PublishModel, Recommendation } from './model.ts';
 import { scopeModel } from './scope.ts';
 
 /** A partner whose week-over-week change is among the largest of the recipient's partners. */
@@ -33,6 +34,13 @@ export interface DigestRecommendation extends Recommendation {
   readonly partnerName: string;
 }
 
+/** A campaign whose primary metric turned `win` or `loss` on R after `inconclusive` or no result on R - 1. */
+export interface CampaignVerdictNews {
+  readonly campaign: CampaignResults;
+  /** The primary metric's result. */
+  readonly result: CampaignMetricResult;
+}
+
 /** Everything a digest says, before it is rendered as HTML and text. */
 export interface DigestContent {
   readonly recipient: Recipient;
@@ -46,6 +54,10 @@ export interface DigestContent {
   readonly recommendations: readonly DigestRecommendation[];
   /** True when the run has no recommendations at all (not only none in scope). */
   readonly hasNoRecommendationsYet: boolean;
+  /** Campaigns that reached a verdict since yesterday; only for the `user_operations` role. */
+  readonly campaignVerdicts: readonly CampaignVerdictNews[];
+  /** Campaigns with a sample-ratio mismatch; only for the `user_operations` role. */
+  readonly srmCampaigns: readonly CampaignResults[];
   readonly dashboardUrl: string;
 }
 
@@ -178,6 +190,14 @@ export function digestAlerts(view: PublishModel, thresholds: AlertThresholds): A
   return alerts;
 }
 
+/** The campaigns whose primary metric reached a verdict since yesterday, by campaign id. */
+export function campaignVerdictNews(campaigns: readonly CampaignResults[]): CampaignVerdictNews[] {
+  return campaigns.flatMap((campaign) => {
+    const result = primaryResult(campaign);
+    return result?.isNewVerdict === true ? [{ campaign, result }] : [];
+  });
+}
+
 /** Computes what a recipient's digest says. `model` is the unscoped model of the run. */
 export function digestContent(
   model: PublishModel,
@@ -202,6 +222,12 @@ export function digestContent(
     alerts: digestAlerts(view, options.thresholds),
     recommendations,
     hasNoRecommendationsYet: model.recommendations.length === 0,
+    ...(recipient.role === 'user_operations'
+      ? {
+          campaignVerdicts: campaignVerdictNews(model.campaigns),
+          srmCampaigns: model.campaigns.filter((campaign) => campaign.srmFlag),
+        }
+      : { campaignVerdicts: [], srmCampaigns: [] }),
     dashboardUrl: options.dashboardUrl,
   };
 }

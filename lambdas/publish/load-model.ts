@@ -1,21 +1,24 @@
 /** Loads the publish model of a run date through the Engine, from the queries in `queries/publish/`. */
 import { z } from 'zod';
+import { CAMPAIGN_METRICS, CampaignMetricSchema } from '../contract/campaigns.ts';
 import { addDays } from '../contract/dates.ts';
 import { CHANNELS, IsoDateSchema } from '../contract/inputs.ts';
 import type { Engine, Row } from '../warehouse/engine.ts';
 import { queryFile } from '../warehouse/sql.ts';
 import { PublishError } from './errors.ts';
 import { withDerived } from './kpis.ts';
-import type {
-  CohortLtvPoint,
-  DailyPartnerRow,
-  FunnelRow,
-  PartnerPerformance,
-  PublishModel,
-  PublishPartner,
-  Recommendation,
-  Segments,
-  WindowMetrics,
+import {
+  type CampaignResults,
+  CampaignVerdictSchema,
+  type CohortLtvPoint,
+  type DailyPartnerRow,
+  type FunnelRow,
+  type PartnerPerformance,
+  type PublishModel,
+  type PublishPartner,
+  type Recommendation,
+  type Segments,
+  type WindowMetrics,
 } from './model.ts';
 
 /** The rows each query returns, as the engine gives them (snake_case, dates as text). */
@@ -86,6 +89,82 @@ const RecommendationQueryRowSchema = z.object({
   binding_constraint: z.string().nullable(),
 });
 
+const CampaignQueryRowSchema = z.object({
+  campaign_id: z.string().min(1),
+  campaign_name: z.string(),
+  owner: z.string().nullable(),
+  is_registered: z.boolean(),
+  metric: CampaignMetricSchema,
+  is_primary: z.boolean(),
+  n_treatment: count,
+  n_control: count,
+  n_switched: count,
+  mean_treatment: amount.nullable(),
+  mean_control: amount.nullable(),
+  uplift_abs: amount.nullable(),
+  uplift_rel: amount.nullable(),
+  ci_low: amount.nullable(),
+  ci_high: amount.nullable(),
+  p_value: amount.nullable(),
+  cs_low: amount.nullable(),
+  cs_high: amount.nullable(),
+  srm_p_value: amount.nullable(),
+  srm_flag: z.boolean(),
+  incremental_total: amount.nullable(),
+  cost_usd: amount.nullable(),
+  roi: amount.nullable(),
+  verdict: CampaignVerdictSchema,
+  previous_verdict: CampaignVerdictSchema.nullable(),
+  is_new_verdict: z.boolean(),
+});
+type CampaignQueryRow = z.infer<typeof CampaignQueryRowSchema>;
+
+/**
+ * Groups campaign_results rows by campaign (sorted by id), the primary metric first and the rest
+ * in the contract's order. Arms, SRM and cost are the same on every metric row of a campaign.
+ */
+function campaignsOf(rows: readonly CampaignQueryRow[]): CampaignResults[] {
+  const byCampaign = new Map<string, CampaignQueryRow[]>();
+  for (const row of rows) byCampaign.set(row.campaign_id, [...(byCampaign.get(row.campaign_id) ?? []), row]);
+  const rank = (row: CampaignQueryRow) => (row.is_primary ? -1 : CAMPAIGN_METRICS.indexOf(row.metric));
+  return [...byCampaign.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([campaignId, metricRows]) => {
+      const sorted = [...metricRows].sort((a, b) => rank(a) - rank(b));
+      const first = sorted[0] as CampaignQueryRow;
+      return {
+        campaignId,
+        name: first.campaign_name,
+        owner: first.owner,
+        isRegistered: first.is_registered,
+        nTreatment: first.n_treatment,
+        nControl: first.n_control,
+        nSwitched: first.n_switched,
+        srmPValue: first.srm_p_value,
+        srmFlag: first.srm_flag,
+        costUsd: first.cost_usd,
+        metrics: sorted.map((row) => ({
+          metric: row.metric,
+          isPrimary: row.is_primary,
+          meanTreatment: row.mean_treatment,
+          meanControl: row.mean_control,
+          upliftAbs: row.uplift_abs,
+          upliftRel: row.uplift_rel,
+          ciLow: row.ci_low,
+          ciHigh: row.ci_high,
+          pValue: row.p_value,
+          csLow: row.cs_low,
+          csHigh: row.cs_high,
+          incrementalTotal: row.incremental_total,
+          roi: row.roi,
+          verdict: row.verdict,
+          previousVerdict: row.previous_verdict,
+          isNewVerdict: row.is_new_verdict,
+        })),
+      };
+    });
+}
+
 /** The dimension under which segment_summary keeps lifecycle transitions. */
 const TRANSITION_DIMENSION = 'lifecycle_transition';
 
@@ -138,23 +217,32 @@ function derivedPreviousWeek(
 
 /**
  * Loads everything the dashboard and the digests of run date `runDate` show. Tables the run
- * has not built yet (no recommendations, no segments) load as empty; a partition of R - 7 that
+ * has not built yet (no recommendations, no segments, no campaign results) load as empty; a partition of R - 7 that
  * is missing makes the previous week derived (see {@link PublishModel.previousWeekSource}).
  */
 export async function loadPublishModel(engine: Engine, runDate: string): Promise<PublishModel> {
   if (!IsoDateSchema.safeParse(runDate).success) {
     throw new PublishError(`run date ${runDate} is not a YYYY-MM-DD calendar date`);
   }
-  const [partnerRows, windowRows, dailyRows, ltvRows, funnelRows, segmentRows, recommendationRows] =
-    await Promise.all([
-      load(engine, 'publish_partners', runDate, PartnerQueryRowSchema),
-      load(engine, 'publish_partner_windows', runDate, PartnerWindowQueryRowSchema),
-      load(engine, 'publish_daily', runDate, DailyQueryRowSchema),
-      load(engine, 'publish_cohort_ltv', runDate, CohortLtvQueryRowSchema),
-      load(engine, 'publish_funnel', runDate, FunnelQueryRowSchema),
-      load(engine, 'publish_segments', runDate, SegmentQueryRowSchema),
-      load(engine, 'publish_recommendations', runDate, RecommendationQueryRowSchema),
-    ]);
+  const [
+    partnerRows,
+    windowRows,
+    dailyRows,
+    ltvRows,
+    funnelRows,
+    segmentRows,
+    recommendationRows,
+    campaignRows,
+  ] = await Promise.all([
+    load(engine, 'publish_partners', runDate, PartnerQueryRowSchema),
+    load(engine, 'publish_partner_windows', runDate, PartnerWindowQueryRowSchema),
+    load(engine, 'publish_daily', runDate, DailyQueryRowSchema),
+    load(engine, 'publish_cohort_ltv', runDate, CohortLtvQueryRowSchema),
+    load(engine, 'publish_funnel', runDate, FunnelQueryRowSchema),
+    load(engine, 'publish_segments', runDate, SegmentQueryRowSchema),
+    load(engine, 'publish_recommendations', runDate, RecommendationQueryRowSchema),
+    load(engine, 'publish_campaigns', runDate, CampaignQueryRowSchema),
+  ]);
 
   const daily: DailyPartnerRow[] = dailyRows.map((row) => ({
     date: row.activity_date,
@@ -268,5 +356,6 @@ export async function loadPublishModel(engine: Engine, runDate: string): Promise
     funnel,
     segments,
     recommendations,
+    campaigns: campaignsOf(campaignRows),
   });
 }

@@ -4,6 +4,7 @@
  * derived from those rows (see kpis.ts).
  */
 import { z } from 'zod';
+import { CampaignMetricSchema } from '../contract/campaigns.ts';
 import { CHANNELS, IsoDateSchema } from '../contract/inputs.ts';
 
 /** A partner as the publications name it. Partners outside the registry have no channel or status. */
@@ -112,6 +113,52 @@ export const RecommendationSchema = z.object({
 });
 export type Recommendation = z.infer<typeof RecommendationSchema>;
 
+/** A campaign_results verdict (docs/contract.md, campaign_results). */
+export const CampaignVerdictSchema = z.enum(['win', 'loss', 'inconclusive', 'srm']);
+export type CampaignVerdict = z.infer<typeof CampaignVerdictSchema>;
+
+/** One metric of a campaign on R: the campaign_results row, less what is the same on every metric. */
+export const CampaignMetricResultSchema = z.object({
+  metric: CampaignMetricSchema,
+  isPrimary: z.boolean(),
+  meanTreatment: z.number().nullable(),
+  meanControl: z.number().nullable(),
+  upliftAbs: z.number().nullable(),
+  upliftRel: z.number().nullable(),
+  ciLow: z.number().nullable(),
+  ciHigh: z.number().nullable(),
+  pValue: z.number().nullable(),
+  csLow: z.number().nullable(),
+  csHigh: z.number().nullable(),
+  incrementalTotal: z.number().nullable(),
+  /** Only on net_revenue_usd, and null at cost 0. */
+  roi: z.number().nullable(),
+  verdict: CampaignVerdictSchema,
+  /** The verdict of the run of R - 1; null when the campaign had no result then. */
+  previousVerdict: CampaignVerdictSchema.nullable(),
+  /** `win` or `loss` on R after `inconclusive` or no result on R - 1. */
+  isNewVerdict: z.boolean(),
+});
+export type CampaignMetricResult = z.infer<typeof CampaignMetricResultSchema>;
+
+/** A campaign's results on R: its arms and sample-ratio check, and each metric's uplift. */
+export const CampaignResultsSchema = z.object({
+  campaignId: z.string().min(1),
+  /** The registry name, or the id for playbook campaigns (which have no registry row). */
+  name: z.string(),
+  owner: z.string().nullable(),
+  isRegistered: z.boolean(),
+  nTreatment: z.number().int(),
+  nControl: z.number().int(),
+  nSwitched: z.number().int(),
+  srmPValue: z.number().nullable(),
+  srmFlag: z.boolean(),
+  costUsd: z.number().nullable(),
+  /** The metrics in the order of docs/contract.md, the primary one first. */
+  metrics: z.array(CampaignMetricResultSchema),
+});
+export type CampaignResults = z.infer<typeof CampaignResultsSchema>;
+
 /** A headline number now and in the period it is compared with. */
 export const KpiSchema = z.object({
   current: z.number().nullable(),
@@ -193,6 +240,8 @@ export const PublishModelSchema = z.object({
   /** Null in a view scoped to some partners: segment_summary is not kept per partner. */
   segments: SegmentsSchema.nullable(),
   recommendations: z.array(RecommendationSchema),
+  /** campaign_results of R by campaign, by id; not per partner, so every view carries them all. */
+  campaigns: z.array(CampaignResultsSchema),
   /** Derived from `performance` and `daily` (kpis.ts). */
   kpis: KpisSchema,
   /** Derived from `daily` (kpis.ts), one point per date of the last {@link SERIES_DAYS} days. */

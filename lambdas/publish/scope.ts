@@ -19,7 +19,7 @@ export function isInScope(partner: PublishPartner, scope: Scope): boolean {
 /**
  * The model restricted to the partners in `scope`: every per-partner row of another partner is
  * dropped, then the KPIs and series are recomputed from what is left. Segments are not kept per
- * partner, so a scoped view has none.
+ * partner, so a scoped view has none; campaigns are not about partners, so it keeps them all.
  */
 export function scopeModel(model: PublishModel, scope: Scope): PublishModel {
   if (scope.kind === 'all') return model;
@@ -37,5 +37,6 @@ export function scopeModel(model: PublishModel, scope: Scope): PublishModel {
     funnel: keep(model.funnel),
     segments: null,
     recommendations: keep(model.recommendations),
+    campaigns: model.campaigns,
   });
 }

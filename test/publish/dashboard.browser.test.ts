@@ -7,12 +7,18 @@ import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderDashboard } from '../../lambdas/publish/dashboard.ts';
+import { loadPublishModel } from '../../lambdas/publish/load-model.ts';
+import type { PublishModel } from '../../lambdas/publish/model.ts';
 import { publishRun } from '../../lambdas/publish/publisher.ts';
 import { buildFixtureLake, R, TEST_RECIPIENTS } from './fixture.ts';
 
 const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts');
 
-/** The charts of the fixture's dashboard: trends (3), cohorts (2), funnel (2), one per segment dimension (6). */
+/**
+ * The charts of the fixture's dashboard: trends (3), cohorts (2), funnel (2), one per segment
+ * dimension (6), one per campaign (3, by campaign id).
+ */
 const EXPECTED_CHARTS = [
   'spend',
   'signups',
@@ -27,6 +33,9 @@ const EXPECTED_CHARTS = [
   'segment-tenure_bucket',
   'segment-trade_frequency',
   'segment-product_mix',
+  'campaign-playbook-winback',
+  'campaign-spring-kyc',
+  'campaign-vip-bonus',
 ];
 
 /** The few browser globals the page functions below use (the project compiles without the DOM lib). */
@@ -51,6 +60,7 @@ interface PageLog {
 }
 
 let browser: Browser;
+let model: PublishModel;
 let html: string;
 let digestHtml: string;
 
@@ -104,6 +114,7 @@ beforeAll(async () => {
       recipients: TEST_RECIPIENTS,
     });
     html = Buffer.from((await lake.store.get(result.dashboardKey)) as Uint8Array).toString('utf8');
+    model = await loadPublishModel(lake.engine, R);
     const kol = result.digests.find((digest) => digest.email === 'kol@example.com');
     const mail = await simpleParser(Buffer.from((await lake.store.get(kol?.key ?? '')) as Uint8Array));
     digestHtml = mail.html || '';
@@ -189,6 +200,64 @@ describe('the dashboard in Chromium', () => {
     await expect(cac.locator('.kpi-change .change').first().getAttribute('class')).resolves.toContain(
       'tone-bad',
     );
+  });
+
+  it('shows each campaign with its arms, verdict, intervals drawn and an SRM warning', async () => {
+    // Act
+    const { page } = await openDashboard({ width: 1366, height: 900 }, false);
+    const cards = page.locator('#campaigns article.campaign');
+
+    // Assess: by campaign id, so the playbook campaign (named by its id) comes first.
+    await expect(cards.count()).resolves.toBe(3);
+    await expect(cards.locator('h3').allTextContents()).resolves.toEqual([
+      'playbook:winback playbook holdout sample-ratio mismatch',
+      'Spring KYC push spring-kyc · CRM team win',
+      'VIP deposit bonus vip-bonus inconclusive',
+    ]);
+    const spring = cards.nth(1);
+    await expect(spring.locator('.campaign-facts').textContent()).resolves.toBe(
+      'Treatment 900 · control 100 · in both arms 3 · cost $1,800 · ROI on net revenue 0%',
+    );
+    // kyc: 0.05 = +5.0 pp, CI 0.03-0.07, CS 0.01-0.09, relative 0.5 = +50%, 0.05 * 900 = 45.
+    await expect(spring.locator('tbody tr').first().locator('th, td').allTextContents()).resolves.toEqual([
+      'KYC verified primary',
+      '+5.0 pp',
+      '+3.0 to +7.0 pp',
+      '+1.0 to +9.0 pp',
+      '+50%',
+      '< 0.001',
+      '+45 KYC verifications',
+      'win',
+    ]);
+    await expect(spring.locator('.warning').count()).resolves.toBe(0);
+    await expect(cards.nth(0).locator('.warning').textContent()).resolves.toMatch(
+      /^Sample-ratio mismatch \(p < 0\.001\): The arms are not split the way the campaign was designed/,
+    );
+    // The interval chart: the uplift point, the fixed CI and the always-valid range around it.
+    const ranges = await page.evaluate(() => {
+      const canvas = [...document.querySelectorAll('canvas[data-chart="campaign-spring-kyc"]')][0];
+      return canvas === undefined ? [] : Chart.getChart(canvas)?.data.datasets.map((set) => set.data);
+    });
+    expect(ranges).toEqual([[0.05], [[0.03, 0.07]], [[0.01, 0.09]]]);
+  });
+
+  it('gives campaigns whose ids clean to the same text charts of their own', () => {
+    // Prepare: `a:b` and `a-b` both clean to `a-b`.
+    const spring = model.campaigns.find((c) => c.campaignId === 'spring-kyc');
+    if (spring === undefined) throw new Error('the fixture has spring-kyc');
+    const campaigns = [
+      { ...spring, campaignId: 'a:b' },
+      { ...spring, campaignId: 'a-b' },
+    ];
+
+    // Act
+    const page = renderDashboard({ ...model, campaigns });
+
+    // Assess
+    expect([...page.matchAll(/data-chart="(campaign-[^"]+)"/g)].map((m) => m[1])).toEqual([
+      'campaign-a-b',
+      'campaign-a-b-2',
+    ]);
   });
 
   it('fits a phone without sideways scrolling', async () => {

@@ -5,8 +5,14 @@ import { type ParsedMail, simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Recipient } from '../../lambdas/contract/recipients-config.ts';
 import { openLocalLake } from '../../lambdas/pipeline/local-lake.ts';
-import { topMovers } from '../../lambdas/publish/digest.ts';
+import { SRM_EXPLANATION } from '../../lambdas/publish/campaign-display.ts';
+import { digestContent, topMovers } from '../../lambdas/publish/digest.ts';
+import { renderDigestHtml } from '../../lambdas/publish/digest-html.ts';
+import { renderDigestText } from '../../lambdas/publish/digest-text.ts';
+import { loadPublishModel } from '../../lambdas/publish/load-model.ts';
+import type { PublishModel } from '../../lambdas/publish/model.ts';
 import { type PublishResult, publishRun } from '../../lambdas/publish/publisher.ts';
+import { parseRecipientsConfig } from '../../lambdas/publish/recipients.ts';
 import { buildFixtureLake, OUTSIDE_REGISTRY, R, REGISTRY, TEST_RECIPIENTS } from './fixture.ts';
 
 type Lake = Awaited<ReturnType<typeof buildFixtureLake>>;
@@ -229,6 +235,90 @@ describe('digests of the fixture run', () => {
   });
 });
 
+describe("the user-operations lead's campaign lines", () => {
+  const lead = {
+    name: 'Uma (user operations)',
+    email: 'userops@example.com',
+    // A KOL scope narrows the partners' numbers, never the campaigns.
+    scope: { kind: 'channels', channels: ['kol'] },
+    role: 'user_operations',
+  } as const;
+  let lake: Lake;
+  let model: PublishModel;
+  let text: string;
+  let html: string;
+
+  beforeAll(async () => {
+    lake = await buildFixtureLake();
+    const recipients = parseRecipientsConfig({ ...TEST_RECIPIENTS, recipients: [lead] });
+    const result = await publishRun({ engine: lake.engine, store: lake.store, runDate: R, recipients });
+    const mail = await simpleParser(
+      Buffer.from((await lake.store.get(result.digests[0]?.key ?? '')) as Uint8Array),
+    );
+    text = mail.text ?? '';
+    html = mail.html || '';
+    model = await loadPublishModel(lake.engine, R);
+  });
+  afterAll(async () => lake.dispose());
+
+  it('lists the campaign that reached a verdict since yesterday and the SRM flag, in text', () => {
+    // spring-kyc: inconclusive on R - 1, win on R; kyc 0.05 = +5.0 pp, CI 0.03-0.07, 0.05 * 900 = 45.
+    // playbook:winback: 800 / 200, srm_p_value 1e-25 < 0.001. vip-bonus: inconclusive both days.
+    const from = text.indexOf('Campaign verdicts since yesterday');
+    const to = text.indexOf('Top movers, week over week');
+    expect(text.slice(from, to).split('\n')).toEqual([
+      'Campaign verdicts since yesterday',
+      '---------------------------------',
+      '* Spring KYC push (spring-kyc), KYC verified: +5.0 pp (95% CI +3.0 to +7.0 pp), win; +45 KYC verifications in all.',
+      '',
+      'Campaigns with a sample-ratio mismatch',
+      '--------------------------------------',
+      '* playbook:winback: 800 treatment / 200 control users (p < 0.001).',
+      SRM_EXPLANATION,
+      '',
+      '',
+    ]);
+    expect(text).not.toContain('vip-bonus');
+  });
+
+  it('says the same in HTML', () => {
+    expect(html).toContain('Campaign verdicts since yesterday');
+    expect(html).toContain('Spring KYC push (spring-kyc)');
+    expect(html).toContain('95% CI +3.0 to +7.0 pp');
+    expect(html).toContain('+45 KYC verifications');
+    expect(html).toContain('playbook:winback:</strong> 800 treatment / 200 control users (p &lt; 0.001).');
+    expect(html).not.toContain('vip-bonus');
+  });
+
+  it('has no campaign heading when there is nothing to say', () => {
+    // Prepare: only the campaign that stayed inconclusive.
+    const quiet = { ...model, campaigns: model.campaigns.filter((c) => c.campaignId === 'vip-bonus') };
+    const content = digestContent(
+      quiet,
+      parseRecipientsConfig({ ...TEST_RECIPIENTS, recipients: [lead] }).recipients[0] as Recipient,
+      {
+        thresholds: TEST_RECIPIENTS.alerts,
+        dashboardUrl: DASHBOARD_URL,
+      },
+    );
+
+    // Act
+    const rendered = [renderDigestText(content), renderDigestHtml(content)];
+
+    // Assess
+    for (const part of rendered) expect(part).not.toMatch(/Campaign verdicts|Campaigns with|sample-ratio/);
+  });
+
+  it('is not in the digests of other roles', () => {
+    const growth = digestContent(model, TEST_RECIPIENTS.recipients[0] as Recipient, {
+      thresholds: TEST_RECIPIENTS.alerts,
+      dashboardUrl: DASHBOARD_URL,
+    });
+    expect(growth.recipient.role).toBe('growth');
+    expect(renderDigestText(growth)).not.toMatch(/Campaign verdicts|Campaigns with|sample-ratio/);
+  });
+});
+
 describe('digests before the recommender has run', () => {
   let lake: Lake;
   beforeAll(async () => {
@@ -298,6 +388,9 @@ describe('publishing a lake whose marts are not built yet', () => {
       );
       expect(dashboard).toContain('No recommendations yet.');
       expect(dashboard).toContain('No segment snapshot for this date yet.');
+      expect(dashboard).toContain(
+        'No campaign results yet: ingest a campaign registry and exposures, or enable playbook holdouts.',
+      );
       expect(dashboard).not.toContain('data-chart="cac"');
       const mail = await simpleParser(
         Buffer.from((await lake.store.get(result.digests[0]?.key ?? '')) as Uint8Array),

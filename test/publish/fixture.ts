@@ -10,6 +10,8 @@ import { addDays } from '../../lambdas/contract/dates.ts';
 import type { RecipientsConfig } from '../../lambdas/contract/recipients-config.ts';
 import {
   BUDGET_RECOMMENDATIONS,
+  CAMPAIGN_RESULTS,
+  CAMPAIGNS,
   COHORT_LTV,
   FUNNEL,
   PARTNER_PERFORMANCE,
@@ -25,6 +27,7 @@ import type { Engine } from '../../lambdas/warehouse/engine.ts';
 
 export const R = '2026-11-22';
 export const WEEK_AGO = addDays(R, -7);
+export const YESTERDAY = addDays(R, -1);
 
 type Value = string | number | boolean | null;
 
@@ -392,6 +395,134 @@ export const RECOMMENDATIONS = [
   },
 ];
 
+/** A campaign_results row with the columns the publications read (the rest null). */
+function campaignResult(
+  runDate: string,
+  campaignId: string,
+  metric: string,
+  values: Record<string, Value>,
+): Record<string, Value> {
+  return {
+    run_date: runDate,
+    campaign_id: campaignId,
+    metric,
+    is_primary: false,
+    srm_flag: false,
+    ...values,
+  };
+}
+
+/** Arms of spring-kyc: 900 treated at $2 each (cost 1800), 100 held out as designed (h = 0.1). */
+const SPRING_ARMS = { n_treatment: 900, n_control: 100, n_switched: 3, srm_p_value: 1, cost_usd: 1800 };
+/** Arms of playbook:winback: 800 / 200 against a designed 900 / 100, so chi-square ≈ 111 and SRM. */
+const WINBACK_ARMS = {
+  n_treatment: 800,
+  n_control: 200,
+  n_switched: 0,
+  srm_p_value: 1e-25,
+  srm_flag: true,
+  cost_usd: 0,
+};
+/** Arms of vip-bonus: 450 / 50 at $10 each. */
+const VIP_ARMS = { n_treatment: 450, n_control: 50, n_switched: 0, srm_p_value: 1, cost_usd: 4500 };
+
+/**
+ * campaign_results of R and R - 1. spring-kyc turned from inconclusive to a win on kyc (its primary
+ * metric): KYC 15% treated vs 10% held out, uplift 0.05 (5 pp), 0.05 * 900 = 45 more verifications.
+ * playbook:winback (no registry row) has a sample-ratio mismatch. vip-bonus stays inconclusive.
+ */
+export const CAMPAIGN_RESULT_ROWS: readonly Record<string, Value>[] = [
+  campaignResult(R, 'spring-kyc', 'kyc', {
+    ...SPRING_ARMS,
+    is_primary: true,
+    mean_treatment: 0.15,
+    mean_control: 0.1,
+    uplift_abs: 0.05,
+    uplift_rel: 0.5,
+    ci_low: 0.03,
+    ci_high: 0.07,
+    p_value: 0.0001,
+    cs_low: 0.01,
+    cs_high: 0.09,
+    incremental_total: 45,
+    verdict: 'win',
+  }),
+  campaignResult(R, 'spring-kyc', 'net_revenue_usd', {
+    ...SPRING_ARMS,
+    mean_treatment: 12,
+    mean_control: 10,
+    uplift_abs: 2,
+    uplift_rel: 0.2,
+    ci_low: -1,
+    ci_high: 5,
+    p_value: 0.2,
+    cs_low: -4,
+    cs_high: 8,
+    // 2 * 900 = 1800 added at a cost of 1800: ROI (1800 - 1800) / 1800 = 0.
+    incremental_total: 1800,
+    roi: 0,
+    verdict: 'inconclusive',
+  }),
+  campaignResult(YESTERDAY, 'spring-kyc', 'kyc', {
+    ...SPRING_ARMS,
+    is_primary: true,
+    verdict: 'inconclusive',
+  }),
+  campaignResult(R, 'playbook:winback', 'active_days', {
+    ...WINBACK_ARMS,
+    is_primary: true,
+    mean_treatment: 2.4,
+    mean_control: 2,
+    uplift_abs: 0.4,
+    uplift_rel: 0.2,
+    ci_low: 0.1,
+    ci_high: 0.7,
+    p_value: 0.01,
+    cs_low: -0.2,
+    cs_high: 1,
+    incremental_total: 320,
+    verdict: 'srm',
+  }),
+  campaignResult(R, 'vip-bonus', 'deposits_usd', {
+    ...VIP_ARMS,
+    is_primary: true,
+    mean_treatment: 260,
+    mean_control: 250,
+    uplift_abs: 10,
+    uplift_rel: 0.04,
+    ci_low: -20,
+    ci_high: 40,
+    p_value: 0.5,
+    cs_low: -60,
+    cs_high: 80,
+    incremental_total: 4500,
+    verdict: 'inconclusive',
+  }),
+  campaignResult(YESTERDAY, 'vip-bonus', 'deposits_usd', {
+    ...VIP_ARMS,
+    is_primary: true,
+    verdict: 'inconclusive',
+  }),
+];
+
+/** The campaign registry: playbook campaigns have no row. */
+export const CAMPAIGN_REGISTRY_ROWS: readonly Record<string, Value>[] = [
+  {
+    campaign_id: 'spring-kyc',
+    name: 'Spring KYC push',
+    owner: 'CRM team',
+    primary_metric: 'kyc',
+    holdout_share: 0.1,
+  },
+  {
+    campaign_id: 'vip-bonus',
+    name: 'VIP deposit bonus',
+    owner: '',
+    primary_metric: 'deposits_usd',
+    holdout_share: 0.1,
+  },
+];
+
 /** The recipients of the tests: one per kind of scope, one weekly. */
 export const TEST_RECIPIENTS: RecipientsConfig = parseRecipientsConfig({
   from: 'growthlake@example.com',
@@ -419,6 +550,8 @@ export interface FixtureOptions {
   readonly withoutRecommendations?: boolean;
   /** Leave out the partner_performance partition of R - 7. */
   readonly withoutPreviousRun?: boolean;
+  /** Leave campaign_results and the campaign registry empty. */
+  readonly withoutCampaigns?: boolean;
 }
 
 /** A fixture lake in a temporary directory; `dispose` closes and removes it. */
@@ -480,6 +613,10 @@ export async function buildFixtureLake(
   await writeRows(engine, SEGMENT_SUMMARY, segmentRows());
   if (options.withoutRecommendations !== true)
     await writeRows(engine, BUDGET_RECOMMENDATIONS, RECOMMENDATIONS);
+  if (options.withoutCampaigns !== true) {
+    await writeRows(engine, CAMPAIGNS, CAMPAIGN_REGISTRY_ROWS);
+    await writeRows(engine, CAMPAIGN_RESULTS, CAMPAIGN_RESULT_ROWS);
+  }
   return {
     ...lake,
     dir,

@@ -199,6 +199,66 @@ describe('loadPublishModel over the fixture lake', () => {
     expect(kol.series.at(-1)).toMatchObject({ spendUsd: 1200, signups: 19, ftds: 4 });
   });
 
+  it('groups campaign results by campaign, primary metric first, with the verdict of R - 1', () => {
+    expect(model.campaigns.map((c) => c.campaignId)).toEqual(['playbook:winback', 'spring-kyc', 'vip-bonus']);
+    const [winback, spring, vip] = model.campaigns;
+    // A playbook campaign has no registry row: named by its id, no owner.
+    expect(winback).toMatchObject({
+      name: 'playbook:winback',
+      owner: null,
+      isRegistered: false,
+      nTreatment: 800,
+      nControl: 200,
+      srmFlag: true,
+      srmPValue: 1e-25,
+    });
+    expect(winback?.metrics.map((m) => [m.metric, m.verdict, m.previousVerdict, m.isNewVerdict])).toEqual([
+      ['active_days', 'srm', null, false],
+    ]);
+    expect(spring).toMatchObject({
+      name: 'Spring KYC push',
+      owner: 'CRM team',
+      isRegistered: true,
+      nTreatment: 900,
+      nControl: 100,
+      nSwitched: 3,
+      srmFlag: false,
+      costUsd: 1800,
+    });
+    // kyc is primary, so it comes before net_revenue_usd; inconclusive yesterday, win today: new.
+    expect(spring?.metrics[0]).toEqual({
+      metric: 'kyc',
+      isPrimary: true,
+      meanTreatment: 0.15,
+      meanControl: 0.1,
+      upliftAbs: 0.05,
+      upliftRel: 0.5,
+      ciLow: 0.03,
+      ciHigh: 0.07,
+      pValue: 0.0001,
+      csLow: 0.01,
+      csHigh: 0.09,
+      incrementalTotal: 45,
+      roi: null,
+      verdict: 'win',
+      previousVerdict: 'inconclusive',
+      isNewVerdict: true,
+    });
+    expect(spring?.metrics[1]).toMatchObject({ metric: 'net_revenue_usd', roi: 0, previousVerdict: null });
+    // An empty registry owner reads as none; inconclusive on both days is not new.
+    expect(vip).toMatchObject({ name: 'VIP deposit bonus', owner: null });
+    expect(vip?.metrics[0]).toMatchObject({
+      verdict: 'inconclusive',
+      previousVerdict: 'inconclusive',
+      isNewVerdict: false,
+    });
+  });
+
+  it('keeps every campaign in a view scoped to some partners', () => {
+    const view = scopeModel(model, { kind: 'channels', channels: ['kol'] });
+    expect(view.campaigns).toEqual(model.campaigns);
+  });
+
   it('scopes to a list of partners, outside the registry included', () => {
     const view = scopeModel(model, { kind: 'partners', partnerIds: ['ghost_99', 'content_blog'] });
     expect(view.partners.map((p) => p.partnerId)).toEqual(['content_blog', 'ghost_99']);
@@ -211,7 +271,11 @@ describe('loadPublishModel without the run of R - 7', () => {
   let model: PublishModel;
 
   beforeAll(async () => {
-    lake = await buildFixtureLake({ withoutPreviousRun: true, withoutRecommendations: true });
+    lake = await buildFixtureLake({
+      withoutPreviousRun: true,
+      withoutRecommendations: true,
+      withoutCampaigns: true,
+    });
     model = await loadPublishModel(lake.engine, R);
   });
   afterAll(async () => lake.dispose());
@@ -233,8 +297,9 @@ describe('loadPublishModel without the run of R - 7', () => {
     expect(model.kpis.week.spendUsd.previous).toBe(9800);
   });
 
-  it('has no recommendations', () => {
+  it('has no recommendations and no campaigns', () => {
     expect(model.recommendations).toEqual([]);
+    expect(model.campaigns).toEqual([]);
   });
 
   it('rejects a run date that is not a date', async () => {

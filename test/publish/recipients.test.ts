@@ -27,6 +27,7 @@ describe('recipients config', () => {
 
     // Assess
     expect(config.recipients[0]?.cadence).toBe('daily');
+    expect(config.recipients[0]?.role).toBe('growth');
     expect(config.alerts).toEqual({ cacIncrease: 0.25, targetRoiD30: 0 });
     expect(config.dashboardBaseUrl).toBeUndefined();
   });
@@ -56,6 +57,11 @@ describe('recipients config', () => {
       'a weird cadence',
       { ...VALID, recipients: [{ ...VALID.recipients[0], cadence: 'hourly' }] },
       /recipients\.0\.cadence/,
+    ],
+    [
+      'an unknown role',
+      { ...VALID, recipients: [{ ...VALID.recipients[0], role: 'support' }] },
+      /recipients\.0\.role: must be growth or user_operations/,
     ],
     ['no recipients', { ...VALID, recipients: [] }, /recipients: list at least one recipient/],
     [
