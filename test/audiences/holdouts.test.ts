@@ -9,6 +9,8 @@
  * test/experiments/holdout.test.ts): u01 .8657, u02 .5033, u03 .0522, u04 .7411, u05 .0450,
  * u06 .5130, u07 .7072, u08 .6319, u09 .8887, u10 .0336, u11 .7790.
  * At h = 0.10 the control arm is u03, u05, u10 (below .10); the 8 others are treated.
+ * The action `comeback` (lifecycle resurrected, default h = 0.10) has no user on 03-09 and u10 on
+ * 03-10 (active again after 02-08): 'comeback:u10' is at .7284, treated.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -46,6 +48,7 @@ const configWith = (holdoutShare: number): RunConfig =>
         cost_per_treated_usd: 2,
         primary_metric: 'traded',
       },
+      { id: 'comeback', description: 'Back after 30+ quiet days.', where: { lifecycle: ['resurrected'] } },
     ],
   });
 
@@ -67,15 +70,15 @@ describe('holdouts on the playbook audiences: two daily runs, then R again', () 
     csvUsers(
       Buffer.from((await lake.store.get(`published/${date}/audiences/everyone.csv`)) ?? []).toString('utf8'),
     );
-  const recorded = () =>
+  const recorded = (campaign = CAMPAIGN) =>
     lake.engine.query(
       `select user_id, arm, cast(assigned_at as varchar) as assigned_at, source_file, source_line, cast(dt as varchar) as dt
-       from exposures where campaign_id = '${CAMPAIGN}' order by user_id`,
+       from exposures where campaign_id = '${campaign}' order by user_id`,
     );
-  const resultRow = async (date: string, metric: string) =>
+  const resultRow = async (date: string, metric: string, campaign = CAMPAIGN) =>
     (
       await lake.engine.query(
-        `select * from campaign_results where run_date = date '${date}' and campaign_id = '${CAMPAIGN}' and metric = '${metric}'`,
+        `select * from campaign_results where run_date = date '${date}' and campaign_id = '${campaign}' and metric = '${metric}'`,
       )
     )[0];
   const snapshotOf = async () => ({
@@ -108,19 +111,26 @@ describe('holdouts on the playbook audiences: two daily runs, then R again', () 
   it('leaves the control arm (u03, u05, u10 at h = 0.10) out of the audience CSV', async () => {
     // Assess
     expect(await audienceCsv(FIRST)).toEqual(['u01', 'u02', 'u04', 'u06', 'u07', 'u08', 'u09', 'u11']);
-    expect(first.map((r) => [r.users, r.heldOut, r.firstExposures])).toEqual([[8, 3, 11]]);
+    expect(first.map((r) => [r.actionId, r.users, r.heldOut, r.firstExposures])).toEqual([
+      ['everyone', 8, 3, 11],
+      ['comeback', 0, 0, 0],
+    ]);
     const counts = parse(
       Buffer.from((await lake.store.get(`published/${FIRST}/audiences/counts.csv`)) ?? []).toString('utf8'),
       { columns: true },
     );
     expect(counts).toMatchObject([
       { action_id: 'everyone', users: '8', held_out: '3', first_exposures: '11' },
+      { action_id: 'comeback', users: '0', held_out: '0', first_exposures: '0' },
     ]);
   });
 
   it('records each user once, at their first appearance (03-09), in the arm of the hash rule', async () => {
-    // Assess: the 03-10 audience is the same 11 users, none of them new
-    expect(second.map((r) => [r.users, r.heldOut, r.firstExposures])).toEqual([[8, 3, 0]]);
+    // Assess: the 03-10 audience of everyone is the same 11 users, none of them new
+    expect(second.map((r) => [r.actionId, r.users, r.heldOut, r.firstExposures])).toEqual([
+      ['everyone', 8, 3, 0],
+      ['comeback', 1, 0, 1],
+    ]);
     const rows = await recorded();
     expect(rows).toHaveLength(11);
     const control = new Set(['u03', 'u05', 'u10']);
@@ -136,6 +146,19 @@ describe('holdouts on the playbook audiences: two daily runs, then R again', () 
     expect(rows.filter((row) => control.has(String(row.user_id))).map((row) => row.source_line)).toEqual([
       9, 10, 11,
     ]);
+  });
+
+  it('records a user on the day they first appear in an action: u10 joins comeback on 03-10', async () => {
+    // Assess: after the 11 rows of everyone's ingest of 03-09, line 1 of the ingest of 03-10
+    expect(await recorded('playbook:comeback')).toMatchObject([
+      { user_id: 'u10', arm: 'treatment', source_file: `playbook:comeback@${R}`, source_line: 1, dt: R },
+    ]);
+    expect(await resultRow(FIRST, 'active_days', 'playbook:comeback')).toBeUndefined();
+    expect(await resultRow(R, 'active_days', 'playbook:comeback')).toMatchObject({
+      n_treatment: 1,
+      n_control: 0,
+      is_primary: true,
+    });
   });
 
   it("counts the playbook campaign in the run date's own results, with the configured design", async () => {
@@ -168,7 +191,11 @@ describe('holdouts on the playbook audiences: two daily runs, then R again', () 
 
     // Assess
     expect(await audienceCsv(R)).toEqual(['u01', 'u04', 'u07', 'u08', 'u09', 'u11']);
-    expect(reports.map((r) => [r.users, r.heldOut, r.firstExposures])).toEqual([[6, 5, 0]]);
+    // comeback is unchanged: u10's first appearance is still 03-10, recorded again in the same row
+    expect(reports.map((r) => [r.actionId, r.users, r.heldOut, r.firstExposures])).toEqual([
+      ['everyone', 6, 5, 0],
+      ['comeback', 1, 0, 1],
+    ]);
     expect(await recorded()).toHaveLength(11);
     // The SRM check reads h = 0.60: expected 4.4 and 6.6 for 8 and 3;
     // chi2 = 3.6^2/4.4 + 3.6^2/6.6 = 2.945455 + 1.963636 = 4.909091, p = 2(1 - Phi(2.215647)) = 0.0267.
