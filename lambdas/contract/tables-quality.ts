@@ -39,7 +39,9 @@ export const QUARANTINE: TableDef = {
   description:
     'Every rejected input row with a one-line reason (docs/contract.md, ingest_log and quarantine).',
   grain: 'one row per rejected row',
-  key: ['file', 'line'],
+  // Not the file's name: a corrected file landed under the same name is another ingest, whose bad
+  // lines may have the same numbers.
+  key: ['ingest_id', 'line'],
   columns: [
     col('ingest_id', 'varchar', 'The ingest that rejected it.'),
     col('file', 'varchar', 'The file it came from.'),

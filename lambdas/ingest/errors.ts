@@ -7,7 +7,7 @@ export class IngestError extends Error {
   }
 }
 
-/** The counts of one file's ingest (CONTRACT.md 1), as {@link IngestAccountingError} reports them. */
+/** The counts of one file's ingest (docs/contract.md, Every input file), as {@link IngestAccountingError} reports them. */
 export interface IngestCounts {
   readonly rowsRead: number;
   readonly rowsAccepted: number;

@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const CLI = join(import.meta.dirname, '..', '..', 'bin', 'growthlake.mjs');
@@ -28,11 +28,12 @@ async function growthlake(...args: string[]): Promise<CliResult> {
 
 describe('growthlake CLI', () => {
   let dir: string;
-  let lake: string;
+  /** A lake with events.jsonl ingested, which the tests only read. */
+  let ingested: string;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'growthlake-cli-'));
-    lake = join(dir, 'lake');
+    ingested = join(dir, 'ingested-lake');
     await writeFile(
       join(dir, 'events.jsonl'),
       [
@@ -43,6 +44,12 @@ describe('growthlake CLI', () => {
       ].join('\n'),
     );
     await writeFile(join(dir, 'partners.csv'), 'partner_id,name,channel\nkol-1,Alice,kol\n');
+    const ingest = await growthlake('ingest', 'events', join(dir, 'events.jsonl'), '--lake', ingested);
+    if (ingest.code !== 0) throw new Error(`could not ingest the fixture: ${ingest.stderr}`);
+  });
+
+  afterAll(async () => {
+    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
   });
 
   it('lists every contract command in --help', async () => {
@@ -60,7 +67,13 @@ describe('growthlake CLI', () => {
   });
 
   it('ingests a file, prints its counts and exits 0 even with quarantined rows', async () => {
-    const result = await growthlake('ingest', 'events', join(dir, 'events.jsonl'), '--lake', lake);
+    const result = await growthlake(
+      'ingest',
+      'events',
+      join(dir, 'events.jsonl'),
+      '--lake',
+      join(dir, 'new-lake'),
+    );
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('read=3 accepted=2 duplicate=0 quarantined=1');
   });
@@ -70,7 +83,7 @@ describe('growthlake CLI', () => {
       'query',
       'select event_id, dt, amount_usd from events order by event_id',
       '--lake',
-      lake,
+      ingested,
       '--format',
       'json',
     );
@@ -86,7 +99,7 @@ describe('growthlake CLI', () => {
       'query',
       'select line, reason from quarantine',
       '--lake',
-      lake,
+      ingested,
       '--format',
       'csv',
     );
@@ -100,13 +113,14 @@ describe('growthlake CLI', () => {
     [['query', 'select * from no_such_table'], /no_such_table/],
     [['run', '--date', '2026-13-01'], /YYYY-MM-DD/],
   ])('fails with one line and a non-zero exit: %j', async (args, message) => {
-    const result = await growthlake(...args, '--lake', lake);
+    const result = await growthlake(...args, '--lake', ingested);
     expect(result.code).not.toBe(0);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(message);
   });
 
   it('refuses a malformed partner registry and keeps the current one', async () => {
+    const lake = join(dir, 'partners-lake');
     const before = await growthlake('ingest', 'partners', join(dir, 'partners.csv'), '--lake', lake);
     expect(before.code).toBe(0);
     const bad = join(dir, 'bad-partners.csv');

@@ -46,6 +46,7 @@ import { backfill, runDaily } from '../../lambdas/pipeline/run.ts';
 import type { TransformReport } from '../../lambdas/pipeline/transform.ts';
 import { FsStore } from '../../lambdas/storage/fs-store.ts';
 import type { Row, SqlValue } from '../../lambdas/warehouse/engine.ts';
+import { openLakeCopy } from '../ingest/lake-helpers.ts';
 
 const csvRows = (text: string) => parse(text, { columns: true }) as Record<string, string>[];
 const FIXTURES = fileURLToPath(new URL('../fixtures/golden/', import.meta.url));
@@ -641,6 +642,13 @@ describe(`golden: contract tables on a hand-computed data set, R = ${R}`, () => 
     if (root !== undefined) await rm(root, { recursive: true, force: true });
   });
 
+  /**
+   * A copy of the lake as the backfill above left it, opened under `name`: the cases below each
+   * change their own copy, so that no test depends on what another case did to the lake.
+   */
+  const copyOfLake = (name: string): Promise<LocalLake> =>
+    openLakeCopy(lake, join(root, name), { threads: 2 });
+
   it('ingests the fixtures with the expected counts', () => {
     const counts = ingests.map((r) => [r.rowsRead, r.rowsAccepted, r.rowsDuplicate, r.rowsQuarantined]);
     expect(counts).toEqual([
@@ -758,14 +766,16 @@ describe(`golden: contract tables on a hand-computed data set, R = ${R}`, () => 
   });
 
   describe('late data: an event for an earlier date and an earlier signup, then R again', () => {
+    let lateLake: LocalLake;
     let late: IngestResult;
     let after: Awaited<ReturnType<typeof readTables>>;
     let fresh: Awaited<ReturnType<typeof readTables>>;
 
     beforeAll(async () => {
-      late = await ingestFile(lake, LATE[0], join(FIXTURES, LATE[1]));
-      await runDaily({ ...lake, config: DEFAULT_RUN_CONFIG }, R);
-      after = await readTables(lake);
+      lateLake = await copyOfLake('late');
+      late = await ingestFile(lateLake, LATE[0], join(FIXTURES, LATE[1]));
+      await runDaily({ ...lateLake, config: DEFAULT_RUN_CONFIG }, R);
+      after = await readTables(lateLake);
       const freshLake = await openLocalLake(join(root, 'fresh'), { threads: 2 });
       try {
         await ingestAll(freshLake, [...INITIAL, LATE]);
@@ -775,6 +785,10 @@ describe(`golden: contract tables on a hand-computed data set, R = ${R}`, () => 
         await freshLake.close();
       }
     }, 60_000);
+
+    afterAll(async () => {
+      await lateLake?.close();
+    });
 
     it('ingests the late file: one duplicate event_id dropped', () => {
       expect([late.rowsRead, late.rowsAccepted, late.rowsDuplicate, late.rowsQuarantined]).toEqual([
@@ -797,7 +811,7 @@ describe(`golden: contract tables on a hand-computed data set, R = ${R}`, () => 
 
     it("users: u07's earlier signup brings its time and partner; its KYC time, on another day, stays", async () => {
       // Act
-      const rows = await lake.engine.query(
+      const rows = await lateLake.engine.query(
         "select partner_id, signup_at, cohort_date, kyc_at from users where user_id = 'u07'",
       );
 
@@ -813,7 +827,7 @@ describe(`golden: contract tables on a hand-computed data set, R = ${R}`, () => 
     });
 
     it('keys stay unique and not null', async () => {
-      await expectKeysUniqueAndNotNull(lake);
+      await expectKeysUniqueAndNotNull(lateLake);
     });
 
     it('equals a fresh lake built from all inputs in one go', () => {
@@ -826,19 +840,23 @@ describe(`golden: contract tables on a hand-computed data set, R = ${R}`, () => 
   describe('spend alone reaches earlier run dates: only their spend marts are rebuilt', () => {
     const allPartnerPerformance = (target: LocalLake) =>
       target.engine.query(`select * from partner_performance order by ${PARTNER_PERFORMANCE.key.join(', ')}`);
+    let spendLake: LocalLake;
     let before: Row[];
     let report: TransformReport;
     let after: Row[];
     let fresh: Row[];
 
     beforeAll(async () => {
-      // Prepare: the lake after the late data above; spend-3 adds $25 of aff-b spend on 03-06
-      before = await allPartnerPerformance(lake);
-      await ingestAll(lake, [SPEND_ADDED]);
+      // Prepare: the lake after the late data, as above; spend-3 adds $25 of aff-b spend on 03-06
+      spendLake = await copyOfLake('spend');
+      await ingestAll(spendLake, [LATE]);
+      await runDaily({ ...spendLake, config: DEFAULT_RUN_CONFIG }, R);
+      before = await allPartnerPerformance(spendLake);
+      await ingestAll(spendLake, [SPEND_ADDED]);
 
       // Act
-      report = (await runDaily({ ...lake, config: DEFAULT_RUN_CONFIG }, R)).transform;
-      after = await allPartnerPerformance(lake);
+      report = (await runDaily({ ...spendLake, config: DEFAULT_RUN_CONFIG }, R)).transform;
+      after = await allPartnerPerformance(spendLake);
       const freshLake = await openLocalLake(join(root, 'fresh-spend'), { threads: 2 });
       try {
         await ingestAll(freshLake, [...INITIAL, LATE, SPEND_ADDED]);
@@ -848,6 +866,10 @@ describe(`golden: contract tables on a hand-computed data set, R = ${R}`, () => 
         await freshLake.close();
       }
     }, 60_000);
+
+    afterAll(async () => {
+      await spendLake?.close();
+    });
 
     it('restates 03-06 to 03-09 for spend alone, rebuilding partner_performance and nothing else', () => {
       expect(report.restatedRuns).toEqual(['2026-03-06', '2026-03-07', '2026-03-08', '2026-03-09']);

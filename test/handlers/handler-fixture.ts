@@ -40,6 +40,14 @@ export const LAKE_ENV: LakeEnv = {
   [ENV.athenaWorkGroup]: 'growthlake-pipeline',
 };
 
+/** Empties the app's buckets on the loopback S3, so that a test starts from none of another's files. */
+export async function emptyBuckets(s3: LocalS3): Promise<void> {
+  for (const bucket of BUCKETS) {
+    const store = new S3Store({ client: s3.client, bucket });
+    await store.delete((await store.list('')).map((object) => object.key));
+  }
+}
+
 /** A fake Athena whose UNLOADs write into the lake bucket of the loopback S3. */
 export function fakeAthena(s3: LocalS3, options: Omit<FakeAthenaOptions, 'lake'> = {}): FakeAthena {
   return new FakeAthena({ lake: new S3Store({ client: s3.client, bucket: LAKE_BUCKET }), ...options });

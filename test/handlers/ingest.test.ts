@@ -4,7 +4,7 @@
  * against a fake Athena, and the metrics it prints as EMF.
  */
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { InvalidEventError } from '../../lambdas/aws/errors.ts';
 import type { IngestRuntime } from '../../lambdas/aws/ingest-runtime.ts';
 import { METRICS_NAMESPACE } from '../../lambdas/aws/metric-names.ts';
@@ -15,6 +15,7 @@ import type { FakeAthenaOptions, QueryAnswer, Responder } from '../warehouse/ath
 import {
   BUCKETS,
   captureStdout,
+  emptyBuckets,
   fakeAthena,
   ingestRuntime,
   LAKE_BUCKET,
@@ -39,6 +40,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await s3?.stop();
+});
+
+beforeEach(async () => {
+  await emptyBuckets(s3);
 });
 
 /** An S3 "Object Created" event as EventBridge delivers it. */

@@ -20,6 +20,7 @@ import {
   BUCKETS,
   captureFailure,
   captureStdout,
+  emptyBuckets,
   fakeAthena,
   LAKE_BUCKET,
   LINK_SIGNING_TIME,
@@ -82,8 +83,13 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  await fetch(`${sesEndpoint}/clear-store`, { method: 'POST' });
+  await emptyBuckets(s3);
+  await clearSentEmails();
 });
+
+async function clearSentEmails(): Promise<void> {
+  await fetch(`${sesEndpoint}/clear-store`, { method: 'POST' });
+}
 
 async function sentEmails(): Promise<StoredEmail[]> {
   const response = await fetch(`${sesEndpoint}/store`);
@@ -154,9 +160,12 @@ describe('publish step handler', () => {
   });
 
   it('never mails a digest twice when the state machine retries the step', async () => {
-    // Prepare
+    // Prepare: the step ran once and mailed every digest
     const { runtime } = setUp();
     const handler = createStepHandler('publish', runtime);
+    await captureStdout(() => handler({ runDate: R, executionId: EXECUTION }, lambdaContext('publish')));
+    expect(await sentEmails()).toHaveLength(4);
+    await clearSentEmails();
 
     // Act
     const { result } = await captureStdout(() =>

@@ -1,5 +1,5 @@
 /**
- * The accounting of CONTRACT.md 1 as a check that can fail: `rows_read = rows_accepted +
+ * The accounting of docs/contract.md (Every input file) as a check that can fail: `rows_read = rows_accepted +
  * rows_duplicate + rows_quarantined`, each count taken where its rows are decided. Faults injected
  * into the engine lose one accepted row on its way to the lake; the ingest must refuse to log it.
  */
@@ -55,6 +55,16 @@ function losingLastStagedRow(lake: TestLake, table: TableDef): Engine {
         lost = true;
       }
       await engine.refresh(target);
+    },
+  });
+}
+
+/** An engine that records the SQL of every query it runs in `queries`. */
+function recordingQueries(engine: Engine, queries: string[]): Engine {
+  return overrideEngine(engine, {
+    query: (sql) => {
+      queries.push(sql);
+      return engine.query(sql);
     },
   });
 }
@@ -128,5 +138,44 @@ describe('ingestFile: every row read is accepted, a duplicate or quarantined', (
       new IngestAccountingError(file, { rowsRead: 4, rowsAccepted: 2, rowsDuplicate: 1, rowsQuarantined: 0 }),
     );
     expect(await lake.rows('select count(*) as logged from ingest_log')).toEqual([{ logged: 0 }]);
+  });
+
+  it('reads the stored event ids to count duplicates of the lake only for a file whose first lines were not all stored', async () => {
+    // Prepare: day 2 repeats e-2 of day 1 and its own e-3; day 3 repeats only its own e-4.
+    const lake = await newLake();
+    const login = (eventId: string) =>
+      JSON.stringify({
+        event_id: eventId,
+        event_type: 'login',
+        user_id: 'u-1',
+        occurred_at: '2026-11-20T10:00:00Z',
+      });
+    await ingestFile(
+      lake.context,
+      'events',
+      await lake.writeLines('day-1.jsonl', [login('e-1'), login('e-2')]),
+    );
+    const day2 = await lake.writeLines('day-2.jsonl', [login('e-2'), login('e-3'), login('e-3')]);
+    const day3 = await lake.writeLines('day-3.jsonl', [login('e-4'), login('e-4'), login('e-5')]);
+    const queries: string[] = [];
+    const context = { ...lake.context, engine: recordingQueries(lake.lake.engine, queries) };
+    const readsStoredIds = () => queries.splice(0).some((sql) => sql.includes('rows_accepted_before'));
+
+    // Act
+    const second = await ingestFile(context, 'events', day2);
+    const secondReadStoredIds = readsStoredIds();
+    const third = await ingestFile(context, 'events', day3);
+    const thirdReadStoredIds = readsStoredIds();
+
+    // Assess: day 2: 3 read = 1 accepted (e-3) + 2 duplicates (e-2 stored before, e-3 again);
+    // day 3: 3 read = 2 accepted (e-4, e-5) + 1 duplicate (e-4 again), every first line stored.
+    expect([second.rowsRead, second.rowsAccepted, second.rowsDuplicate, second.rowsQuarantined]).toEqual([
+      3, 1, 2, 0,
+    ]);
+    expect(secondReadStoredIds).toBe(true);
+    expect([third.rowsRead, third.rowsAccepted, third.rowsDuplicate, third.rowsQuarantined]).toEqual([
+      3, 2, 1, 0,
+    ]);
+    expect(thirdReadStoredIds).toBe(false);
   });
 });

@@ -1,15 +1,17 @@
 /** Test helpers for ingestion: throwaway lakes in temp directories and table read-back. */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterEach, expect } from 'vitest';
 import type { InputKind } from '../../lambdas/contract/inputs.ts';
 import type { TableDef } from '../../lambdas/contract/tables.ts';
 import { type IngestContext, type IngestResult, ingestFile } from '../../lambdas/ingest/ingest.ts';
+import { LAKE_LOCK_FILE } from '../../lambdas/pipeline/lake-lock.ts';
 import { type LocalLake, openLocalLake } from '../../lambdas/pipeline/local-lake.ts';
 import type { ObjectStore } from '../../lambdas/storage/object-store.ts';
+import type { DuckDbEngineOptions } from '../../lambdas/warehouse/duckdb-engine.ts';
 import type { Engine, Row } from '../../lambdas/warehouse/engine.ts';
 
 /** The fixed ingest clock, so `ingested_at` is the same in every lake of a test. */
@@ -112,6 +114,23 @@ export async function ingestFailure(context: IngestContext, kind: InputKind, fil
   return outcome;
 }
 
+/**
+ * Opens a copy of `lake` (its files, without the engine's scratch space or a writer's lock) in
+ * `dir`: a test that changes a lake its file shares changes its own copy, so that no test depends
+ * on what another did.
+ */
+export async function openLakeCopy(
+  lake: LocalLake,
+  dir: string,
+  options: DuckDbEngineOptions = {},
+): Promise<LocalLake> {
+  const root = lake.store.root;
+  const copied = (source: string) =>
+    !['_tmp', LAKE_LOCK_FILE].includes(relative(root, source).split(sep)[0] ?? '');
+  await cp(root, dir, { recursive: true, filter: copied });
+  return openLocalLake(dir, options);
+}
+
 /** Every row of every table an ingest may change, in a stable order. */
 export async function snapshotTables(engine: Engine): Promise<Record<string, Row[]>> {
   const snapshot: Record<string, Row[]> = {};
@@ -134,7 +153,7 @@ export function expectUsd(actual: unknown, expected: number): void {
 /** An engine that behaves like `engine` except for the methods `overrides` gives. */
 export function overrideEngine(
   engine: Engine,
-  overrides: Partial<Pick<Engine, 'write' | 'writeRows' | 'refresh'>>,
+  overrides: Partial<Pick<Engine, 'query' | 'write' | 'writeRows' | 'refresh'>>,
 ): Engine {
   return new Proxy(engine, {
     get(target, property) {

@@ -1,10 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { addDays, dateRange } from '../../lambdas/contract/dates.ts';
 import { allColumns } from '../../lambdas/contract/table-def.ts';
 import { TABLES, USER_SEGMENTS, USERS } from '../../lambdas/contract/tables.ts';
 import type { LocalLake } from '../../lambdas/pipeline/local-lake.ts';
 import { transformAndMeasure } from '../../lambdas/pipeline/transform.ts';
 import type { Engine } from '../../lambdas/warehouse/engine.ts';
+import { openLakeCopy } from '../ingest/lake-helpers.ts';
 import { generatedLake } from './generated-lake.ts';
 
 const END = '2026-03-31';
@@ -132,10 +136,15 @@ describe('the views of user_state: users and user_segments (60 generated days, 4
     expect(mismatches[0]?.with_three_days).toBeGreaterThan(100);
   });
 
-  // Last: it runs one more date.
   it('keep users at the last good run when a later run fails after its fold', async () => {
-    // Prepare: an engine whose write of the funnel (a mart after the fold) fails.
-    const inner = lake.engine;
+    // Prepare: a copy of the lake (the run below changes it), and an engine over the copy whose write
+    // of the funnel (a mart after the fold) fails.
+    const copy = await openLakeCopy(lake, await mkdtemp(join(tmpdir(), 'growthlake-views-')));
+    onTestFinished(async () => {
+      await copy.close();
+      await rm(copy.store.root, { recursive: true, force: true });
+    });
+    const inner = copy.engine;
     const failing: Engine = {
       name: inner.name,
       query: (sql) => inner.query(sql),
@@ -153,6 +162,6 @@ describe('the views of user_state: users and user_segments (60 generated days, 4
 
     // Assess
     await expect(run).rejects.toThrow('funnel failed: disk full');
-    expect(await lake.engine.query('select distinct as_of_date from users')).toEqual([{ as_of_date: END }]);
+    expect(await copy.engine.query('select distinct as_of_date from users')).toEqual([{ as_of_date: END }]);
   });
 });

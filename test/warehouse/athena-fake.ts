@@ -108,10 +108,12 @@ const throttled = () =>
 
 /** The fake Athena and what it saw. */
 export class FakeAthena {
+  /** The client to hand the code under test. */
   public readonly client = new AthenaClient({
     region: 'eu-west-1',
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   });
+  /** The mock behind {@link client}, for asserting the calls it received. */
   public readonly mock = mockClient(this.client);
   /** Every execution that started, in order (a repeated token starts nothing). */
   public readonly executions: FakeExecution[] = [];
