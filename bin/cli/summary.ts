@@ -5,13 +5,19 @@ import { queryFile } from '../../lambdas/warehouse/sql.ts';
 const usd = (value: unknown): string =>
   typeof value === 'number' ? `$${value.toLocaleString('en-US', { maximumFractionDigits: 0 })}` : 'n/a';
 const pct = (value: unknown): string => (typeof value === 'number' ? `${(value * 100).toFixed(0)}%` : 'n/a');
+const signed = (value: unknown): string =>
+  typeof value === 'number' ? `${value >= 0 ? '+' : ''}${value.toFixed(2)}` : 'n/a';
 
-/** A short, human summary of a run: headline numbers, best and worst partners, segments, outputs. */
+/**
+ * A short, human summary of a run: headline numbers, best and worst partners, segments, budget
+ * moves, audiences, campaign verdicts on their primary metric, outputs.
+ */
 export async function summarizeRun(engine: Engine, report: RunReport, lakeRoot: string): Promise<string> {
   const params = { run_date: { date: report.runDate } };
   const headline = await engine.query(queryFile('report/headline', params));
   const partners = await engine.query(queryFile('report/top_partners', params));
   const lifecycle = await engine.query(queryFile('report/lifecycle_sizes', params));
+  const campaigns = await engine.query(queryFile('report/campaign_verdicts', params));
   const lines: string[] = [`growthlake run ${report.runDate}`];
   for (const row of headline) {
     lines.push(
@@ -41,7 +47,15 @@ export async function summarizeRun(engine: Engine, report: RunReport, lakeRoot: 
   );
   for (const audience of report.audiences) {
     const users = `${audience.users} ${audience.users === 1 ? 'user' : 'users'}`;
-    lines.push(`  audience ${audience.actionId}: ${users} -> ${lakeRoot}/${audience.key}`);
+    lines.push(
+      `  audience ${audience.actionId}: ${users} (${audience.heldOut} held out) -> ${lakeRoot}/${audience.key}`,
+    );
+  }
+  for (const row of campaigns) {
+    lines.push(
+      `  campaign ${row.campaign_id}: ${row.n_treatment} treated, ${row.n_control} control; ${row.metric} ` +
+        `${signed(row.uplift_abs)} [${signed(row.ci_low)}, ${signed(row.ci_high)}]: ${row.verdict}`,
+    );
   }
   lines.push(`  dashboard: ${lakeRoot}/${report.publication.dashboardKey}`);
   for (const digest of report.publication.digests) {

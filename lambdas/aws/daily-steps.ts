@@ -79,9 +79,16 @@ export function recommendSummary(report: RecommendReport): StepSummary {
   };
 }
 
-/** The audiences step's summary: each playbook action and its audience size. */
+/** The audiences step's summary: each playbook action, its users per arm and its first exposures. */
 export function audiencesSummary(reports: readonly AudienceReport[]): StepSummary {
-  return { audiences: reports.map((report) => ({ actionId: report.actionId, users: report.users })) };
+  return {
+    audiences: reports.map((report) => ({
+      actionId: report.actionId,
+      users: report.users,
+      heldOut: report.heldOut,
+      firstExposures: report.firstExposures,
+    })),
+  };
 }
 
 /** The publish step's summary: where the dashboard is and how the digests went. */

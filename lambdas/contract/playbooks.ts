@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CampaignMetricSchema } from './campaigns.ts';
 import { CHANNELS } from './inputs.ts';
 import {
   FUNNEL_STAGES,
@@ -34,6 +35,21 @@ export const PlaybookActionSchema = z.strictObject({
   description: z.string().min(1),
   channel: z.enum(['email', 'push', 'sms', 'in_app', 'account_manager']).default('email'),
   where: SegmentFilterSchema,
+  /**
+   * The control share of the action's holdout (docs/contract.md, Holdouts on growthlake's own
+   * audiences): the users whose hash position falls below it are left out of the audience CSV and
+   * measured as the control arm of `playbook:<id>`; also the share its sample-ratio check expects.
+   * @default 0.10
+   */
+  holdout_share: z
+    .number()
+    .gt(0, 'holdout_share must be above 0')
+    .lt(1, 'holdout_share must be below 1')
+    .default(0.1),
+  /** What the action costs per treated user, for the campaign's `cost_usd` and ROI. @default 0 */
+  cost_per_treated_usd: z.number().nonnegative().default(0),
+  /** The metric the campaign's verdict is read on. @default 'active_days' */
+  primary_metric: CampaignMetricSchema.default('active_days'),
 });
 export type PlaybookAction = z.infer<typeof PlaybookActionSchema>;
 

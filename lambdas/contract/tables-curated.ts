@@ -156,8 +156,8 @@ export const EXPOSURES: TableDef = {
   name: 'exposures',
   layer: 'curated',
   description:
-    "Every valid exposure row of every file ingested (docs/contract.md, Exposures), repeats and arm switches included: a user's first exposure is found by reading them all.",
-  grain: 'one row per valid line of an ingested exposures file',
+    "Every valid exposure row of every file ingested (docs/contract.md, Exposures), repeats and arm switches included: a user's first exposure is found by reading them all. The daily run adds the first appearances in its playbook audiences (campaign playbook:<action>, source_file playbook:<action>@<run date>).",
+  grain: 'one row per valid line of an ingested exposures file or playbook audience exposure',
   key: ['ingest_id', 'source_line'],
   columns: [
     col('campaign_id', 'varchar', 'The campaign; it need not be in the registry (yet).'),

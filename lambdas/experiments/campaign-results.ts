@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { CAMPAIGN_METRICS, type CampaignMetric, CampaignMetricSchema } from '../contract/campaigns.ts';
+import type { RunConfig } from '../contract/run-config.ts';
 import { CAMPAIGN_RESULTS } from '../contract/tables.ts';
 import type { Engine, Row } from '../warehouse/engine.ts';
 import { queryFile, type SqlParam } from '../warehouse/sql.ts';
@@ -26,8 +27,7 @@ export type CampaignDesign = z.infer<typeof CampaignDesignSchema>;
 
 /**
  * The design of a `playbook:<action>` campaign the registry does not list (docs/contract.md,
- * Holdouts on growthlake's own audiences). The run configuration will be able to override it: the
- * run passes its own to {@link campaignDesignOf} and to the campaign state's fold.
+ * Holdouts on growthlake's own audiences) when the run configuration says nothing else.
  */
 export const PLAYBOOK_CAMPAIGN_DEFAULTS: CampaignDesign = {
   windowDays: 14,
@@ -39,6 +39,11 @@ export const PLAYBOOK_CAMPAIGN_DEFAULTS: CampaignDesign = {
 
 /** The prefix of the campaigns growthlake's own playbook audiences expose users to. */
 export const PLAYBOOK_CAMPAIGN_PREFIX = 'playbook:';
+
+/** The campaign growthlake's own audience of a playbook action exposes its users to. */
+export function playbookCampaignId(actionId: string): string {
+  return `${PLAYBOOK_CAMPAIGN_PREFIX}${actionId}`;
+}
 
 /** The campaign registry by campaign id. */
 export type CampaignRegistry = ReadonlyMap<string, CampaignDesign>;
@@ -66,18 +71,61 @@ export async function loadCampaignRegistry(engine: Engine): Promise<CampaignRegi
   return registry;
 }
 
+/** How a run measures the campaigns of its own playbook audiences, from the run configuration. */
+export interface PlaybookCampaigns {
+  /**
+   * The design of a playbook campaign no configured action names (an action removed since its
+   * exposures were recorded); its windows are those of every playbook campaign.
+   */
+  readonly defaults: CampaignDesign;
+  /** Each configured action's design, by campaign id (`playbook:<action>`). */
+  readonly actions: CampaignRegistry;
+}
+
+/** The playbook campaigns' designs when no run configuration is given. */
+export const DEFAULT_PLAYBOOK_CAMPAIGNS: PlaybookCampaigns = {
+  defaults: PLAYBOOK_CAMPAIGN_DEFAULTS,
+  actions: new Map(),
+};
+
 /**
- * The design a campaign is measured with: the registry's, else the playbook defaults for a
- * playbook campaign; undefined for any other campaign the registry lacks (it has no results).
+ * The playbook campaigns' designs of a run configuration: the configured windows, and per action its
+ * holdout share, cost per treated user and primary metric.
+ */
+export function playbookCampaigns(config: RunConfig): PlaybookCampaigns {
+  const windows = {
+    windowDays: config.playbook_campaigns.window_days,
+    preDays: config.playbook_campaigns.pre_days,
+  };
+  return {
+    defaults: { ...PLAYBOOK_CAMPAIGN_DEFAULTS, ...windows },
+    actions: new Map(
+      config.playbooks.map((action) => [
+        playbookCampaignId(action.id),
+        {
+          ...windows,
+          holdoutShare: action.holdout_share,
+          costPerTreatedUsd: action.cost_per_treated_usd,
+          primaryMetric: action.primary_metric,
+        },
+      ]),
+    ),
+  };
+}
+
+/**
+ * The design a campaign is measured with: the registry's, else the configured action's for a
+ * playbook campaign, else the playbook defaults; undefined for any other campaign the registry
+ * lacks (it has no results).
  */
 export function campaignDesignOf(
   campaignId: string,
   registry: CampaignRegistry,
-  playbookDefaults: CampaignDesign = PLAYBOOK_CAMPAIGN_DEFAULTS,
+  playbook: PlaybookCampaigns = DEFAULT_PLAYBOOK_CAMPAIGNS,
 ): CampaignDesign | undefined {
-  const registered = registry.get(campaignId);
+  const registered = registry.get(campaignId) ?? playbook.actions.get(campaignId);
   if (registered !== undefined) return registered;
-  return campaignId.startsWith(PLAYBOOK_CAMPAIGN_PREFIX) ? playbookDefaults : undefined;
+  return campaignId.startsWith(PLAYBOOK_CAMPAIGN_PREFIX) ? playbook.defaults : undefined;
 }
 
 /** One row of campaign_arm_statistics.sql, as numbers. */
@@ -119,7 +167,7 @@ export function campaignResultRows(
   runDate: string,
   statistics: readonly Row[],
   registry: CampaignRegistry,
-  playbookDefaults: CampaignDesign = PLAYBOOK_CAMPAIGN_DEFAULTS,
+  playbook: PlaybookCampaigns = DEFAULT_PLAYBOOK_CAMPAIGNS,
 ): SqlParam[][] {
   const byKey = new Map<string, ArmStatistics>();
   for (const row of statistics.map(armStatistics)) {
@@ -128,7 +176,7 @@ export function campaignResultRows(
   const campaigns = [...new Set([...byKey.values()].map((row) => row.campaignId))].sort();
   const rows: SqlParam[][] = [];
   for (const campaignId of campaigns) {
-    const design = campaignDesignOf(campaignId, registry, playbookDefaults);
+    const design = campaignDesignOf(campaignId, registry, playbook);
     if (design === undefined) continue;
     for (const metric of CAMPAIGN_METRICS) {
       const treatment = byKey.get(`${campaignId}|${metric}|treatment`);
@@ -177,12 +225,12 @@ export async function buildCampaignResults(
   engine: Engine,
   runDate: string,
   registry: CampaignRegistry,
-  playbookDefaults: CampaignDesign = PLAYBOOK_CAMPAIGN_DEFAULTS,
+  playbook: PlaybookCampaigns = DEFAULT_PLAYBOOK_CAMPAIGNS,
 ): Promise<number> {
   const statistics = await engine.query(
     queryFile('marts/campaign_arm_statistics', { run_date: { date: runDate } }),
   );
-  const rows = campaignResultRows(runDate, statistics, registry, playbookDefaults);
+  const rows = campaignResultRows(runDate, statistics, registry, playbook);
   await engine.writeRows(
     CAMPAIGN_RESULTS,
     { columns: RESULT_COLUMNS, rows },

@@ -10,8 +10,9 @@ import {
   buildCampaignResults,
   type CampaignDesign,
   type CampaignRegistry,
+  DEFAULT_PLAYBOOK_CAMPAIGNS,
   loadCampaignRegistry,
-  PLAYBOOK_CAMPAIGN_DEFAULTS,
+  type PlaybookCampaigns,
 } from '../experiments/campaign-results.ts';
 import type { Engine } from '../warehouse/engine.ts';
 import { queryFile } from '../warehouse/sql.ts';
@@ -43,8 +44,8 @@ export interface CampaignRunInputs {
   readonly runDate: string;
   /** Run dates whose user_state this run rebuilt: their results read it (kyc, ftd, attribution). */
   readonly userStatesRebuilt: readonly string[];
-  /** The design of playbook campaigns the registry does not list. */
-  readonly playbook: CampaignDesign;
+  /** The designs of playbook campaigns the registry does not list (their windows fold the state). */
+  readonly playbook: PlaybookCampaigns;
   readonly steps: StepReport[];
 }
 
@@ -70,7 +71,8 @@ async function refreshCampaignStates(
   dates: readonly string[],
   registry: CampaignRegistry,
 ): Promise<{ base: string | null; rebuilt: string[] }> {
-  const { engine, fingerprints, manifest, playbook } = inputs;
+  const { engine, fingerprints, manifest } = inputs;
+  const playbook = inputs.playbook.defaults;
   const windows = campaignWindowsFingerprint(registry, playbook);
   const current = (date: string) =>
     manifest.get('campaign_user_state', date) === fingerprints.campaignState(date, windows);
@@ -143,7 +145,7 @@ export async function measureCampaigns(inputs: CampaignRunInputs): Promise<Campa
 export async function refreshCampaigns(
   engine: Engine,
   runDate: string,
-  playbook: CampaignDesign = PLAYBOOK_CAMPAIGN_DEFAULTS,
+  playbook: PlaybookCampaigns = DEFAULT_PLAYBOOK_CAMPAIGNS,
 ): Promise<CampaignReport & { readonly steps: readonly StepReport[] }> {
   const steps: StepReport[] = [];
   const fingerprints = await loadInputFingerprints(engine);

@@ -19,7 +19,8 @@ export interface RunReport {
 
 /**
  * The daily run for R: every state table and mart, the budget recommendations, the playbook
- * audiences, then the dashboard and digests; each step is the same for the CLI and for Lambda.
+ * audiences (their first exposures measured in R's campaign_results before the dashboard reads
+ * them), then the dashboard and digests; each step is the same for the CLI and for Lambda.
  * Idempotent: running R again gives the same tables (and sends no digest twice).
  */
 export async function runDaily(context: RunContext, runDate: string): Promise<RunReport> {

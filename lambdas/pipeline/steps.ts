@@ -4,11 +4,13 @@
  */
 import { type AudienceReport, writeAudiences } from '../audiences/audiences.ts';
 import type { RunConfig } from '../contract/run-config.ts';
+import { playbookCampaigns } from '../experiments/campaign-results.ts';
 import { assertDelivered, type Mailer } from '../publish/mailer.ts';
 import { type PublishResult, publishRun } from '../publish/publisher.ts';
 import { type RecommendReport, recommendBudgets } from '../recommend/recommend.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import type { Engine } from '../warehouse/engine.ts';
+import { refreshCampaigns } from './campaigns.ts';
 import { compactIngestPartitions } from './ingest-partitions.ts';
 import { type TransformReport, transformAndMeasure } from './transform.ts';
 
@@ -32,7 +34,7 @@ export interface StepContext {
 export async function transformStep(context: StepContext, runDate: string): Promise<TransformReport> {
   context.log?.(`run ${runDate}: transform and metrics`);
   await compactIngestPartitions(context.engine, context.store);
-  return transformAndMeasure(context.engine, runDate);
+  return transformAndMeasure(context.engine, runDate, playbookCampaigns(context.config));
 }
 
 /** Step 2: LTV forecasts and tomorrow's budget per partner (`ltv_forecast`, `budget_recommendations`). */
@@ -41,10 +43,16 @@ export async function recommendStep(context: StepContext, runDate: string): Prom
   return recommendBudgets(context.engine, runDate, context.config.budget);
 }
 
-/** Step 3: the playbook audiences of R, as CSV files under `published/<R>/audiences/`. */
+/**
+ * Step 3: the playbook audiences of R, as CSV files under `published/<R>/audiences/` without their
+ * holdouts; the first appearances they record as exposures are then measured, so that R's
+ * campaign_results include them (docs/contract.md: they count in R's own results).
+ */
 export async function audiencesStep(context: StepContext, runDate: string): Promise<AudienceReport[]> {
   context.log?.(`run ${runDate}: audiences`);
-  return writeAudiences(context.engine, context.store, runDate, context.config.playbooks);
+  const audiences = await writeAudiences(context.engine, context.store, runDate, context.config.playbooks);
+  await refreshCampaigns(context.engine, runDate, playbookCampaigns(context.config));
+  return audiences;
 }
 
 /**

@@ -18,7 +18,7 @@ import {
   USER_STATE,
   USERS,
 } from '../contract/tables.ts';
-import { type CampaignDesign, PLAYBOOK_CAMPAIGN_DEFAULTS } from '../experiments/campaign-results.ts';
+import { DEFAULT_PLAYBOOK_CAMPAIGNS, type PlaybookCampaigns } from '../experiments/campaign-results.ts';
 import type { Engine, WriteMode } from '../warehouse/engine.ts';
 import { queryFile } from '../warehouse/sql.ts';
 import { measureCampaigns } from './campaigns.ts';
@@ -260,7 +260,7 @@ async function buildMarts(
 export async function transformAndMeasure(
   engine: Engine,
   runDate: string,
-  playbookCampaigns: CampaignDesign = PLAYBOOK_CAMPAIGN_DEFAULTS,
+  playbookCampaigns: PlaybookCampaigns = DEFAULT_PLAYBOOK_CAMPAIGNS,
 ): Promise<TransformReport> {
   const steps: StepReport[] = [];
   const fingerprints = await loadInputFingerprints(engine);

@@ -3,11 +3,13 @@
  * arm gives, and how n_switched and is_primary are assembled from the per-arm statistics.
  */
 import { describe, expect, it } from 'vitest';
+import { RunConfigSchema } from '../../lambdas/contract/run-config.ts';
 import {
   type CampaignDesign,
   campaignDesignOf,
   campaignResultRows,
   PLAYBOOK_CAMPAIGN_DEFAULTS,
+  playbookCampaigns,
 } from '../../lambdas/experiments/campaign-results.ts';
 import type { Row } from '../../lambdas/warehouse/engine.ts';
 
@@ -50,6 +52,55 @@ describe('campaignDesignOf', () => {
     expect(campaignDesignOf('other', registry)).toBeUndefined();
     // A registry row wins over the defaults for a playbook campaign.
     expect(campaignDesignOf('playbook:vip', new Map([['playbook:vip', DESIGN]]))).toBe(DESIGN);
+  });
+
+  it("reads a playbook action's design from the run configuration, its windows from playbook_campaigns", () => {
+    // Prepare: vip overrides every field it may; winback keeps the defaults (h 0.10, cost 0, active_days)
+    const config = RunConfigSchema.parse({
+      playbooks: [
+        {
+          id: 'vip',
+          description: 'x',
+          where: {},
+          holdout_share: 0.2,
+          cost_per_treated_usd: 3,
+          primary_metric: 'ftd',
+        },
+        { id: 'winback', description: 'x', where: {} },
+      ],
+      playbook_campaigns: { window_days: 7, pre_days: 0 },
+    });
+
+    // Act
+    const playbook = playbookCampaigns(config);
+
+    // Assess
+    const windows = { windowDays: 7, preDays: 0 };
+    expect(campaignDesignOf('playbook:vip', new Map(), playbook)).toEqual({
+      ...windows,
+      holdoutShare: 0.2,
+      costPerTreatedUsd: 3,
+      primaryMetric: 'ftd',
+    });
+    expect(campaignDesignOf('playbook:winback', new Map(), playbook)).toEqual({
+      ...PLAYBOOK_CAMPAIGN_DEFAULTS,
+      ...windows,
+    });
+    // An action no longer configured keeps the defaults, with the configured windows.
+    expect(campaignDesignOf('playbook:gone', new Map(), playbook)).toEqual({
+      ...PLAYBOOK_CAMPAIGN_DEFAULTS,
+      ...windows,
+    });
+    // The registry still wins.
+    expect(campaignDesignOf('playbook:vip', new Map([['playbook:vip', DESIGN]]), playbook)).toBe(DESIGN);
+  });
+
+  it('refuses a holdout share outside (0, 1) with a message naming it', () => {
+    const parsed = RunConfigSchema.safeParse({
+      playbooks: [{ id: 'a', description: 'x', where: {}, holdout_share: 1 }],
+    });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]?.message).toBe('holdout_share must be below 1');
   });
 });
 

@@ -18,6 +18,7 @@ const SAMPLE_PARAMS: Record<string, SqlParam> = {
   days_from: { date: '2026-11-21' },
   playbook_window_days: 14,
   playbook_pre_days: 30,
+  campaign_ids: ['playbook:kyc_reminder', 'playbook:dormant_whale_vip'],
   as_of_dates: {
     table: { columns: ['as_of_date'], rows: [[{ date: '2026-11-20' }], [{ date: '2026-11-21' }]] },
   },
