@@ -1,15 +1,12 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LakeBusyError } from '../../lambdas/pipeline/errors.ts';
 import { LAKE_LOCK_FILE, lockLake } from '../../lambdas/pipeline/lake-lock.ts';
 import { openLocalLake } from '../../lambdas/pipeline/local-lake.ts';
-
-const execFileAsync = promisify(execFile);
-const CLI = join(import.meta.dirname, '..', '..', 'bin', 'growthlake.mjs');
+import { growthlake } from '../cli/growthlake-cli.ts';
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -28,24 +25,6 @@ async function deadPid(): Promise<number> {
   const pid = child.pid as number;
   await new Promise((resolve) => child.on('exit', resolve));
   return pid;
-}
-
-interface CliResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-async function growthlake(...args: string[]): Promise<CliResult> {
-  try {
-    const { stdout, stderr } = await execFileAsync(process.execPath, [CLI, ...args], {
-      env: { ...process.env, GROWTHLAKE_LAKE: '' },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
 }
 
 describe('lockLake: one writer at a time', () => {
