@@ -176,10 +176,11 @@ export function upliftOf(treatment: ArmSums, control: ArmSums, design: UpliftDes
       ? Math.sqrt(adjustedVariance(t, theta) / t.n + adjustedVariance(c, theta) / c.n)
       : null;
   const ciHalf = se === null ? null : Z_95 * se;
-  const hasSpread = upliftAbs !== null && se !== null && se > 0;
-  const pValue = hasSpread ? 2 * (1 - normalCdf(Math.abs(upliftAbs) / se, 0, 1)) : null;
-  // Never narrower than the fixed interval: early on the boundary can dip below it.
-  const csHalf = hasSpread ? Math.max(sequenceHalfWidth(se, t.n + c.n), ciHalf as number) : null;
+  const pValue =
+    upliftAbs !== null && se !== null && se > 0 ? 2 * (1 - normalCdf(Math.abs(upliftAbs) / se, 0, 1)) : null;
+  // Defined wherever the interval is (at se = 0 both are the point), and never narrower than it:
+  // early on the boundary can dip below it.
+  const csHalf = se === null ? null : Math.max(sequenceHalfWidth(se, t.n + c.n), ciHalf as number);
   const srmPValue = sampleRatioPValue(t.n, c.n, design.holdoutShare);
   const srmFlag = srmPValue !== null && srmPValue < SRM_THRESHOLD;
   const csLow = csHalf === null ? null : (upliftAbs as number) - csHalf;

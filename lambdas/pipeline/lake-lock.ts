@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { link, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -30,6 +30,7 @@ export interface LakeLock {
  * holder on another host (a lake on a shared disk) is taken as alive, so its lock is never broken.
  */
 function isAlive(holder: LakeLockHolder): boolean {
+  if (holder === UNREADABLE) return false;
   if (holder.host !== hostname()) return true;
   try {
     process.kill(holder.pid, 0);
@@ -40,6 +41,12 @@ function isAlive(holder: LakeLockHolder): boolean {
   }
 }
 
+/**
+ * What a lock file that does not parse stands for. Locks are linked in whole, so it is no live
+ * writer's: it counts as dead and is broken.
+ */
+const UNREADABLE: LakeLockHolder = { pid: 0, host: hostname(), command: 'unknown', since: '' };
+
 async function readHolder(path: string): Promise<LakeLockHolder | undefined> {
   let text: string;
   try {
@@ -48,9 +55,14 @@ async function readHolder(path: string): Promise<LakeLockHolder | undefined> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
-  const parsed = LakeLockHolderSchema.safeParse(JSON.parse(text === '' ? 'null' : text));
-  // A lock file cut short by a crash while it was written: its writer is gone.
-  return parsed.success ? parsed.data : { pid: 1, host: '', command: 'unknown', since: '' };
+  let json: unknown = null;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    // Not a lock this code wrote (locks are linked in whole): no holder to name.
+  }
+  const parsed = LakeLockHolderSchema.safeParse(json);
+  return parsed.success ? parsed.data : UNREADABLE;
 }
 
 const sameHolder = (a: LakeLockHolder | undefined, b: LakeLockHolder): boolean =>
@@ -83,8 +95,8 @@ async function breakStaleLock(path: string, stale: LakeLockHolder): Promise<void
 /**
  * Takes the lake for one writing command (ingest, run, backfill, demo): two writers on one lake
  * would replace partitions the other is reading, and the ingest-log compaction and the build
- * manifest assume one run at a time. The lock is a file created with O_EXCL, so exactly one
- * process creates it; a second writer fails at once with a {@link LakeBusyError} naming the
+ * manifest assume one run at a time. The lock is a file linked into place only if absent, so
+ * exactly one process creates it; a second writer fails at once with a {@link LakeBusyError} naming the
  * holder. A lock whose process has died on this host is broken (see breakStaleLock) and the
  * lock competed for again.
  */
@@ -98,11 +110,14 @@ export async function lockLake(
   const holder: LakeLockHolder = { pid: process.pid, host: hostname(), command, since: now().toISOString() };
   for (;;) {
     try {
-      const file = await open(path, 'wx');
+      // Written whole under a name of its own, then linked in: link fails if the lock exists, and a
+      // reader never finds the lock file empty or half written.
+      const draft = `${path}.${randomUUID()}.tmp`;
+      await writeFile(draft, JSON.stringify(holder));
       try {
-        await file.writeFile(JSON.stringify(holder));
+        await link(draft, path);
       } finally {
-        await file.close();
+        await rm(draft, { force: true });
       }
       return {
         holder,

@@ -23,6 +23,7 @@ import {
   chunk,
   distinctPartitionsQuery,
   partitionValue,
+  producedPartitions,
   tableRowsQuery,
 } from './write-sql.ts';
 
@@ -333,18 +334,7 @@ export class AthenaEngine implements Engine {
       distinctPartitionsQuery(table, sql),
       `write:${writeId}:partitions`,
     );
-    const values = (await this.#results(distinct)).map((row) => {
-      try {
-        return partitionValue(partition, row[partition.name]);
-      } catch (error) {
-        throw new QueryError(
-          `the query for ${table.name} produced an invalid partition: ${errorText(error)}`,
-          {
-            cause: error,
-          },
-        );
-      }
-    });
+    const values = producedPartitions(table, await this.#results(distinct));
     if (mode.kind === 'replace-partitions') {
       const allowed = new Set(mode.partitions.map((value) => partitionValue(partition, value)));
       const outside = values.filter((value) => !allowed.has(value));

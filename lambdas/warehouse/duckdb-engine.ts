@@ -25,7 +25,7 @@ import {
 import {
   chunk,
   distinctPartitionsQuery,
-  partitionValue,
+  producedPartitions,
   tableRowsQuery,
   typedRowsQuery,
 } from './write-sql.ts';
@@ -365,21 +365,12 @@ export class DuckDbEngine implements Engine {
    * per statement and the same answer (see AthenaEngine's write).
    */
   async #copyPartitioned(table: TableDef, sql: string, target: string): Promise<void> {
-    const partition = table.partition as NonNullable<TableDef['partition']>;
     const rows = `write_rows_${randomUUID().replaceAll('-', '')}`;
     await this.#run(`create temporary table ${rows} as ${typedRowsQuery(table, sql)}`);
     try {
-      const values = (await this.query(distinctPartitionsQuery(table, `select * from ${rows}`))).map(
-        (row) => {
-          try {
-            return partitionValue(partition, row[partition.name]);
-          } catch (error) {
-            throw new QueryError(
-              `the query for ${table.name} produced an invalid partition: ${(error as Error).message}`,
-              { cause: error },
-            );
-          }
-        },
+      const values = producedPartitions(
+        table,
+        await this.query(distinctPartitionsQuery(table, `select * from ${rows}`)),
       );
       for (const group of chunk(values, MAX_PARTITIONS_PER_COPY)) {
         await this.#run(`copy (${tableRowsQuery(table, `select * from ${rows}`, group)}) to ${target}`);

@@ -5,7 +5,7 @@
  */
 import { writeOrder } from '../contract/table-def.ts';
 import type { ColumnDef, TableDef } from '../contract/tables.ts';
-import { SqlTemplateError } from './errors.ts';
+import { QueryError, SqlTemplateError } from './errors.ts';
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 /** A column type as the registry names it: `bigint`, `decimal(38,9)`. */
@@ -110,4 +110,23 @@ export function distinctPartitionsQuery(table: TableDef, sql: string): string {
   if (table.partition === undefined)
     throw new SqlTemplateError(`table ${table.name} has no partition column`);
   return `select distinct ${table.partition.name} from (\n${sql}\n) order by 1`;
+}
+
+/**
+ * The partition values of the rows {@link distinctPartitionsQuery} returned, each checked with
+ * {@link partitionValue}; a bad one fails the write with a QueryError naming the table.
+ */
+export function producedPartitions(table: TableDef, rows: readonly Record<string, unknown>[]): string[] {
+  const partition = table.partition;
+  if (partition === undefined) throw new SqlTemplateError(`table ${table.name} has no partition column`);
+  return rows.map((row) => {
+    try {
+      return partitionValue(partition, row[partition.name]);
+    } catch (error) {
+      throw new QueryError(
+        `the query for ${table.name} produced an invalid partition: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+  });
 }

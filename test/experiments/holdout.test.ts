@@ -15,7 +15,7 @@ describe('holdoutPosition: the hash rule of docs/contract.md, Holdouts', () => {
     // u-37: 0.0471 < 0.10, control; u-34: 0x1b526d21 / 2^32 = 0.1067 >= 0.10, treatment.
     expect(isHeldOut('win_back', 'u-37', 0.1)).toBe(true);
     expect(isHeldOut('win_back', 'u-34', 0.1)).toBe(false);
-    // The same user in another action falls elsewhere: 'kyc_reminder:u-37' is a new hash.
+    // u-34's 0.1067 falls below a share of 0.11.
     expect(isHeldOut('win_back', 'u-34', 0.11)).toBe(true);
   });
 });

@@ -148,6 +148,8 @@ describe('upliftOf: edges the contract defines', () => {
       pValue: null,
       upliftRel: null,
     });
+    // The sequence is the point too (half-width 0), so it excludes 0 from above: the contract's win.
+    expect(result).toMatchObject({ csLow: 1, csHigh: 1, verdict: 'win' });
   });
 
   it('flags a sample-ratio mismatch and lets it decide the verdict', () => {

@@ -52,7 +52,7 @@ describe('lockLake: one writer at a time', () => {
     expect(await readdir(lake)).toEqual([]);
   });
 
-  it('breaks a lock whose process has died, and keeps one whose holder runs on another host', async () => {
+  it('breaks a lock whose process has died or that does not parse, and keeps one whose holder runs on another host', async () => {
     // Prepare
     const lake = await tempDir();
     const stale = {
@@ -69,6 +69,10 @@ describe('lockLake: one writer at a time', () => {
     // Assess
     expect(lock.holder.pid).toBe(process.pid);
     await lock.release();
+    await writeFile(join(lake, LAKE_LOCK_FILE), '{"pid": 12');
+    const afterGarbage = await lockLake(lake, 'growthlake run --date 2026-11-22');
+    expect(afterGarbage.holder.command).toBe('growthlake run --date 2026-11-22');
+    await afterGarbage.release();
     await writeFile(join(lake, LAKE_LOCK_FILE), JSON.stringify({ ...stale, host: 'another-host' }));
     await expect(lockLake(lake, 'x')).rejects.toThrow(
       /in use by `growthlake run --date 2026-11-20` \(pid \d+ on another-host/,
