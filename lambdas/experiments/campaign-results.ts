@@ -218,23 +218,37 @@ export function campaignResultRows(
 }
 
 /**
- * Builds campaign_results for R from the campaign state and user_state of R (both built first):
- * one small query for the statistics, then the rows written as R's partition. Returns how many.
+ * Builds campaign_results for each of `runDates` from their campaign states and the user_state of
+ * the latest of them (all built first): one small query for the statistics of every date, then
+ * the rows written as those dates' partitions in one write. Returns how many rows.
  */
 export async function buildCampaignResults(
   engine: Engine,
-  runDate: string,
+  runDates: readonly string[],
   registry: CampaignRegistry,
   playbook: PlaybookCampaigns = DEFAULT_PLAYBOOK_CAMPAIGNS,
 ): Promise<number> {
+  const dates = [...runDates].sort();
+  const stateDate = dates.at(-1);
+  if (stateDate === undefined) return 0;
   const statistics = await engine.query(
-    queryFile('marts/campaign_arm_statistics', { run_date: { date: runDate } }),
+    queryFile('marts/campaign_arm_statistics', {
+      run_dates: { dates },
+      state_date: { date: stateDate },
+    }),
   );
-  const rows = campaignResultRows(runDate, statistics, registry, playbook);
+  const rows = dates.flatMap((date) =>
+    campaignResultRows(
+      date,
+      statistics.filter((row) => String(row.run_date) === date),
+      registry,
+      playbook,
+    ),
+  );
   await engine.writeRows(
     CAMPAIGN_RESULTS,
     { columns: RESULT_COLUMNS, rows },
-    { kind: 'replace-partitions', partitions: [runDate] },
+    { kind: 'replace-partitions', partitions: dates },
   );
   return rows.length;
 }

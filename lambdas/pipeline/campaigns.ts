@@ -16,6 +16,7 @@ import {
 } from '../experiments/campaign-results.ts';
 import type { Engine } from '../warehouse/engine.ts';
 import { queryFile } from '../warehouse/sql.ts';
+import { chunk } from '../warehouse/write-sql.ts';
 import {
   BuildManifest,
   fingerprint,
@@ -24,6 +25,9 @@ import {
   NO_BASE,
 } from './manifest.ts';
 import { type StepReport, timed } from './timed-step.ts';
+
+/** Most partitions one write replaces (Athena refuses more than 100 in one statement). */
+const MAX_PARTITIONS_PER_WRITE = 100;
 
 /** What the campaign part of a run did. */
 export interface CampaignReport {
@@ -63,8 +67,10 @@ function campaignWindowsFingerprint(registry: CampaignRegistry, playbook: Campai
 
 /**
  * Folds campaign_user_state as of every run date whose state is stale (the new date, and earlier
- * run dates that late exposures or events reached), each from the one before, starting from the
- * newest still-valid state before the first of them, or from scratch.
+ * run dates that late exposures or events reached) in one statement (100 dates at most each), from
+ * the newest still-valid state before the first of them, or from scratch. Dates before the first
+ * exposure have an empty state: nothing is read or written for them (a lake without campaigns pays
+ * no statement for them).
  */
 async function refreshCampaignStates(
   inputs: CampaignRunInputs,
@@ -86,32 +92,33 @@ async function refreshCampaignStates(
       .at(-1) ?? null;
   const maxPreDays = Math.max(playbook.preDays, ...[...registry.values()].map((design) => design.preDays));
   const exposureDates = fingerprints.exposureDates();
+  const firstEver = exposureDates[0];
+  const folded = firstEver === undefined ? [] : stale.filter((date) => date >= firstEver);
   await timed(inputs.steps, CAMPAIGN_USER_STATE.name, async () => {
     let from = base ?? NO_BASE;
-    for (const asOf of stale) {
-      const firstExposure = exposureDates.find((date) => date > from && date <= asOf);
-      // Before the first exposure the state is empty: nothing to read or write (a lake without
-      // campaigns pays no statement for them).
-      if (exposureDates[0] !== undefined && exposureDates[0] <= asOf) {
-        await engine.write(
-          CAMPAIGN_USER_STATE,
-          queryFile('models/campaign_user_state', {
-            base_date: { date: from },
-            as_of_date: { date: asOf },
-            // A build from scratch reads user_daily from the first exposure on, a fold the new days.
-            days_from: { date: from === NO_BASE ? (exposureDates[0] as string) : addDays(from, 1) },
-            // Without a new exposure no pre-window is read: [R, R - 1] is empty.
-            pre_from: { date: firstExposure === undefined ? asOf : addDays(firstExposure, -maxPreDays) },
-            playbook_window_days: playbook.windowDays,
-            playbook_pre_days: playbook.preDays,
-          }),
-          { kind: 'replace-partitions', partitions: [asOf] },
-        );
-      }
-      manifest.set('campaign_user_state', asOf, fingerprints.campaignState(asOf, windows));
-      from = asOf;
+    for (const asOf of chunk(folded, MAX_PARTITIONS_PER_WRITE)) {
+      const last = asOf.at(-1) as string;
+      const firstExposure = exposureDates.find((date) => date > from && date <= last);
+      await engine.write(
+        CAMPAIGN_USER_STATE,
+        queryFile('models/campaign_user_state', {
+          base_date: { date: from },
+          as_of_dates: { table: { columns: ['as_of_date'], rows: asOf.map((date) => [{ date }]) } },
+          last_date: { date: last },
+          // A build from scratch reads user_daily from the first exposure on, a fold the new days.
+          days_from: { date: from === NO_BASE ? (firstEver as string) : addDays(from, 1) },
+          // Without a new exposure no pre-window is read: [last, last - 1] is empty.
+          pre_from: { date: firstExposure === undefined ? last : addDays(firstExposure, -maxPreDays) },
+          playbook_window_days: playbook.windowDays,
+          playbook_pre_days: playbook.preDays,
+        }),
+        { kind: 'replace-partitions', partitions: asOf },
+      );
+      from = last;
     }
   });
+  for (const date of stale)
+    manifest.set('campaign_user_state', date, fingerprints.campaignState(date, windows));
   return { base, rebuilt: stale };
 }
 
@@ -132,7 +139,9 @@ export async function measureCampaigns(inputs: CampaignRunInputs): Promise<Campa
     .filter(exposedBy)
     .sort();
   await timed(inputs.steps, CAMPAIGN_RESULTS.name, async () => {
-    for (const date of results) await buildCampaignResults(engine, date, registry, inputs.playbook);
+    for (const dates of chunk(results, MAX_PARTITIONS_PER_WRITE)) {
+      await buildCampaignResults(engine, dates, registry, inputs.playbook);
+    }
   });
   return { states: states.rebuilt, stateBase: states.base, results };
 }

@@ -1,20 +1,25 @@
--- Builds: the sufficient statistics of campaign_results for :run_date (lambdas/experiments/ turns
--- them into the results): per campaign, metric and arm, the users and the sums of Y, X, Y², X² and
--- XY, Y the metric over the user's outcome window and X over their pre-window (docs/contract.md,
--- campaign_results). Read from the campaign state of R, with kyc and ftd from user_state of R and
--- net revenue from the fees and the registry's revshare rate of the user's partner as of R. Every
--- value and sum is an exact decimal, so the result does not depend on the order users are summed in.
--- Grain: one row per campaign, metric and arm with users.
+-- Builds: the sufficient statistics of campaign_results for each of :run_dates (lambdas/experiments/
+-- turns them into the results): per run date, campaign, metric and arm, the users and the sums of Y,
+-- X, Y², X² and XY, Y the metric over the user's outcome window and X over their pre-window
+-- (docs/contract.md, campaign_results). Read from the campaign state of each date, with kyc, ftd and
+-- attribution from user_state of :state_date, the latest of them, and net revenue from the fees and
+-- the registry's revshare rate of the user's partner. The latest state answers for every earlier
+-- date: a user's first kyc and first deposit dated on or before a date D are the same as of D and as
+-- of any later date, and the windows compared with them end on or before D; the partner is the one
+-- of the user's earliest signup, counted from its cohort_date on. So a run that late data sends back
+-- several days reads user_state once. Every value and sum is an exact decimal, so the result does not
+-- depend on the order users are summed in.
+-- Grain: one row per run date, campaign, metric and arm with users.
 with
 
 campaign_state as (
     select * from campaign_user_state
-    where dt = :run_date
+    where dt in (:run_dates)
 ),
 
 user_states as (
     select * from user_state
-    where dt = :run_date
+    where dt = :state_date
 ),
 
 partner_registry as (
@@ -28,11 +33,12 @@ metrics as (
     ) as metric_list (metric)
 ),
 
--- Each exposed user's windows as of R (the outcome window is cut at R), milestones and revenue share.
+-- Each exposed user's windows as of each date (the outcome window is cut there), milestones and
+-- revenue share.
 user_windows as (
     select
         campaign_state.*,
-        least(date_add('day', campaign_state.window_days - 1, campaign_state.assigned_date), :run_date)
+        least(date_add('day', campaign_state.window_days - 1, campaign_state.assigned_date), campaign_state.dt)
             as outcome_end_date,
         date_add('day', -campaign_state.pre_days, campaign_state.assigned_date) as pre_start_date,
         user_states.kyc_date,
@@ -44,11 +50,13 @@ user_windows as (
         on campaign_state.user_id = user_states.user_id
     left join partner_registry
         on user_states.partner_id = partner_registry.partner_id
+        and user_states.cohort_date <= campaign_state.dt
 ),
 
 -- One row per user and metric: Y over the outcome window, X over the pre-window.
 user_metrics as (
     select
+        user_windows.dt as run_date,
         user_windows.campaign_id,
         user_windows.arm,
         metrics.metric,
@@ -85,6 +93,7 @@ user_metrics as (
 
 final as (
     select
+        run_date,
         campaign_id,
         metric,
         arm,
@@ -96,7 +105,7 @@ final as (
         sum(cast(x * x as decimal(38, 9))) as sum_xx,
         sum(cast(x * y as decimal(38, 9))) as sum_xy
     from user_metrics
-    group by campaign_id, metric, arm
+    group by run_date, campaign_id, metric, arm
 )
 
 select * from final

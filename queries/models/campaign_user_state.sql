@@ -1,15 +1,23 @@
--- Builds: `campaign_user_state` as of :as_of_date, from the state as of :base_date (empty when there
--- is none: a build from scratch) and what came after it. A user's first exposure has the earliest
--- assigned_at, so their arm, assigned_date and pre-window never change once they are in the state;
--- a fold only adds the users first exposed after the base, the base users' switches after it, and
--- the new days of the outcome windows still open. So a daily run reads the exposures of R, the
--- user_daily of R joined with the users whose window is open, and, for the users first exposed on R
--- only, user_daily over their pre-window (:pre_from is the earliest date any of them can need:
--- 90 days before the first new date at most, R itself when no exposure came, so nothing is read).
--- A build from scratch reads user_daily from the first exposure's date on (:days_from).
+-- Builds: `campaign_user_state` as of each of :as_of_dates, from the state as of :base_date (empty
+-- when there is none: a build from scratch) and what came after it, up to each date. A user's first
+-- exposure has the earliest assigned_at, so their arm, assigned_date and pre-window never change once
+-- they are in the state; a fold only adds the users first exposed after the base, the base users'
+-- switches after it, and the new days of the outcome windows still open. So a daily run reads the
+-- exposures of R, the user_daily of R joined with the users whose window is open, and, for the users
+-- first exposed on R only, user_daily over their pre-window (:pre_from is the earliest date any of
+-- them can need: 90 days before the first new date at most, :last_date itself when no exposure came,
+-- so nothing is read). A run that late data sends back several days folds every restated date in the
+-- same statement, as user_state does: the base, the new exposures and the new days are read once,
+-- and each as-of date keeps what is dated on or before it (a user's first exposure, their switch,
+-- the outcome days; the pre-window of a user in the state is complete, since it ends before their
+-- exposure). A build from scratch reads user_daily from the first exposure's date on (:days_from).
 -- kyc and ftd are not folded: the results read them from user_state, which keeps both dates.
--- Grain: one row per campaign and user whose first exposure is dated on or before :as_of_date.
+-- Grain: one row per campaign and user whose first exposure is dated on or before each as-of date.
 with
+
+as_of as (
+    select as_of_date from :as_of_dates
+),
 
 base_state as (
     select * from campaign_user_state
@@ -19,7 +27,7 @@ base_state as (
 new_exposures as (
     select * from exposures
     where dt > :base_date
-        and dt <= :as_of_date
+        and dt <= :last_date
 ),
 
 campaign_registry as (
@@ -30,13 +38,13 @@ campaign_registry as (
 new_days as (
     select * from user_daily
     where dt >= :days_from
-        and dt <= :as_of_date
+        and dt <= :last_date
 ),
 
 pre_window_days as (
     select * from user_daily
     where dt >= :pre_from
-        and dt < :as_of_date
+        and dt < :last_date
 ),
 
 -- The windows of each campaign measured: the registry's, and the playbook defaults for a playbook
@@ -112,34 +120,38 @@ assigned_keys as (
     select campaign_id, user_id, arm, assigned_date, window_days from new_users
 ),
 
--- Every user of the state: the base's rows as they are, and the new users with nothing measured yet.
+-- Every user of the state as of each as-of date: the base's rows as they are, and the new users
+-- first exposed on or before it, with nothing measured yet.
 assigned as (
     select
-        campaign_id,
-        user_id,
-        arm,
-        assigned_date,
-        switched_date,
-        window_days,
-        pre_days,
-        active_days_outcome,
-        active_days_pre,
-        has_traded_outcome,
-        has_traded_pre,
-        deposits_outcome_usd,
-        deposits_pre_usd,
-        fees_outcome_usd,
-        fees_pre_usd
+        as_of.as_of_date,
+        base_state.campaign_id,
+        base_state.user_id,
+        base_state.arm,
+        base_state.assigned_date,
+        base_state.switched_date,
+        base_state.window_days,
+        base_state.pre_days,
+        base_state.active_days_outcome,
+        base_state.active_days_pre,
+        base_state.has_traded_outcome,
+        base_state.has_traded_pre,
+        base_state.deposits_outcome_usd,
+        base_state.deposits_pre_usd,
+        base_state.fees_outcome_usd,
+        base_state.fees_pre_usd
     from base_state
+    cross join as_of
     union all
     select
-        campaign_id,
-        user_id,
-        arm,
-        assigned_date,
+        as_of.as_of_date,
+        new_users.campaign_id,
+        new_users.user_id,
+        new_users.arm,
+        new_users.assigned_date,
         cast(null as date) as switched_date,
-        window_days,
-        pre_days,
+        new_users.window_days,
+        new_users.pre_days,
         cast(null as bigint) as active_days_outcome,
         cast(null as bigint) as active_days_pre,
         cast(null as boolean) as has_traded_outcome,
@@ -149,9 +161,12 @@ assigned as (
         cast(null as decimal(38, 9)) as fees_outcome_usd,
         cast(null as decimal(38, 9)) as fees_pre_usd
     from new_users
+    inner join as_of
+        on new_users.assigned_date <= as_of.as_of_date
 ),
 
--- The earliest new exposure in the other arm, per user (a base user's earlier switch wins below).
+-- The earliest new exposure in the other arm, per user (a base user's earlier switch wins below);
+-- an as-of date before it sees no switch.
 new_switches as (
     select
         assigned_keys.campaign_id,
@@ -171,14 +186,16 @@ open_windows as (
     where date_add('day', window_days - 1, assigned_date) > :base_date
 ),
 
--- Each user_daily day that enters a window: the new days of the open outcome windows (new_days ends
--- at the as-of date: a window is cut there), and the pre-window days of the new users (read once:
--- a pre-window ends before the exposure, so it never changes).
+-- Each user_daily day that enters a window: the new days of the open outcome windows, and the
+-- pre-window days of the new users (read once: a pre-window ends before the exposure, so it never
+-- changes). `counted_from` is the first as-of date that counts the row: the outcome day's date, or
+-- for a pre-window day the exposure's.
 window_day_rows as (
     select
         open_windows.campaign_id,
         open_windows.user_id,
         true as is_outcome,
+        new_days.dt as counted_from,
         new_days.events,
         new_days.trades,
         new_days.deposits_usd,
@@ -193,6 +210,7 @@ window_day_rows as (
         new_users.campaign_id,
         new_users.user_id,
         false as is_outcome,
+        new_users.assigned_date as counted_from,
         pre_window_days.events,
         pre_window_days.trades,
         pre_window_days.deposits_usd,
@@ -204,21 +222,25 @@ window_day_rows as (
         and pre_window_days.dt < new_users.assigned_date
 ),
 
--- What those days add, per user and window (a base user's pre-window has no rows here: it is kept).
+-- What those days add, per as-of date, user and window (an outcome window is cut at the as-of date;
+-- a base user's pre-window has no rows here: it is kept).
 window_additions as (
     select
-        campaign_id,
-        user_id,
-        count_if(is_outcome and events > 0) as active_days_outcome,
-        count_if(not is_outcome and events > 0) as active_days_pre,
-        bool_or(is_outcome and trades > 0) as has_traded_outcome,
-        bool_or(not is_outcome and trades > 0) as has_traded_pre,
-        sum(case when is_outcome then deposits_usd end) as deposits_outcome_usd,
-        sum(case when not is_outcome then deposits_usd end) as deposits_pre_usd,
-        sum(case when is_outcome then fees_usd end) as fees_outcome_usd,
-        sum(case when not is_outcome then fees_usd end) as fees_pre_usd
+        as_of.as_of_date,
+        window_day_rows.campaign_id,
+        window_day_rows.user_id,
+        count_if(window_day_rows.is_outcome and window_day_rows.events > 0) as active_days_outcome,
+        count_if(not window_day_rows.is_outcome and window_day_rows.events > 0) as active_days_pre,
+        bool_or(window_day_rows.is_outcome and window_day_rows.trades > 0) as has_traded_outcome,
+        bool_or(not window_day_rows.is_outcome and window_day_rows.trades > 0) as has_traded_pre,
+        sum(case when window_day_rows.is_outcome then window_day_rows.deposits_usd end) as deposits_outcome_usd,
+        sum(case when not window_day_rows.is_outcome then window_day_rows.deposits_usd end) as deposits_pre_usd,
+        sum(case when window_day_rows.is_outcome then window_day_rows.fees_usd end) as fees_outcome_usd,
+        sum(case when not window_day_rows.is_outcome then window_day_rows.fees_usd end) as fees_pre_usd
     from window_day_rows
-    group by campaign_id, user_id
+    inner join as_of
+        on window_day_rows.counted_from <= as_of.as_of_date
+    group by as_of.as_of_date, window_day_rows.campaign_id, window_day_rows.user_id
 ),
 
 final as (
@@ -227,7 +249,10 @@ final as (
         assigned.user_id,
         assigned.arm,
         assigned.assigned_date,
-        coalesce(assigned.switched_date, new_switches.switched_date) as switched_date,
+        coalesce(
+            assigned.switched_date,
+            case when new_switches.switched_date <= assigned.as_of_date then new_switches.switched_date end
+        ) as switched_date,
         assigned.window_days,
         assigned.pre_days,
         coalesce(assigned.active_days_outcome, 0) + coalesce(window_additions.active_days_outcome, 0)
@@ -242,13 +267,14 @@ final as (
         coalesce(assigned.fees_outcome_usd, 0) + coalesce(window_additions.fees_outcome_usd, 0)
             as fees_outcome_usd,
         coalesce(assigned.fees_pre_usd, window_additions.fees_pre_usd, 0) as fees_pre_usd,
-        :as_of_date as dt
+        assigned.as_of_date as dt
     from assigned
     left join new_switches
         on assigned.campaign_id = new_switches.campaign_id
         and assigned.user_id = new_switches.user_id
     left join window_additions
-        on assigned.campaign_id = window_additions.campaign_id
+        on assigned.as_of_date = window_additions.as_of_date
+        and assigned.campaign_id = window_additions.campaign_id
         and assigned.user_id = window_additions.user_id
 )
 

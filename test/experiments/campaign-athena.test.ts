@@ -13,6 +13,7 @@ import { FakeAthena } from '../warehouse/athena-fake.ts';
 import { MemoryStore } from '../warehouse/memory-store.ts';
 
 const R = '2026-03-05';
+const DAY_BEFORE = '2026-03-04';
 const trino = new TrinoSQL();
 
 /** The grammar's complaints about the SELECT an UNLOAD writes (it knows no UNLOAD). */
@@ -35,7 +36,7 @@ function athenaOver(store: MemoryStore, fake: FakeAthena): AthenaEngine {
 }
 
 describe('campaign tables on Athena', () => {
-  it("folds the campaign state of R into R's partition with one Trino UNLOAD", async () => {
+  it('folds the campaign state of two run dates into their partitions with one Trino UNLOAD', async () => {
     // Prepare
     const store = new MemoryStore();
     const fake = new FakeAthena({
@@ -43,21 +44,27 @@ describe('campaign tables on Athena', () => {
       // The engine asks which partitions the fold fills before it UNLOADs them.
       respond: (sql) =>
         sql.startsWith('select distinct dt')
-          ? { columns: [{ name: 'dt', type: 'date' }], rows: [[R]] }
+          ? { columns: [{ name: 'dt', type: 'date' }], rows: [[DAY_BEFORE], [R]] }
           : undefined,
     });
     const engine = athenaOver(store, fake);
     const sql = queryFile('models/campaign_user_state', {
-      base_date: { date: '2026-03-04' },
-      as_of_date: { date: R },
-      days_from: { date: R },
+      base_date: { date: '2026-03-03' },
+      as_of_dates: {
+        table: { columns: ['as_of_date'], rows: [[{ date: DAY_BEFORE }], [{ date: R }]] },
+      },
+      last_date: { date: R },
+      days_from: { date: DAY_BEFORE },
       pre_from: { date: '2026-02-03' },
       playbook_window_days: 14,
       playbook_pre_days: 30,
     });
 
     // Act
-    await engine.write(CAMPAIGN_USER_STATE, sql, { kind: 'replace-partitions', partitions: [R] });
+    await engine.write(CAMPAIGN_USER_STATE, sql, {
+      kind: 'replace-partitions',
+      partitions: [DAY_BEFORE, R],
+    });
 
     // Assess
     const [unload] = fake.unloads();
@@ -66,6 +73,7 @@ describe('campaign tables on Athena', () => {
     expect(unload).toContain('cast(fees_pre_usd as decimal(38,9)) as fees_pre_usd');
     expect(selectErrors(unload)).toEqual([]);
     expect(Object.keys(store.textsUnder('state/campaign_user_state/'))).toEqual([
+      `state/campaign_user_state/dt=${DAY_BEFORE}/part_0.parquet`,
       `state/campaign_user_state/dt=${R}/part_0.parquet`,
     ]);
   });
