@@ -90,7 +90,10 @@ export type RecipientsConfig = z.output<typeof RecipientsConfigSchema>;
 /** The configuration as written (defaults may be left out). */
 export type RecipientsConfigInput = z.input<typeof RecipientsConfigSchema>;
 
-/** The configuration the demo uses when none is given: the whole programme, and the KOL manager. */
+/**
+ * The configuration the demo uses when none is given: the whole programme, the KOL manager, and the
+ * user-operations lead (who also reads the campaigns' verdicts).
+ */
 export const DEFAULT_RECIPIENTS_CONFIG: RecipientsConfig = RecipientsConfigSchema.parse({
   from: 'growthlake@example.com',
   recipients: [
@@ -100,6 +103,13 @@ export const DEFAULT_RECIPIENTS_CONFIG: RecipientsConfig = RecipientsConfigSchem
       email: 'kol-manager@example.com',
       scope: { kind: 'channels', channels: ['kol'] },
       cadence: 'daily',
+    },
+    {
+      name: 'User operations',
+      email: 'user-ops@example.com',
+      scope: { kind: 'all' },
+      cadence: 'daily',
+      role: 'user_operations',
     },
   ],
 });

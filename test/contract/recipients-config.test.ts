@@ -6,10 +6,11 @@ import {
 } from '../../lambdas/contract/recipients-config.ts';
 
 describe('recipients config schema', () => {
-  it('has a default for the demo: everything, and the KOLs', () => {
-    expect(DEFAULT_RECIPIENTS_CONFIG.recipients.map((r) => r.scope)).toEqual([
-      { kind: 'all' },
-      { kind: 'channels', channels: ['kol'] },
+  it('has a default for the demo: everything, the KOLs, and the user-operations lead', () => {
+    expect(DEFAULT_RECIPIENTS_CONFIG.recipients.map((r) => [r.scope, r.role])).toEqual([
+      [{ kind: 'all' }, 'growth'],
+      [{ kind: 'channels', channels: ['kol'] }, 'growth'],
+      [{ kind: 'all' }, 'user_operations'],
     ]);
     expect(RecipientsConfigSchema.parse(DEFAULT_RECIPIENTS_CONFIG)).toEqual(DEFAULT_RECIPIENTS_CONFIG);
   });
