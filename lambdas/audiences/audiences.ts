@@ -141,6 +141,15 @@ function splitArms(action: PlaybookAction, audience: readonly Row[]): { treated:
   return { treated, control };
 }
 
+function playbookExposuresFile(runDate: string): string {
+  return `playbook-audiences@${runDate}`;
+}
+
+/** The ingest id of the exposures the playbook audiences of R record (see recordFirstExposures). */
+export function playbookExposuresIngestId(runDate: string): string {
+  return createHash('sha256').update(playbookExposuresFile(runDate), 'utf8').digest('hex');
+}
+
 /**
  * Records the first appearances of R as exposures, the way an ingest stores a file: the rows in
  * `exposures`, the dates in `ingest_partitions` and one `ingest_log` row, so the run sees them as
@@ -152,8 +161,8 @@ async function recordFirstExposures(
   runDate: string,
   exposures: readonly FirstExposure[],
 ): Promise<void> {
-  const file = `playbook-audiences@${runDate}`;
-  const ingestId = createHash('sha256').update(file, 'utf8').digest('hex');
+  const file = playbookExposuresFile(runDate);
+  const ingestId = playbookExposuresIngestId(runDate);
   const filePrefix = ingestId.slice(0, 16);
   const midnight = { timestamp: `${runDate} 00:00:00` };
   const lines = exposures.map((exposure, i) => [

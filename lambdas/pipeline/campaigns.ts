@@ -50,6 +50,11 @@ export interface CampaignRunInputs {
   readonly userStatesRebuilt: readonly string[];
   /** The designs of playbook campaigns the registry does not list (their windows fold the state). */
   readonly playbook: PlaybookCampaigns;
+  /**
+   * An exposure ingest recorded since R's campaign state was built (the playbook audiences' of R):
+   * when it is all that changed, R's state is topped up from itself.
+   */
+  readonly recordedSince?: string;
   readonly steps: StepReport[];
 }
 
@@ -65,19 +70,52 @@ function campaignWindowsFingerprint(registry: CampaignRegistry, playbook: Campai
   ]);
 }
 
+/** What one statement of the campaign fold reads and writes (see campaign_user_state.sql). */
+interface Fold {
+  /** The state folded from; NO_BASE for a build from scratch. */
+  readonly base: string;
+  /** The as-of dates written, ascending. */
+  readonly asOf: readonly string[];
+  /** The first exposure date read: the day after the base, or the base itself for a top-up. */
+  readonly exposuresFrom: string;
+  /** The first user_daily date read for the outcome windows. */
+  readonly daysFrom: string;
+  /** The first user_daily date read for the new users' pre-windows. */
+  readonly preFrom: string;
+}
+
+async function foldCampaignState(engine: Engine, fold: Fold, playbook: CampaignDesign): Promise<void> {
+  await engine.write(
+    CAMPAIGN_USER_STATE,
+    queryFile('models/campaign_user_state', {
+      base_date: { date: fold.base },
+      as_of_dates: { table: { columns: ['as_of_date'], rows: fold.asOf.map((date) => [{ date }]) } },
+      last_date: { date: fold.asOf.at(-1) as string },
+      exposures_from: { date: fold.exposuresFrom },
+      days_from: { date: fold.daysFrom },
+      pre_from: { date: fold.preFrom },
+      playbook_window_days: playbook.windowDays,
+      playbook_pre_days: playbook.preDays,
+    }),
+    { kind: 'replace-partitions', partitions: [...fold.asOf] },
+  );
+}
+
 /**
  * Folds campaign_user_state as of every run date whose state is stale (the new date, and earlier
  * run dates that late exposures or events reached) in one statement (100 dates at most each), from
  * the newest still-valid state before the first of them, or from scratch. Dates before the first
  * exposure have an empty state: nothing is read or written for them (a lake without campaigns pays
- * no statement for them).
+ * no statement for them). When only R is stale, and only because of `inputs.recordedSince` (the
+ * playbook audiences' exposures of R, recorded after R's state was built), R is topped up from its
+ * own state instead: only the users those exposures add are measured.
  */
 async function refreshCampaignStates(
   inputs: CampaignRunInputs,
   dates: readonly string[],
   registry: CampaignRegistry,
 ): Promise<{ base: string | null; rebuilt: string[] }> {
-  const { engine, fingerprints, manifest } = inputs;
+  const { engine, fingerprints, manifest, runDate } = inputs;
   const playbook = inputs.playbook.defaults;
   const windows = campaignWindowsFingerprint(registry, playbook);
   const current = (date: string) =>
@@ -85,35 +123,43 @@ async function refreshCampaignStates(
   const stale = dates.filter((date) => !current(date));
   const first = stale[0];
   if (first === undefined) return { base: dates.at(-1) ?? null, rebuilt: [] };
-  const base =
-    manifest
-      .dates('campaign_user_state')
-      .filter((date) => date < first && current(date))
-      .at(-1) ?? null;
   const maxPreDays = Math.max(playbook.preDays, ...[...registry.values()].map((design) => design.preDays));
+  const recorded = inputs.recordedSince;
+  const topUp =
+    recorded !== undefined &&
+    stale.length === 1 &&
+    first === runDate &&
+    manifest.get('campaign_user_state', runDate) ===
+      fingerprints.without(recorded).campaignState(runDate, windows);
+  const base = topUp
+    ? runDate
+    : (manifest
+        .dates('campaign_user_state')
+        .filter((date) => date < first && current(date))
+        .at(-1) ?? null);
   const exposureDates = fingerprints.exposureDates();
   const firstEver = exposureDates[0];
   const folded = firstEver === undefined ? [] : stale.filter((date) => date >= firstEver);
   await timed(inputs.steps, CAMPAIGN_USER_STATE.name, async () => {
+    if (topUp) {
+      const fold = { base: runDate, asOf: [runDate], exposuresFrom: runDate, daysFrom: runDate };
+      await foldCampaignState(engine, { ...fold, preFrom: addDays(runDate, -maxPreDays) }, playbook);
+      return;
+    }
     let from = base ?? NO_BASE;
     for (const asOf of chunk(folded, MAX_PARTITIONS_PER_WRITE)) {
       const last = asOf.at(-1) as string;
       const firstExposure = exposureDates.find((date) => date > from && date <= last);
-      await engine.write(
-        CAMPAIGN_USER_STATE,
-        queryFile('models/campaign_user_state', {
-          base_date: { date: from },
-          as_of_dates: { table: { columns: ['as_of_date'], rows: asOf.map((date) => [{ date }]) } },
-          last_date: { date: last },
-          // A build from scratch reads user_daily from the first exposure on, a fold the new days.
-          days_from: { date: from === NO_BASE ? (firstEver as string) : addDays(from, 1) },
-          // Without a new exposure no pre-window is read: [last, last - 1] is empty.
-          pre_from: { date: firstExposure === undefined ? last : addDays(firstExposure, -maxPreDays) },
-          playbook_window_days: playbook.windowDays,
-          playbook_pre_days: playbook.preDays,
-        }),
-        { kind: 'replace-partitions', partitions: asOf },
-      );
+      const fold: Fold = {
+        base: from,
+        asOf,
+        exposuresFrom: addDays(from, 1),
+        // A build from scratch reads user_daily from the first exposure on, a fold the new days.
+        daysFrom: from === NO_BASE ? (firstEver as string) : addDays(from, 1),
+        // Without a new exposure no pre-window is read: [last, last - 1] is empty.
+        preFrom: firstExposure === undefined ? last : addDays(firstExposure, -maxPreDays),
+      };
+      await foldCampaignState(engine, fold, playbook);
       from = last;
     }
   });
@@ -148,13 +194,14 @@ export async function measureCampaigns(inputs: CampaignRunInputs): Promise<Campa
 
 /**
  * The campaign part alone, for R after the transform step: what exposures recorded since (the
- * playbook audiences' of R) change is folded in, and the results of R and of the dates they reached
- * are rebuilt. Reads and saves the build manifest itself.
+ * playbook audiences' of R, `recordedSince` their ingest) change is folded in, and the results of R
+ * and of the dates they reached are rebuilt. Reads and saves the build manifest itself.
  */
 export async function refreshCampaigns(
   engine: Engine,
   runDate: string,
   playbook: PlaybookCampaigns = DEFAULT_PLAYBOOK_CAMPAIGNS,
+  recordedSince?: string,
 ): Promise<CampaignReport & { readonly steps: readonly StepReport[] }> {
   const steps: StepReport[] = [];
   const fingerprints = await loadInputFingerprints(engine);
@@ -166,6 +213,7 @@ export async function refreshCampaigns(
     runDate,
     userStatesRebuilt: [],
     playbook,
+    ...(recordedSince === undefined ? {} : { recordedSince }),
     steps,
   });
   await manifest.save(engine);

@@ -119,6 +119,7 @@ export class InputFingerprints {
   readonly #exposures: IngestIndex;
   readonly #modelVersion: string;
   readonly #spendModelVersion: string;
+  readonly #rows: readonly { kind: string; dt: string; ingest_id: string }[];
 
   /**
    * `modelVersion` is {@link stateModelVersion} of the code that builds the state,
@@ -129,11 +130,21 @@ export class InputFingerprints {
     modelVersion: string,
     spendVersion: string,
   ) {
+    this.#rows = rows;
     this.#events = new IngestIndex(rows.filter((row) => row.kind === 'events'));
     this.#spend = new IngestIndex(rows.filter((row) => row.kind === 'spend'));
     this.#exposures = new IngestIndex(rows.filter((row) => row.kind === 'exposures'));
     this.#modelVersion = modelVersion;
     this.#spendModelVersion = spendVersion;
+  }
+
+  /** The fingerprints as they were before one ingest: what a partition built before it recorded. */
+  public without(ingestId: string): InputFingerprints {
+    return new InputFingerprints(
+      this.#rows.filter((row) => row.ingest_id !== ingestId),
+      this.#modelVersion,
+      this.#spendModelVersion,
+    );
   }
 
   /** Dates with events, ascending. */

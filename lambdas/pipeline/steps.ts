@@ -2,7 +2,7 @@
  * The daily run as separate steps, so the CLI runs them in one process and AWS runs each as a
  * Lambda invoked by the Step Functions state machine. Each step is idempotent for its run date.
  */
-import { type AudienceReport, writeAudiences } from '../audiences/audiences.ts';
+import { type AudienceReport, playbookExposuresIngestId, writeAudiences } from '../audiences/audiences.ts';
 import type { RunConfig } from '../contract/run-config.ts';
 import { playbookCampaigns } from '../experiments/campaign-results.ts';
 import { assertDelivered, type Mailer } from '../publish/mailer.ts';
@@ -51,7 +51,12 @@ export async function recommendStep(context: StepContext, runDate: string): Prom
 export async function audiencesStep(context: StepContext, runDate: string): Promise<AudienceReport[]> {
   context.log?.(`run ${runDate}: audiences`);
   const audiences = await writeAudiences(context.engine, context.store, runDate, context.config.playbooks);
-  await refreshCampaigns(context.engine, runDate, playbookCampaigns(context.config));
+  await refreshCampaigns(
+    context.engine,
+    runDate,
+    playbookCampaigns(context.config),
+    playbookExposuresIngestId(runDate),
+  );
   return audiences;
 }
 

@@ -24,9 +24,12 @@ base_state as (
     where dt = :base_date
 ),
 
+-- The exposures after the base (:exposures_from is the day after it), or, for a top-up of the
+-- base's own date (:exposures_from = :base_date), that date's as well: its users already in the
+-- base stay as they are, and only those not in it yet are added.
 new_exposures as (
     select * from exposures
-    where dt > :base_date
+    where dt >= :exposures_from
         and dt <= :last_date
 ),
 
@@ -115,9 +118,9 @@ new_users as (
 
 -- Every user of the state, base and new, by the small columns the switches and windows need.
 assigned_keys as (
-    select campaign_id, user_id, arm, assigned_date, window_days from base_keys
+    select campaign_id, user_id, arm, assigned_date, window_days, false as is_new from base_keys
     union all
-    select campaign_id, user_id, arm, assigned_date, window_days from new_users
+    select campaign_id, user_id, arm, assigned_date, window_days, true as is_new from new_users
 ),
 
 -- Every user of the state as of each as-of date: the base's rows as they are, and the new users
@@ -180,10 +183,12 @@ new_switches as (
     group by assigned_keys.campaign_id, assigned_keys.user_id
 ),
 
--- The users whose outcome window still takes days after the base.
+-- The users whose outcome window still takes days: the base's whose window goes past the base
+-- date, and every new user.
 open_windows as (
     select * from assigned_keys
-    where date_add('day', window_days - 1, assigned_date) > :base_date
+    where is_new
+        or date_add('day', window_days - 1, assigned_date) > :base_date
 ),
 
 -- Each user_daily day that enters a window: the new days of the open outcome windows, and the
@@ -204,6 +209,8 @@ window_day_rows as (
     inner join new_days
         on open_windows.user_id = new_days.user_id
         and new_days.dt >= open_windows.assigned_date
+        -- A base user's days up to the base date are in the base already (a top-up reads that date).
+        and (open_windows.is_new or new_days.dt > :base_date)
         and new_days.dt <= date_add('day', open_windows.window_days - 1, open_windows.assigned_date)
     union all
     select

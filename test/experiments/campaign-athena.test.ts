@@ -54,6 +54,7 @@ describe('campaign tables on Athena', () => {
         table: { columns: ['as_of_date'], rows: [[{ date: DAY_BEFORE }], [{ date: R }]] },
       },
       last_date: { date: R },
+      exposures_from: { date: DAY_BEFORE },
       days_from: { date: DAY_BEFORE },
       pre_from: { date: '2026-02-03' },
       playbook_window_days: 14,

@@ -451,6 +451,14 @@ describe('campaign_user_state and campaign_results (hand-computed, late exposure
 describe('campaign_results after the transform step: exposures recorded for R later in the run', () => {
   let root: string;
   let lake: LocalLake;
+  let toppedUp: LocalLake;
+  const AUDIENCE_INGEST = { ingestId: 'audience-r', file: 'audience.csv', ingestedAt: '2026-03-06 06:10:00' };
+  // R's playbook audience records u1 (treatment) and u5 (control), assigned at R 00:00, as the
+  // audiences step does (docs/contract.md, Holdouts).
+  const AUDIENCE_ROWS = [
+    exposure(1, 'playbook:winback', 'u1', 'treatment', '2026-03-05 00:00:00'),
+    exposure(2, 'playbook:winback', 'u5', 'control', '2026-03-05 00:00:00'),
+  ];
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'growthlake-campaign-refresh-'));
@@ -458,28 +466,22 @@ describe('campaign_results after the transform step: exposures recorded for R la
     await writeFile(join(root, 'events.jsonl'), `${EVENTS}\n`);
     await writeFile(join(root, 'events-late.jsonl'), `${LATE_EVENTS}\n`);
     lake = await openCampaignLake(root, 'refresh', true);
-    for (const date of RUN_DATES) {
-      for (const arrival of ARRIVALS[date]) await writeExposures(lake.engine, arrival.ingest, arrival.rows);
+    toppedUp = await openCampaignLake(root, 'top-up', true);
+    for (const each of [lake, toppedUp]) {
+      for (const date of RUN_DATES) {
+        for (const arrival of ARRIVALS[date]) await writeExposures(each.engine, arrival.ingest, arrival.rows);
+      }
+      await transformAndMeasure(each.engine, R);
+      await writeExposures(each.engine, AUDIENCE_INGEST, AUDIENCE_ROWS);
     }
   }, 60_000);
 
   afterAll(async () => {
     await lake?.engine.close();
+    await toppedUp?.engine.close();
   });
 
   it("counts playbook exposures of R recorded after the transform step in R's own results", async () => {
-    // Prepare: R is transformed, then R's playbook audience records u1 (treatment) and u5 (control),
-    // assigned at R 00:00, as the audiences step does (docs/contract.md, Holdouts).
-    await transformAndMeasure(lake.engine, R);
-    await writeExposures(
-      lake.engine,
-      { ingestId: 'audience-r', file: 'audience.csv', ingestedAt: '2026-03-06 06:10:00' },
-      [
-        exposure(1, 'playbook:winback', 'u1', 'treatment', '2026-03-05 00:00:00'),
-        exposure(2, 'playbook:winback', 'u5', 'control', '2026-03-05 00:00:00'),
-      ],
-    );
-
     // Act
     const report = await refreshCampaigns(lake.engine, R);
 
@@ -490,5 +492,35 @@ describe('campaign_results after the transform step: exposures recorded for R la
     // Treatment u4 (0 active days in [03-04, 03-05]) and u1 (its 03-05 login: 1); control u2 (03-04: 1)
     // and u5 (0).
     expect(active).toMatchObject({ n_treatment: 2, n_control: 2, mean_treatment: 0.5, mean_control: 0.5 });
+  });
+
+  it('tops R up from its own state when the recorded exposures are all that changed, to the same tables', async () => {
+    // Act
+    const report = await refreshCampaigns(toppedUp.engine, R, undefined, AUDIENCE_INGEST.ingestId);
+
+    // Assess: folded from R itself, and equal to the full refold of the lake above.
+    expect([report.stateBase, report.states, report.results]).toEqual([R, [R], [R]]);
+    for (const table of [CAMPAIGN_USER_STATE, CAMPAIGN_RESULTS]) {
+      expect(await partition(toppedUp, table, R)).toEqual(await partition(lake, table, R));
+    }
+  });
+
+  it('folds in full when more than the recorded exposures changed', async () => {
+    // Prepare: a late events file reaches R after its state was built.
+    const late = await openCampaignLake(root, 'late-after-transform', true);
+    for (const date of RUN_DATES) {
+      for (const arrival of ARRIVALS[date]) await writeExposures(late.engine, arrival.ingest, arrival.rows);
+    }
+    await transformAndMeasure(late.engine, R);
+    await writeExposures(late.engine, AUDIENCE_INGEST, AUDIENCE_ROWS);
+    await writeFile(join(root, 'events-later.jsonl'), `${event('u2', 'login', '2026-03-05T12:00:00Z')}\n`);
+    await ingestFile(late, 'events', join(root, 'events-later.jsonl'));
+
+    // Act
+    const report = await refreshCampaigns(late.engine, R, undefined, AUDIENCE_INGEST.ingestId);
+
+    // Assess: not a top-up: R is folded from scratch, as the other lake's was.
+    expect([report.stateBase, report.states]).toEqual([null, [R]]);
+    await late.engine.close();
   });
 });
