@@ -16,6 +16,7 @@ const SAMPLE_PARAMS: Record<string, SqlParam> = {
   as_of_date: { date: '2026-11-21' },
   pre_from: { date: '2026-08-23' },
   days_from: { date: '2026-11-21' },
+  exposures_from: { date: '2026-11-21' },
   playbook_window_days: 14,
   playbook_pre_days: 30,
   campaign_ids: ['playbook:kyc_reminder', 'playbook:dormant_whale_vip'],
