@@ -144,6 +144,10 @@ export const TRACKER_EVENTS: TableDef = {
   partition: dtPartition('The UTC date of occurred_at.'),
   location: 'curated/tracker_events',
   format: 'parquet',
+  example: {
+    question: 'Which AppsFlyer media sources reported the most registrations this week?',
+    sql: "select source_key, count(*) as registrations from tracker_events where source = 'appsflyer' and event_name = 'af_complete_registration' and dt between date '2026-11-15' and date '2026-11-21' group by source_key order by registrations desc",
+  },
 };
 
 /** Impact actions as ingested: every version that changed something, numbered per action. */
@@ -188,6 +192,10 @@ export const IMPACT_ACTIONS: TableDef = {
   partition: dtPartition('The UTC date of occurred_at.'),
   location: 'curated/impact_actions',
   format: 'parquet',
+  example: {
+    question: 'How did Impact action I-1001 change from export to export?',
+    sql: "select version, state, payout_usd, source_file, is_duplicate from impact_actions where action_id = 'I-1001' order by version",
+  },
 };
 
 /** The tracker map snapshot. */
@@ -206,4 +214,8 @@ export const TRACKER_MAP: TableDef = {
   ],
   location: 'curated/tracker_map',
   format: 'parquet',
+  example: {
+    question: "Which of Impact's partner keys are mapped, and to whom?",
+    sql: "select source_key, partner_id from tracker_map where source = 'impact' order by source_key",
+  },
 };
