@@ -251,4 +251,41 @@ describe('tracker tables and Impact spend through a run', () => {
     expect(next.steps.map((step) => step.step)).not.toContain('tracker_conversions');
     expect(firstRun.trackerRuns).toEqual(['2026-11-21']);
   });
+  it('equals a lake that ingested every file before its first run', async () => {
+    // Prepare: the same files, all ingested first, then the same two run dates.
+    const rebuilt = await openTestLake();
+    try {
+      for (const [kind, file] of [
+        ['fx', 'fx'],
+        ['partners', 'partners'],
+        ['events', 'events'],
+        ['spend', 'spend'],
+        ['tracker-map', 'mapV1'],
+        ['appsflyer', 'appsflyer1'],
+        ['appsflyer', 'appsflyer2'],
+        ['adjust', 'adjust'],
+        ['impact', 'impact1'],
+        ['impact', 'impact2'],
+        ['tracker-map', 'mapV2'],
+      ] as const) {
+        await ingestFile(rebuilt.context, kind, files[file] as string);
+      }
+      await transformAndMeasure(rebuilt.lake.engine, '2026-11-21');
+      await transformAndMeasure(rebuilt.lake.engine, '2026-11-22');
+
+      // Act
+      const tables = [
+        'select * from tracker_conversions order by all',
+        "select * from tracker_reconciliation where run_date <= date '2026-11-22' order by all",
+        'select spend_date, partner_id, campaign_id, cost_type, spend_usd from spend order by all',
+        'select * from spend_daily order by all',
+        "select * from partner_performance where run_date <= date '2026-11-22' order by all",
+      ];
+
+      // Assess
+      for (const sql of tables) expect(await rebuilt.rows(sql), sql).toEqual(await lake.rows(sql));
+    } finally {
+      await rebuilt.close();
+    }
+  });
 });
