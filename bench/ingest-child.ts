@@ -1,5 +1,6 @@
-/** A child process of the ingest benchmark: either the baseline or a real ingest, then its peak RSS. */
+/** A child process of the ingest benchmark: a baseline (JSON or CSV) or a real ingest (events or AppsFlyer), then its peak RSS. */
 
+import { parse } from 'csv-parse/sync';
 import { ingestFile } from '../lambdas/ingest/ingest.ts';
 import { readLines } from '../lambdas/ingest/line-reader.ts';
 import { INGEST_ENGINE_OPTIONS, openLocalLake } from '../lambdas/pipeline/local-lake.ts';
@@ -18,9 +19,17 @@ if (mode === 'baseline') {
     }
     lines += 1;
   }
+} else if (mode === 'csv-baseline') {
+  let header = true;
+  for await (const { text } of readLines(file)) {
+    if (text.trim() === '') continue;
+    parse(text, { relax_quotes: true, trim: true });
+    if (header) header = false;
+    else lines += 1;
+  }
 } else {
   const lake = await openLocalLake(lakeDir, INGEST_ENGINE_OPTIONS);
-  const result = await ingestFile(lake, 'events', file);
+  const result = await ingestFile(lake, mode === 'appsflyer' ? 'appsflyer' : 'events', file);
   await lake.close();
   lines = result.rowsRead;
   accepted = result.rowsAccepted;

@@ -2,10 +2,12 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { APPSFLYER_HEADER } from '../test/trackers/exports.ts';
 import { mb, measureChild } from './measure.ts';
 
 const BENCH_DIR = join(import.meta.dirname, '..', '.bench');
 const TARGET_MB = Number(process.env.BENCH_INGEST_MB ?? 1100);
+const APPSFLYER_MB = Number(process.env.BENCH_APPSFLYER_MB ?? 1024);
 
 const TYPES = [
   'login',
@@ -48,21 +50,69 @@ function eventLine(i: number): string {
   return JSON.stringify(base);
 }
 
-async function ensureFile(): Promise<string> {
+const AF_NAMES = ['install', 'af_complete_registration', 'first_deposit', 'af_login', 'af_trade'] as const;
+
+/**
+ * One AppsFlyer raw-data row with every column of the report filled as the Pull API fills it; about
+ * one in a thousand has a malformed time and one in five hundred repeats the row before it.
+ */
+function appsflyerLine(i: number): string {
+  const id = i % 500 === 499 ? i - 1 : i;
+  const day = 1 + (id % 28);
+  const time = `2026-10-${String(day).padStart(2, '0')} ${String(id % 24).padStart(2, '0')}:${String(id % 60).padStart(2, '0')}:07`;
+  const values: Record<string, string> = {
+    'Attributed Touch Type': 'click',
+    'Attributed Touch Time': time,
+    'Install Time': time,
+    'Event Time': i % 1000 === 999 ? time.replace(' ', 'T') : time,
+    'Event Name': AF_NAMES[id % AF_NAMES.length] as string,
+    'Event Value': '"{""af_revenue"":""12.5"",""af_currency"":""USD""}"',
+    'Event Revenue USD': id % 5 === 2 ? '12.5' : '',
+    'Media Source': `network_${id % 40}`,
+    Campaign: `campaign ${id % 17}`,
+    'Campaign ID': String(100000 + (id % 17)),
+    'Country Code': 'US',
+    IP: `10.0.${id % 250}.${id % 200}`,
+    Language: 'en-US',
+    'AppsFlyer ID': `${1700000000000 + id}-${(id * 2654435761) % 4294967296}`,
+    'Advertising ID': `a1b2c3d4-${id.toString(16).padStart(8, '0')}-4e5f-8a9b-0c1d2e3f4a5b`,
+    'Customer User ID': id % 3 === 0 ? '' : `user-${(id * 7919) % 250_000}`,
+    Platform: id % 2 === 0 ? 'ios' : 'android',
+    'Device Type': 'iPhone14,2',
+    'OS Version': '17.1',
+    'App Version': '5.12.0',
+    'SDK Version': 'v6.12.2',
+    'App ID': 'id1234567890',
+    'App Name': 'Exchange',
+    'Bundle ID': 'com.example.exchange',
+    'Is Retargeting': 'false',
+    'User Agent': 'Exchange/5.12.0 (iPhone; iOS 17.1; Scale/3.00)',
+  };
+  return APPSFLYER_HEADER.map((name) => values[name] ?? '').join(',');
+}
+
+/** Writes `lines` to `.bench/<name>` until it holds `targetMb`, unless a big enough one is there. */
+async function ensureFile(
+  name: string,
+  targetMb: number,
+  header: string | null,
+  line: (i: number) => string,
+): Promise<string> {
   await mkdir(BENCH_DIR, { recursive: true });
-  const file = join(BENCH_DIR, `events-${TARGET_MB}mb.jsonl`);
+  const file = join(BENCH_DIR, name);
   try {
-    if ((await stat(file)).size >= TARGET_MB * 1024 * 1024) return file;
+    if ((await stat(file)).size >= targetMb * 1024 * 1024) return file;
   } catch {
     // Not generated yet.
   }
-  process.stderr.write(`writing a ${TARGET_MB} MB NDJSON file to ${file} (kept in .bench/ for later runs)\n`);
+  process.stderr.write(`writing a ${targetMb} MB file to ${file} (kept in .bench/ for later runs)\n`);
   const out = createWriteStream(file);
   let written = 0;
-  for (let i = 0; written < TARGET_MB * 1024 * 1024; i += 1) {
-    const line = `${eventLine(i)}\n`;
-    written += line.length;
-    if (!out.write(line)) await once(out, 'drain');
+  if (header !== null) out.write(`${header}\n`);
+  for (let i = 0; written < targetMb * 1024 * 1024; i += 1) {
+    const text = `${line(i)}\n`;
+    written += text.length;
+    if (!out.write(text)) await once(out, 'drain');
   }
   out.end();
   await once(out, 'finish');
@@ -71,7 +121,7 @@ async function ensureFile(): Promise<string> {
 
 /** Events per second of `growthlake ingest events` against reading and JSON.parse-ing the same lines. */
 export async function benchIngest(): Promise<void> {
-  const file = await ensureFile();
+  const file = await ensureFile(`events-${TARGET_MB}mb.jsonl`, TARGET_MB, null, eventLine);
   const size = (await stat(file)).size;
   const lake = join(BENCH_DIR, 'ingest-lake');
   await rm(lake, { recursive: true, force: true });
@@ -89,6 +139,38 @@ export async function benchIngest(): Promise<void> {
       `  baseline (read lines + JSON.parse): ${Math.round(baselineRate).toLocaleString('en-US')} lines/s, peak RSS ${baseline.peakRssMb.toFixed(0)} MB`,
       `  growthlake ingest events:           ${Math.round(ingestRate).toLocaleString('en-US')} events/s, peak RSS ${ingest.peakRssMb.toFixed(0)} MB`,
       `  ratio ingest / baseline: ${(ingestRate / baselineRate).toFixed(2)} (target >= 0.33); peak RSS ${ingest.peakRssMb < 512 ? 'under' : 'OVER'} 512 MB`,
+    ].join('\n') + '\n',
+  );
+  await benchAppsflyer(baselineRate);
+}
+
+/**
+ * Rows per second of `growthlake ingest appsflyer` on a raw-data CSV with every report column,
+ * against the same bare-parse baseline as events (reading lines and JSON.parse), and against
+ * reading the lines and splitting each with the CSV parser the importer uses.
+ */
+async function benchAppsflyer(jsonBaselineRate: number): Promise<void> {
+  const file = await ensureFile(
+    `appsflyer-${APPSFLYER_MB}mb.csv`,
+    APPSFLYER_MB,
+    APPSFLYER_HEADER.join(','),
+    appsflyerLine,
+  );
+  const size = (await stat(file)).size;
+  const lake = join(BENCH_DIR, 'ingest-lake');
+  await rm(lake, { recursive: true, force: true });
+  const csvBaseline = await measureChild('ingest-child.ts', ['csv-baseline', file, lake]);
+  const ingest = await measureChild('ingest-child.ts', ['appsflyer', file, lake]);
+  await rm(lake, { recursive: true, force: true });
+  const rows = Number(ingest.result.lines);
+  const csvRate = Number(csvBaseline.result.lines) / (Number(csvBaseline.result.elapsedMs) / 1000);
+  const ingestRate = rows / (Number(ingest.result.elapsedMs) / 1000);
+  process.stdout.write(
+    [
+      `bench ingest appsflyer: ${mb(size)} raw-data CSV (${APPSFLYER_HEADER.length} columns), ${rows.toLocaleString('en-US')} rows, ${Number(ingest.result.accepted).toLocaleString('en-US')} accepted`,
+      `  baseline (read lines + csv-parse each): ${Math.round(csvRate).toLocaleString('en-US')} rows/s, peak RSS ${csvBaseline.peakRssMb.toFixed(0)} MB`,
+      `  growthlake ingest appsflyer:           ${Math.round(ingestRate).toLocaleString('en-US')} rows/s, peak RSS ${ingest.peakRssMb.toFixed(0)} MB`,
+      `  ratio ingest / events' bare-parse baseline: ${(ingestRate / jsonBaselineRate).toFixed(2)}; ingest / CSV baseline: ${(ingestRate / csvRate).toFixed(2)}; peak RSS ${ingest.peakRssMb < 512 ? 'under' : 'OVER'} 512 MB`,
     ].join('\n') + '\n',
   );
 }

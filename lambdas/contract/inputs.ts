@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CampaignArmSchema, CampaignMetricSchema } from './campaigns.ts';
+import { TRACKER_SOURCES } from './trackers.ts';
 
 /** The first day of Bitcoin; an event before it is a clock error, not history. */
 export const EARLIEST_EVENT_AT_MS = Date.UTC(2009, 0, 3);
@@ -406,8 +407,38 @@ export type Exposure = z.output<typeof ExposureSchema>;
 /** The columns an exposures CSV must have (docs/contract.md, Exposures): all four. */
 export const EXPOSURE_COLUMNS = ['campaign_id', 'user_id', 'arm', 'assigned_at'] as const;
 
+/**
+ * One row of the tracker map (docs/contract.md, Tracking tools): a source's partner key and the
+ * growthlake partner it stands for.
+ */
+export const TrackerMapRowSchema = z.object({
+  source: z.preprocess(
+    (v) => (typeof v === 'string' ? v.trim().toLowerCase() : v),
+    z.enum(TRACKER_SOURCES, {
+      error: fieldError('source', `must be one of ${TRACKER_SOURCES.join(', ')}`),
+    }),
+  ),
+  source_key: identifier('source_key'),
+  partner_id: identifier('partner_id'),
+});
+export type TrackerMapRow = z.output<typeof TrackerMapRowSchema>;
+
+/** The columns a tracker map must have: all three. */
+export const TRACKER_MAP_COLUMNS = ['source', 'source_key', 'partner_id'] as const;
+
 /** The input kinds `growthlake ingest` takes. */
-export const INPUT_KINDS = ['events', 'spend', 'partners', 'fx', 'campaigns', 'exposures'] as const;
+export const INPUT_KINDS = [
+  'events',
+  'spend',
+  'partners',
+  'fx',
+  'campaigns',
+  'exposures',
+  'appsflyer',
+  'adjust',
+  'impact',
+  'tracker-map',
+] as const;
 export const InputKindSchema = z.enum(INPUT_KINDS, {
   error: `kind must be one of ${INPUT_KINDS.join(', ')}`,
 });

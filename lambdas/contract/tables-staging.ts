@@ -87,3 +87,46 @@ export const STAGED_QUARANTINE = stagingTable('staged_quarantine', 'Rejected row
   'reason',
   'raw',
 ]);
+
+/** Validated AppsFlyer or Adjust rows of one ingest; `occurred_at` as `YYYY-MM-DD HH:MM:SS.mmm` UTC. */
+export const STAGED_TRACKER_EVENTS = stagingTable(
+  'staged_tracker_events',
+  'Validated AppsFlyer or Adjust rows, occurred_at in UTC.',
+  [
+    'source',
+    'conversion_id',
+    'user_id',
+    'activity_kind',
+    'event_name',
+    'occurred_at',
+    'source_key',
+    'revenue',
+    'currency',
+  ],
+);
+
+/** Validated Impact actions of one ingest, converted to USD; times as `YYYY-MM-DD HH:MM:SS.mmm` UTC. */
+export const STAGED_IMPACT = stagingTable('staged_impact', 'Validated Impact actions converted to USD.', [
+  'action_id',
+  'campaign_id',
+  'action_tracker_name',
+  'media_partner_id',
+  'media_partner_name',
+  'state',
+  'occurred_at',
+  'locking_at',
+  'payout_original',
+  'currency',
+  'usd_per_unit',
+  'payout_usd',
+  'amount',
+  'customer_id',
+  'row_digest',
+]);
+
+/** A validated tracker map. */
+export const STAGED_TRACKER_MAP = stagingTable('staged_tracker_map', 'A validated tracker map.', [
+  'source',
+  'source_key',
+  'partner_id',
+]);

@@ -22,10 +22,20 @@ import {
   STAGED_EVENTS,
   STAGED_EXPOSURES,
   STAGED_FX,
+  STAGED_IMPACT,
   STAGED_PARTNERS,
   STAGED_QUARANTINE,
   STAGED_SPEND,
+  STAGED_TRACKER_EVENTS,
+  STAGED_TRACKER_MAP,
 } from './tables-staging.ts';
+import {
+  IMPACT_ACTIONS,
+  TRACKER_CONVERSIONS,
+  TRACKER_EVENTS,
+  TRACKER_MAP,
+  TRACKER_RECONCILIATION,
+} from './tables-trackers.ts';
 
 export type { ColumnDef, ColumnType, StorageFormat, TableDef, TableLayer } from './table-def.ts';
 export * from './tables-campaigns.ts';
@@ -35,6 +45,7 @@ export * from './tables-models.ts';
 export * from './tables-quality.ts';
 export * from './tables-recommend.ts';
 export * from './tables-staging.ts';
+export * from './tables-trackers.ts';
 
 /** Every table of the lake, by name. */
 export const TABLES = {
@@ -44,6 +55,9 @@ export const TABLES = {
   fx: FX,
   campaigns: CAMPAIGNS,
   exposures: EXPOSURES,
+  tracker_events: TRACKER_EVENTS,
+  impact_actions: IMPACT_ACTIONS,
+  tracker_map: TRACKER_MAP,
   ingest_log: INGEST_LOG,
   quarantine: QUARANTINE,
   ingest_partitions: INGEST_PARTITIONS,
@@ -53,6 +67,9 @@ export const TABLES = {
   staged_fx: STAGED_FX,
   staged_campaigns: STAGED_CAMPAIGNS,
   staged_exposures: STAGED_EXPOSURES,
+  staged_tracker_events: STAGED_TRACKER_EVENTS,
+  staged_impact: STAGED_IMPACT,
+  staged_tracker_map: STAGED_TRACKER_MAP,
   staged_quarantine: STAGED_QUARANTINE,
   user_daily: USER_DAILY,
   user_milestones: USER_MILESTONES,
@@ -70,6 +87,8 @@ export const TABLES = {
   ltv_forecast: LTV_FORECAST,
   budget_recommendations: BUDGET_RECOMMENDATIONS,
   campaign_results: CAMPAIGN_RESULTS,
+  tracker_conversions: TRACKER_CONVERSIONS,
+  tracker_reconciliation: TRACKER_RECONCILIATION,
 } as const satisfies Record<string, TableDef>;
 
 export type TableName = keyof typeof TABLES;

@@ -11,6 +11,15 @@ function splitLine(text: string): string[] {
   return parse(text, { relax_quotes: true, trim: true })[0] ?? [];
 }
 
+/** How {@link readCsvRecords} reads the header row. */
+export interface CsvHeaderOptions {
+  /**
+   * Keep header names as the file spells them (vendor exports: `Event Time`, `AppsFlyer ID`) instead
+   * of lowercasing them. @default false
+   */
+  readonly exactHeader?: boolean;
+}
+
 /**
  * Reads a CSV file with a header row, one physical line at a time, so a broken line (an unclosed
  * quote, a wrong field count) is reported on its own and never swallows the lines after it.
@@ -20,12 +29,14 @@ export async function* readCsvRecords(
   path: string,
   requiredColumns: readonly string[],
   options: ReadOptions = {},
+  headerOptions: CsvHeaderOptions = {},
 ): AsyncGenerator<CsvRecord> {
   let header: string[] | undefined;
   for await (const { line, text } of readLines(path, options)) {
     if (text.trim() === '') continue;
     if (header === undefined) {
-      header = splitLine(text.replace(/^\uFEFF/, '')).map((name) => name.toLowerCase());
+      const names = splitLine(text.replace(/^\uFEFF/, ''));
+      header = headerOptions.exactHeader === true ? names : names.map((name) => name.toLowerCase());
       const missing = requiredColumns.filter((column) => !header?.includes(column));
       if (missing.length > 0) {
         throw new IngestError(

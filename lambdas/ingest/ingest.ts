@@ -13,11 +13,14 @@ import { MAX_RAW_CHARS } from './event-batch.ts';
 import { eventsKind } from './events-kind.ts';
 import { exposuresKind } from './exposures-kind.ts';
 import { fxKind } from './fx-kind.ts';
+import { impactKind } from './impact-kind.ts';
 import type { InputKindHandler, StagingOutcome } from './kind.ts';
 import { newIngestHash } from './line-reader.ts';
 import { partnersKind } from './partners-kind.ts';
 import { spendKind } from './spend-kind.ts';
 import { StagingWriter } from './staging-writer.ts';
+import { adjustKind, appsflyerKind } from './tracker-events-kind.ts';
+import { trackerMapKind } from './tracker-map-kind.ts';
 
 const HANDLERS: Record<InputKind, InputKindHandler> = {
   events: eventsKind,
@@ -26,6 +29,10 @@ const HANDLERS: Record<InputKind, InputKindHandler> = {
   fx: fxKind,
   campaigns: campaignsKind,
   exposures: exposuresKind,
+  appsflyer: appsflyerKind,
+  adjust: adjustKind,
+  impact: impactKind,
+  'tracker-map': trackerMapKind,
 };
 
 /**
@@ -147,8 +154,11 @@ export async function ingestFile(
         { kind: 'append', filePrefix: ingestId },
       );
     }
-    if (loaded.rowsByDate.size > 0) {
-      const partitionRows = [...loaded.rowsByDate].map(([date, count]) => [ingestId, kind, { date }, count]);
+    const partitionRows = [
+      ...[...loaded.rowsByDate].map(([date, count]) => [ingestId, kind, { date }, count]),
+      ...[...(loaded.derivedSpend ?? [])].map(([date, count]) => [ingestId, 'spend', { date }, count]),
+    ];
+    if (partitionRows.length > 0) {
       await engine.writeRows(
         INGEST_PARTITIONS,
         { columns: ['ingest_id', 'kind', 'dt', 'rows_accepted'], rows: partitionRows },

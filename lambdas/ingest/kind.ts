@@ -53,6 +53,12 @@ export interface LoadOutcome {
    * (see {@link StagingOutcome.rowsSuperseded}).
    */
   readonly rowsDuplicate: number;
+  /**
+   * Spend dates (`YYYY-MM-DD`) the load restated as a side effect, with the rows it left there:
+   * Impact payouts are spend (docs/contract.md, Tracking tools). Logged in `ingest_partitions` as
+   * spend of this ingest, so the run rebuilds what that spend reaches.
+   */
+  readonly derivedSpend?: ReadonlyMap<string, number>;
 }
 
 /** How one input kind is validated, staged and loaded. */

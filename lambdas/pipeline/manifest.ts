@@ -19,7 +19,14 @@ export const NO_BASE = '0001-01-01';
  * with it from the same dates), the spend dates summed in spend_daily, the run dates whose
  * marts were built, and the campaign state of each run date.
  */
-export type StateTable = 'user_daily' | 'user_state' | 'spend_daily' | 'run' | 'campaign_user_state';
+export type StateTable =
+  | 'user_daily'
+  | 'user_state'
+  | 'spend_daily'
+  | 'run'
+  | 'campaign_user_state'
+  | 'tracker_conversions'
+  | 'tracker_reconciliation';
 
 /** A SHA-256 over strings, in any order: the fingerprint of a set of ingests or of other fingerprints. */
 export function fingerprint(ingestIds: Iterable<string>): string {
@@ -117,6 +124,7 @@ export class InputFingerprints {
   readonly #events: IngestIndex;
   readonly #spend: IngestIndex;
   readonly #exposures: IngestIndex;
+  readonly #trackers: IngestIndex;
   readonly #modelVersion: string;
   readonly #spendModelVersion: string;
   readonly #rows: readonly { kind: string; dt: string; ingest_id: string }[];
@@ -134,6 +142,7 @@ export class InputFingerprints {
     this.#events = new IngestIndex(rows.filter((row) => row.kind === 'events'));
     this.#spend = new IngestIndex(rows.filter((row) => row.kind === 'spend'));
     this.#exposures = new IngestIndex(rows.filter((row) => row.kind === 'exposures'));
+    this.#trackers = new IngestIndex(rows.filter((row) => TRACKER_KINDS.has(row.kind)));
     this.#modelVersion = modelVersion;
     this.#spendModelVersion = spendVersion;
   }
@@ -193,13 +202,29 @@ export class InputFingerprints {
     ]);
   }
 
+  /** True when some AppsFlyer, Adjust or Impact ingest stored rows. */
+  public hasTrackerData(): boolean {
+    return this.#trackers.dates().length > 0;
+  }
+
+  /**
+   * The fingerprint of the AppsFlyer, Adjust and Impact ingests that stored conversions dated on or
+   * before a date (all of them without one): what the tracker tables of that date read.
+   */
+  public trackers(date = '9999-12-31'): string {
+    return this.#trackers.upTo(date);
+  }
+
   /** The fingerprint of a run date's marts. */
   public run(date: string): string {
     return fingerprint([this.#events.upTo(date), this.#spend.upTo(date)]);
   }
 }
 
-/** Reads the fingerprints of the lake's event, spend and exposure ingests. */
+/** The tracker kinds whose ingests store dated conversions. */
+const TRACKER_KINDS: ReadonlySet<string> = new Set(['appsflyer', 'adjust', 'impact']);
+
+/** Reads the fingerprints of the lake's event, spend, exposure and tracker ingests. */
 export async function loadInputFingerprints(engine: Engine): Promise<InputFingerprints> {
   const rows = await engine.query(queryFile('run/input_ingests'));
   return new InputFingerprints(

@@ -24,6 +24,7 @@ import { queryFile } from '../warehouse/sql.ts';
 import { measureCampaigns } from './campaigns.ts';
 import { BuildManifest, type InputFingerprints, loadInputFingerprints, NO_BASE } from './manifest.ts';
 import { type StepReport, timed } from './timed-step.ts';
+import { buildTrackerTables } from './trackers.ts';
 
 export type { StepReport } from './timed-step.ts';
 
@@ -48,6 +49,8 @@ export interface TransformReport {
   readonly campaignStates: readonly string[];
   /** The campaign state those folds started from; null for a build from scratch. */
   readonly campaignStateBase: string | null;
+  /** Run dates whose tracker_reconciliation was built (new tracker data, map or state reached them). */
+  readonly trackerRuns: readonly string[];
   readonly steps: readonly StepReport[];
 }
 
@@ -286,6 +289,16 @@ export async function transformAndMeasure(
     await buildMarts(engine, date, { latest: date === latestRun, spendOnly }, steps);
     manifest.set('run', date, fingerprints.run(date));
   }
+  // Every run date whose state is current: a tracker export or map reaches earlier run dates too.
+  const trackers = await buildTrackerTables({
+    engine,
+    fingerprints,
+    manifest,
+    runDates: [...previousRuns, runDate].filter(
+      (date) => manifest.get('user_state', date) === fingerprints.state(date),
+    ),
+    steps,
+  });
   const campaigns = await measureCampaigns({
     engine,
     fingerprints,
@@ -306,6 +319,7 @@ export async function transformAndMeasure(
     stateBase: states.base,
     campaignStates: campaigns.states,
     campaignStateBase: campaigns.stateBase,
+    trackerRuns: trackers.reconciledRuns,
     steps,
   };
 }

@@ -4,7 +4,7 @@ with
 
 partitions as (
     select * from ingest_partitions
-    where kind in ('events', 'spend', 'exposures')
+    where kind in ('events', 'spend', 'exposures', 'appsflyer', 'adjust', 'impact')
 ),
 
 final as (

@@ -144,4 +144,25 @@ describe('growthlake CLI', () => {
     expect(exposed.code).toBe(0);
     expect(exposed.stdout).toBe(`${exposures}: exposures read=3 accepted=1 duplicate=1 quarantined=1\n`);
   });
+  it('ingests a tracker map and an AppsFlyer export, printing their counts', async () => {
+    const map = join(dir, 'tracker-map.csv');
+    await writeFile(map, 'source,source_key,partner_id\nappsflyer,aff_network_1,p1\nsnapchat,x,p2\n');
+    const appsflyer = join(dir, 'appsflyer.csv');
+    await writeFile(
+      appsflyer,
+      'Event Time,Event Name,AppsFlyer ID,Media Source,Customer User ID\n' +
+        '2026-11-21 09:00:00,af_complete_registration,A1,aff_network_1,u1\n' +
+        '2026-11-21 09:00:00,af_complete_registration,A1,aff_network_1,u1\n' +
+        '2026-11-21T09:00:00Z,af_complete_registration,A2,aff_network_1,u2\n',
+    );
+    const trackerLake = join(dir, 'tracker-lake');
+
+    const mapped = await growthlake('ingest', 'tracker-map', map, '--lake', trackerLake);
+    const tracked = await growthlake('ingest', 'appsflyer', appsflyer, '--lake', trackerLake);
+
+    expect(mapped.code).toBe(0);
+    expect(mapped.stdout).toBe(`${map}: tracker-map read=2 accepted=1 duplicate=0 quarantined=1\n`);
+    expect(tracked.code).toBe(0);
+    expect(tracked.stdout).toBe(`${appsflyer}: appsflyer read=3 accepted=1 duplicate=1 quarantined=1\n`);
+  });
 });

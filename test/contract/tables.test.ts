@@ -7,13 +7,14 @@
  * The run: 90 generated days (late events, repeated event ids, restated spend, bad rows), the
  * older days ingested as one events file and one spend file, the last week file by file, a
  * corrected events file landed under the name of one already ingested, a campaign and its
- * exposures, then three daily runs.
+ * exposures, tracker exports of the users who signed up and a tracker map, then three daily runs.
  */
 import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InputKind } from '../../lambdas/contract/inputs.ts';
 import { DEFAULT_RUN_CONFIG } from '../../lambdas/contract/run-config.ts';
 import type { TableDef } from '../../lambdas/contract/table-def.ts';
 import { TABLES } from '../../lambdas/contract/tables.ts';
@@ -126,6 +127,65 @@ async function ingestExposures(context: IngestContext, engine: Engine, root: str
   }
 }
 
+/**
+ * The trackers' view of the first 60 users who signed up: AppsFlyer reports their installs and
+ * registrations (one row twice), Adjust the registrations of the next 20, Impact an action per
+ * user of the first 30, later restated as approved; the map names each partner's key.
+ */
+async function ingestTrackers(context: IngestContext, engine: Engine, root: string): Promise<void> {
+  const signups = await engine.query(
+    "select user_id, min_by(coalesce(partner_id, 'organic'), occurred_at) as partner_id, " +
+      "strftime(min(occurred_at), '%Y-%m-%d %H:%M:%S') as signup_at, epoch(min(occurred_at))::bigint as signup_s " +
+      "from events where event_type = 'signup' group by user_id order by user_id limit 80",
+  );
+  const partners = [...new Set(signups.map((row) => String(row.partner_id)))];
+  const map = [
+    'source,source_key,partner_id',
+    ...partners.flatMap((p) => [`appsflyer,af_${p},${p}`, `adjust,adj_${p},${p}`, `impact,imp_${p},${p}`]),
+  ];
+  const af = signups
+    .slice(0, 60)
+    .flatMap((row, i) => [
+      `${row.signup_at},install,A${i},af_${row.partner_id},,android`,
+      `${row.signup_at},af_complete_registration,A${i},af_${row.partner_id},${row.user_id},android`,
+    ]);
+  const adjust = signups
+    .slice(60)
+    .map((row, i) => `event,${row.signup_s},J${i},adj_${row.partner_id},signup,${row.user_id}`);
+  const impactRow = (row: Row, i: number, state: string) =>
+    `${i},${state},${String(row.signup_at).replace(' ', 'T')}Z,5.00,USD,imp_${row.partner_id},Signup,${row.user_id},77`;
+  const files: [InputKind, string, string[]][] = [
+    ['tracker-map', 'tracker-map.csv', map],
+    [
+      'appsflyer',
+      'appsflyer.csv',
+      ['Event Time,Event Name,AppsFlyer ID,Media Source,Customer User ID,Platform', ...af, af[1] as string],
+    ],
+    ['adjust', 'adjust.csv', ['activity_kind,created_at,adid,network_name,event_name,user_id', ...adjust]],
+    [
+      'impact',
+      'impact-1.csv',
+      [
+        'Id,State,EventDate,Payout,Currency,MediaPartnerId,ActionTrackerName,CustomerId,CampaignId',
+        ...signups.slice(0, 30).map((row, i) => impactRow(row, i, 'PENDING')),
+      ],
+    ],
+    [
+      'impact',
+      'impact-2.csv',
+      [
+        'Id,State,EventDate,Payout,Currency,MediaPartnerId,ActionTrackerName,CustomerId,CampaignId',
+        ...signups.slice(0, 30).map((row, i) => impactRow(row, i, 'APPROVED')),
+      ],
+    ],
+  ];
+  for (const [kind, name, lines] of files) {
+    const path = join(root, name);
+    await writeFile(path, `${lines.join('\n')}\n`);
+    await ingestFile(context, kind, path);
+  }
+}
+
 describe('every registry table: its key is unique and not null after a realistic run', () => {
   let root: string;
   let lake: LocalLake;
@@ -192,6 +252,7 @@ describe('every registry table: its key is unique and not null after a realistic
     );
     await ingestFile(context, 'campaigns', campaigns);
     await ingestExposures(context, lake.engine, root);
+    await ingestTrackers(context, lake.engine, root);
 
     await backfill({ ...lake, config: DEFAULT_RUN_CONFIG }, '2026-03-18', END);
   }, 120_000);

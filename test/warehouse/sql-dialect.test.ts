@@ -37,6 +37,18 @@ const SAMPLE_PARAMS: Record<string, SqlParam> = {
   rows_accepted: 8,
   rows_duplicate: 1,
   rows_quarantined: 1,
+  impact_rows: {
+    table: {
+      columns: ['spend_date', 'partner_id', 'campaign_id', 'spend_usd'],
+      rows: [[{ date: '2026-11-21' }, 'p1', 'impact:500', 31.6]],
+    },
+  },
+  step_rules: {
+    table: {
+      columns: ['source', 'field', 'value', 'step'],
+      rows: [['appsflyer', 'event_name', 'install', 'install']],
+    },
+  },
   actions: {
     table: {
       columns: ['action_id', 'lifecycles', 'min_days_since_signup'],
