@@ -59,6 +59,8 @@ tbody tr:last-child th,tbody tr:last-child td{border-bottom:0}
 .status-ok{background:#dcfce7;color:#166534}
 .status-warn{background:#fef3c7;color:#92400e}
 .status-broken{background:#dc2626;color:#fff}
+.tracking-table thead th{white-space:normal}
+.tracking-table .reason{min-width:200px}
 .tracking-summary{margin:0 0 4px;font-size:13.5px;display:flex;flex-wrap:wrap;align-items:center;gap:6px}
 .campaigns{display:grid;gap:14px}
 .campaign h3{display:flex;flex-wrap:wrap;align-items:center;gap:4px 8px;font-size:15px}
