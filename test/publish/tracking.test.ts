@@ -3,7 +3,7 @@
  * tracker_reconciliation and tracker_conversions, the likely cause of each disagreement, and the
  * growth digest's lines. Every expected value is worked out from the fixture rows by hand.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ParsedMail, simpleParser } from 'mailparser';
@@ -361,6 +361,86 @@ describe("the growth digest's tracking lines", () => {
     expect(renderDigestHtml(content)).toContain('… and 2 more on the dashboard.');
   });
 });
+
+describe('the queries docs/contract.md gives analysts for tracking', () => {
+  /** The SQL blocks of the contract's "Tracking: where people see it", in order. */
+  async function documentedQueries(): Promise<string[]> {
+    const doc = await readFile(join(import.meta.dirname, '..', '..', 'docs', 'contract.md'), 'utf8');
+    const from = doc.indexOf('### Tracking: where people see it');
+    const section = doc.slice(from, doc.indexOf('\n### ', from + 1));
+    return [...section.matchAll(/```sql\n([\s\S]*?)```/g)].map((match) => match[1] ?? '');
+  }
+
+  it('answer their questions on the fixture lake', async () => {
+    // Prepare
+    const queries = await documentedQueries();
+    expect(queries).toHaveLength(3);
+    const [issues = '', keys = '', payouts = ''] = queries;
+
+    // Act and assess: the 7-day issues, worst first (gaps 42, 12; then 10, 1).
+    expect(await lake.engine.query(issues)).toEqual([
+      row7('appsflyer', 'kol_alpha', 'broken', 0, 42, -1, 0),
+      row7('appsflyer', 'unmapped', 'broken', 12, 0, null, 0),
+      row7('adjust', 'kol_beta', 'warn', 40, 30, 10 / 30, 6),
+      row7('impact', 'content_blog', 'warn', 3, 2, 0.5, 0),
+    ]);
+    // Nov 16-22: tiktokglobal_int 3 sign-ups by 3 users, last at 23:59:59 on R; snap_int 1.
+    expect(await lake.engine.query(keys)).toEqual([
+      {
+        source: 'appsflyer',
+        source_key: 'tiktokglobal_int',
+        conversions: 3,
+        signup_users: 3,
+        last_seen_at: '2026-11-22 23:59:59.000',
+      },
+      {
+        source: 'appsflyer',
+        source_key: 'snap_int',
+        conversions: 1,
+        signup_users: 1,
+        last_seen_at: '2026-11-16 00:00:00.000',
+      },
+    ]);
+    // 30 days: aff_two 2400 / 12 FTDs = 200; content_blog 95.5 / 3.
+    expect(await lake.engine.query(payouts)).toEqual([
+      {
+        partner_id: 'aff_two',
+        payout_usd: 2400,
+        tracker_ftds: 11,
+        platform_ftds: 12,
+        payout_per_platform_ftd_usd: 200,
+      },
+      {
+        partner_id: 'content_blog',
+        payout_usd: 95.5,
+        tracker_ftds: 3,
+        platform_ftds: 3,
+        payout_per_platform_ftd_usd: 95.5 / 3,
+      },
+    ]);
+  });
+});
+
+/** A row of the first documented query. */
+function row7(
+  source: string,
+  partner: string,
+  status: string,
+  tracker: number,
+  platform: number,
+  gap: number | null,
+  conflicting: number,
+) {
+  return {
+    source,
+    partner_id: partner,
+    status,
+    tracker_signups: tracker,
+    platform_signups: platform,
+    signup_gap_rate: gap,
+    conflicting_users: conflicting,
+  };
+}
 
 describe('publishing a lake where no tracker was ever ingested', () => {
   it('writes the Tracking section as an empty state and no tracking lines', async () => {
