@@ -56,6 +56,12 @@ tbody tr:last-child th,tbody tr:last-child td{border-bottom:0}
 .verdict-win{background:#dcfce7;color:#166534}
 .verdict-loss{background:#fee2e2;color:#991b1b}
 .verdict-srm{background:#fef3c7;color:#92400e}
+.status-ok{background:#dcfce7;color:#166534}
+.status-warn{background:#fef3c7;color:#92400e}
+.status-broken{background:#dc2626;color:#fff}
+.tracking-table thead th{white-space:normal}
+.tracking-table .reason{min-width:200px}
+.tracking-summary{margin:0 0 4px;font-size:13.5px;display:flex;flex-wrap:wrap;align-items:center;gap:6px}
 .campaigns{display:grid;gap:14px}
 .campaign h3{display:flex;flex-wrap:wrap;align-items:center;gap:4px 8px;font-size:15px}
 .campaign-facts{margin:6px 0 0;font-size:13px;color:#334155}

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { addDays } from '../contract/dates.ts';
 import {
   CAMPAIGN_METRIC_DISPLAY,
   campaignLabel,
@@ -35,7 +36,15 @@ import {
 import { DASHBOARD_CLIENT_SCRIPT } from './dashboard-client.ts';
 import { DASHBOARD_STYLES } from './dashboard-styles.ts';
 import { PublishError } from './errors.ts';
-import { escapeHtml, formatChange, formatCount, formatPercent, formatUsd, type Polarity } from './format.ts';
+import {
+  escapeHtml,
+  formatChange,
+  formatCount,
+  formatPercent,
+  formatUsd,
+  NOT_AVAILABLE,
+  type Polarity,
+} from './format.ts';
 import { type ChangeView, changeView, DAY_METRIC_KEYS, WEEK_METRICS } from './kpi-display.ts';
 import { ratio } from './kpis.ts';
 import {
@@ -45,7 +54,16 @@ import {
   LTV_COHORT_DAYS,
   type PublishModel,
   SERIES_DAYS,
+  type TrackerReconciliation,
+  type TrackerStatus,
+  type TrackerWindow,
 } from './model.ts';
+import {
+  bySeverity,
+  TRACKER_SOURCE_LABELS,
+  TRACKING_STATUS_NOTE,
+  trackingCause,
+} from './tracking-display.ts';
 
 let chartJsSource: string | undefined;
 
@@ -429,6 +447,69 @@ function campaignsSection(charts: Record<string, ChartSpec>, model: PublishModel
   );
 }
 
+function statusBadge(status: TrackerStatus): string {
+  return `<span class="tag status-${status}">${e(status)}</span>`;
+}
+
+/** One window's reconciliation table, most severe first, with the likely cause of each warn or broken row. */
+function trackingTable(model: PublishModel, window: (row: TrackerReconciliation) => TrackerWindow): string {
+  const rows = [...model.tracking].sort(bySeverity(window));
+  const html = table(
+    [
+      'Partner',
+      'Source',
+      'Status',
+      'Sign-ups tracker / platform',
+      'Gap',
+      'Conflicting',
+      'FTDs tracker / platform',
+      'Impact payout',
+      'Likely cause',
+    ],
+    rows.map((row) => {
+      const figures = window(row);
+      const cause = figures.status === 'ok' ? '' : trackingCause(row, figures).text;
+      return [
+        partnerLabel(model, row.partnerId),
+        e(TRACKER_SOURCE_LABELS[row.source]),
+        statusBadge(figures.status),
+        `${e(formatCount(figures.trackerSignups))} / ${e(formatCount(figures.platformSignups))}`,
+        e(figures.signupGapRate === null ? NOT_AVAILABLE : formatChange(figures.signupGapRate)),
+        e(formatCount(figures.conflictingUsers)),
+        `${e(formatCount(figures.trackerFtds))} / ${e(formatCount(figures.platformFtds))}`,
+        figures.payoutUsd === null ? '<span class="muted">—</span>' : e(formatUsd(figures.payoutUsd)),
+        cause === '' ? '<span class="muted">—</span>' : `<span class="reason">${e(cause)}</span>`,
+      ];
+    }),
+    { numeric: [3, 4, 5, 6, 7], stackOnPhone: true, wide: [8] },
+  );
+  // Its headers wrap, so that the likely cause fits beside the numbers on a laptop.
+  return `<div class="tracking-table">${html}</div>`;
+}
+
+/** `2 broken · 1 warn · 5 ok`: the 7-day statuses at a glance. */
+function trackingSummary(model: PublishModel): string {
+  const counts = (['broken', 'warn', 'ok'] as const)
+    .map((status) => [status, model.tracking.filter((row) => row.week.status === status).length] as const)
+    .filter(([, count]) => count > 0);
+  return `<p class="tracking-summary">Last 7 days: ${counts.map(([status, count]) => `<span class="tag status-${status}">${count} ${status}</span>`).join(' ')}</p>`;
+}
+
+function trackingSection(model: PublishModel): string {
+  if (model.tracking.length === 0)
+    return '<p class="empty">No tracker data yet: ingest AppsFlyer, Adjust or Impact exports and a tracker map to see each partner\'s tracked sign-ups and FTDs against the platform\'s.</p>';
+  const week = `${shortDate(addDays(model.runDate, -6))}–${shortDate(model.runDate)}`;
+  const month = `${shortDate(addDays(model.runDate, -29))}–${shortDate(model.runDate)}`;
+  return (
+    trackingSummary(model) +
+    `<h3 class="subhead">Last 7 days <span class="muted">${e(week)}</span></h3>` +
+    trackingTable(model, (row) => row.week) +
+    `<h3 class="subhead">Last 30 days <span class="muted">${e(month)}</span></h3>` +
+    trackingTable(model, (row) => row.month) +
+    `<p class="note">Tracker: distinct users the source reports for the partner; platform: users growthlake attributes to it. ${e(TRACKING_STATUS_NOTE)} Conflicting: users the tracker credits here whom the platform attributes to another partner. Impact payout: non-reversed actions, USD. Unmapped: source keys without a tracker-map row.</p>`
+  );
+}
+
 /** Renders the dashboard page of a model (normally the unscoped one). */
 export function renderDashboard(model: PublishModel): string {
   const charts: Record<string, ChartSpec> = {};
@@ -487,6 +568,7 @@ export function renderDashboard(model: PublishModel): string {
         : `<div class="grid grid-small">${segments.map(({ dimension, chart }) => chartPanel(charts, `segment-${dimension}`, dimension.replace(/_/g, ' '), chart, '', Math.max(160, 50 + 26 * chart.labels.length))).join('')}</div>`) +
       `<h3 class="subhead">Lifecycle transitions</h3>${transitionsTable(model)}</section>`,
     `<section id="recommendations" aria-labelledby="recommendations-title"><h2 id="recommendations-title">Budget recommendations <span class="muted">for tomorrow</span></h2>${recommendationsTable(model)}</section>`,
+    `<section id="tracking" aria-labelledby="tracking-title"><h2 id="tracking-title">Tracking <span class="muted">trackers vs the platform, as of ${e(shortDate(model.runDate))}</span></h2>${trackingSection(model)}</section>`,
     `<section id="campaigns" aria-labelledby="campaigns-title"><h2 id="campaigns-title">Campaigns <span class="muted">treatment vs holdout, as of ${e(shortDate(model.runDate))}</span></h2>${campaignsSection(charts, model)}</section>`,
   ];
 
@@ -498,6 +580,7 @@ export function renderDashboard(model: PublishModel): string {
     ['funnel', 'Funnel'],
     ['segments', 'Segments'],
     ['recommendations', 'Recommendations'],
+    ['tracking', 'Tracking'],
     ['campaigns', 'Campaigns'],
   ]
     .map(([id, label]) => `<a href="#${id}">${label}</a>`)
@@ -519,7 +602,7 @@ export function renderDashboard(model: PublishModel): string {
 <main class="wrap">
 ${sections.join('\n')}
 </main>
-<footer class="wrap muted">Run date ${e(model.runDate)} (UTC). Built from partner_performance, spend, users, cohort_ltv, funnel, segment_summary, budget_recommendations and campaign_results.</footer>
+<footer class="wrap muted">Run date ${e(model.runDate)} (UTC). Built from partner_performance, spend, users, cohort_ltv, funnel, segment_summary, budget_recommendations, tracker_reconciliation, tracker_conversions and campaign_results.</footer>
 <script type="application/json" id="dashboard-data">${data}</script>
 <script>${scriptSafe(chartJs())}</script>
 <script>${scriptSafe(DASHBOARD_CLIENT_SCRIPT)}</script>

@@ -14,9 +14,10 @@ import {
   VERDICT_LABELS,
 } from './campaign-display.ts';
 import { shortDate } from './dashboard-charts.ts';
-import type { DigestContent, Mover } from './digest.ts';
+import { type DigestContent, type Mover, TRACKING_ISSUES_SHOWN } from './digest.ts';
 import { escapeHtml as e, formatChange, formatCount, formatUsd } from './format.ts';
 import { changeView, DAY_METRIC_KEYS, WEEK_METRICS } from './kpi-display.ts';
+import { formatSignupGap, trackingSubject } from './tracking-display.ts';
 
 const FONT = 'font-family:Arial,Helvetica,sans-serif;';
 const TEXT = `${FONT}font-size:14px;line-height:20px;color:#0f172a;`;
@@ -161,6 +162,34 @@ function recommendationsTable(content: DigestContent): string {
   );
 }
 
+/** The box colours of a tracking status: red for broken, amber for warn. */
+const TRACKING_COLOURS = {
+  broken: { background: '#fef2f2', border: '#dc2626', text: '#991b1b' },
+  warn: { background: '#fffbeb', border: '#d97706', text: '#92400e' },
+  ok: { background: '#f8fafc', border: '#94a3b8', text: '#334155' },
+} as const;
+
+/** The growth digest's tracking section; none at all when every tracker agrees. */
+function trackingSection(content: DigestContent): string {
+  if (content.trackingIssues.length === 0) return '';
+  const boxes = content.trackingIssues
+    .slice(0, TRACKING_ISSUES_SHOWN)
+    .map((issue) => {
+      const colours = TRACKING_COLOURS[issue.window.status];
+      return (
+        '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;margin:0 0 6px 0;">' +
+        `<tr><td style="${TEXT}padding:8px 12px;background-color:${colours.background};border-left:4px solid ${colours.border};">` +
+        `<strong style="color:${colours.text};">${e(trackingSubject(issue.row, issue.partnerName))}: ${e(issue.window.status)}</strong>, ` +
+        `${e(formatSignupGap(issue.window))}; ${e(issue.cause.text)}.</td></tr></table>`
+      );
+    })
+    .join('');
+  const more = content.trackingIssues.length - TRACKING_ISSUES_SHOWN;
+  const moreLine =
+    more > 0 ? `<p style="${SMALL}margin:6px 0 0 0;">… and ${more} more on the dashboard.</p>` : '';
+  return section('Tracking: trackers vs the platform, last 7 days', `${boxes}${moreLine}`);
+}
+
 const VERDICT_COLOURS = { win: '#166534', loss: '#b91c1c', inconclusive: '#334155', srm: '#92400e' } as const;
 
 /** The user-operations lead's campaign sections; none at all when there is nothing to say. */
@@ -233,10 +262,10 @@ export function renderDigestHtml(content: DigestContent): string {
 <tr><td style="${TEXT}padding:18px 16px 0 16px;">Hi ${e(content.recipient.name)}, here is how ${e(content.scopeLabel)} did ${e(period)} (${e(formatCount(content.view.partners.length))} partner${content.view.partners.length === 1 ? '' : 's'}).</td></tr>
 ${section('Headline', kpiTable(content))}
 ${section('Alerts', alertsList(content))}
-${campaignSections(content)}${section('Top movers, week over week', moversTable(content.movers))}
+${trackingSection(content)}${campaignSections(content)}${section('Top movers, week over week', moversTable(content.movers))}
 ${section('Budget recommendations', recommendationsTable(content))}
 <tr><td style="padding:22px 16px 8px 16px;">${button}</td></tr>
-<tr><td style="${SMALL}padding:12px 16px 22px 16px;">The dashboard has trends, cohort LTV, the funnel, segments and campaigns: <a href="${e(content.dashboardUrl)}" style="color:#1d4ed8;">${e(content.dashboardUrl)}</a><br>
+<tr><td style="${SMALL}padding:12px 16px 22px 16px;">The dashboard has trends, cohort LTV, the funnel, segments, campaigns and tracking: <a href="${e(content.dashboardUrl)}" style="color:#1d4ed8;">${e(content.dashboardUrl)}</a><br>
 You get this ${weekly ? 'weekly digest on Mondays' : 'digest every day'} for ${e(content.scopeLabel)}. CAC = spend / first-time depositors; ROI = (net revenue − spend) / spend of matured cohorts.</td></tr>
 </table>
 </td></tr>

@@ -9,9 +9,10 @@ import {
   SRM_EXPLANATION,
   VERDICT_LABELS,
 } from './campaign-display.ts';
-import type { DigestContent, Mover } from './digest.ts';
+import { type DigestContent, type Mover, TRACKING_ISSUES_SHOWN } from './digest.ts';
 import { formatChange, formatCount, formatUsd } from './format.ts';
 import { changeView, DAY_METRIC_KEYS, WEEK_METRICS } from './kpi-display.ts';
+import { formatSignupGap, trackingSubject } from './tracking-display.ts';
 
 /** Aligns rows into columns: the first `leftColumns` padded on the right, the rest (numbers) on the left. */
 function columns(rows: readonly (readonly string[])[], leftColumns = 1): string {
@@ -117,6 +118,24 @@ function campaignBlocks(content: DigestContent): string[] {
   return blocks;
 }
 
+/** The growth digest's tracking lines; no heading at all when every tracker agrees. */
+function trackingBlock(content: DigestContent): string[] {
+  if (content.trackingIssues.length === 0) return [];
+  const lines = content.trackingIssues
+    .slice(0, TRACKING_ISSUES_SHOWN)
+    .map(
+      (issue) =>
+        `* ${trackingSubject(issue.row, issue.partnerName)}: ${issue.window.status}, ${formatSignupGap(issue.window)}; ${issue.cause.text}.`,
+    );
+  const more = content.trackingIssues.length - TRACKING_ISSUES_SHOWN;
+  return [
+    heading('Tracking: trackers vs the platform, last 7 days'),
+    ...lines,
+    ...(more > 0 ? [`... and ${more} more on the dashboard.`] : []),
+    '',
+  ];
+}
+
 /** Renders the plain-text part of a digest. */
 export function renderDigestText(content: DigestContent): string {
   const weekly = content.recipient.cadence === 'weekly';
@@ -135,6 +154,7 @@ export function renderDigestText(content: DigestContent): string {
     heading('Alerts'),
     alerts,
     '',
+    ...trackingBlock(content),
     ...campaignBlocks(content),
     heading('Top movers, week over week'),
     moversBlock(content.movers),

@@ -7,8 +7,17 @@ import type { AlertThresholds, Recipient, Scope } from '../contract/recipients-c
 import { primaryResult } from './campaign-display.ts';
 import { formatChange, formatCount, formatPercent, formatUsd } from './format.ts';
 import { ratio } from './kpis.ts';
-import type { CampaignMetricResult, CampaignResults, Kpi, PublishModel, Recommendation } from './model.ts';
+import type {
+  CampaignMetricResult,
+  CampaignResults,
+  Kpi,
+  PublishModel,
+  Recommendation,
+  TrackerReconciliation,
+  TrackerWindow,
+} from './model.ts';
 import { scopeModel } from './scope.ts';
+import { digestWindow, type TrackingCause, trackingCause, trackingIssues } from './tracking-display.ts';
 
 /** A partner whose week-over-week change is among the largest of the recipient's partners. */
 export interface Mover {
@@ -41,6 +50,15 @@ export interface CampaignVerdictNews {
   readonly result: CampaignMetricResult;
 }
 
+/** A source and partner whose tracker disagrees with the platform over the 7 days ending on R. */
+export interface TrackingIssue {
+  readonly row: TrackerReconciliation;
+  readonly partnerName: string;
+  /** The 7-day window (see {@link digestWindow}). */
+  readonly window: TrackerWindow;
+  readonly cause: TrackingCause;
+}
+
 /** Everything a digest says, before it is rendered as HTML and text. */
 export interface DigestContent {
   readonly recipient: Recipient;
@@ -58,8 +76,16 @@ export interface DigestContent {
   readonly campaignVerdicts: readonly CampaignVerdictNews[];
   /** Campaigns with a sample-ratio mismatch; only for the `user_operations` role. */
   readonly srmCampaigns: readonly CampaignResults[];
+  /**
+   * The recipient's partners whose tracking is `broken` or `warn` over 7 days, most severe first;
+   * only for the `growth` role. The digest shows the first {@link TRACKING_ISSUES_SHOWN}.
+   */
+  readonly trackingIssues: readonly TrackingIssue[];
   readonly dashboardUrl: string;
 }
+
+/** Tracking issues a digest lists before `and N more on the dashboard`. */
+export const TRACKING_ISSUES_SHOWN = 10;
 
 /** Movers shown per metric. */
 export const MOVERS_PER_METRIC = 3;
@@ -198,6 +224,17 @@ export function campaignVerdictNews(campaigns: readonly CampaignResults[]): Camp
   });
 }
 
+/** The view's broken and warn tracking, most severe first, each with its partner's name and likely cause. */
+export function digestTrackingIssues(view: PublishModel): TrackingIssue[] {
+  const names = new Map(view.partners.map((partner) => [partner.partnerId, partner.name]));
+  return trackingIssues(view.tracking).map((row) => ({
+    row,
+    partnerName: names.get(row.partnerId) ?? row.partnerId,
+    window: digestWindow(row),
+    cause: trackingCause(row, digestWindow(row)),
+  }));
+}
+
 /** Computes what a recipient's digest says. `model` is the unscoped model of the run. */
 export function digestContent(
   model: PublishModel,
@@ -228,6 +265,7 @@ export function digestContent(
           srmCampaigns: model.campaigns.filter((campaign) => campaign.srmFlag),
         }
       : { campaignVerdicts: [], srmCampaigns: [] }),
+    trackingIssues: recipient.role === 'growth' ? digestTrackingIssues(view) : [],
     dashboardUrl: options.dashboardUrl,
   };
 }

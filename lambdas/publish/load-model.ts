@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { CAMPAIGN_METRICS, CampaignMetricSchema } from '../contract/campaigns.ts';
 import { addDays } from '../contract/dates.ts';
 import { CHANNELS, IsoDateSchema } from '../contract/inputs.ts';
+import { TABLES } from '../contract/tables.ts';
+import { TRACKER_CONVERSIONS, TRACKER_RECONCILIATION } from '../contract/tables-trackers.ts';
 import type { Engine, Row } from '../warehouse/engine.ts';
 import { queryFile } from '../warehouse/sql.ts';
 import { PublishError } from './errors.ts';
@@ -18,6 +20,10 @@ import {
   type PublishPartner,
   type Recommendation,
   type Segments,
+  type TrackerReconciliation,
+  TrackerSourceSchema,
+  TrackerStatusSchema,
+  type TrackerWindow,
   type WindowMetrics,
 } from './model.ts';
 
@@ -119,6 +125,92 @@ const CampaignQueryRowSchema = z.object({
 });
 type CampaignQueryRow = z.infer<typeof CampaignQueryRowSchema>;
 
+const TrackingQueryRowSchema = z.object({
+  source: TrackerSourceSchema,
+  partner_id: z.string().min(1),
+  window_days: z.union([z.literal(7), z.literal(30)]),
+  tracker_signups: count,
+  platform_signups: count,
+  matched_users: count,
+  tracker_only_users: count,
+  platform_only_users: count,
+  conflicting_users: count,
+  tracker_ftds: count,
+  platform_ftds: count,
+  payout_usd: amount.nullable(),
+  signup_gap_rate: amount.nullable(),
+  status: TrackerStatusSchema,
+  top_unmapped_source_key: z.string().nullable(),
+  unmapped_source_keys: count,
+});
+type TrackingQueryRow = z.infer<typeof TrackingQueryRowSchema>;
+
+/** A source and partner that had no row for one window: every count 0, as the empty window has. */
+function emptyTrackerWindow(source: TrackingQueryRow['source']): TrackerWindow {
+  return {
+    trackerSignups: 0,
+    platformSignups: 0,
+    matchedUsers: 0,
+    trackerOnlyUsers: 0,
+    platformOnlyUsers: 0,
+    conflictingUsers: 0,
+    trackerFtds: 0,
+    platformFtds: 0,
+    payoutUsd: source === 'impact' ? 0 : null,
+    signupGapRate: null,
+    status: 'ok',
+    topUnmappedSourceKey: null,
+    unmappedSourceKeys: 0,
+  };
+}
+
+/**
+ * Pairs tracker_reconciliation's 7- and 30-day rows of each source and partner, by source then
+ * partner. The contract gives every tracked partner both windows; a missing one reads as empty.
+ */
+function trackingOf(rows: readonly TrackingQueryRow[]): TrackerReconciliation[] {
+  const byKey = new Map<string, TrackerReconciliation>();
+  for (const row of rows) {
+    const key = `${row.source}\u0000${row.partner_id}`;
+    const entry = byKey.get(key) ?? {
+      source: row.source,
+      partnerId: row.partner_id,
+      week: emptyTrackerWindow(row.source),
+      month: emptyTrackerWindow(row.source),
+    };
+    entry[row.window_days === 7 ? 'week' : 'month'] = {
+      trackerSignups: row.tracker_signups,
+      platformSignups: row.platform_signups,
+      matchedUsers: row.matched_users,
+      trackerOnlyUsers: row.tracker_only_users,
+      platformOnlyUsers: row.platform_only_users,
+      conflictingUsers: row.conflicting_users,
+      trackerFtds: row.tracker_ftds,
+      platformFtds: row.platform_ftds,
+      payoutUsd: row.payout_usd,
+      signupGapRate: row.signup_gap_rate,
+      status: row.status,
+      topUnmappedSourceKey: row.top_unmapped_source_key,
+      unmappedSourceKeys: row.unmapped_source_keys,
+    };
+    byKey.set(key, entry);
+  }
+  const sources = TrackerSourceSchema.options;
+  return [...byKey.values()].sort(
+    (a, b) => sources.indexOf(a.source) - sources.indexOf(b.source) || a.partnerId.localeCompare(b.partnerId),
+  );
+}
+
+/**
+ * Whether the registry has the tracker tables, which arrive with their builders (issue 17). Until
+ * then no engine has views of them and the Tracking section loads empty; once registered, a lake
+ * where no tracker was ever ingested reads them as empty tables, like campaign_results.
+ */
+function hasTrackerTables(): boolean {
+  const registered = new Set(Object.values(TABLES).map((table) => table.name));
+  return registered.has(TRACKER_RECONCILIATION.name) && registered.has(TRACKER_CONVERSIONS.name);
+}
+
 /**
  * Groups campaign_results rows by campaign (sorted by id), the primary metric first and the rest
  * in the contract's order. Arms, SRM and cost are the same on every metric row of a campaign.
@@ -217,7 +309,7 @@ function derivedPreviousWeek(
 
 /**
  * Loads everything the dashboard and the digests of run date `runDate` show. Tables the run
- * has not built yet (no recommendations, no segments, no campaign results) load as empty; a partition of R - 7 that
+ * has not built yet (no recommendations, no segments, no campaign results, no tracker reconciliation) load as empty; a partition of R - 7 that
  * is missing makes the previous week derived (see {@link PublishModel.previousWeekSource}).
  */
 export async function loadPublishModel(engine: Engine, runDate: string): Promise<PublishModel> {
@@ -233,6 +325,7 @@ export async function loadPublishModel(engine: Engine, runDate: string): Promise
     segmentRows,
     recommendationRows,
     campaignRows,
+    trackingRows,
   ] = await Promise.all([
     load(engine, 'publish_partners', runDate, PartnerQueryRowSchema),
     load(engine, 'publish_partner_windows', runDate, PartnerWindowQueryRowSchema),
@@ -242,6 +335,7 @@ export async function loadPublishModel(engine: Engine, runDate: string): Promise
     load(engine, 'publish_segments', runDate, SegmentQueryRowSchema),
     load(engine, 'publish_recommendations', runDate, RecommendationQueryRowSchema),
     load(engine, 'publish_campaigns', runDate, CampaignQueryRowSchema),
+    hasTrackerTables() ? load(engine, 'publish_tracking', runDate, TrackingQueryRowSchema) : [],
   ]);
 
   const daily: DailyPartnerRow[] = dailyRows.map((row) => ({
@@ -357,5 +451,6 @@ export async function loadPublishModel(engine: Engine, runDate: string): Promise
     segments,
     recommendations,
     campaigns: campaignsOf(campaignRows),
+    tracking: trackingOf(trackingRows),
   });
 }

@@ -159,6 +159,52 @@ export const CampaignResultsSchema = z.object({
 });
 export type CampaignResults = z.infer<typeof CampaignResultsSchema>;
 
+/** A tracking tool whose conversions are reconciled with the platform (docs/contract.md, tracker_reconciliation). */
+export const TrackerSourceSchema = z.enum(['appsflyer', 'adjust', 'impact']);
+export type TrackerSource = z.infer<typeof TrackerSourceSchema>;
+
+/**
+ * How far a tracker and the platform agree on a partner's sign-ups: `broken` when one side is 0
+ * and the other at least 5, else `warn` when the gap is beyond 10% either way, else `ok`.
+ */
+export const TrackerStatusSchema = z.enum(['ok', 'warn', 'broken']);
+export type TrackerStatus = z.infer<typeof TrackerStatusSchema>;
+
+/** One tracker_reconciliation row of R: a source and partner over one window. */
+export const TrackerWindowSchema = z.object({
+  trackerSignups: z.number().int(),
+  platformSignups: z.number().int(),
+  matchedUsers: z.number().int(),
+  trackerOnlyUsers: z.number().int(),
+  platformOnlyUsers: z.number().int(),
+  /** Tracker-only users the platform attributes to another partner (not organic, not unattributed). */
+  conflictingUsers: z.number().int(),
+  trackerFtds: z.number().int(),
+  platformFtds: z.number().int(),
+  /** Impact only: payout of the window's non-reversed conversions; null for other sources. */
+  payoutUsd: z.number().nullable(),
+  /** `(tracker - platform) / platform` sign-ups; null when the platform has none. */
+  signupGapRate: z.number().nullable(),
+  status: TrackerStatusSchema,
+  /**
+   * For the partner `unmapped` only: the source key with the most conversions in the window (the
+   * one that most needs a tracker-map row), and how many distinct unmapped keys the window has.
+   */
+  topUnmappedSourceKey: z.string().nullable(),
+  unmappedSourceKeys: z.number().int(),
+});
+export type TrackerWindow = z.infer<typeof TrackerWindowSchema>;
+
+/** How a source's figures for one partner reconcile with the platform's over 7 and 30 days ending on R. */
+export const TrackerReconciliationSchema = z.object({
+  source: TrackerSourceSchema,
+  /** The partner after the tracker map; `unmapped` and `organic` included. */
+  partnerId: z.string().min(1),
+  week: TrackerWindowSchema,
+  month: TrackerWindowSchema,
+});
+export type TrackerReconciliation = z.infer<typeof TrackerReconciliationSchema>;
+
 /** A headline number now and in the period it is compared with. */
 export const KpiSchema = z.object({
   current: z.number().nullable(),
@@ -242,6 +288,11 @@ export const PublishModelSchema = z.object({
   recommendations: z.array(RecommendationSchema),
   /** campaign_results of R by campaign, by id; not per partner, so every view carries them all. */
   campaigns: z.array(CampaignResultsSchema),
+  /**
+   * tracker_reconciliation of R by source and partner; empty when no tracker was ever ingested.
+   * Per partner, so a scoped view keeps its partners' rows only.
+   */
+  tracking: z.array(TrackerReconciliationSchema),
   /** Derived from `performance` and `daily` (kpis.ts). */
   kpis: KpisSchema,
   /** Derived from `daily` (kpis.ts), one point per date of the last {@link SERIES_DAYS} days. */

@@ -18,7 +18,7 @@ export function isInScope(partner: PublishPartner, scope: Scope): boolean {
 
 /**
  * The model restricted to the partners in `scope`: every per-partner row of another partner is
- * dropped, then the KPIs and series are recomputed from what is left. Segments are not kept per
+ * dropped (tracking rows of `unmapped` and `organic` too), then the KPIs and series are recomputed from what is left. Segments are not kept per
  * partner, so a scoped view has none; campaigns are not about partners, so it keeps them all.
  */
 export function scopeModel(model: PublishModel, scope: Scope): PublishModel {
@@ -38,5 +38,6 @@ export function scopeModel(model: PublishModel, scope: Scope): PublishModel {
     segments: null,
     recommendations: keep(model.recommendations),
     campaigns: model.campaigns,
+    tracking: keep(model.tracking),
   });
 }

@@ -6,12 +6,17 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { renderDashboard } from '../../lambdas/publish/dashboard.ts';
 import { loadPublishModel } from '../../lambdas/publish/load-model.ts';
 import type { PublishModel } from '../../lambdas/publish/model.ts';
 import { publishRun } from '../../lambdas/publish/publisher.ts';
 import { buildFixtureLake, R, TEST_RECIPIENTS } from './fixture.ts';
+
+// The tracker tables join the registry with their builders (issue 17); the section needs them there.
+vi.mock('../../lambdas/contract/tables.ts', async (importOriginal) =>
+  (await import('./tracker-registry.ts')).withTrackerTables(await importOriginal()),
+);
 
 const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts');
 
@@ -50,6 +55,10 @@ declare const document: {
   readonly scripts: { readonly length: number };
   querySelectorAll(selector: string): Iterable<CanvasElement>;
 };
+/** What the colour check reads of an element's style. */
+interface BrowserWindow {
+  getComputedStyle(element: unknown): { readonly backgroundColor: string };
+}
 declare const Chart: {
   getChart(canvas: CanvasElement): { data: { datasets: { data: unknown[] }[] } } | undefined;
 };
@@ -105,7 +114,7 @@ async function openDashboard(
 }
 
 beforeAll(async () => {
-  const lake = await buildFixtureLake();
+  const lake = await buildFixtureLake({ withTrackers: true });
   try {
     const result = await publishRun({
       engine: lake.engine,
@@ -260,6 +269,72 @@ describe('the dashboard in Chromium', () => {
     ]);
   });
 
+  it("shows each source and partner's reconciliation, most severe first, status marked", async () => {
+    // Act
+    const { page } = await openDashboard({ width: 1366, height: 900 }, false);
+    const tracking = page.locator('#tracking');
+    const week = tracking.locator('table').nth(0);
+
+    // Assess: 7 days: broken kol_alpha 0 vs 42 and unmapped 12 vs 0; warn kol_beta (+10) and
+    // content_blog (+1); then ok by gap: aff_one 5, organic 2 and aff_two 2 (AppsFlyer first), 0.
+    await expect(tracking.locator('.tracking-summary').textContent()).resolves.toBe(
+      'Last 7 days: 2 broken 2 warn 4 ok',
+    );
+    await expect(week.locator('tbody th').allTextContents()).resolves.toEqual([
+      'Alpha Crypto <Live> & "Friends" kol_alpha',
+      'unmapped',
+      'Beta Signals kol_beta',
+      'Chain Chronicle content_blog',
+      'CoinCompare aff_one',
+      'organic',
+      'YieldHunters aff_two',
+      'unmapped',
+    ]);
+    await expect(week.locator('tbody tr').nth(0).locator('td').allTextContents()).resolves.toEqual([
+      'AppsFlyer',
+      'broken',
+      '0 / 42',
+      '-100%',
+      '0',
+      '0 / 9',
+      '—',
+      'no data: AppsFlyer reports no sign-ups for this partner',
+    ]);
+    await expect(week.locator('tbody tr').nth(1).locator('td').last().textContent()).resolves.toBe(
+      'unmapped key: AppsFlyer "tiktokglobal_int" needs a tracker-map row (and 1 more unmapped key)',
+    );
+    // Impact's payout: $540 over 7 days; aff_one at exactly +10% is ok, with no cause.
+    await expect(week.locator('tbody tr').nth(6).locator('td').nth(6).textContent()).resolves.toBe('$540');
+    await expect(week.locator('tbody tr').nth(4).locator('td').nth(3).textContent()).resolves.toBe('+10%');
+    await expect(week.locator('tbody tr').nth(4).locator('td').last().textContent()).resolves.toBe('—');
+    // Broken is white on red, warn dark amber on amber: marked by colour as well as the word.
+    const colours = await week
+      .locator('.tag.status-broken, .tag.status-warn')
+      .evaluateAll((tags) =>
+        tags.map((tag) => (globalThis as unknown as BrowserWindow).getComputedStyle(tag).backgroundColor),
+      );
+    expect(colours).toEqual([
+      'rgb(220, 38, 38)',
+      'rgb(220, 38, 38)',
+      'rgb(254, 243, 199)',
+      'rgb(254, 243, 199)',
+    ]);
+    // 30 days: the months' own statuses, aff_two warn at -10/90 with $2,400.
+    const month = tracking.locator('table').nth(1);
+    await expect(month.locator('tbody tr').nth(2).locator('th, td').allTextContents()).resolves.toEqual([
+      'YieldHunters aff_two',
+      'Impact',
+      'warn',
+      '80 / 90',
+      '-11%',
+      '0',
+      '11 / 12',
+      '$2,400',
+      'gap: Impact counts 10 users fewer than the platform',
+    ]);
+    await tracking.screenshot({ path: join(ARTIFACTS, 'dashboard-tracking.png') });
+  });
+
   it('fits a phone without sideways scrolling', async () => {
     // Act
     const { page, problems, requests } = await openDashboard({ width: 390, height: 844 }, true);
@@ -271,6 +346,14 @@ describe('the dashboard in Chromium', () => {
     );
     expect(problems).toEqual([]);
     expect(requests).toEqual([]);
+    // The tracking tables stack as cards: no header row, each value labelled, inside the screen.
+    const tracking = page.locator('#tracking table').nth(0).locator('tbody tr').nth(0);
+    await expect(page.locator('#tracking thead').first().isVisible()).resolves.toBe(false);
+    await expect(tracking.locator('td[data-label="Status"]').isVisible()).resolves.toBe(true);
+    const card = await tracking.boundingBox();
+    expect(card?.x).toBeGreaterThanOrEqual(0);
+    expect((card?.x ?? 0) + (card?.width ?? 999)).toBeLessThanOrEqual(390);
+    await page.locator('#tracking').screenshot({ path: join(ARTIFACTS, 'dashboard-tracking-phone.png') });
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-phone.png'), fullPage: true });
   });
 });

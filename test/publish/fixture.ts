@@ -21,6 +21,7 @@ import {
   type TableDef,
   USER_STATE,
 } from '../../lambdas/contract/tables.ts';
+import { TRACKER_CONVERSIONS, TRACKER_RECONCILIATION } from '../../lambdas/contract/tables-trackers.ts';
 import { type LocalLake, openLocalLake } from '../../lambdas/pipeline/local-lake.ts';
 import { parseRecipientsConfig } from '../../lambdas/publish/recipients.ts';
 import type { Engine } from '../../lambdas/warehouse/engine.ts';
@@ -524,6 +525,107 @@ export const CAMPAIGN_REGISTRY_ROWS: readonly Record<string, Value>[] = [
 ];
 
 /** The recipients of the tests: one per kind of scope, one weekly. */
+type Reconciliation = [
+  source: string,
+  partner: string,
+  windowDays: 7 | 30,
+  trackerSignups: number,
+  platformSignups: number,
+  matched: number,
+  trackerOnly: number,
+  platformOnly: number,
+  conflicting: number,
+  trackerFtds: number,
+  platformFtds: number,
+  payoutUsd: number | null,
+  gapRate: number | null,
+  status: 'ok' | 'warn' | 'broken',
+];
+
+/**
+ * tracker_reconciliation of R. Over 7 days: AppsFlyer lost kol_alpha (0 vs 42, broken) and tracks
+ * 12 sign-ups under unmapped keys (broken); Adjust credits kol_beta 10 more than the platform, 6 of
+ * them the platform's for other partners (warn); Impact counts content_blog 3 vs 2 (warn). aff_one
+ * is exactly +10% (not beyond, so ok). Adjust's unmapped key is older than both windows (all 0).
+ */
+export const TRACKING_ROWS: readonly Reconciliation[] = [
+  ['appsflyer', 'kol_alpha', 7, 0, 42, 0, 0, 42, 0, 0, 9, null, -1, 'broken'],
+  ['appsflyer', 'kol_alpha', 30, 300, 380, 290, 10, 90, 2, 70, 90, null, -80 / 380, 'warn'],
+  ['appsflyer', 'organic', 7, 150, 148, 140, 10, 8, 0, 30, 30, null, 2 / 148, 'ok'],
+  ['appsflyer', 'organic', 30, 600, 600, 580, 20, 20, 0, 120, 120, null, 0, 'ok'],
+  ['appsflyer', 'unmapped', 7, 12, 0, 0, 12, 0, 0, 2, 0, null, null, 'broken'],
+  ['appsflyer', 'unmapped', 30, 20, 0, 0, 20, 0, 0, 3, 0, null, null, 'broken'],
+  ['appsflyer', 'aff_one', 7, 55, 50, 48, 7, 2, 1, 15, 15, null, 0.1, 'ok'],
+  ['appsflyer', 'aff_one', 30, 230, 230, 225, 5, 5, 0, 50, 50, null, 0, 'ok'],
+  ['adjust', 'kol_beta', 7, 40, 30, 28, 12, 2, 6, 5, 4, null, 10 / 30, 'warn'],
+  ['adjust', 'kol_beta', 30, 125, 130, 120, 5, 10, 1, 20, 20, null, -5 / 130, 'ok'],
+  ['adjust', 'unmapped', 7, 0, 0, 0, 0, 0, 0, 0, 0, null, null, 'ok'],
+  ['adjust', 'unmapped', 30, 0, 0, 0, 0, 0, 0, 0, 0, null, null, 'ok'],
+  ['impact', 'aff_two', 7, 18, 20, 17, 1, 3, 0, 2, 2, 540, -0.1, 'ok'],
+  ['impact', 'aff_two', 30, 80, 90, 78, 2, 12, 0, 11, 12, 2400, -10 / 90, 'warn'],
+  ['impact', 'content_blog', 7, 3, 2, 2, 1, 0, 0, 1, 1, 0, 0.5, 'warn'],
+  ['impact', 'content_blog', 30, 9, 8, 8, 1, 0, 0, 3, 3, 95.5, 0.125, 'warn'],
+];
+
+function reconciliationRows(runDate: string, rows: readonly Reconciliation[]): Record<string, Value>[] {
+  return rows.map((row) => ({
+    source: row[0],
+    partner_id: row[1],
+    window_days: row[2],
+    tracker_signups: row[3],
+    platform_signups: row[4],
+    matched_users: row[5],
+    tracker_only_users: row[6],
+    platform_only_users: row[7],
+    conflicting_users: row[8],
+    tracker_ftds: row[9],
+    platform_ftds: row[10],
+    payout_usd: row[11],
+    signup_gap_rate: row[12],
+    status: row[13],
+    run_date: runDate,
+  }));
+}
+
+/**
+ * tracker_conversions around R (the mapped one and every unmapped one the Tracking section reads).
+ * AppsFlyer's unmapped keys: tiktokglobal_int 3 times and snap_int once in the 7 days (R - 6 at
+ * midnight is in), old_net 5 times on R - 21 (30 days only); ancient on R - 30 and future_net after R
+ * are in neither window. Adjust's one unmapped key is from R - 52.
+ */
+export function trackerConversionRows(): Record<string, Value>[] {
+  const conversion = (
+    source: string,
+    id: string,
+    sourceKey: string,
+    partner: string,
+    occurredAt: string,
+  ): Record<string, Value> => ({
+    source,
+    conversion_id: id,
+    user_id: `u_${id}`,
+    step: 'signup',
+    occurred_at: occurredAt,
+    source_key: sourceKey,
+    partner_id: partner,
+    payout_usd: null,
+    state: null,
+  });
+  return [
+    conversion('appsflyer', 'af1', 'alpha_af', 'kol_alpha', '2026-11-21 09:00:00'),
+    conversion('appsflyer', 'af2', 'tiktokglobal_int', 'unmapped', '2026-11-20 10:00:00'),
+    conversion('appsflyer', 'af3', 'tiktokglobal_int', 'unmapped', '2026-11-21 10:00:00'),
+    conversion('appsflyer', 'af4', 'tiktokglobal_int', 'unmapped', '2026-11-22 23:59:59'),
+    conversion('appsflyer', 'af5', 'snap_int', 'unmapped', '2026-11-16 00:00:00'),
+    ...[1, 2, 3, 4, 5].map((n) =>
+      conversion('appsflyer', `af_old${n}`, 'old_net', 'unmapped', '2026-11-01 12:00:00'),
+    ),
+    conversion('appsflyer', 'af6', 'ancient', 'unmapped', '2026-10-23 23:00:00'),
+    conversion('appsflyer', 'af7', 'future_net', 'unmapped', '2026-11-23 00:00:00'),
+    conversion('adjust', 'adj1', 'adj_unknown', 'unmapped', '2026-10-01 08:00:00'),
+  ];
+}
+
 export const TEST_RECIPIENTS: RecipientsConfig = parseRecipientsConfig({
   from: 'growthlake@example.com',
   dashboardBaseUrl: 'https://growth.example.com/published',
@@ -552,6 +654,11 @@ export interface FixtureOptions {
   readonly withoutPreviousRun?: boolean;
   /** Leave campaign_results and the campaign registry empty. */
   readonly withoutCampaigns?: boolean;
+  /**
+   * Write tracker_reconciliation (R, and R - 1 to show it is not read) and tracker_conversions.
+   * Loaded only where the registry has the tracker tables (see `tracker-registry.ts`).
+   */
+  readonly withTrackers?: boolean;
 }
 
 /** A fixture lake in a temporary directory; `dispose` closes and removes it. */
@@ -616,6 +723,15 @@ export async function buildFixtureLake(
   if (options.withoutCampaigns !== true) {
     await writeRows(engine, CAMPAIGNS, CAMPAIGN_REGISTRY_ROWS);
     await writeRows(engine, CAMPAIGN_RESULTS, CAMPAIGN_RESULT_ROWS);
+  }
+  if (options.withTrackers === true) {
+    await writeRows(engine, TRACKER_RECONCILIATION, [
+      ...reconciliationRows(R, TRACKING_ROWS),
+      ...reconciliationRows(YESTERDAY, [
+        ['appsflyer', 'kol_alpha', 7, 40, 42, 40, 0, 2, 0, 8, 9, null, -2 / 42, 'ok'],
+      ]),
+    ]);
+    await writeRows(engine, TRACKER_CONVERSIONS, trackerConversionRows());
   }
   return {
     ...lake,
