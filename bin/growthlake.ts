@@ -5,6 +5,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { INPUT_KINDS, InputKindSchema } from '../lambdas/contract/inputs.ts';
 import { ingestFile } from '../lambdas/ingest/ingest.ts';
+import { loadRunConfig } from '../lambdas/pipeline/load-run-config.ts';
 import { INGEST_ENGINE_OPTIONS, openLocalLake, resolveLakeDir } from '../lambdas/pipeline/local-lake.ts';
 import { commandLine } from './cli/command-line.ts';
 import { formatRows, OUTPUT_FORMATS, type OutputFormat } from './cli/format.ts';
@@ -33,10 +34,13 @@ program
   })
   .argument('<files...>', 'files to ingest (events: .jsonl/.ndjson, optionally .gz; others: .csv)')
   .addOption(lakeOption())
-  .action(async (kind, files: string[], options: { lake?: string }) => {
+  .addOption(new Option('--config <file>', 'run configuration (JSON): where the pseudonymization key is'))
+  .action(async (kind, files: string[], options: { lake?: string; config?: string }) => {
+    const config = await loadRunConfig(options.config);
     const lake = await openLocalLake(resolveLakeDir(options.lake), {
       ...INGEST_ENGINE_OPTIONS,
       writer: commandLine(),
+      pseudonymization: config.pseudonymization,
     });
     try {
       for (const file of files) {

@@ -53,6 +53,7 @@ export class GrowthlakeStack extends Stack {
       catalog: this.catalog,
       queryEngine: this.queryEngine,
       alerts: this.alerts,
+      encryptionKey: this.storage.key,
       reservedConcurrency: config.ingest.reservedConcurrency,
       memorySize: config.ingest.memoryMiB,
       ephemeralStorageSize: Size.gibibytes(config.ingest.ephemeralStorageGiB),

@@ -2,11 +2,13 @@
  * Ingestion: every object created under `landing/` in the landing bucket reaches the ingest
  * Lambda through EventBridge; failures that outlive the retries land in a dead-letter queue.
  */
-import { Duration, Size } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '../lambdas/aws/env.ts';
@@ -14,7 +16,7 @@ import { LANDING_PREFIX, PROCESSED_PREFIX, REJECTED_PREFIX } from '../lambdas/aw
 import type { Alerts } from './alerts.ts';
 import type { Catalog } from './catalog.ts';
 import { GrowthlakeFunction } from './lambda-function.ts';
-import { acknowledgeBucketGrants } from './nag.ts';
+import { acknowledge, acknowledgeBucketGrants } from './nag.ts';
 import type { QueryEngine } from './query-engine.ts';
 
 /** Properties of {@link Ingestion}. */
@@ -25,6 +27,11 @@ export interface IngestionProps {
   readonly queryEngine: QueryEngine;
   /** Provides the encrypted dead-letter queue. */
   readonly alerts: Alerts;
+  /**
+   * The customer key the pseudonymization key's secret is encrypted with.
+   * @default - Secrets Manager's AWS-managed key
+   */
+  readonly encryptionKey?: kms.IKey;
   /**
    * Ingests running at once. One keeps cross-file deduplication and spend restatements in landing
    * order; raise it only if files of different kinds land at the same time and order does not matter.
@@ -50,6 +57,12 @@ export class Ingestion extends Construct {
   public readonly deadLetterQueue: sqs.Queue;
   /** Matches "Object Created" events of the landing bucket under `landing/`. */
   public readonly rule: events.Rule;
+  /**
+   * The key `device_id` and `funding_id` are pseudonymized with at ingest: a generated 64-character
+   * value only the ingest Lambda reads, retained when the stack is deleted (docs/deploy.md,
+   * Pseudonymization key).
+   */
+  public readonly pseudonymizationKey: secretsmanager.Secret;
   /** Attach to the roles of the systems that deliver files: upload under `landing/` (and encrypt with the bucket's key), nothing else. */
   public readonly uploaderPolicy: iam.ManagedPolicy;
 
@@ -62,6 +75,16 @@ export class Ingestion extends Construct {
       );
     }
     this.deadLetterQueue = props.alerts.deadLetterQueue(this, 'DeadLetterQueue');
+    this.pseudonymizationKey = new secretsmanager.Secret(this, 'PseudonymizationKey', {
+      description: 'growthlake: the HMAC key that pseudonymizes device and funding ids at ingest',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+      ...(props.encryptionKey === undefined ? {} : { encryptionKey: props.encryptionKey }),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledge(this.pseudonymizationKey, {
+      'AwsSolutions-SMG4':
+        'Not rotated on a schedule: a new key stops new pseudonyms matching the stored ones, so rotation is a deliberate step with a re-ingest (docs/deploy.md).',
+    });
     this.function = new GrowthlakeFunction(this, 'Ingest', {
       handler: 'ingest',
       description: 'growthlake: ingests each file landed under landing/<kind>/',
@@ -70,6 +93,7 @@ export class Ingestion extends Construct {
         [ENV.landingBucket]: props.landingBucket.bucketName,
         [ENV.glueDatabase]: props.catalog.databaseName,
         [ENV.athenaWorkGroup]: props.queryEngine.pipelineWorkGroupName,
+        [ENV.pseudonymizationSecret]: this.pseudonymizationKey.secretArn,
       },
       memorySize: props.memorySize ?? 2048,
       ephemeralStorageSize: props.ephemeralStorageSize ?? Size.gibibytes(4),
@@ -82,6 +106,7 @@ export class Ingestion extends Construct {
     props.landingBucket.grantPut(role, `${PROCESSED_PREFIX}*`);
     props.landingBucket.grantPut(role, `${REJECTED_PREFIX}*`);
     props.queryEngine.grantPipelineQueries(role);
+    this.pseudonymizationKey.grantRead(role);
     acknowledgeBucketGrants(role, {
       [props.landingBucket.arnForObjects(`${LANDING_PREFIX}*`)]:
         'Any file landed under landing/ is read, then moved away.',

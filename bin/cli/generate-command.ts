@@ -1,5 +1,10 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import { generate } from '../../lambdas/generate/generate.ts';
+import {
+  FRAUD_PATTERNS,
+  type FraudInjection,
+  generate,
+  parseFraudOption,
+} from '../../lambdas/generate/generate.ts';
 import { byteProgress } from './progress.ts';
 
 /** The default last day of generated data: fixed, so the same options always give the same files. */
@@ -15,6 +20,14 @@ function integer(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n)) throw new InvalidArgumentError('must be a whole number');
   return n;
+}
+
+function fraudInjections(value: string): FraudInjection[] {
+  try {
+    return parseFraudOption(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
 }
 
 function isoDate(value: string): string {
@@ -33,6 +46,11 @@ export function registerGenerate(program: Command): void {
     .option('--partners <n>', 'partners in the registry', positiveInteger, 12)
     .option('--seed <n>', 'random seed: the same seed gives the same files', integer, 1)
     .option('--end <date>', 'last day of data, UTC', isoDate, DEFAULT_GENERATE_END)
+    .option(
+      '--fraud <list>',
+      `inject fraud into partners: <partner_id>=<pattern>[+<pattern>] items, comma-separated; patterns: ${FRAUD_PATTERNS.join(', ')}`,
+      fraudInjections,
+    )
     .action(
       async (options: {
         out: string;
@@ -41,6 +59,7 @@ export function registerGenerate(program: Command): void {
         partners: number;
         seed: number;
         end: string;
+        fraud?: FraudInjection[];
       }) => {
         const progress = byteProgress('generate');
         try {
@@ -51,6 +70,7 @@ export function registerGenerate(program: Command): void {
             partners: options.partners,
             seed: options.seed,
             endDate: options.end,
+            fraud: options.fraud ?? [],
             onProgress: (done: number, total: number) => progress.update(done, total),
           });
           progress.stop();

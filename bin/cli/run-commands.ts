@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { RunDateSchema } from '../../lambdas/contract/run-config.ts';
-import { runDemo } from '../../lambdas/pipeline/demo.ts';
+import { type DemoContext, runDemo } from '../../lambdas/pipeline/demo.ts';
 import { loadRunConfig } from '../../lambdas/pipeline/load-run-config.ts';
 import { type LocalLake, openLocalLake, resolveLakeDir } from '../../lambdas/pipeline/local-lake.ts';
-import { backfill, type RunContext, runDaily } from '../../lambdas/pipeline/run.ts';
+import { backfill, runDaily } from '../../lambdas/pipeline/run.ts';
 import type { Mailer } from '../../lambdas/publish/mailer.ts';
 import { commandLine } from './command-line.ts';
 import { summarizeRun } from './summary.ts';
@@ -43,15 +43,19 @@ async function mailerFromEnvironment(): Promise<Mailer | undefined> {
 
 async function withLake<T>(
   options: { lake?: string; config?: string },
-  work: (lake: LocalLake, context: RunContext) => Promise<T>,
+  work: (lake: LocalLake, context: DemoContext) => Promise<T>,
 ): Promise<T> {
   const config = await loadRunConfig(options.config);
   const mailer = await mailerFromEnvironment();
-  const lake = await openLocalLake(resolveLakeDir(options.lake), { writer: commandLine() });
+  const lake = await openLocalLake(resolveLakeDir(options.lake), {
+    writer: commandLine(),
+    pseudonymization: config.pseudonymization,
+  });
   try {
     return await work(lake, {
       engine: lake.engine,
       store: lake.store,
+      pseudonymizationKey: lake.pseudonymizationKey,
       config,
       log,
       ...(mailer === undefined ? {} : { mailer }),

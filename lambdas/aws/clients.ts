@@ -5,6 +5,7 @@
  */
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESClient } from '@aws-sdk/client-ses';
 
 /** The S3 client of the lake, landing and published buckets. */
@@ -18,6 +19,11 @@ export function newS3Client(): S3Client {
  */
 export function newAthenaClient(): AthenaClient {
   return new AthenaClient({});
+}
+
+/** The Secrets Manager client that reads the pseudonymization key. */
+export function newSecretsManagerClient(): SecretsManagerClient {
+  return new SecretsManagerClient({});
 }
 
 /** An SES API other than the environment's own, such as aws-ses-v2-local for the CLI. */

@@ -15,6 +15,7 @@ export const ENV = {
   athenaWorkGroup: 'GROWTHLAKE_ATHENA_WORKGROUP',
   dashboardLinkTtlSeconds: 'GROWTHLAKE_DASHBOARD_LINK_TTL_SECONDS',
   runConfig: 'GROWTHLAKE_RUN_CONFIG',
+  pseudonymizationSecret: 'GROWTHLAKE_PSEUDONYMIZATION_SECRET',
 } as const;
 
 /** The longest lifetime SigV4 allows a presigned URL: 7 days. */
@@ -40,6 +41,9 @@ export type LakeEnv = z.output<typeof LakeEnvSchema>;
 /** The ingest Lambda: the lake, and the bucket files land in. */
 export const IngestEnvSchema = LakeEnvSchema.extend({
   [ENV.landingBucket]: bucketName,
+  [ENV.pseudonymizationSecret]: z
+    .string({ error: 'is required: the ARN of the secret holding the pseudonymization key' })
+    .min(1, 'is required: the ARN of the secret holding the pseudonymization key'),
 });
 /** The ingest settings after validation. */
 export type IngestEnv = z.output<typeof IngestEnvSchema>;

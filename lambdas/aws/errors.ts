@@ -29,3 +29,12 @@ export class LandingError extends Error {
     super(message, options);
   }
 }
+
+/** The pseudonymization key could not be read from Secrets Manager; `cause` holds the SDK error. */
+export class PseudonymizationSecretError extends Error {
+  public override readonly name = 'PseudonymizationSecretError';
+
+  public constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}

@@ -5,7 +5,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ingestFile } from '../ingest/ingest.ts';
-import { newAthenaClient, newS3Client } from './clients.ts';
+import { newAthenaClient, newS3Client, newSecretsManagerClient } from './clients.ts';
 import { ENV, IngestEnvSchema, parseEnv } from './env.ts';
 import { InvalidEventError } from './errors.ts';
 import { ingestLandedObject, type LandedOutcome } from './ingest-landed.ts';
@@ -14,6 +14,7 @@ import { type LandingBucket, S3LandingBucket } from './landing-bucket.ts';
 import { recordAthenaScan, recordLanded } from './metrics.ts';
 import type { ObjectCreatedEvent } from './object-created-event.ts';
 import { newObservability, type Observability } from './observability.ts';
+import { PseudonymizationSecret } from './pseudonymization-secret.ts';
 
 /** Everything the ingest Lambda needs, created once per process. */
 export interface IngestRuntime extends Observability {
@@ -21,6 +22,8 @@ export interface IngestRuntime extends Observability {
   readonly lake: LakeAccess;
   /** Where landed files are downloaded (Lambda's /tmp). */
   readonly workDir: string;
+  /** The key events' device and funding ids are pseudonymized with. */
+  readonly pseudonymization: Pick<PseudonymizationSecret, 'key'>;
 }
 
 /** The ingest Lambda's runtime from its environment; throws AwsConfigError naming every bad variable. */
@@ -34,6 +37,10 @@ export function ingestRuntimeFromEnv(
     landing: new S3LandingBucket({ client: s3, bucket: settings[ENV.landingBucket] }),
     lake: new LakeAccess({ env: settings, s3, athena: newAthenaClient() }),
     workDir: join(tmpdir(), 'growthlake-landing'),
+    pseudonymization: new PseudonymizationSecret({
+      client: newSecretsManagerClient(),
+      secretId: settings[ENV.pseudonymizationSecret],
+    }),
   };
 }
 
@@ -88,12 +95,13 @@ export async function handleObjectCreated(
       {
         landing: runtime.landing,
         workDir: runtime.workDir,
-        ingest: (kind, path) =>
+        ingest: async (kind, path) =>
           ingestFile(
             {
               store: runtime.lake.store,
               engine,
               validationThreads: 0,
+              ...(kind === 'events' ? { pseudonymizationKey: await runtime.pseudonymization.key() } : {}),
               fileLabel: `s3://${runtime.landing.bucket}/${object.key}`,
             },
             kind,

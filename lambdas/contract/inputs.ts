@@ -125,6 +125,9 @@ const identifier = (what: string) =>
     .max(128, `${what} is longer than 128 characters`);
 
 const optionalText = z.union([z.string(), z.number()]).nullish();
+/** An opaque id of a device or a funding account: text, or a number kept as text. */
+const optionalOpaqueId = (what: string) =>
+  z.union([z.string(), z.number()], { error: `${what} must be a string or a number` }).nullish();
 const optionalAmount = z.union([z.number(), z.string()]).nullish();
 
 /**
@@ -146,6 +149,9 @@ export const PlatformEventLineSchema = z.object({
   country: optionalText,
   platform: z.enum(['web', 'ios', 'android'], { error: 'platform must be web, ios or android' }).nullish(),
   campaign_id: optionalText,
+  click_at: z.string({ error: 'click_at must be a string' }).nullish(),
+  device_id: optionalOpaqueId('device_id'),
+  funding_id: optionalOpaqueId('funding_id'),
 });
 export type PlatformEventLine = z.infer<typeof PlatformEventLineSchema>;
 
@@ -162,6 +168,12 @@ export interface PlatformEvent {
   readonly country: string | null;
   readonly platform: string | null;
   readonly campaign_id: string | null;
+  /** On signups: when the attributed click happened, epoch milliseconds UTC; null when not given. */
+  readonly click_at_ms: number | null;
+  /** The device id as given (pseudonymized before it is staged; see lambdas/ingest/pseudonymizer.ts). */
+  readonly device_id: string | null;
+  /** On deposits and withdrawals: the funding account id as given (pseudonymized like device_id). */
+  readonly funding_id: string | null;
 }
 
 function toAmount(value: string | number): number {
@@ -214,7 +226,15 @@ export function normalizeEvent(line: PlatformEventLine): PlatformEvent | string 
     else if (given === 'futures') product = 'futures';
     else return 'product must be spot or futures';
   }
+  let clickAt: number | null = null;
+  if (type === 'signup' && line.click_at !== null && line.click_at !== undefined && line.click_at !== '') {
+    const at = utcInstant('click_at', line.click_at);
+    if (typeof at === 'string') return at;
+    clickAt = at;
+  }
   const partner = type === 'signup' ? textOrNull(line.partner_id) : null;
+  const device = textOrNull(line.device_id);
+  const funding = type === 'deposit' || type === 'withdrawal' ? textOrNull(line.funding_id) : null;
   return {
     event_id: line.event_id,
     event_type: type,
@@ -227,6 +247,9 @@ export function normalizeEvent(line: PlatformEventLine): PlatformEvent | string 
     country: textOrNull(line.country),
     platform: line.platform ?? null,
     campaign_id: textOrNull(line.campaign_id),
+    click_at_ms: clickAt,
+    device_id: device === '' ? null : device,
+    funding_id: funding === '' ? null : funding,
   };
 }
 

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_PLAYBOOKS, PlaybooksSchema } from './playbooks.ts';
+import { DEFAULT_PSEUDONYMIZATION_CONFIG, PseudonymizationConfigSchema } from './pseudonymization-config.ts';
 import { DEFAULT_RECIPIENTS_CONFIG, RecipientsConfigSchema } from './recipients-config.ts';
 import { RecommendConfigSchema } from './recommend-config.ts';
 
@@ -36,6 +37,11 @@ export const RunConfigSchema = z.strictObject({
    * horizon, minimum data and target ROAS.
    */
   budget: RecommendConfigSchema.default(RecommendConfigSchema.parse({})),
+  /**
+   * Where a local ingest finds the key that pseudonymizes device and funding ids.
+   * @default - the environment variable GROWTHLAKE_PSEUDONYMIZATION_KEY, else a key file created on first use
+   */
+  pseudonymization: PseudonymizationConfigSchema.default(DEFAULT_PSEUDONYMIZATION_CONFIG),
 });
 /** The run configuration after defaults are applied. */
 export type RunConfig = z.infer<typeof RunConfigSchema>;

@@ -25,6 +25,21 @@ export const EVENTS: TableDef = {
     col('country', 'varchar', 'Optional country.'),
     col('platform', 'varchar', 'Optional platform: web, ios or android.'),
     col('campaign_id', 'varchar', 'Optional campaign id.'),
+    col(
+      'click_at',
+      'timestamp',
+      'On signups: when the attributed click happened, UTC; null when not given (and in files ingested before the column existed).',
+    ),
+    col(
+      'device_id',
+      'varchar',
+      'The pseudonym of the device id (HMAC-SHA-256 under the lake key, 64 hex characters); null when not given.',
+    ),
+    col(
+      'funding_id',
+      'varchar',
+      'On deposits and withdrawals: the pseudonym of the funding account or wallet id, like device_id; null otherwise.',
+    ),
     col('source_file', 'varchar', 'The file the event was ingested from.'),
     col('ingest_id', 'varchar', 'The ingest that accepted it (see ingest_log).'),
   ],

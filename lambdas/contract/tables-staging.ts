@@ -20,7 +20,10 @@ function stagingTable(name: string, description: string, columns: readonly strin
   };
 }
 
-/** Validated events of one ingest; `occurred_at` as `YYYY-MM-DD HH:MM:SS.mmm` UTC. */
+/**
+ * Validated events of one ingest; `occurred_at` and `click_at` as `YYYY-MM-DD HH:MM:SS.mmm` UTC,
+ * `device_id` and `funding_id` already pseudonymized.
+ */
 export const STAGED_EVENTS = stagingTable(
   'staged_events',
   'Validated, normalised events before deduplication.',
@@ -36,6 +39,9 @@ export const STAGED_EVENTS = stagingTable(
     'country',
     'platform',
     'campaign_id',
+    'click_at',
+    'device_id',
+    'funding_id',
   ],
 );
 

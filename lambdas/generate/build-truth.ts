@@ -90,6 +90,15 @@ export function buildGroundTruth(
       ...expectedValueFields(parts.partners.length, 0, ORGANIC_QUALITY.valueMultiplier, organicSignups),
       expectedDailySignups: [...parts.organicExpected].map((n) => roundTo(n, 4)),
     },
+    fraud: settings.fraud.map(({ partnerId, pattern }) => {
+      const p = parts.partners.findIndex((partner) => partner.partnerId === partnerId);
+      return {
+        partnerId,
+        pattern,
+        users: journeys.fraudUsers[p] as number,
+        signups: sum(events.partnerDailySignups[p] as number[]),
+      };
+    }),
     users: {
       total: events.users,
       unattributed: journeys.missingSignupUsers,

@@ -25,6 +25,8 @@ export interface EventFilesInput {
   /** Expected number of good events, for progress reports. */
   readonly expectedEvents: number;
   readonly onProgress?: ProgressCallback | undefined;
+  /** Per partner, the FRAUD_BIT flags of the patterns injected into its users. */
+  readonly fraudBits: readonly number[];
 }
 
 /** What was written. */
@@ -52,7 +54,10 @@ function goodEvents(stats: JourneyStats): number {
 export async function writeEventFiles(input: EventFilesInput): Promise<EventFilesResult> {
   const { calendar, partners } = input;
   const outbox = new EventOutbox(calendar.days, new Rng(input.seed, 'faults'));
-  const journeys = new Journeys(partners, calendar, outbox, new Rng(input.seed, 'journeys'));
+  const journeys = new Journeys(partners, calendar, outbox, new Rng(input.seed, 'journeys'), {
+    rng: new Rng(input.seed, 'traffic-quality'),
+    fraudBits: input.fraudBits,
+  });
   const signupRng = new Rng(input.seed, 'signups');
   const partnerDailySignups = partners.map(() => new Array<number>(calendar.days).fill(0));
   const organicDailySignups = new Array<number>(calendar.days).fill(0);

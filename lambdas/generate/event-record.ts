@@ -19,6 +19,12 @@ export interface EventRecord {
   country?: string;
   platform?: 'web' | 'ios' | 'android';
   campaign_id?: string;
+  /** On partner signups: the attributed click, RFC 3339 like occurred_at. */
+  click_at?: string;
+  /** The device the client runs on (pseudonymized by the ingest). */
+  device_id?: string;
+  /** On deposits and withdrawals: the account or wallet the money comes from or goes to. */
+  funding_id?: string;
   /** An extra field the contract says to ignore. */
   app_version?: string;
 }

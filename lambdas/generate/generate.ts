@@ -14,10 +14,17 @@ import { drawPartners, ORGANIC_QUALITY } from './partners.ts';
 import { calibrateCurves, expectedSignups, type HillCurve } from './response-curve.ts';
 import { Rng } from './rng.ts';
 import { planSpend } from './spend.ts';
+import { FRAUD_BIT } from './traffic-quality.ts';
 import { writeTextFile } from './writers.ts';
 
 export { GenerateError } from './errors.ts';
 export { type GenerateOptions, GenerateOptionsSchema, type ProgressCallback } from './options.ts';
+export {
+  FRAUD_PATTERNS,
+  type FraudInjection,
+  type FraudPattern,
+  parseFraudOption,
+} from './traffic-quality.ts';
 export { type GroundTruth, GroundTruthSchema } from './truth.ts';
 
 /** The input kinds (docs/contract.md, Inputs), plus the ground truth (which is not an input). */
@@ -115,6 +122,16 @@ export async function generate(options: GenerateOptions): Promise<GenerateSummar
   const { seed, days, outDir } = settings;
   const calendar = new Calendar(settings.endDate, days);
   const partners = drawPartners(settings.partners, days, settings.users / days, new Rng(seed, 'partners'));
+  const fraudBits = partners.map(() => 0);
+  for (const { partnerId, pattern } of settings.fraud) {
+    const p = partners.findIndex((partner) => partner.partnerId === partnerId);
+    if (p < 0) {
+      throw new GenerateError(
+        `cannot inject ${pattern} into ${partnerId}: the partners are ${partners.map((x) => x.partnerId).join(', ')}`,
+      );
+    }
+    fraudBits[p] = (fraudBits[p] as number) | FRAUD_BIT[pattern];
+  }
   const fx = new FxRates(calendar, new Rng(seed, 'fx'));
   const spend = planSpend(partners, calendar, fx, new Rng(seed, 'spend'));
   const curves = calibrateCurves(partners, spend.dailySpendUsd, (1 - ORGANIC_SHARE) * settings.users);
@@ -151,6 +168,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateSummar
     organicDailySignups: organicExpected,
     expectedEvents: expectedEventCount(calendar, expectedDaily, values),
     onProgress: settings.onProgress,
+    fraudBits,
   });
   for (const file of events.files) files.push({ path: file.path, kind: 'events', rows: file.rowsRead });
 

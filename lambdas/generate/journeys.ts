@@ -18,6 +18,21 @@ import {
 import { round2 } from './numbers.ts';
 import { type Campaign, ORGANIC_QUALITY, type PartnerProfile } from './partners.ts';
 import type { Rng } from './rng.ts';
+import {
+  BONUS_ABUSE,
+  BOT_CLICK_DELAY_SECONDS,
+  CLICK_DELAY,
+  deviceId,
+  FAMILY_FUNDING_SHARE,
+  FARM_DEVICES,
+  FRAUD_BIT,
+  FRAUD_USER_SHARE,
+  farmDevice,
+  fundingId,
+  HOUSEHOLD_DEVICE_SHARE,
+  HOUSEHOLD_LOOKBACK_USERS,
+  sharedWallet,
+} from './traffic-quality.ts';
 import { Attribution, enrollUser, NEVER, ORGANIC, UserTable } from './users.ts';
 
 type Platform = NonNullable<EventRecord['platform']>;
@@ -80,6 +95,18 @@ export interface JourneyStats {
   secondSignups: number;
   missingSignupUsers: number;
   unknownPartnerUsers: number;
+  /** Per partner, users given its injected fraud patterns. */
+  readonly fraudUsers: number[];
+}
+
+/**
+ * The traffic-quality draws: their own random stream, so that a data set without injected fraud
+ * keeps every other value it had before these fields existed, and the patterns per partner.
+ */
+export interface TrafficQualityPlan {
+  readonly rng: Rng;
+  /** Per partner, the FRAUD_BIT flags of its injected patterns (0: an honest partner). */
+  readonly fraudBits: readonly number[];
 }
 
 /**
@@ -98,17 +125,27 @@ export class Journeys {
     secondSignups: 0,
     missingSignupUsers: 0,
     unknownPartnerUsers: 0,
+    fraudUsers: [],
   };
   readonly #partners: readonly PartnerProfile[];
   readonly #calendar: Calendar;
   readonly #outbox: EventOutbox;
   readonly #rng: Rng;
+  readonly #quality: TrafficQualityPlan;
 
-  public constructor(partners: readonly PartnerProfile[], calendar: Calendar, outbox: EventOutbox, rng: Rng) {
+  public constructor(
+    partners: readonly PartnerProfile[],
+    calendar: Calendar,
+    outbox: EventOutbox,
+    rng: Rng,
+    quality: TrafficQualityPlan,
+  ) {
     this.#partners = partners;
     this.#calendar = calendar;
     this.#outbox = outbox;
     this.#rng = rng;
+    this.#quality = quality;
+    this.stats.fraudUsers.push(...partners.map(() => 0));
   }
 
   /**
@@ -144,6 +181,52 @@ export class Journeys {
     if (users.attribution[u] === Attribution.Reported && rng.chance(SECOND_SIGNUP_SHARE)) {
       users.secondSignupDay[u] = day + rng.int(1, 30);
     }
+    this.#drawDeviceAndFunding(u, day, partner);
+  }
+
+  /**
+   * A new user's device and funding account, and the fraud patterns of their partner: honest users
+   * have their own, a few share a household's; a device farm's users share a handful of devices,
+   * a shared wallet funds many accounts, and a bonus abuser deposits at once and never trades.
+   */
+  #drawDeviceAndFunding(u: number, day: number, partner: number): void {
+    const users = this.users;
+    const { rng, fraudBits } = this.#quality;
+    let bits = partner === ORGANIC ? 0 : (fraudBits[partner] as number);
+    if (bits !== 0 && !rng.chance(FRAUD_USER_SHARE)) bits = 0;
+    users.fraud[u] = bits;
+    if (bits !== 0) (this.stats.fraudUsers[partner] as number)++;
+    const earlier = () => rng.int(Math.max(0, u - HOUSEHOLD_LOOKBACK_USERS), u - 1);
+    if ((bits & FRAUD_BIT.shared_devices) !== 0)
+      users.device[u] = farmDevice(partner, rng.int(0, FARM_DEVICES - 1));
+    else
+      users.device[u] = u > 0 && rng.chance(HOUSEHOLD_DEVICE_SHARE) ? (users.device[earlier()] as number) : u;
+    if ((bits & FRAUD_BIT.shared_funding) !== 0) users.funding[u] = sharedWallet(partner);
+    else
+      users.funding[u] = u > 0 && rng.chance(FAMILY_FUNDING_SHARE) ? (users.funding[earlier()] as number) : u;
+    if ((bits & (FRAUD_BIT.shared_funding | FRAUD_BIT.bonus_abuse)) !== 0) {
+      // Bought accounts are funded: that is what the wallet and the bonus are for.
+      if (users.kycDay[u] === NEVER) users.kycDay[u] = day;
+      if (users.ftdDay[u] === NEVER) users.ftdDay[u] = users.kycDay[u] as number;
+    }
+    if ((bits & FRAUD_BIT.bonus_abuse) !== 0) {
+      users.kycDay[u] = day;
+      users.ftdDay[u] = day;
+      users.tradeRate[u] = 0;
+    }
+  }
+
+  /** The click that led to a partner's signup, `delay` seconds before it, as the client writes times. */
+  #clickAt(u: number, day: number, second: number, client: ClientProfile): string {
+    const rng = this.#quality.rng;
+    const delay =
+      ((this.users.fraud[u] as number) & FRAUD_BIT.fast_signups) !== 0
+        ? rng.int(...BOT_CLICK_DELAY_SECONDS)
+        : Math.min(
+            CLICK_DELAY.maxSeconds,
+            Math.round(rng.lognormal(Math.log(CLICK_DELAY.medianSeconds), CLICK_DELAY.sigma)),
+          );
+    return this.#calendar.timestamp(day, second - delay, client.zone, null);
   }
 
   /** Writes the events of every user active on a day and schedules their next visit. */
@@ -167,7 +250,11 @@ export class Journeys {
     };
     const value = users.valueMultiplier[u] as number;
     if (users.signupDay[u] === day && users.attribution[u] !== Attribution.MissingSignup) {
-      emit('signup', this.#signupFields(u));
+      const fields = this.#signupFields(u);
+      if (users.partner[u] !== ORGANIC || users.attribution[u] === Attribution.UnknownPartner) {
+        fields.click_at = this.#clickAt(u, day, second, client);
+      }
+      emit('signup', fields);
     } else if ((users.secondSignupDay[u] as number) <= day) {
       users.secondSignupDay[u] = NEVER;
       this.stats.secondSignups++;
@@ -175,10 +262,15 @@ export class Journeys {
     }
     emit('login');
     if (users.kycDay[u] === day) emit('kyc_verified');
+    const abuser = ((users.fraud[u] as number) & FRAUD_BIT.bonus_abuse) !== 0;
     if (users.ftdDay[u] === day) {
       this.#deposit(u, FIRST_DEPOSIT.medianUsd * value, FIRST_DEPOSIT.sigma, emit);
-    } else if (isFundedOn(users, u, day) && rng.chance(REPEAT_DEPOSIT.probability)) {
+    } else if (!abuser && isFundedOn(users, u, day) && rng.chance(REPEAT_DEPOSIT.probability)) {
       this.#deposit(u, REPEAT_DEPOSIT.medianUsd * value, REPEAT_DEPOSIT.sigma, emit);
+    }
+    if (abuser && isFundedOn(users, u, day)) {
+      this.#abuseBonus(u, day, emit);
+      return;
     }
     if (isFundedOn(users, u, day)) {
       for (let trades = rng.poisson(users.tradeRate[u] as number); trades > 0; trades--) {
@@ -197,7 +289,7 @@ export class Journeys {
       if (netDeposits > WITHDRAWAL.minNetDepositsUsd && rng.chance(WITHDRAWAL.probability)) {
         const amount = round2(netDeposits * rng.between(WITHDRAWAL.minShare, WITHDRAWAL.maxShare));
         users.netDepositsUsd[u] = netDeposits - amount;
-        emit('withdrawal', { amount_usd: amount });
+        emit('withdrawal', { amount_usd: amount, funding_id: fundingId(users.funding[u] as number) });
       }
     }
     for (let logins = rng.poisson(EXTRA_LOGINS_MEAN); logins > 0; logins--) {
@@ -205,6 +297,27 @@ export class Journeys {
       emit('login');
     }
     scheduleNextVisit(users, u, day, rng);
+  }
+
+  /**
+   * A bonus abuser, once funded: withdraws almost everything a few days after the deposit, without
+   * trading, and is never seen again.
+   */
+  #abuseBonus(u: number, day: number, emit: (type: EventType, fields: Partial<EventRecord>) => void): void {
+    const users = this.users;
+    const rng = this.#quality.rng;
+    if (users.ftdDay[u] === day) {
+      const after = rng.int(...BONUS_ABUSE.withdrawAfterDays);
+      if (after > 0) {
+        users.nextActiveDay[u] = day + after;
+        return;
+      }
+    }
+    const netDeposits = users.netDepositsUsd[u] as number;
+    const amount = round2(netDeposits * rng.between(...BONUS_ABUSE.withdrawShare));
+    users.netDepositsUsd[u] = netDeposits - amount;
+    emit('withdrawal', { amount_usd: amount, funding_id: fundingId(users.funding[u] as number) });
+    users.nextActiveDay[u] = NEVER;
   }
 
   #deposit(
@@ -215,7 +328,7 @@ export class Journeys {
   ): void {
     const amount = Math.max(MIN_DEPOSIT_USD, round2(this.#rng.lognormal(Math.log(medianUsd), sigma)));
     this.users.netDepositsUsd[u] = (this.users.netDepositsUsd[u] as number) + amount;
-    emit('deposit', { amount_usd: amount });
+    emit('deposit', { amount_usd: amount, funding_id: fundingId(this.users.funding[u] as number) });
   }
 
   /** The partner fields of a first signup: organic ones leave the partner out, null or empty. */
@@ -259,6 +372,7 @@ export class Journeys {
     };
     if (type === 'signup' || rng.chance(COUNTRY_SHARE)) record.country = client.country;
     if (rng.chance(PLATFORM_SHARE)) record.platform = client.platform;
+    record.device_id = deviceId(this.users.device[u] as number);
     if (zone.suffix !== 'Z') {
       this.stats.offsetTimestamps++;
       if (this.#calendar.crossesDate(second, zone)) this.stats.offsetDateCrossings++;

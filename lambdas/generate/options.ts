@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FraudInjectionSchema } from './traffic-quality.ts';
 
 /** Called after each generated day with the events written so far and an estimate of the total. */
 export type ProgressCallback = (doneEvents: number, totalEstimate: number) => void;
@@ -17,6 +18,11 @@ export const GenerateOptionsSchema = z.object({
   seed: z.number().int().default(1),
   /** The last day of data, a UTC `YYYY-MM-DD` date. */
   endDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'endDate must be a YYYY-MM-DD date'),
+  /**
+   * Fraud patterns to inject into chosen partners' users (docs/contract.md, Traffic quality); the
+   * truth records which partner got which and how many users. @default none
+   */
+  fraud: z.array(FraudInjectionSchema).default([]),
   /** Progress reports, e.g. for a terminal progress bar. */
   onProgress: z
     .custom<ProgressCallback>((value) => typeof value === 'function', 'onProgress must be a function')

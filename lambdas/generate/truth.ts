@@ -101,6 +101,11 @@ export const GroundTruthSchema = z.object({
     offsetDateCrossings: count,
     files: z.array(FileCountsSchema),
   }),
+  /**
+   * The fraud injected (docs/contract.md, Traffic quality): per partner and pattern, how many of its
+   * users carry it. All of a partner's patterns are carried by the same users. Empty when none.
+   */
+  fraud: z.array(z.object({ partnerId: z.string(), pattern: z.string(), users: count, signups: count })),
   spend: z.object({
     rowsRead: count,
     rowsQuarantined: count,

@@ -65,6 +65,12 @@ export class UserTable {
   public campaign = new Uint8Array(INITIAL_CAPACITY);
   /** Day of a second signup event; `NEVER` for most users. */
   public secondSignupDay = new Int32Array(INITIAL_CAPACITY);
+  /** The user's device number (see traffic-quality.ts deviceId). */
+  public device = new Int32Array(INITIAL_CAPACITY);
+  /** The user's funding account number (see traffic-quality.ts fundingId). */
+  public funding = new Int32Array(INITIAL_CAPACITY);
+  /** The fraud patterns injected into the user, as FRAUD_BIT flags; 0 for an honest user. */
+  public fraud = new Uint8Array(INITIAL_CAPACITY);
 
   /** Appends a zeroed row and returns its index. */
   public add(): number {
@@ -97,6 +103,9 @@ export class UserTable {
     this.preferredHour = grow(this.preferredHour);
     this.campaign = grow(this.campaign);
     this.secondSignupDay = grow(this.secondSignupDay);
+    this.device = grow(this.device);
+    this.funding = grow(this.funding);
+    this.fraud = grow(this.fraud);
   }
 }
 

@@ -36,3 +36,13 @@ export class IngestAccountingError extends IngestError {
     this.counts = counts;
   }
 }
+
+/** An events file carries a device or funding id, and the ingest was given no key to pseudonymize it. */
+export class MissingPseudonymizationKeyError extends IngestError {
+  public constructor(line: number) {
+    super(
+      `line ${line} carries a device_id or funding_id, and no pseudonymization key is configured, ` +
+        'so it cannot be stored without the raw id (see docs/deploy.md, Pseudonymization key)',
+    );
+  }
+}

@@ -1,4 +1,5 @@
 import { validateEventLine } from './events.ts';
+import { type Pseudonymizer, redactQuarantinedLine } from './pseudonymizer.ts';
 import { csvRecord } from './staging-writer.ts';
 
 /** The longest raw line kept in quarantine. */
@@ -8,6 +9,12 @@ export const MAX_RAW_CHARS = 8192;
 export interface EventBlock {
   readonly firstLine: number;
   readonly bytes: Uint8Array;
+}
+
+/** What the validator hands each validation worker when it starts. */
+export interface EventValidationWorkerData {
+  /** The lake's pseudonymization key; absent when the ingest has none. */
+  readonly pseudonymizationKey?: string;
 }
 
 /** One block, validated: staged rows and quarantined rows as CSV text, with counts. */
@@ -25,9 +32,10 @@ const decoder = new TextDecoder();
 /**
  * Validates a block of event lines into staging CSV (`staged_events` columns) and quarantine CSV
  * (line, reason, raw). Pure, so it runs the same inline and on a worker thread. Blank lines are
- * skipped but keep their numbers; `\r\n` endings and a byte-order mark on line 1 are ignored.
+ * skipped but keep their numbers; `\r\n` endings and a byte-order mark on line 1 are ignored. Device
+ * and funding ids are pseudonymized, in the staged rows and in the quarantined lines' raw text.
  */
-export function validateEventBlock(block: EventBlock): ValidatedBatch {
+export function validateEventBlock(block: EventBlock, pseudonymizer?: Pseudonymizer): ValidatedBatch {
   const lines = decoder.decode(block.bytes).split('\n');
   let staged = '';
   let rejected = '';
@@ -41,9 +49,13 @@ export function validateEventBlock(block: EventBlock): ValidatedBatch {
     if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     if (text.trim() === '') continue;
     rowsRead += 1;
-    const result = validateEventLine(line, text);
+    const result = validateEventLine(line, text, pseudonymizer);
     if (typeof result === 'string') {
-      rejected += csvRecord([line, result, text.slice(0, MAX_RAW_CHARS)]);
+      rejected += csvRecord([
+        line,
+        result,
+        redactQuarantinedLine(text, pseudonymizer).slice(0, MAX_RAW_CHARS),
+      ]);
       rejectedRows += 1;
     } else {
       staged += csvRecord(result.values);

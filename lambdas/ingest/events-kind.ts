@@ -11,7 +11,7 @@ export const eventsKind: InputKindHandler = {
   staging: STAGED_EVENTS,
 
   async stage(path: string, sink: StagingSink) {
-    const validator = new ParallelValidator(sink.threads);
+    const validator = new ParallelValidator(sink.threads, sink.pseudonymizationKey);
     let rowsRead = 0;
     const write = async (batch: ValidatedBatch) => {
       rowsRead += batch.rowsRead;

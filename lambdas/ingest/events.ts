@@ -1,4 +1,6 @@
 import { normalizeEvent, PlatformEventLineSchema, reasonOf, utcTimestampText } from '../contract/inputs.ts';
+import { MissingPseudonymizationKeyError } from './errors.ts';
+import type { Pseudonymizer } from './pseudonymizer.ts';
 import type { StagedValue } from './staging-writer.ts';
 
 /** A valid event line as staged: the values in `staged_events` column order, and its UTC date. */
@@ -8,10 +10,16 @@ export interface StagedEvent {
 }
 
 /**
- * Validates one line of an events file (docs/contract.md, Events). Returns the staged event, or the
- * one-line reason it is quarantined.
+ * Validates one line of an events file (docs/contract.md, Events). Returns the staged event, with its
+ * device and funding ids replaced by their pseudonyms, or the one-line reason it is quarantined.
+ *
+ * @throws MissingPseudonymizationKeyError when the line carries such an id and there is no pseudonymizer
  */
-export function validateEventLine(line: number, text: string): StagedEvent | string {
+export function validateEventLine(
+  line: number,
+  text: string,
+  pseudonymizer?: Pseudonymizer,
+): StagedEvent | string {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -24,6 +32,11 @@ export function validateEventLine(line: number, text: string): StagedEvent | str
   const event = normalizeEvent(shape.data);
   if (typeof event === 'string') return event;
   const occurredAt = utcTimestampText(event.occurred_at_ms);
+  const device = event.device_id;
+  const funding = event.funding_id;
+  if ((device !== null || funding !== null) && pseudonymizer === undefined) {
+    throw new MissingPseudonymizationKeyError(line);
+  }
   return {
     date: occurredAt.slice(0, 10),
     values: [
@@ -39,6 +52,9 @@ export function validateEventLine(line: number, text: string): StagedEvent | str
       event.country,
       event.platform,
       event.campaign_id,
+      event.click_at_ms === null ? null : utcTimestampText(event.click_at_ms),
+      device === null ? null : (pseudonymizer as Pseudonymizer).pseudonym(device),
+      funding === null ? null : (pseudonymizer as Pseudonymizer).pseudonym(funding),
     ],
   };
 }

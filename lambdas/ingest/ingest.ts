@@ -63,6 +63,12 @@ export interface IngestContext {
    * 16 MiB or more, none for smaller files, where starting threads costs more than it saves
    */
   readonly validationThreads?: number;
+  /**
+   * The key `device_id` and `funding_id` are pseudonymized with at ingest (docs/contract.md, Events):
+   * locally from the run configuration, on AWS from Secrets Manager. Never stored in the lake.
+   * @default none: an events file whose lines carry either id fails to ingest
+   */
+  readonly pseudonymizationKey?: string;
   /** Called with raw bytes read so far and the file's size, for a progress bar. */
   readonly onProgress?: (bytesRead: number, bytesTotal: number) => void;
 }
@@ -103,6 +109,9 @@ export async function ingestFile(
           threads:
             context.validationThreads ??
             (size >= PARALLEL_FROM_BYTES ? Math.min(2, availableParallelism()) : 0),
+          ...(context.pseudonymizationKey === undefined
+            ? {}
+            : { pseudonymizationKey: context.pseudonymizationKey }),
           read: {
             hash,
             ...(onProgress === undefined ? {} : { onBytes: (bytes: number) => onProgress(bytes, size) }),

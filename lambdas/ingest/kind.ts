@@ -16,6 +16,8 @@ export interface StagingSink {
   rejectCsv(chunk: string, rows: number): Promise<void>;
   /** Worker threads the kind may use to validate (0: validate inline). */
   readonly threads: number;
+  /** The key device and funding ids are pseudonymized with (see IngestContext). */
+  readonly pseudonymizationKey?: string;
   /** How the kind reads the file: progress, and the hash that becomes the ingest id. */
   readonly read: ReadOptions;
 }

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { addDays } from '../contract/dates.ts';
 import { type GenerateSummary, generate, inputFiles } from '../generate/generate.ts';
-import { type IngestResult, ingestFile } from '../ingest/ingest.ts';
+import { type IngestContext, type IngestResult, ingestFile } from '../ingest/ingest.ts';
 import { backfill, type RunContext, type RunReport } from './run.ts';
 
 /** What the demo generates and runs. */
@@ -27,8 +27,11 @@ export interface DemoReport {
   readonly runs: readonly RunReport[];
 }
 
+/** What the demo needs: a run's context, and the key its ingests pseudonymize ids with. */
+export type DemoContext = RunContext & Pick<IngestContext, 'pseudonymizationKey'>;
+
 /** From nothing: a sample data set, ingested in arrival order, and the daily runs of its last days. */
-export async function runDemo(context: RunContext, options: DemoOptions): Promise<DemoReport> {
+export async function runDemo(context: DemoContext, options: DemoOptions): Promise<DemoReport> {
   context.log?.('generating sample data');
   const generated = await generate({
     outDir: options.inputDir,

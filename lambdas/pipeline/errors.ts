@@ -15,3 +15,12 @@ export class LakeBusyError extends Error {
     super(message, options);
   }
 }
+
+/** The local pseudonymization key could not be found, created or read, or is unusable. */
+export class PseudonymizationKeyError extends Error {
+  public override readonly name = 'PseudonymizationKeyError';
+
+  public constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}

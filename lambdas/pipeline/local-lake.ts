@@ -1,12 +1,16 @@
+import type { PseudonymizationConfig } from '../contract/pseudonymization-config.ts';
 import { TABLES } from '../contract/tables.ts';
 import { FsStore } from '../storage/fs-store.ts';
 import { DuckDbEngine, type DuckDbEngineOptions } from '../warehouse/duckdb-engine.ts';
 import { lockLake } from './lake-lock.ts';
+import { resolvePseudonymizationKey } from './pseudonymization-key.ts';
 
 /** A lake on local disk with the embedded engine over it. */
 export interface LocalLake {
   readonly store: FsStore;
   readonly engine: DuckDbEngine;
+  /** The key ingests pseudonymize device and funding ids with (never stored in the lake). */
+  readonly pseudonymizationKey: string;
   close(): Promise<void>;
 }
 
@@ -30,11 +34,17 @@ export interface LocalLakeOptions extends DuckDbEngineOptions {
    * @default none: a reader, which takes no lock
    */
   readonly writer?: string;
+  /**
+   * Where the pseudonymization key is found (the run configuration's `pseudonymization`).
+   * @default - $GROWTHLAKE_PSEUDONYMIZATION_KEY, else the default key file, created on first use
+   */
+  readonly pseudonymization?: PseudonymizationConfig;
 }
 
 /** Opens (creating if needed) the lake in `dir` with DuckDB views over every registry table. */
 export async function openLocalLake(dir: string, options: LocalLakeOptions = {}): Promise<LocalLake> {
-  const { writer, ...engineOptions } = options;
+  const { writer, pseudonymization, ...engineOptions } = options;
+  const pseudonymizationKey = await resolvePseudonymizationKey(dir, pseudonymization);
   const lock = writer === undefined ? undefined : await lockLake(dir, writer);
   try {
     const store = new FsStore(dir);
@@ -42,6 +52,7 @@ export async function openLocalLake(dir: string, options: LocalLakeOptions = {})
     return {
       store,
       engine,
+      pseudonymizationKey,
       close: async () => {
         try {
           await engine.close();

@@ -56,6 +56,10 @@ final as (
         nullif(country, '') as country,
         nullif(platform, '') as platform,
         nullif(campaign_id, '') as campaign_id,
+        cast(nullif(click_at, '') as timestamp) as click_at,
+        -- Pseudonyms already: the raw ids never reach staging (docs/contract.md, Events).
+        nullif(device_id, '') as device_id,
+        nullif(funding_id, '') as funding_id,
         :file as source_file,
         :ingest_id as ingest_id,
         cast(cast(occurred_at as timestamp) as date) as dt

@@ -208,6 +208,9 @@ describe('normalizeEvent', () => {
       country: null,
       platform: null,
       campaign_id: null,
+      click_at_ms: null,
+      device_id: null,
+      funding_id: null,
     });
   });
 
@@ -362,7 +365,52 @@ describe('normalizeEvent', () => {
     expect(garbage).toBe('occurred_at is not an RFC 3339 timestamp');
     expect(badDate).toBe('occurred_at has an invalid date');
   });
+
+  it('reads click_at on signups only, in UTC, with the reasons of occurred_at', () => {
+    // Act
+    const signup = accepted({ event_type: 'signup', click_at: '2026-11-21T17:29:50.25+08:00' });
+    const emptyClick = accepted({ event_type: 'signup', click_at: '' });
+    const onLogin = accepted({ click_at: 'not a time' });
+    const local = normalize({ event_type: 'signup', click_at: '2026-11-21T09:29:50' });
+    const early = normalize({ event_type: 'signup', click_at: '2008-12-31T23:59:59Z' });
+
+    // Assess: 17:29:50.25 at +08:00 is 09:29:50.250 UTC, 9.75 s before the signup.
+    expect(signup.click_at_ms).toBe(NINE_THIRTY_UTC - 9_750);
+    expect(emptyClick.click_at_ms).toBeNull();
+    expect(onLogin.click_at_ms).toBeNull();
+    expect(local).toBe('click_at has no UTC offset');
+    expect(early).toBe('click_at is before 2009-01-03');
+  });
+
+  it('keeps device_id on any event and funding_id on deposits and withdrawals only, numbers as text', () => {
+    // Act
+    const deposit = accepted({ event_type: 'deposit', amount_usd: 5, device_id: 'd-1', funding_id: 77 });
+    const withdrawal = accepted({ event_type: 'withdrawal', amount_usd: 5, funding_id: 'w-1' });
+    const trade = accepted({ event_type: 'trade', amount_usd: 5, device_id: '', funding_id: 'w-1' });
+    const login = accepted({ device_id: 42, funding_id: 'w-1' });
+
+    // Assess
+    expect([deposit.device_id, deposit.funding_id]).toEqual(['d-1', '77']);
+    expect([withdrawal.device_id, withdrawal.funding_id]).toEqual([null, 'w-1']);
+    expect([trade.device_id, trade.funding_id]).toEqual([null, null]);
+    expect([login.device_id, login.funding_id]).toEqual(['42', null]);
+  });
+
+  it('quarantines a device_id, funding_id or click_at of the wrong JSON type, whatever the event type', () => {
+    // Act, Assess
+    expect(reasonFor(PlatformEventLineSchema, { ...LOGIN, device_id: { id: 1 } })).toBe(
+      'device_id must be a string or a number',
+    );
+    expect(reasonFor(PlatformEventLineSchema, { ...LOGIN, funding_id: true })).toBe(
+      'funding_id must be a string or a number',
+    );
+    expect(reasonFor(PlatformEventLineSchema, { ...LOGIN, click_at: 1_700_000_000 })).toBe(
+      'click_at must be a string',
+    );
+  });
 });
+
+const LOGIN = { event_id: 'evt-1', event_type: 'login', user_id: 'u-1', occurred_at: '2026-11-21T09:30:00Z' };
 
 describe('PlatformEventLineSchema with reasonOf', () => {
   const valid = {

@@ -81,8 +81,12 @@ export async function ingestRuntime(
       random: () => 0.5,
     }),
     workDir: join(await mkdtemp(join(tmpdir(), 'growthlake-ingest-')), 'landing'),
+    pseudonymization: { key: async () => PSEUDONYMIZATION_KEY },
   };
 }
+
+/** The key the ingest runtime's stand-in for Secrets Manager returns. */
+export const PSEUDONYMIZATION_KEY = 'handler-test-pseudonymization-key-0123456789';
 
 /** What a step runtime may differ in between tests. */
 export interface StepRuntimeOptions {

@@ -39,7 +39,11 @@ describe('Lambda entries', () => {
 
   it('the ingest entry exports a handler built at import', async () => {
     // Prepare
-    for (const [name, value] of Object.entries({ ...STEP_ENV, [ENV.landingBucket]: 'growthlake-landing' })) {
+    for (const [name, value] of Object.entries({
+      ...STEP_ENV,
+      [ENV.landingBucket]: 'growthlake-landing',
+      [ENV.pseudonymizationSecret]: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:key-AbCdEf',
+    })) {
       vi.stubEnv(name, value);
     }
 
@@ -61,7 +65,8 @@ describe('Lambda entries', () => {
       new AwsConfigError(
         'invalid Lambda environment: GROWTHLAKE_LAKE_BUCKET must be an S3 bucket name; ' +
           'GROWTHLAKE_ATHENA_WORKGROUP is required: the Athena workgroup the pipeline queries in; ' +
-          'GROWTHLAKE_LANDING_BUCKET must be an S3 bucket name',
+          'GROWTHLAKE_LANDING_BUCKET must be an S3 bucket name; ' +
+          'GROWTHLAKE_PSEUDONYMIZATION_SECRET is required: the ARN of the secret holding the pseudonymization key',
       ),
     );
   });
@@ -116,7 +121,11 @@ describe('step runtime configuration', () => {
 
   it("builds the ingest runtime on the landing bucket and Lambda's /tmp", () => {
     // Act
-    const runtime = ingestRuntimeFromEnv({ ...STEP_ENV, [ENV.landingBucket]: 'growthlake-landing' });
+    const runtime = ingestRuntimeFromEnv({
+      ...STEP_ENV,
+      [ENV.landingBucket]: 'growthlake-landing',
+      [ENV.pseudonymizationSecret]: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:key-AbCdEf',
+    });
 
     // Assess
     expect(runtime.landing.bucket).toBe('growthlake-landing');

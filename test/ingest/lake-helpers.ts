@@ -54,7 +54,12 @@ export async function openTestLake(root?: string): Promise<TestLake> {
   const base = root ?? (await mkdtemp(join(tmpdir(), 'growthlake-ingest-')));
   const lakeDir = join(base, 'lake');
   const lake = await openLocalLake(lakeDir, { threads: 1, memoryLimit: '256MB' });
-  const context: IngestContext = { store: lake.store, engine: lake.engine, now: () => INGESTED_AT };
+  const context: IngestContext = {
+    store: lake.store,
+    engine: lake.engine,
+    pseudonymizationKey: lake.pseudonymizationKey,
+    now: () => INGESTED_AT,
+  };
   return {
     root: base,
     lakeDir,

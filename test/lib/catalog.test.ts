@@ -188,6 +188,25 @@ describe('Catalog', () => {
     }
   });
 
+  it('reads events by column name, so files written before click_at, device_id and funding_id read them as null', () => {
+    // Prepare
+    const events = glueTables().get('events') as TableInput;
+
+    // Assess: Athena maps Parquet columns by name unless parquet.column.index.access is set, and a
+    // column a file lacks is null; the new columns are declared like any other.
+    expect(events.StorageDescriptor.SerdeInfo.Parameters?.['parquet.column.index.access']).toBeUndefined();
+    expect(events.Parameters['parquet.column.index.access']).toBeUndefined();
+    expect(
+      events.StorageDescriptor.Columns.filter((c) => ['click_at', 'device_id', 'funding_id'].includes(c.Name)).map(
+        (c) => [c.Name, c.Type],
+      ),
+    ).toEqual([
+      ['click_at', 'timestamp'],
+      ['device_id', 'string'],
+      ['funding_id', 'string'],
+    ]);
+  });
+
   it('refuses a database name Athena would need quoted, and a table listed twice', () => {
     // Prepare
     const stack = new Stack(testApp(), 'Names');

@@ -81,6 +81,9 @@ describe('Ingestion', () => {
           [ENV.landingBucket]: { Ref: logicalIdOf(synth.stack, storage.landing) },
           [ENV.glueDatabase]: 'growthlake',
           [ENV.athenaWorkGroup]: { Ref: logicalIdOf(synth.stack, queryEngine.pipelineWorkGroup) },
+          [ENV.pseudonymizationSecret]: {
+            Ref: logicalIdOf(synth.stack, synth.stack.ingestion.pseudonymizationKey),
+          },
         },
       },
     });
@@ -182,5 +185,31 @@ describe('Ingestion', () => {
     synth.template.hasOutput('LandingBucket', {
       Value: { Ref: logicalIdOf(synth.stack, synth.stack.storage.landing) },
     });
+  });
+
+  it('generates the pseudonymization key in a retained secret under the lake key, readable by the ingest Lambda only', () => {
+    // Prepare
+    const secretId = logicalIdOf(synth.stack, synth.stack.ingestion.pseudonymizationKey);
+    const keyId = logicalIdOf(synth.stack, synth.stack.storage.key);
+    const secret = synth.template.toJSON().Resources[secretId];
+
+    // Assess
+    expect(secret).toMatchObject({
+      Type: 'AWS::SecretsManager::Secret',
+      DeletionPolicy: 'Retain',
+      Properties: {
+        GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true, IncludeSpace: false },
+        KmsKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] },
+      },
+    });
+    expect(resourcesOf(roleStatements(), 'secretsmanager:GetSecretValue')).toEqual([`\${${secretId}}`]);
+    const readers = Object.values(synth.template.findResources('AWS::IAM::Policy'))
+      .filter((policy) =>
+        (policy.Properties.PolicyDocument.Statement as Statement[]).some((statement) =>
+          [statement.Action].flat().includes('secretsmanager:GetSecretValue'),
+        ),
+      )
+      .flatMap((policy) => policy.Properties.Roles);
+    expect(readers).toEqual([{ Ref: logicalIdOf(synth.stack, synth.stack.ingestion.function.role) }]);
   });
 });

@@ -54,7 +54,7 @@ describe('cdk-nag AwsSolutions', () => {
     }
   });
 
-  it('acknowledges only what it must: wildcard grants, the log bucket, the DLQs and the runtime choice', () => {
+  it('acknowledges only what it must: wildcard grants, the log bucket, the DLQs, the runtime choice and the unscheduled key rotation', () => {
     // Act
     const rules = new Set(acknowledgements(synth.app).map(({ id }) => id.replace(/\[.*$/, '')));
 
@@ -63,6 +63,7 @@ describe('cdk-nag AwsSolutions', () => {
       'AwsSolutions-IAM5',
       'AwsSolutions-L1',
       'AwsSolutions-S1',
+      'AwsSolutions-SMG4',
       'AwsSolutions-SQS3',
     ]);
   });
