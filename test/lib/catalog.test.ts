@@ -197,9 +197,9 @@ describe('Catalog', () => {
     expect(events.StorageDescriptor.SerdeInfo.Parameters?.['parquet.column.index.access']).toBeUndefined();
     expect(events.Parameters['parquet.column.index.access']).toBeUndefined();
     expect(
-      events.StorageDescriptor.Columns.filter((c) => ['click_at', 'device_id', 'funding_id'].includes(c.Name)).map(
-        (c) => [c.Name, c.Type],
-      ),
+      events.StorageDescriptor.Columns.filter((c) =>
+        ['click_at', 'device_id', 'funding_id'].includes(c.Name),
+      ).map((c) => [c.Name, c.Type]),
     ).toEqual([
       ['click_at', 'timestamp'],
       ['device_id', 'string'],
