@@ -51,6 +51,7 @@ export function registerGenerate(program: Command): void {
       `inject fraud into partners: <partner_id>=<pattern>[+<pattern>] items, comma-separated; patterns: ${FRAUD_PATTERNS.join(', ')}`,
       fraudInjections,
     )
+    .option('--trackers', 'also write AppsFlyer raw-data exports and the tracker map under trackers/')
     .action(
       async (options: {
         out: string;
@@ -60,6 +61,7 @@ export function registerGenerate(program: Command): void {
         seed: number;
         end: string;
         fraud?: FraudInjection[];
+        trackers?: boolean;
       }) => {
         const progress = byteProgress('generate');
         try {
@@ -71,6 +73,7 @@ export function registerGenerate(program: Command): void {
             seed: options.seed,
             endDate: options.end,
             fraud: options.fraud ?? [],
+            trackers: options.trackers ?? false,
             onProgress: (done: number, total: number) => progress.update(done, total),
           });
           progress.stop();
@@ -79,10 +82,16 @@ export function registerGenerate(program: Command): void {
             `wrote ${summary.files.length} files to ${summary.outDir} for ${summary.startDate}..${summary.endDate}: ` +
               `${count('events')} events files (${summary.eventRows.toLocaleString('en-US')} rows: ` +
               `${summary.badEventRows} bad, ${summary.duplicateEvents} duplicates, ${summary.lateEvents} late), ` +
-              `${count('spend')} spend files (${summary.restatedSpendRows} restated rows), partners.csv, fx.csv, truth.json\n` +
+              `${count('spend')} spend files (${summary.restatedSpendRows} restated rows), partners.csv, fx.csv, truth.json` +
+              (options.trackers
+                ? `, ${count('appsflyer')} AppsFlyer files and trackers/tracker-map.csv\n`
+                : '\n') +
               `ingest in this order: fx, partners, spend (sorted), events (sorted), e.g.\n` +
               `  growthlake ingest fx ${summary.outDir}/fx.csv && growthlake ingest partners ${summary.outDir}/partners.csv && ` +
-              `growthlake ingest spend ${summary.outDir}/spend/* && growthlake ingest events ${summary.outDir}/events/*\n`,
+              `growthlake ingest spend ${summary.outDir}/spend/* && growthlake ingest events ${summary.outDir}/events/*` +
+              (options.trackers
+                ? ` && growthlake ingest tracker-map ${summary.outDir}/trackers/tracker-map.csv && growthlake ingest appsflyer ${summary.outDir}/trackers/appsflyer-*\n`
+                : '\n'),
           );
         } finally {
           progress.stop();

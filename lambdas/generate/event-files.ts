@@ -27,6 +27,8 @@ export interface EventFilesInput {
   readonly onProgress?: ProgressCallback | undefined;
   /** Per partner, the FRAUD_BIT flags of the patterns injected into its users. */
   readonly fraudBits: readonly number[];
+  /** Sees each day's lines as written, e.g. to derive what a tracker would have exported. */
+  readonly onDayLines?: ((lines: readonly string[]) => void) | undefined;
 }
 
 /** What was written. */
@@ -78,6 +80,7 @@ export async function writeEventFiles(input: EventFilesInput): Promise<EventFile
     const extension = day % GZIP_EVERY_DAYS === 2 ? 'jsonl.gz' : 'jsonl';
     const path = `events/events-${calendar.dateOf(day)}.${extension}`;
     await writeLineFile(join(input.outDir, path), lines, extension === 'jsonl.gz');
+    input.onDayLines?.(lines);
     files.push({ path, ...counts });
     const done = goodEvents(journeys.stats);
     input.onProgress?.(

@@ -14,6 +14,7 @@ import { drawPartners, ORGANIC_QUALITY } from './partners.ts';
 import { calibrateCurves, expectedSignups, type HillCurve } from './response-curve.ts';
 import { Rng } from './rng.ts';
 import { planSpend } from './spend.ts';
+import { TrackerExports } from './tracker-exports.ts';
 import { FRAUD_BIT } from './traffic-quality.ts';
 import { writeTextFile } from './writers.ts';
 
@@ -28,7 +29,14 @@ export {
 export { type GroundTruth, GroundTruthSchema } from './truth.ts';
 
 /** The input kinds (docs/contract.md, Inputs), plus the ground truth (which is not an input). */
-export type GeneratedFileKind = 'fx' | 'partners' | 'spend' | 'events' | 'truth';
+export type GeneratedFileKind =
+  | 'fx'
+  | 'partners'
+  | 'spend'
+  | 'events'
+  | 'tracker-map'
+  | 'appsflyer'
+  | 'truth';
 
 /** One file written. */
 export interface GeneratedFile {
@@ -54,7 +62,8 @@ export interface GenerateSummary {
   readonly endDate: string;
   /**
    * Every file, in the order to ingest them: fx, partners, spend in arrival order (each day's
-   * file, then that day's restatement), events by day; `truth.json` last (not an input).
+   * file, then that day's restatement), events by day, when asked the tracker map and the
+   * AppsFlyer exports by week; `truth.json` last (not an input).
    */
   readonly files: readonly GeneratedFile[];
   /** Distinct users with events. */
@@ -113,6 +122,7 @@ function expectedEventCount(
  * Generates a realistic, deterministic synthetic data set in the input formats (docs/contract.md,
  * Inputs) under `outDir`: `fx.csv`, `partners.csv`, `spend/spend-YYYY-MM-DD.csv` (one day as `.jsonl`)
  * with `spend/spend-YYYY-MM-DD.restated.csv` restatements (named to sort after the files they restate), `events/events-YYYY-MM-DD.jsonl[.gz]`,
+ * when `trackers` is set `trackers/tracker-map.csv` and `trackers/appsflyer-YYYY-MM-DD.csv` (weekly),
  * and `truth.json` (see {@link GroundTruthSchema}). The same options give byte-identical files.
  *
  * @throws GenerateError when the options are invalid or a file cannot be written
@@ -158,6 +168,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateSummar
     await writeTextFile(join(outDir, file.path), spendFileText(file));
     files.push({ path: file.path, kind: 'spend', rows: file.rows.length });
   }
+  const trackers = settings.trackers ? new TrackerExports() : null;
   const events = await writeEventFiles({
     outDir,
     seed,
@@ -169,8 +180,10 @@ export async function generate(options: GenerateOptions): Promise<GenerateSummar
     expectedEvents: expectedEventCount(calendar, expectedDaily, values),
     onProgress: settings.onProgress,
     fraudBits,
+    onDayLines: trackers === null ? undefined : (lines) => trackers.observe(lines),
   });
   for (const file of events.files) files.push({ path: file.path, kind: 'events', rows: file.rowsRead });
+  if (trackers !== null) files.push(...(await trackers.write(outDir, calendar, partners, seed)));
 
   const truth = buildGroundTruth(settings, calendar, {
     partners,

@@ -23,6 +23,11 @@ export const GenerateOptionsSchema = z.object({
    * truth records which partner got which and how many users. @default none
    */
   fraud: z.array(FraudInjectionSchema).default([]),
+  /**
+   * Also write what a mobile tracker would have exported (docs/contract.md, Trackers): AppsFlyer
+   * raw-data CSVs and the tracker map, under `trackers/`. @default false
+   */
+  trackers: z.boolean().default(false),
   /** Progress reports, e.g. for a terminal progress bar. */
   onProgress: z
     .custom<ProgressCallback>((value) => typeof value === 'function', 'onProgress must be a function')

@@ -39,6 +39,7 @@ export async function runDemo(context: DemoContext, options: DemoOptions): Promi
     days: options.days ?? 60,
     users: options.users ?? 5000,
     seed: options.seed ?? 1,
+    trackers: true,
   });
   const ingests: IngestResult[] = [];
   const inputs = inputFiles(generated);

@@ -201,6 +201,7 @@ describe('every registry table: its key is unique and not null after a realistic
     const context: IngestContext = {
       store: lake.store,
       engine: checkingStagedKeys(lake.engine, stagedChecks),
+      pseudonymizationKey: lake.pseudonymizationKey,
     };
     const quarantinedIn = new Set<GeneratedInputFile>();
     const ingest = async (file: GeneratedInputFile) => {
