@@ -107,6 +107,14 @@ export class GrowthlakeStack extends Stack {
         this.queryEngine.analystsPolicy.managedPolicyArn,
         "Attach to analysts' roles or permission sets",
       ],
+      RiskReviewersWorkGroup: [
+        this.queryEngine.riskReviewersWorkGroup.ref,
+        'The Athena workgroup risk reviewers query user_risk_flags in',
+      ],
+      RiskReviewersPolicyArn: [
+        this.queryEngine.riskReviewersPolicy.managedPolicyArn,
+        'Attach to the roles cleared to read user_risk_flags (personal data); see docs/deploy.md',
+      ],
       GlueDatabase: [this.catalog.databaseName, 'The Glue database of the lake tables'],
       AlarmTopicArn: [this.alerts.topic.topicArn, 'Subscribe on-call to growthlake alarms'],
     };

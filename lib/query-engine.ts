@@ -1,7 +1,8 @@
 /**
  * Athena over the lake: the `pipeline` workgroup the Lambdas query in, the `analysts` workgroup
- * people query in (with a named query per table that has an example), both with enforced,
- * KMS-encrypted results and a bytes-scanned cutoff per query.
+ * people query in (with a named query per table that has an example), and the `risk-reviewers`
+ * workgroup of the restricted tables (personal data such as `user_risk_flags`), each with
+ * enforced, KMS-encrypted results and a bytes-scanned cutoff per query.
  */
 import { Stack } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
@@ -10,6 +11,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { queryableTables, type TableDef } from '../lambdas/contract/tables.ts';
+import { USER_RISK_FLAGS } from '../lambdas/contract/tables-traffic.ts';
 import type { Catalog } from './catalog.ts';
 import { MIN_ATHENA_CUTOFF_BYTES } from './config.ts';
 import { acknowledgeBucketGrants } from './nag.ts';
@@ -36,11 +38,25 @@ export interface QueryEngineProps {
    */
   readonly analystsCutoffBytes?: number;
   /**
-   * The tables analysts may query, each with a named query when it has an example.
-   * @default - every registry table but staging (`queryableTables()`)
+   * The tables analysts may query, each with a named query when it has an example. A restricted
+   * table is left out even when listed here: only the risk reviewers' grant reads it.
+   * @default - every registry table but staging (`queryableTables()`), less the restricted ones
    */
   readonly analystTables?: readonly TableDef[];
+  /**
+   * Tables of personal data that only the risk reviewers' policy reads: the analysts' policy
+   * neither lists their files nor their catalog entries, and their example queries are saved in
+   * the risk reviewers' workgroup.
+   * @default RESTRICTED_TABLES (`user_risk_flags`)
+   */
+  readonly restrictedTables?: readonly TableDef[];
 }
+
+/**
+ * The tables of personal data readable only with their own grant: `user_risk_flags` names users
+ * and, as evidence, the other users sharing their device or funding account.
+ */
+export const RESTRICTED_TABLES: readonly TableDef[] = [USER_RISK_FLAGS];
 
 const GB = 1_000_000_000;
 
@@ -67,10 +83,24 @@ export class QueryEngine extends Construct {
   public readonly pipelineWorkGroup: athena.CfnWorkGroup;
   /** Where people query: enforced configuration, results under `analysts/`, a tighter cutoff. */
   public readonly analystsWorkGroup: athena.CfnWorkGroup;
-  /** One saved query per analyst table with an example question. */
+  /**
+   * Where risk reviewers query the restricted tables: results under `risk-reviewers/`, which
+   * the analysts' policy cannot read, and the analysts' cutoff.
+   */
+  public readonly riskReviewersWorkGroup: athena.CfnWorkGroup;
+  /** One saved query per analyst or restricted table with an example question, in its workgroup. */
   public readonly namedQueries: readonly athena.CfnNamedQuery[];
-  /** Attach to analysts' roles (or SSO permission sets): query in `analysts`, read the non-staging tables. */
+  /**
+   * Attach to analysts' roles (or SSO permission sets): query in `analysts`, read the non-staging
+   * tables but the restricted ones.
+   */
   public readonly analystsPolicy: iam.ManagedPolicy;
+  /**
+   * Attach to a risk team's role, or beside {@link analystsPolicy} to an analyst cleared for
+   * personal data: query in `risk-reviewers` (never in `analysts`, whose results every analyst
+   * reads) and read the restricted tables.
+   */
+  public readonly riskReviewersPolicy: iam.ManagedPolicy;
   readonly #props: QueryEngineProps;
 
   public constructor(scope: Construct, id: string, props: QueryEngineProps) {
@@ -112,25 +142,77 @@ export class QueryEngine extends Construct {
       'growthlake analysts: read-only queries over the lake tables',
     );
 
-    const tables = props.analystTables ?? queryableTables();
-    this.namedQueries = tables.flatMap((table) => {
+    this.riskReviewersWorkGroup = workGroup(
+      'RiskReviewersWorkGroup',
+      'risk-reviewers',
+      analystsCutoff,
+      'growthlake risk reviewers: read-only queries over the restricted tables of personal data',
+    );
+
+    const restricted = props.restrictedTables ?? RESTRICTED_TABLES;
+    const restrictedNames = new Set(restricted.map((table) => table.name));
+    const tables = (props.analystTables ?? queryableTables()).filter(
+      (table) => !restrictedNames.has(table.name),
+    );
+    const namedQuery = (table: TableDef, group: athena.CfnWorkGroup): athena.CfnNamedQuery[] => {
       if (table.example === undefined) return [];
       const query = new athena.CfnNamedQuery(this, `${table.name}-example`, {
         name: `${table.name}: ${table.example.question}`.slice(0, 128),
         description: `An example over ${table.name} (${table.grain}).`.slice(0, 1024),
         database: props.catalog.databaseName,
-        workGroup: this.analystsWorkGroup.ref,
+        workGroup: group.ref,
         queryString: table.example.sql,
       });
-      query.node.addDependency(this.analystsWorkGroup);
+      query.node.addDependency(group);
       return [query];
-    });
+    };
+    this.namedQueries = [
+      ...tables.flatMap((table) => namedQuery(table, this.analystsWorkGroup)),
+      ...restricted.flatMap((table) => namedQuery(table, this.riskReviewersWorkGroup)),
+    ];
 
-    this.analystsPolicy = new iam.ManagedPolicy(this, 'AnalystsPolicy', {
-      description:
-        'growthlake analysts: query in the analysts workgroup and read the lake tables (not staging)',
-    });
-    this.analystsPolicy.addStatements(
+    // An allow-list, not a Deny of the restricted tables: an explicit Deny here would also defeat
+    // the risk reviewers' policy for an analyst who holds both.
+    this.analystsPolicy = this.#readerPolicy(
+      'AnalystsPolicy',
+      // Kept as first deployed: a new description would replace the policy, and its ARN with it.
+      'growthlake analysts: query in the analysts workgroup and read the lake tables (not staging)',
+      this.analystsWorkGroup,
+      'analysts',
+      tables,
+    );
+    this.riskReviewersPolicy = this.#readerPolicy(
+      'RiskReviewersPolicy',
+      'growthlake risk reviewers: query in the risk-reviewers workgroup and read the restricted tables of personal data',
+      this.riskReviewersWorkGroup,
+      'risk-reviewers',
+      restricted,
+    );
+    // Results of a query in the analysts workgroup are readable by every analyst (S3 and
+    // GetQueryResults), so restricted rows must never be queried there.
+    this.riskReviewersPolicy.addStatements(
+      new iam.PolicyStatement({
+        effect: iam.Effect.DENY,
+        actions: ['athena:StartQueryExecution'],
+        resources: [this.workGroupArn(this.analystsWorkGroup)],
+      }),
+    );
+  }
+
+  /**
+   * A managed policy that queries in `group` (results under `resultsPrefix/`) and reads `tables`:
+   * their catalog entries and the files under their locations, nothing else of the lake.
+   */
+  #readerPolicy(
+    policyId: string,
+    description: string,
+    group: athena.CfnWorkGroup,
+    resultsPrefix: string,
+    tables: readonly TableDef[],
+  ): iam.ManagedPolicy {
+    const props = this.#props;
+    const policy = new iam.ManagedPolicy(this, policyId, { description });
+    policy.addStatements(
       new iam.PolicyStatement({
         actions: [
           ...QUERY_ACTIONS,
@@ -139,24 +221,26 @@ export class QueryEngine extends Construct {
           'athena:GetNamedQuery',
           'athena:BatchGetNamedQuery',
         ],
-        resources: [this.workGroupArn(this.analystsWorkGroup)],
+        resources: [this.workGroupArn(group)],
       }),
     );
     props.catalog.grantRead(
-      this.analystsPolicy,
+      policy,
       tables.map((table) => table.name),
     );
-    for (const table of tables) props.lakeBucket.grantRead(this.analystsPolicy, `${table.location}/*`);
-    props.resultsBucket.grantReadWrite(this.analystsPolicy, 'analysts/*');
-    acknowledgeBucketGrants(this.analystsPolicy, {
+    for (const table of tables) props.lakeBucket.grantRead(policy, `${table.location}/*`);
+    props.resultsBucket.grantReadWrite(policy, `${resultsPrefix}/*`);
+    acknowledgeBucketGrants(policy, {
       ...Object.fromEntries(
         tables.map((table) => [
           props.lakeBucket.arnForObjects(`${table.location}/*`),
-          `The files of the ${table.name} table, which analysts query.`,
+          `The files of the ${table.name} table, which the ${resultsPrefix} workgroup's users query.`,
         ]),
       ),
-      [props.resultsBucket.arnForObjects('analysts/*')]: "The analysts workgroup's own query results.",
+      [props.resultsBucket.arnForObjects(`${resultsPrefix}/*`)]:
+        `The ${resultsPrefix} workgroup's own query results.`,
     });
+    return policy;
   }
 
   /** The ARN of a workgroup of this engine. */
