@@ -61,7 +61,7 @@ tbody tr:last-child th,tbody tr:last-child td{border-bottom:0}
 .status-broken{background:#dc2626;color:#fff}
 .tracking-table thead th{white-space:normal}
 .tracking-table .reason{min-width:200px}
-.tracking-summary{margin:0 0 4px;font-size:13.5px;display:flex;flex-wrap:wrap;align-items:center;gap:6px}
+.tracking-summary,.quality-summary{margin:0 0 4px;font-size:13.5px;display:flex;flex-wrap:wrap;align-items:center;gap:6px}
 .quality-table thead th{white-space:normal}
 .tag.flag{background:#fee2e2;color:#991b1b}
 .signal-flagged{display:inline-block;background:#dc2626;color:#fff;font-weight:700;border-radius:6px;padding:0 6px}

@@ -589,8 +589,8 @@ function qualitySection(model: PublishModel): string {
     .join(', ');
   const summary =
     flagged.length === 0
-      ? '<p class="tracking-summary">No partner is flagged.</p>'
-      : `<p class="tracking-summary">${flagged.length} of ${model.quality.partners.length} partners flagged: ${flagged.map((p) => `<span class="tag flag">${e(p.partnerId)}</span>`).join(' ')}</p>`;
+      ? '<p class="quality-summary">No partner is flagged.</p>'
+      : `<p class="quality-summary">${flagged.length} of ${model.quality.partners.length} partners flagged: ${flagged.map((p) => `<span class="tag flag">${e(p.partnerId)}</span>`).join(' ')}</p>`;
   return (
     summary +
     qualityTable(model) +

@@ -94,6 +94,9 @@ describe('the Quality section in Chromium', () => {
     const { page, problems, requests } = await openDashboard({ width: 1366, height: 900 }, false);
     const quality = page.locator('#quality');
     const rows = quality.locator('table tbody tr');
+    await expect(quality.locator('.quality-summary').textContent()).resolves.toBe(
+      '3 of 6 partners flagged: kol_beta kol_alpha aff_two',
+    );
 
     // Assess: flagged by score (kol_beta 22, kol_alpha 48, aff_two 55), then the others by score
     // (content_blog 40, aff_one 81, organic 90), under the medians of the 4 partners that count.

@@ -10,6 +10,7 @@ import { type ParsedMail, simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Recipient } from '../../lambdas/contract/recipients-config.ts';
 import { openLocalLake } from '../../lambdas/pipeline/local-lake.ts';
+import { renderDashboard } from '../../lambdas/publish/dashboard.ts';
 import { digestContent, FLAGGED_PARTNERS_SHOWN } from '../../lambdas/publish/digest.ts';
 import { renderDigestHtml } from '../../lambdas/publish/digest-html.ts';
 import { renderDigestText } from '../../lambdas/publish/digest-text.ts';
@@ -197,6 +198,26 @@ describe('the Quality section of the publish model', () => {
     const kol = scopeModel(model, { kind: 'channels', channels: ['kol'] });
     expect(kol.quality.partners.map((p) => p.partnerId)).toEqual(['kol_alpha', 'kol_beta']);
     expect(kol.quality.medians).toEqual(model.quality.medians);
+  });
+});
+
+describe("the dashboard's Quality section when no partner is flagged", () => {
+  it('says so, with the table and no cards of users', () => {
+    // Prepare
+    const partners = model.quality.partners.map((partner) => ({ ...partner, flags: [], flaggedUsers: [] }));
+
+    // Act
+    const page = renderDashboard({ ...model, quality: { ...model.quality, partners } });
+
+    // Assess
+    const section = page.slice(
+      page.indexOf('<section id="quality"'),
+      page.indexOf('<section id="campaigns"'),
+    );
+    expect(section).toContain('<p class="quality-summary">No partner is flagged.</p>');
+    expect(section).toContain('<div class="quality-table">');
+    expect(section).not.toContain('Users behind the flags');
+    expect(section).not.toContain('signal-flagged');
   });
 });
 
