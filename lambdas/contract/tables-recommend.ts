@@ -78,7 +78,7 @@ export const BUDGET_RECOMMENDATIONS: TableDef = {
     col(
       'binding_constraint',
       'varchar',
-      'What stopped the optimizer going further: none, max_change, registry_min, registry_max, paused, insufficient_data, extrapolation_limit.',
+      'What stopped the optimizer going further: none, max_change, registry_min, registry_max, paused, insufficient_data, extrapolation_limit, quality_hold (traffic-quality flags allow no increase).',
     ),
   ],
   partition: col('run_date', 'date', 'R.'),

@@ -61,7 +61,14 @@ tbody tr:last-child th,tbody tr:last-child td{border-bottom:0}
 .status-broken{background:#dc2626;color:#fff}
 .tracking-table thead th{white-space:normal}
 .tracking-table .reason{min-width:200px}
-.tracking-summary{margin:0 0 4px;font-size:13.5px;display:flex;flex-wrap:wrap;align-items:center;gap:6px}
+.tracking-summary,.quality-summary{margin:0 0 4px;font-size:13.5px;display:flex;flex-wrap:wrap;align-items:center;gap:6px}
+.quality-table thead th{white-space:normal}
+.tag.flag{background:#fee2e2;color:#991b1b}
+.signal-flagged{display:inline-block;background:#dc2626;color:#fff;font-weight:700;border-radius:6px;padding:0 6px}
+.signal-worse{color:#b45309;font-weight:600}
+.quality-users{background:#fff;border:1px solid #e2e8f0;border-radius:12px;padding:12px 16px;margin-top:10px}
+.quality-users ul{margin:8px 0 0;padding-left:18px;font-size:13.5px}
+.quality-users li{margin:4px 0;overflow-wrap:anywhere}
 .campaigns{display:grid;gap:14px}
 .campaign h3{display:flex;flex-wrap:wrap;align-items:center;gap:4px 8px;font-size:15px}
 .campaign-facts{margin:6px 0 0;font-size:13px;color:#334155}

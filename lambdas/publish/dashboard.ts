@@ -52,12 +52,25 @@ import {
   type CampaignVerdict,
   FUNNEL_WEEKS,
   LTV_COHORT_DAYS,
+  type PartnerQuality,
   type PublishModel,
   SERIES_DAYS,
   type TrackerReconciliation,
   type TrackerStatus,
   type TrackerWindow,
 } from './model.ts';
+import {
+  byConcern,
+  flaggedSignals,
+  flaggedUserText,
+  formatScore,
+  isWorseThanMedian,
+  QUALITY_CONSEQUENCE,
+  QUALITY_MIN_SIGNUPS,
+  QUALITY_RULES,
+  QUALITY_SIGNALS,
+  type QualitySignalDisplay,
+} from './quality-display.ts';
 import {
   bySeverity,
   TRACKER_SOURCE_LABELS,
@@ -510,6 +523,84 @@ function trackingSection(model: PublishModel): string {
   );
 }
 
+function flagTag(flag: string): string {
+  return `<span class="tag flag">${e(flag)}</span>`;
+}
+
+/** A partner's signal: red when a flag was raised on it, amber when worse than the program's median. */
+function signalCell(model: PublishModel, partner: PartnerQuality, display: QualitySignalDisplay): string {
+  const value = partner[display.key];
+  const text = e(display.format(value));
+  if (flaggedSignals(partner).has(display.key))
+    return `<span class="signal-flagged">${text}<span class="sr-only"> (flagged)</span></span>`;
+  if (isWorseThanMedian(display, value, model.quality.medians[display.key]))
+    return `<span class="signal-worse">${text}<span class="sr-only"> (worse than the median)</span></span>`;
+  return text;
+}
+
+/** Each partner's signals, flags and score, flagged partners first, under the program's medians. */
+function qualityTable(model: PublishModel): string {
+  const { medians, medianPartners } = model.quality;
+  const medianRow = [
+    `<span class="partner">Program median</span> <span class="muted id">${e(formatCount(medianPartners))} partner${medianPartners === 1 ? '' : 's'}</span>`,
+    '<span class="muted">—</span>',
+    ...QUALITY_SIGNALS.map(
+      (display) => `<span class="muted">${e(display.format(medians[display.key]))}</span>`,
+    ),
+    `<span class="muted">${e(formatScore(medians.qualityScore))}</span>`,
+    '<span class="muted">—</span>',
+  ];
+  const rows = [...model.quality.partners]
+    .sort(byConcern)
+    .map((partner) => [
+      partnerLabel(model, partner.partnerId),
+      e(formatCount(partner.signups)),
+      ...QUALITY_SIGNALS.map((display) => signalCell(model, partner, display)),
+      e(formatScore(partner.qualityScore)),
+      partner.flags.length === 0 ? '<span class="muted">—</span>' : partner.flags.map(flagTag).join(' '),
+    ]);
+  const html = table(
+    ['Partner', 'Sign-ups', ...QUALITY_SIGNALS.map((display) => display.label), 'Score', 'Flags'],
+    [medianRow, ...rows],
+    { numeric: [1, 2, 3, 4, 5, 6, 7, 8, 9], stackOnPhone: true, wide: [10] },
+  );
+  return `<div class="quality-table">${html}</div>`;
+}
+
+/** The users behind each flag of a flagged partner: a few with their evidence, and how many more. */
+function flaggedUsersCard(model: PublishModel, partner: PartnerQuality): string {
+  const items = partner.flags.map((flag) => {
+    const users = partner.flaggedUsers.find((entry) => entry.flag === flag);
+    if (users === undefined)
+      return `<li>${flagTag(flag)} <span class="muted">no users listed for this date</span></li>`;
+    const more = users.users - users.shown.length;
+    const shown = users.shown.map((user) => e(flaggedUserText(flag, user))).join(', ');
+    return `<li>${flagTag(flag)} ${e(formatCount(users.users))} user${users.users === 1 ? '' : 's'}: ${shown}${more > 0 ? ` <span class="muted">and ${e(formatCount(more))} more</span>` : ''}</li>`;
+  });
+  return `<article class="quality-users"><h3>${partnerLabel(model, partner.partnerId)}</h3><ul>${items.join('')}</ul></article>`;
+}
+
+function qualitySection(model: PublishModel): string {
+  if (model.quality.partners.length === 0)
+    return '<p class="empty">No traffic-quality data for this date yet: partner_quality is built by the daily run from sign-ups, clicks, devices and funding accounts.</p>';
+  const flagged = [...model.quality.partners].filter((p) => p.flags.length > 0).sort(byConcern);
+  const rules = Object.entries(QUALITY_RULES)
+    .map(([flag, rule]) => `${flag} > ${formatPercent(rule.threshold)}`)
+    .join(', ');
+  const summary =
+    flagged.length === 0
+      ? '<p class="quality-summary">No partner is flagged.</p>'
+      : `<p class="quality-summary">${flagged.length} of ${model.quality.partners.length} partners flagged: ${flagged.map((p) => `<span class="tag flag">${e(p.partnerId)}</span>`).join(' ')}</p>`;
+  return (
+    summary +
+    qualityTable(model) +
+    (flagged.length === 0
+      ? ''
+      : `<h3 class="subhead">Users behind the flags <span class="muted">the first five by user id</span></h3>${flagged.map((p) => flaggedUsersCard(model, p)).join('')}`) +
+    `<p class="note">Shares are of the partner's sign-ups of the 30 days to ${e(shortDate(model.runDate))}. Program median: over partners with at least ${QUALITY_MIN_SIGNUPS} sign-ups, organic and unattributed left out. Red: the share that raised a flag (${e(rules)}; partners with at least ${QUALITY_MIN_SIGNUPS} sign-ups); amber: worse than the median. Score: 0-100, higher is better. ${e(QUALITY_CONSEQUENCE)}</p>`
+  );
+}
+
 /** Renders the dashboard page of a model (normally the unscoped one). */
 export function renderDashboard(model: PublishModel): string {
   const charts: Record<string, ChartSpec> = {};
@@ -569,6 +660,7 @@ export function renderDashboard(model: PublishModel): string {
       `<h3 class="subhead">Lifecycle transitions</h3>${transitionsTable(model)}</section>`,
     `<section id="recommendations" aria-labelledby="recommendations-title"><h2 id="recommendations-title">Budget recommendations <span class="muted">for tomorrow</span></h2>${recommendationsTable(model)}</section>`,
     `<section id="tracking" aria-labelledby="tracking-title"><h2 id="tracking-title">Tracking <span class="muted">trackers vs the platform, as of ${e(shortDate(model.runDate))}</span></h2>${trackingSection(model)}</section>`,
+    `<section id="quality" aria-labelledby="quality-title"><h2 id="quality-title">Traffic quality <span class="muted">sign-ups of ${e(shortDate(addDays(model.runDate, -29)))}–${e(shortDate(model.runDate))}</span></h2>${qualitySection(model)}</section>`,
     `<section id="campaigns" aria-labelledby="campaigns-title"><h2 id="campaigns-title">Campaigns <span class="muted">treatment vs holdout, as of ${e(shortDate(model.runDate))}</span></h2>${campaignsSection(charts, model)}</section>`,
   ];
 
@@ -581,6 +673,7 @@ export function renderDashboard(model: PublishModel): string {
     ['segments', 'Segments'],
     ['recommendations', 'Recommendations'],
     ['tracking', 'Tracking'],
+    ['quality', 'Quality'],
     ['campaigns', 'Campaigns'],
   ]
     .map(([id, label]) => `<a href="#${id}">${label}</a>`)
@@ -602,7 +695,7 @@ export function renderDashboard(model: PublishModel): string {
 <main class="wrap">
 ${sections.join('\n')}
 </main>
-<footer class="wrap muted">Run date ${e(model.runDate)} (UTC). Built from partner_performance, spend, users, cohort_ltv, funnel, segment_summary, budget_recommendations, tracker_reconciliation, tracker_conversions and campaign_results.</footer>
+<footer class="wrap muted">Run date ${e(model.runDate)} (UTC). Built from partner_performance, spend, users, cohort_ltv, funnel, segment_summary, budget_recommendations, tracker_reconciliation, tracker_conversions, partner_quality, user_risk_flags and campaign_results.</footer>
 <script type="application/json" id="dashboard-data">${data}</script>
 <script>${scriptSafe(chartJs())}</script>
 <script>${scriptSafe(DASHBOARD_CLIENT_SCRIPT)}</script>

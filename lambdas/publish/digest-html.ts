@@ -14,9 +14,10 @@ import {
   VERDICT_LABELS,
 } from './campaign-display.ts';
 import { shortDate } from './dashboard-charts.ts';
-import { type DigestContent, type Mover, TRACKING_ISSUES_SHOWN } from './digest.ts';
+import { type DigestContent, FLAGGED_PARTNERS_SHOWN, type Mover, TRACKING_ISSUES_SHOWN } from './digest.ts';
 import { escapeHtml as e, formatChange, formatCount, formatUsd } from './format.ts';
 import { changeView, DAY_METRIC_KEYS, WEEK_METRICS } from './kpi-display.ts';
+import { flaggedPartnerEvidence, QUALITY_CONSEQUENCE, qualitySubject } from './quality-display.ts';
 import { formatSignupGap, trackingSubject } from './tracking-display.ts';
 
 const FONT = 'font-family:Arial,Helvetica,sans-serif;';
@@ -190,6 +191,29 @@ function trackingSection(content: DigestContent): string {
   return section('Tracking: trackers vs the platform, last 7 days', `${boxes}${moreLine}`);
 }
 
+/** The growth digest's traffic-quality section, in red boxes like broken tracking; none when no partner is flagged. */
+function qualitySection(content: DigestContent): string {
+  if (content.flaggedPartners.length === 0) return '';
+  const colours = TRACKING_COLOURS.broken;
+  const boxes = content.flaggedPartners
+    .slice(0, FLAGGED_PARTNERS_SHOWN)
+    .map(
+      (partner) =>
+        '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;margin:0 0 6px 0;">' +
+        `<tr><td style="${TEXT}padding:8px 12px;background-color:${colours.background};border-left:4px solid ${colours.border};">` +
+        `<strong style="color:${colours.text};">${e(qualitySubject(partner.quality.partnerId, partner.partnerName))}</strong>: ` +
+        `${e(flaggedPartnerEvidence(partner.quality))}.</td></tr></table>`,
+    )
+    .join('');
+  const more = content.flaggedPartners.length - FLAGGED_PARTNERS_SHOWN;
+  const moreLine =
+    more > 0 ? `<p style="${SMALL}margin:6px 0 0 0;">… and ${more} more on the dashboard.</p>` : '';
+  return section(
+    'Traffic quality: flagged partners, sign-ups of the last 30 days',
+    `${boxes}${moreLine}<p style="${SMALL}margin:6px 0 0 0;">${e(QUALITY_CONSEQUENCE)}</p>`,
+  );
+}
+
 const VERDICT_COLOURS = { win: '#166534', loss: '#b91c1c', inconclusive: '#334155', srm: '#92400e' } as const;
 
 /** The user-operations lead's campaign sections; none at all when there is nothing to say. */
@@ -262,10 +286,10 @@ export function renderDigestHtml(content: DigestContent): string {
 <tr><td style="${TEXT}padding:18px 16px 0 16px;">Hi ${e(content.recipient.name)}, here is how ${e(content.scopeLabel)} did ${e(period)} (${e(formatCount(content.view.partners.length))} partner${content.view.partners.length === 1 ? '' : 's'}).</td></tr>
 ${section('Headline', kpiTable(content))}
 ${section('Alerts', alertsList(content))}
-${trackingSection(content)}${campaignSections(content)}${section('Top movers, week over week', moversTable(content.movers))}
+${trackingSection(content)}${qualitySection(content)}${campaignSections(content)}${section('Top movers, week over week', moversTable(content.movers))}
 ${section('Budget recommendations', recommendationsTable(content))}
 <tr><td style="padding:22px 16px 8px 16px;">${button}</td></tr>
-<tr><td style="${SMALL}padding:12px 16px 22px 16px;">The dashboard has trends, cohort LTV, the funnel, segments, campaigns and tracking: <a href="${e(content.dashboardUrl)}" style="color:#1d4ed8;">${e(content.dashboardUrl)}</a><br>
+<tr><td style="${SMALL}padding:12px 16px 22px 16px;">The dashboard has trends, cohort LTV, the funnel, segments, campaigns, tracking and traffic quality: <a href="${e(content.dashboardUrl)}" style="color:#1d4ed8;">${e(content.dashboardUrl)}</a><br>
 You get this ${weekly ? 'weekly digest on Mondays' : 'digest every day'} for ${e(content.scopeLabel)}. CAC = spend / first-time depositors; ROI = (net revenue − spend) / spend of matured cohorts.</td></tr>
 </table>
 </td></tr>

@@ -9,9 +9,10 @@ import {
   SRM_EXPLANATION,
   VERDICT_LABELS,
 } from './campaign-display.ts';
-import { type DigestContent, type Mover, TRACKING_ISSUES_SHOWN } from './digest.ts';
+import { type DigestContent, FLAGGED_PARTNERS_SHOWN, type Mover, TRACKING_ISSUES_SHOWN } from './digest.ts';
 import { formatChange, formatCount, formatUsd } from './format.ts';
 import { changeView, DAY_METRIC_KEYS, WEEK_METRICS } from './kpi-display.ts';
+import { flaggedPartnerEvidence, QUALITY_CONSEQUENCE, qualitySubject } from './quality-display.ts';
 import { formatSignupGap, trackingSubject } from './tracking-display.ts';
 
 /** Aligns rows into columns: the first `leftColumns` padded on the right, the rest (numbers) on the left. */
@@ -136,6 +137,25 @@ function trackingBlock(content: DigestContent): string[] {
   ];
 }
 
+/** The growth digest's traffic-quality lines; no heading at all when no partner is flagged. */
+function qualityBlock(content: DigestContent): string[] {
+  if (content.flaggedPartners.length === 0) return [];
+  const lines = content.flaggedPartners
+    .slice(0, FLAGGED_PARTNERS_SHOWN)
+    .map(
+      (partner) =>
+        `* ${qualitySubject(partner.quality.partnerId, partner.partnerName)}: ${flaggedPartnerEvidence(partner.quality)}.`,
+    );
+  const more = content.flaggedPartners.length - FLAGGED_PARTNERS_SHOWN;
+  return [
+    heading('Traffic quality: flagged partners, sign-ups of the last 30 days'),
+    ...lines,
+    ...(more > 0 ? [`... and ${more} more on the dashboard.`] : []),
+    QUALITY_CONSEQUENCE,
+    '',
+  ];
+}
+
 /** Renders the plain-text part of a digest. */
 export function renderDigestText(content: DigestContent): string {
   const weekly = content.recipient.cadence === 'weekly';
@@ -155,6 +175,7 @@ export function renderDigestText(content: DigestContent): string {
     alerts,
     '',
     ...trackingBlock(content),
+    ...qualityBlock(content),
     ...campaignBlocks(content),
     heading('Top movers, week over week'),
     moversBlock(content.movers),

@@ -11,11 +11,13 @@ import type {
   CampaignMetricResult,
   CampaignResults,
   Kpi,
+  PartnerQuality,
   PublishModel,
   Recommendation,
   TrackerReconciliation,
   TrackerWindow,
 } from './model.ts';
+import { byConcern } from './quality-display.ts';
 import { scopeModel } from './scope.ts';
 import { digestWindow, type TrackingCause, trackingCause, trackingIssues } from './tracking-display.ts';
 
@@ -59,6 +61,12 @@ export interface TrackingIssue {
   readonly cause: TrackingCause;
 }
 
+/** A partner whose traffic raised partner_quality flags on R. */
+export interface FlaggedPartner {
+  readonly quality: PartnerQuality;
+  readonly partnerName: string;
+}
+
 /** Everything a digest says, before it is rendered as HTML and text. */
 export interface DigestContent {
   readonly recipient: Recipient;
@@ -81,8 +89,16 @@ export interface DigestContent {
    * only for the `growth` role. The digest shows the first {@link TRACKING_ISSUES_SHOWN}.
    */
   readonly trackingIssues: readonly TrackingIssue[];
+  /**
+   * The recipient's partners with traffic-quality flags on R, lowest quality score first; only for
+   * the `growth` role. The digest shows the first {@link FLAGGED_PARTNERS_SHOWN}.
+   */
+  readonly flaggedPartners: readonly FlaggedPartner[];
   readonly dashboardUrl: string;
 }
+
+/** Flagged partners a digest lists before `and N more on the dashboard`. */
+export const FLAGGED_PARTNERS_SHOWN = 10;
 
 /** Tracking issues a digest lists before `and N more on the dashboard`. */
 export const TRACKING_ISSUES_SHOWN = 10;
@@ -235,6 +251,15 @@ export function digestTrackingIssues(view: PublishModel): TrackingIssue[] {
   }));
 }
 
+/** The view's partners with traffic-quality flags, lowest quality score first, each with its name. */
+export function digestFlaggedPartners(view: PublishModel): FlaggedPartner[] {
+  const names = new Map(view.partners.map((partner) => [partner.partnerId, partner.name]));
+  return view.quality.partners
+    .filter((quality) => quality.flags.length > 0)
+    .sort(byConcern)
+    .map((quality) => ({ quality, partnerName: names.get(quality.partnerId) ?? quality.partnerId }));
+}
+
 /** Computes what a recipient's digest says. `model` is the unscoped model of the run. */
 export function digestContent(
   model: PublishModel,
@@ -266,6 +291,7 @@ export function digestContent(
         }
       : { campaignVerdicts: [], srmCampaigns: [] }),
     trackingIssues: recipient.role === 'growth' ? digestTrackingIssues(view) : [],
+    flaggedPartners: recipient.role === 'growth' ? digestFlaggedPartners(view) : [],
     dashboardUrl: options.dashboardUrl,
   };
 }

@@ -5,6 +5,7 @@ import { addDays } from '../contract/dates.ts';
 import { CHANNELS, IsoDateSchema } from '../contract/inputs.ts';
 import { TABLES } from '../contract/tables.ts';
 import { TRACKER_CONVERSIONS, TRACKER_RECONCILIATION } from '../contract/tables-trackers.ts';
+import { PARTNER_QUALITY, USER_RISK_FLAGS } from '../contract/tables-traffic.ts';
 import type { Engine, Row } from '../warehouse/engine.ts';
 import { queryFile } from '../warehouse/sql.ts';
 import { PublishError } from './errors.ts';
@@ -14,10 +15,13 @@ import {
   CampaignVerdictSchema,
   type CohortLtvPoint,
   type DailyPartnerRow,
+  type FlagUsers,
   type FunnelRow,
   type PartnerPerformance,
+  type PartnerQuality,
   type PublishModel,
   type PublishPartner,
+  type Quality,
   type Recommendation,
   type Segments,
   type TrackerReconciliation,
@@ -26,6 +30,7 @@ import {
   type TrackerWindow,
   type WindowMetrics,
 } from './model.ts';
+import { programMedians } from './quality-display.ts';
 
 /** The rows each query returns, as the engine gives them (snake_case, dates as text). */
 const count = z.number().int();
@@ -211,6 +216,77 @@ function hasTrackerTables(): boolean {
   return registered.has(TRACKER_RECONCILIATION.name) && registered.has(TRACKER_CONVERSIONS.name);
 }
 
+const QualityQueryRowSchema = z.object({
+  partner_id: z.string().min(1),
+  signups: count,
+  kyc_rate: amount.nullable(),
+  ftd_rate: amount.nullable(),
+  fast_signup_share: amount.nullable(),
+  median_click_to_signup_s: amount.nullable(),
+  shared_device_share: amount.nullable(),
+  shared_funding_share: amount.nullable(),
+  bonus_abuse_share: amount.nullable(),
+  flags: z.string(),
+  quality_score: amount.nullable(),
+  flag: z.string().nullable(),
+  flag_users: count.nullable(),
+  user_rank: count.nullable(),
+  user_id: z.string().nullable(),
+  evidence: z.string().nullable(),
+});
+type QualityQueryRow = z.infer<typeof QualityQueryRowSchema>;
+
+/**
+ * Folds publish_quality's rows (one per partner and user shown) into one entry per partner, by id,
+ * its users grouped by flag in the order of its flags, and adds the program's medians.
+ */
+function qualityOf(rows: readonly QualityQueryRow[]): Quality {
+  const byPartner = new Map<string, { row: QualityQueryRow; users: Map<string, FlagUsers> }>();
+  for (const row of rows) {
+    const entry = byPartner.get(row.partner_id) ?? { row, users: new Map<string, FlagUsers>() };
+    if (row.flag !== null && row.user_id !== null) {
+      const users = entry.users.get(row.flag) ?? { flag: row.flag, users: row.flag_users ?? 0, shown: [] };
+      users.shown.push({ userId: row.user_id, evidence: row.evidence ?? '' });
+      entry.users.set(row.flag, users);
+    }
+    byPartner.set(row.partner_id, entry);
+  }
+  const partners: PartnerQuality[] = [...byPartner.values()]
+    .map(({ row, users }) => {
+      const flags = row.flags
+        .split(',')
+        .map((flag) => flag.trim())
+        .filter((flag) => flag !== '');
+      return {
+        partnerId: row.partner_id,
+        signups: row.signups,
+        kycRate: row.kyc_rate,
+        ftdRate: row.ftd_rate,
+        fastSignupShare: row.fast_signup_share,
+        medianClickToSignupS: row.median_click_to_signup_s,
+        sharedDeviceShare: row.shared_device_share,
+        sharedFundingShare: row.shared_funding_share,
+        bonusAbuseShare: row.bonus_abuse_share,
+        qualityScore: row.quality_score,
+        flags,
+        flaggedUsers: flags.flatMap((flag) => users.get(flag) ?? []),
+      };
+    })
+    .sort((a, b) => a.partnerId.localeCompare(b.partnerId));
+  const { medians, partners: medianPartners } = programMedians(partners);
+  return { partners, medians, medianPartners };
+}
+
+/**
+ * Whether the registry has the traffic-quality tables, which arrive with their builders (issue
+ * 18). Until then no engine has views of them and the Quality section loads empty; once
+ * registered, a lake that never had quality data reads them as empty tables.
+ */
+function hasQualityTables(): boolean {
+  const registered = new Set(Object.values(TABLES).map((table) => table.name));
+  return registered.has(PARTNER_QUALITY.name) && registered.has(USER_RISK_FLAGS.name);
+}
+
 /**
  * Groups campaign_results rows by campaign (sorted by id), the primary metric first and the rest
  * in the contract's order. Arms, SRM and cost are the same on every metric row of a campaign.
@@ -309,7 +385,8 @@ function derivedPreviousWeek(
 
 /**
  * Loads everything the dashboard and the digests of run date `runDate` show. Tables the run
- * has not built yet (no recommendations, no segments, no campaign results, no tracker reconciliation) load as empty; a partition of R - 7 that
+ * has not built yet (no recommendations, no segments, no campaign results, no tracker reconciliation, no
+ * partner quality) load as empty; a partition of R - 7 that
  * is missing makes the previous week derived (see {@link PublishModel.previousWeekSource}).
  */
 export async function loadPublishModel(engine: Engine, runDate: string): Promise<PublishModel> {
@@ -326,6 +403,7 @@ export async function loadPublishModel(engine: Engine, runDate: string): Promise
     recommendationRows,
     campaignRows,
     trackingRows,
+    qualityRows,
   ] = await Promise.all([
     load(engine, 'publish_partners', runDate, PartnerQueryRowSchema),
     load(engine, 'publish_partner_windows', runDate, PartnerWindowQueryRowSchema),
@@ -336,6 +414,7 @@ export async function loadPublishModel(engine: Engine, runDate: string): Promise
     load(engine, 'publish_recommendations', runDate, RecommendationQueryRowSchema),
     load(engine, 'publish_campaigns', runDate, CampaignQueryRowSchema),
     hasTrackerTables() ? load(engine, 'publish_tracking', runDate, TrackingQueryRowSchema) : [],
+    hasQualityTables() ? load(engine, 'publish_quality', runDate, QualityQueryRowSchema) : [],
   ]);
 
   const daily: DailyPartnerRow[] = dailyRows.map((row) => ({
@@ -452,5 +531,6 @@ export async function loadPublishModel(engine: Engine, runDate: string): Promise
     recommendations,
     campaigns: campaignsOf(campaignRows),
     tracking: trackingOf(trackingRows),
+    quality: qualityOf(qualityRows),
   });
 }

@@ -205,6 +205,60 @@ export const TrackerReconciliationSchema = z.object({
 });
 export type TrackerReconciliation = z.infer<typeof TrackerReconciliationSchema>;
 
+/** A user behind one of a partner's traffic-quality flags, with user_risk_flags' evidence. */
+export const FlaggedUserSchema = z.object({
+  userId: z.string().min(1),
+  /** The seconds from click to sign-up, the other users sharing the id, or the share withdrawn. */
+  evidence: z.string(),
+});
+export type FlaggedUser = z.infer<typeof FlaggedUserSchema>;
+
+/** The users behind one flag of a partner: how many, and the first few by user id. */
+export const FlagUsersSchema = z.object({
+  /** The partner's flag, as partner_quality names it (`shared_devices`). */
+  flag: z.string().min(1),
+  /** The partner's users of the cohorts C = [R - 29, R] whom user_risk_flags of R flags for it. */
+  users: z.number().int(),
+  shown: z.array(FlaggedUserSchema),
+});
+export type FlagUsers = z.infer<typeof FlagUsersSchema>;
+
+/** The signals partner_quality measures over a partner's cohorts C = [R - 29, R]. */
+export const QualitySignalsSchema = z.object({
+  kycRate: z.number().nullable(),
+  ftdRate: z.number().nullable(),
+  fastSignupShare: z.number().nullable(),
+  medianClickToSignupS: z.number().nullable(),
+  sharedDeviceShare: z.number().nullable(),
+  sharedFundingShare: z.number().nullable(),
+  bonusAbuseShare: z.number().nullable(),
+  /** 0-100, higher is better. */
+  qualityScore: z.number().nullable(),
+});
+export type QualitySignals = z.infer<typeof QualitySignalsSchema>;
+
+/** One partner_quality row of R, with the users behind each of its flags. */
+export const PartnerQualitySchema = QualitySignalsSchema.extend({
+  partnerId: z.string().min(1),
+  /** Users with cohort_date in C. */
+  signups: z.number().int(),
+  /** The rules that hold, alphabetical; empty for a clean partner or one under 20 sign-ups. */
+  flags: z.array(z.string().min(1)),
+  /** One entry per flag with at least one user behind it, in the order of `flags`. */
+  flaggedUsers: z.array(FlagUsersSchema),
+});
+export type PartnerQuality = z.infer<typeof PartnerQualitySchema>;
+
+/** Traffic quality of R: each partner's signals, and the program's median of each to read them against. */
+export const QualitySchema = z.object({
+  partners: z.array(PartnerQualitySchema),
+  /** Medians over the partners of {@link QualitySchema.medianPartners}, a signal's nulls left out. */
+  medians: QualitySignalsSchema,
+  /** How many partners the medians are taken over (see quality-display.ts, `programMedians`). */
+  medianPartners: z.number().int(),
+});
+export type Quality = z.infer<typeof QualitySchema>;
+
 /** A headline number now and in the period it is compared with. */
 export const KpiSchema = z.object({
   current: z.number().nullable(),
@@ -293,6 +347,11 @@ export const PublishModelSchema = z.object({
    * Per partner, so a scoped view keeps its partners' rows only.
    */
   tracking: z.array(TrackerReconciliationSchema),
+  /**
+   * partner_quality of R by partner; no partners when the lake has no quality data for R. A scoped
+   * view keeps its partners' rows and the program's medians.
+   */
+  quality: QualitySchema,
   /** Derived from `performance` and `daily` (kpis.ts). */
   kpis: KpisSchema,
   /** Derived from `daily` (kpis.ts), one point per date of the last {@link SERIES_DAYS} days. */

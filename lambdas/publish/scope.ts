@@ -19,7 +19,8 @@ export function isInScope(partner: PublishPartner, scope: Scope): boolean {
 /**
  * The model restricted to the partners in `scope`: every per-partner row of another partner is
  * dropped (tracking rows of `unmapped` and `organic` too), then the KPIs and series are recomputed from what is left. Segments are not kept per
- * partner, so a scoped view has none; campaigns are not about partners, so it keeps them all.
+ * partner, so a scoped view has none; campaigns are not about partners, so it keeps them all; the
+ * traffic-quality medians describe the whole program, so it keeps them.
  */
 export function scopeModel(model: PublishModel, scope: Scope): PublishModel {
   if (scope.kind === 'all') return model;
@@ -39,5 +40,6 @@ export function scopeModel(model: PublishModel, scope: Scope): PublishModel {
     recommendations: keep(model.recommendations),
     campaigns: model.campaigns,
     tracking: keep(model.tracking),
+    quality: { ...model.quality, partners: keep(model.quality.partners) },
   });
 }

@@ -56,9 +56,11 @@ const BUDGET_TOLERANCE_USD = 1e-7;
  *
  * Paused partners get 0 and partners with too little data (or no curve) stay at their current spend,
  * clamped into their registry bounds. Every other partner may move within the intersection of, in
- * order of precedence, its registry [min, max], the maximum change per run (up to the starting budget
- * from 0) and the spend its curve is trusted over, widened to include the current spend; a later
- * constraint that cannot be met together with the earlier ones gives way to them.
+ * order of precedence, its registry [min, max], no increase when it has traffic-quality flags, the
+ * maximum change per run (up to the starting budget from 0) and the spend its curve is trusted over,
+ * widened to include the current spend; a later constraint that cannot be met together with the
+ * earlier ones gives way to them. Money a flagged partner is not given goes to the others, so the
+ * total is still met.
  *
  * The optimum equalises marginal returns: a bisection on the Lagrange multiplier λ finds the λ at
  * which each partner's demand — the spend where its marginal return falls to λ, clamped to its bounds —
@@ -141,6 +143,9 @@ function boundsOf(partner: PartnerBudget, config: AllocationConfig): Slot {
     loSource: partner.minDailyBudgetUsd === null ? 'zero' : 'registry_min',
     hiSource: 'registry_max',
   };
+  // A flagged partner may not grow; when its registry minimum lies above its current spend, the
+  // hold gives way to the registry and the partner sits exactly at the minimum.
+  if (partner.qualityFlags.length > 0) box = intersect(box, 0, current, 'quality_hold');
   const changeHi = current > 0 ? current * (1 + config.maxChangePct) : config.startingBudgetUsd;
   box = intersect(box, Math.max(0, current * (1 - config.maxChangePct)), changeHi, 'max_change');
   const trusted = partner.response.trustedSpendRange;

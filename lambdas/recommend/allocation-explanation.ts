@@ -75,6 +75,7 @@ export function describeAllocation(
     recommendedSpendUsd: spendUsd,
     changePct: current > 0 ? (spendUsd - current) / current : spendUsd === 0 ? 0 : null,
     spendDataDays: partner.spendDataDays,
+    qualityFlags: partner.qualityFlags,
   };
   if (slot.kind === 'pinned') {
     return {

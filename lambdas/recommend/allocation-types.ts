@@ -17,6 +17,7 @@ export const BINDING_CONSTRAINTS = [
   'paused',
   'insufficient_data',
   'extrapolation_limit',
+  'quality_hold',
 ] as const;
 export type BindingConstraint = (typeof BINDING_CONSTRAINTS)[number];
 
@@ -73,6 +74,11 @@ export const PartnerBudgetInputSchema = z
     maxDailyBudgetUsd: z.number().nonnegative().nullable().default(null),
     /** Days with spend data in the trailing window the response curve was fitted on. */
     spendDataDays: z.number().int().nonnegative(),
+    /**
+     * The partner's traffic-quality flags of R (partner_quality.flags, e.g. `bonus_abuse`); with any,
+     * the partner gets no increase beyond its current spend, or its registry minimum when that is more.
+     */
+    qualityFlags: z.array(z.string().min(1)).default([]),
     /** The fitted response, or null when none could be fitted. */
     response: z
       .custom<PartnerResponse>(isPartnerResponse, 'response must be a PartnerResponse or null')
@@ -113,6 +119,8 @@ export interface PartnerAllocation {
   readonly confidence: ConfidenceLevel;
   /** Days of spend data behind the curve. */
   readonly spendDataDays: number;
+  /** The traffic-quality flags that held the partner to no increase; empty for an unflagged partner. */
+  readonly qualityFlags: readonly string[];
 }
 
 /** Whether the partners' bounds could meet the total budget. */

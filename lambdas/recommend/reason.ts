@@ -31,9 +31,33 @@ export function budgetReasons(result: AllocationResult): string[] {
 /**
  * One plain sentence a manager can act on: what to do with the partner's budget and why, e.g.
  * "Raise kol-042 by 30% to $650/day: each extra $100 returns about $180 of 180-day net revenue, the
- * best marginal return of any partner."
+ * best marginal return of any partner." A partner with traffic-quality flags gets no increase, and its
+ * reason names them: "Keep kol-042 at $500/day: held: traffic-quality flags bonus_abuse,
+ * shared_devices allow no increase, though each extra $100 returns about $180 of 180-day net revenue."
  */
 export function budgetReason(partner: PartnerAllocation, result: AllocationResult): string {
+  if (partner.qualityFlags.length === 0) return unflaggedReason(partner, result);
+  const flags = partner.qualityFlags;
+  const change = partner.changePct;
+  if (partner.boundBy === 'quality_hold') {
+    const gain = partner.expectedMarginalRoas ?? 0;
+    const { valueHorizonDays } = result.config;
+    return `Keep ${partner.partnerId} at ${usd(partner.recommendedSpendUsd)}/day: held: ${noIncreaseText(flags, 'no increase')}, though each extra $100 returns about ${usd(100 * gain)} of ${valueHorizonDays}-day net revenue.`;
+  }
+  if (change !== null && change >= KEEP_BAND && partner.boundBy === 'registry_min') {
+    return `Raise ${partner.partnerId} by ${percent(change)} to ${usd(partner.recommendedSpendUsd)}/day, its registry minimum, and no further: held: ${noIncreaseText(flags, 'nothing above it')}.`;
+  }
+  return `${unflaggedReason(partner, result).slice(0, -1)}; ${noIncreaseText(flags, 'no increase')}.`;
+}
+
+/** `traffic-quality flags bonus_abuse, shared_devices allow no increase`, named as partner_quality gives them. */
+function noIncreaseText(flags: readonly string[], allowed: string): string {
+  return flags.length === 1
+    ? `traffic-quality flag ${flags[0]} allows ${allowed}`
+    : `traffic-quality flags ${flags.join(', ')} allow ${allowed}`;
+}
+
+function unflaggedReason(partner: PartnerAllocation, result: AllocationResult): string {
   const id = partner.partnerId;
   if (partner.boundBy === 'paused') return 'Paused in the registry: recommend $0.';
   if (partner.confidence === 'insufficient_data')

@@ -15,6 +15,7 @@ import {
   loadUserValues,
 } from './ltv-forecast.ts';
 import type { PersistenceModel } from './persistence.ts';
+import { loadQualityFlags } from './quality-flags.ts';
 import { budgetReason } from './reason.ts';
 import { fitResponseCurve } from './response-curve.ts';
 
@@ -104,7 +105,8 @@ function responseCurves(
 /**
  * The budget recommendation for the day after R: fit the value models, forecast every cohort's
  * LTV (written to `ltv_forecast`), fit each registry partner's response curve of acquired value
- * against daily spend, and allocate tomorrow's budget (written to `budget_recommendations`).
+ * against daily spend, and allocate tomorrow's budget (written to `budget_recommendations`). A
+ * partner with traffic-quality flags on R (partner_quality) gets no increase.
  */
 export async function recommendBudgets(
   engine: Engine,
@@ -125,6 +127,7 @@ export async function recommendBudgets(
   );
   const points = responseCurves(spendRows, cohorts, config.valueHorizonDays as LtvHorizonDays);
   const partners = await engine.query(queryFile('recommend/budget_partners', params));
+  const qualityFlags = await loadQualityFlags(engine, runDate);
   const inputs: PartnerBudgetInput[] = partners.map((row) => {
     const partnerId = String(row.partner_id);
     const data = points.get(partnerId) ?? { points: [], spendDays: 0 };
@@ -144,6 +147,7 @@ export async function recommendBudgets(
       minDailyBudgetUsd: row.min_daily_budget_usd === null ? null : Number(row.min_daily_budget_usd),
       maxDailyBudgetUsd: row.max_daily_budget_usd === null ? null : Number(row.max_daily_budget_usd),
       spendDataDays: data.spendDays,
+      qualityFlags: qualityFlags.get(partnerId) ?? [],
       response,
     };
   });

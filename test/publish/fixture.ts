@@ -22,6 +22,7 @@ import {
   USER_STATE,
 } from '../../lambdas/contract/tables.ts';
 import { TRACKER_CONVERSIONS, TRACKER_RECONCILIATION } from '../../lambdas/contract/tables-trackers.ts';
+import { PARTNER_QUALITY, USER_RISK_FLAGS } from '../../lambdas/contract/tables-traffic.ts';
 import { type LocalLake, openLocalLake } from '../../lambdas/pipeline/local-lake.ts';
 import { parseRecipientsConfig } from '../../lambdas/publish/recipients.ts';
 import type { Engine } from '../../lambdas/warehouse/engine.ts';
@@ -626,6 +627,81 @@ export function trackerConversionRows(): Record<string, Value>[] {
   ];
 }
 
+type Quality = [
+  partner: string,
+  signups: number,
+  kycRate: number | null,
+  ftdRate: number | null,
+  fastSignupShare: number | null,
+  medianClickToSignupS: number | null,
+  sharedDeviceShare: number | null,
+  sharedFundingShare: number | null,
+  bonusAbuseShare: number | null,
+  flags: string,
+  qualityScore: number,
+];
+
+/**
+ * partner_quality of R. kol_beta is flagged three times (bonus abuse 20%, shared devices 15%,
+ * shared funding 8%), kol_alpha for fast sign-ups (30%), aff_two for shared devices (12%);
+ * content_blog's shares are worse still, but 12 sign-ups are under the 20 a flag needs.
+ */
+export const QUALITY_ROWS: readonly Quality[] = [
+  ['kol_alpha', 400, 0.7, 0.22, 0.3, 6.5, 0.04, 0.01, 0.02, 'fast_signups', 48],
+  ['kol_beta', 130, 0.55, 0.16, 0.05, 40, 0.15, 0.08, 0.2, 'bonus_abuse,shared_devices,shared_funding', 22],
+  ['aff_one', 230, 0.78, 0.22, 0.02, 55, 0.02, 0, 0.03, '', 81],
+  ['aff_two', 90, 0.6, 0.13, 0.1, 30, 0.12, 0.02, null, 'shared_devices', 55],
+  ['content_blog', 12, 0.5, 0.25, 0.5, 3, 0.5, 0.5, null, '', 40],
+  ['organic', 600, 0.66, 0.2, null, null, 0.01, 0, 0.01, '', 90],
+];
+
+function qualityRows(runDate: string, rows: readonly Quality[]): Record<string, Value>[] {
+  return rows.map((row) => ({
+    partner_id: row[0],
+    signups: row[1],
+    kyc_rate: row[2],
+    ftd_rate: row[3],
+    fast_signup_share: row[4],
+    median_click_to_signup_s: row[5],
+    shared_device_share: row[6],
+    shared_funding_share: row[7],
+    bonus_abuse_share: row[8],
+    flags: row[9],
+    quality_score: row[10],
+    run_date: runDate,
+  }));
+}
+
+/**
+ * user_risk_flags, users of userStateRows (`u_<cohort date>_<partner>_<n>`). Of snapshot R: 7
+ * kol_beta users share devices (3 of R - 1's cohort, 4 of R's), 1 took a bonus back out; kol_alpha
+ * has 2 fast sign-ups of R's cohort, 1 of R - 30's (outside the 30 days) and a shared device (a
+ * flag it does not carry); aff_two's 2 share one device. One row is of snapshot R - 1.
+ */
+export function riskFlagRows(): Record<string, Value>[] {
+  const flag = (user: string, name: string, evidence: string, snapshot = R): Record<string, Value> => ({
+    user_id: user,
+    flag: name,
+    evidence,
+    snapshot_date: snapshot,
+  });
+  const beta = (date: string, n: number) => `u_${date}_kol_beta_${n}`;
+  return [
+    flag(beta(YESTERDAY, 0), 'shared_device', `${beta(YESTERDAY, 1)},${beta(YESTERDAY, 2)}`),
+    flag(beta(YESTERDAY, 1), 'shared_device', `${beta(YESTERDAY, 0)},${beta(YESTERDAY, 2)}`),
+    flag(beta(YESTERDAY, 2), 'shared_device', `${beta(YESTERDAY, 0)},${beta(YESTERDAY, 1)}`),
+    ...[0, 1, 2, 3].map((n) => flag(beta(R, n), 'shared_device', 'u_2026-11-22_organic_0')),
+    flag(beta('2026-11-20', 0), 'bonus_abuse', '0.95'),
+    flag('u_2026-11-22_kol_alpha_0', 'fast_signup', '3.2'),
+    flag('u_2026-11-22_kol_alpha_1', 'fast_signup', '0.8'),
+    flag('u_2026-10-23_kol_alpha_0', 'fast_signup', '1.5'),
+    flag('u_2026-11-22_kol_alpha_2', 'shared_device', 'u_2026-11-22_aff_one_0'),
+    flag('u_2026-11-22_aff_two_0', 'shared_device', 'u_2026-11-22_aff_two_1'),
+    flag('u_2026-11-22_aff_two_1', 'shared_device', 'u_2026-11-22_aff_two_0'),
+    flag('u_2026-11-21_kol_alpha_0', 'fast_signup', '2.0', YESTERDAY),
+  ];
+}
+
 export const TEST_RECIPIENTS: RecipientsConfig = parseRecipientsConfig({
   from: 'growthlake@example.com',
   dashboardBaseUrl: 'https://growth.example.com/published',
@@ -659,6 +735,11 @@ export interface FixtureOptions {
    * Loaded only where the registry has the tracker tables (see `tracker-registry.ts`).
    */
   readonly withTrackers?: boolean;
+  /**
+   * Write partner_quality (R, and R - 1 to show it is not read) and user_risk_flags. Loaded only
+   * where the registry has the traffic-quality tables (see `quality-registry.ts`).
+   */
+  readonly withQuality?: boolean;
 }
 
 /** A fixture lake in a temporary directory; `dispose` closes and removes it. */
@@ -732,6 +813,13 @@ export async function buildFixtureLake(
       ]),
     ]);
     await writeRows(engine, TRACKER_CONVERSIONS, trackerConversionRows());
+  }
+  if (options.withQuality === true) {
+    await writeRows(engine, PARTNER_QUALITY, [
+      ...qualityRows(R, QUALITY_ROWS),
+      ...qualityRows(YESTERDAY, [['aff_one', 230, 0.78, 0.22, 0.25, 8, 0.02, 0, 0.03, 'fast_signups', 60]]),
+    ]);
+    await writeRows(engine, USER_RISK_FLAGS, riskFlagRows());
   }
   return {
     ...lake,
