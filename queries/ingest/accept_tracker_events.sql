@@ -24,14 +24,27 @@ existing_keys as (
     where tracker_events.ingest_id <> :ingest_id
 ),
 
-first_lines as (
+-- Only keys that occur more than once need their first line found; most occur once, so the file
+-- is never ranked or joined with itself (a window over every staged row does not fit the ingest's
+-- memory on a 1 GB export).
+repeated_keys as (
     select
-        *,
-        row_number() over (
-            partition by source, conversion_id
-            order by cast(line as bigint)
-        ) as line_number_in_key
+        source,
+        conversion_id,
+        min(cast(line as bigint)) as first_line
     from staged
+    group by source, conversion_id
+    having count(*) > 1
+),
+
+first_lines as (
+    select staged.*
+    from staged
+    left join repeated_keys
+        on staged.source = repeated_keys.source
+        and staged.conversion_id = repeated_keys.conversion_id
+    where repeated_keys.conversion_id is null
+        or cast(staged.line as bigint) = repeated_keys.first_line
 ),
 
 new_rows as (
@@ -40,8 +53,7 @@ new_rows as (
     left join existing_keys
         on first_lines.source = existing_keys.source
         and first_lines.conversion_id = existing_keys.conversion_id
-    where first_lines.line_number_in_key = 1
-        and existing_keys.conversion_id is null
+    where existing_keys.conversion_id is null
 ),
 
 final as (
