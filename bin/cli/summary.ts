@@ -22,7 +22,7 @@ export async function summarizeRun(engine: Engine, report: RunReport, lakeRoot: 
   for (const row of headline) {
     lines.push(
       `  last ${row.window_days} days: spend ${usd(row.spend_usd)}, ${row.signups} sign-ups, ${row.ftds} FTDs, ` +
-        `CAC ${usd(row.cac_usd)}, net revenue ${usd(row.net_revenue_usd)}`,
+        `CAC ${usd(row.cac_usd)}, net revenue ${usd(row.net_revenue_usd)}, GMV ${usd(row.gmv_usd)}`,
     );
   }
   if (partners.length > 0) {

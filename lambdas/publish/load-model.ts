@@ -46,6 +46,7 @@ const PartnerWindowQueryRowSchema = z.object({
   signups: count,
   ftds: count,
   net_revenue_usd: amount.nullable(),
+  gmv_usd: amount.nullable(),
   roi_d7: amount.nullable(),
   roi_d30: amount.nullable(),
 });
@@ -285,6 +286,7 @@ const ZERO_WINDOW: WindowMetrics = {
   signups: 0,
   ftds: 0,
   netRevenueUsd: 0,
+  gmvUsd: 0,
   roiD7: null,
   roiD30: null,
 };
@@ -297,7 +299,15 @@ function derivedPreviousWeek(
 ): WindowMetrics {
   const from = addDays(runDate, -13);
   const to = addDays(runDate, -7);
-  const window = { spendUsd: 0, signups: 0, ftds: 0, netRevenueUsd: null, roiD7: null, roiD30: null };
+  const window = {
+    spendUsd: 0,
+    signups: 0,
+    ftds: 0,
+    netRevenueUsd: null,
+    gmvUsd: null,
+    roiD7: null,
+    roiD30: null,
+  };
   for (const row of daily) {
     if (row.partnerId !== partnerId || row.date < from || row.date > to) continue;
     window.spendUsd += row.spendUsd;
@@ -411,6 +421,7 @@ export async function loadPublishModel(engine: Engine, runDate: string): Promise
       signups: row.signups,
       ftds: row.ftds,
       netRevenueUsd: row.net_revenue_usd,
+      gmvUsd: row.gmv_usd,
       roiD7: row.roi_d7,
       roiD30: row.roi_d30,
     };

@@ -25,6 +25,8 @@ export const WindowMetricsSchema = z.object({
   ftds: z.number().int(),
   /** Null when the window's partner_performance partition is missing (derived from spend and users). */
   netRevenueUsd: z.number().nullable(),
+  /** GMV (traded volume); null when the partition is missing, as net revenue. */
+  gmvUsd: z.number().nullable(),
   roiD7: z.number().nullable(),
   roiD30: z.number().nullable(),
 });
@@ -239,6 +241,8 @@ export const WeekKpisSchema = z.object({
   ftds: KpiSchema,
   cacUsd: KpiSchema,
   netRevenueUsd: KpiSchema,
+  /** GMV: the traded volume of the partners' users in the window. */
+  gmvUsd: KpiSchema,
   /** Day-7 ROI of the cohorts that matured in the window, pooled over partners by their spend. */
   roiD7: KpiSchema,
 });

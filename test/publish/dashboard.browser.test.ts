@@ -209,6 +209,12 @@ describe('the dashboard in Chromium', () => {
     await expect(cac.locator('.kpi-change .change').first().getAttribute('class')).resolves.toContain(
       'tone-bad',
     );
+    // GMV: 2,926,000 against 2,635,000 (test/publish/load-model.test.ts works them out).
+    const gmv = page.locator('.kpi', { hasText: 'GMV' }).first();
+    await expect(gmv.locator('.kpi-value').textContent()).resolves.toBe('$2.93M');
+    await expect(gmv.locator('.kpi-change .change').first().getAttribute('class')).resolves.toContain(
+      'tone-good',
+    );
   });
 
   it('shows each campaign with its arms, verdict, intervals drawn and an SRM warning', async () => {

@@ -128,6 +128,8 @@ describe('digests of the fixture run', () => {
     expect(headlineRow(mail, 'FTDs')).toEqual(['FTDs', '11', '0%', '75', '-3%']);
     expect(headlineRow(mail, 'CAC')).toEqual(['CAC', '$164', '+29%', '$168', '+32%']);
     expect(headlineRow(mail, 'Net revenue')).toEqual(['Net revenue', '-', '-', '$9,260', '+9%']);
+    // GMV 2,926,000 against 2,635,000: +11.04%.
+    expect(headlineRow(mail, 'GMV')).toEqual(['GMV', '-', '-', '$2.93M', '+11%']);
     expect(headlineRow(mail, 'ROI at day 7')).toEqual(['ROI at day 7', '-', '-', '-38%', '+10 pp']);
     for (const value of ['$1,800', '$12.6k', '$9,260', '-38%', '+10 pp']) expect(mail.html).toContain(value);
   });
@@ -204,6 +206,8 @@ describe('digests of the fixture run', () => {
     expect(mail.text).toContain('growthlake weekly digest');
     expect(headlineRow(mail, 'Spend')).toEqual(['Spend', '$4,200', '+20%']);
     expect(headlineRow(mail, 'Net revenue')).toEqual(['Net revenue', '$1,600', '+19%']);
+    // aff_one and aff_two: 500k + 40k against 400k + 50k = 1.2.
+    expect(headlineRow(mail, 'GMV')).toEqual(['GMV', '$540.0k', '+20%']);
     // aff_one alone has a day-7 ROI now; before: (-0.3 * 2800 - 0.9 * 700) / 3500.
     expect(headlineRow(mail, 'ROI at day 7')).toEqual(['ROI at day 7', '-20%', '+22 pp']);
     expect(mail.text).not.toContain('vs 2026-11-15');

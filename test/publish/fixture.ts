@@ -83,47 +83,48 @@ type Perf = [
   netRevenue: number,
   roiD7: number | null,
   roiD30: number | null,
+  gmv: number,
 ];
 
 /** partner_performance of R, window 7. */
 export const WEEK: readonly Perf[] = [
-  ['kol_alpha', 7000, 100, 20, 2100, -0.4, 0.2],
-  ['kol_beta', 1400, 30, 4, 300, -0.7, -0.1],
-  ['aff_one', 3500, 60, 15, 1500, -0.2, 0.5],
-  ['aff_two', 700, 20, 2, 100, null, null],
-  ['content_blog', 0, 10, 3, 200, null, null],
-  ['organic', 0, 150, 30, 5000, null, null],
-  ['unattributed', 0, 0, 0, 50, null, null],
-  ['ghost_99', 0, 5, 1, 10, null, null],
+  ['kol_alpha', 7000, 100, 20, 2100, -0.4, 0.2, 700000],
+  ['kol_beta', 1400, 30, 4, 300, -0.7, -0.1, 100000],
+  ['aff_one', 3500, 60, 15, 1500, -0.2, 0.5, 500000],
+  ['aff_two', 700, 20, 2, 100, null, null, 40000],
+  ['content_blog', 0, 10, 3, 200, null, null, 60000],
+  ['organic', 0, 150, 30, 5000, null, null, 1500000],
+  ['unattributed', 0, 0, 0, 50, null, null, 20000],
+  ['ghost_99', 0, 5, 1, 10, null, null, 6000],
 ];
 
 /** partner_performance of R - 7, window 7 (ghost_99 was not seen yet). */
 export const PREVIOUS_WEEK: readonly Perf[] = [
-  ['kol_alpha', 4900, 90, 25, 1800, -0.5, null],
-  ['kol_beta', 1400, 35, 7, 350, -0.6, null],
-  ['aff_one', 2800, 50, 10, 1200, -0.3, null],
-  ['aff_two', 700, 25, 5, 150, -0.9, null],
-  ['content_blog', 0, 8, 2, 150, null, null],
-  ['organic', 0, 140, 28, 4800, null, null],
-  ['unattributed', 0, 0, 0, 40, null, null],
+  ['kol_alpha', 4900, 90, 25, 1800, -0.5, null, 600000],
+  ['kol_beta', 1400, 35, 7, 350, -0.6, null, 120000],
+  ['aff_one', 2800, 50, 10, 1200, -0.3, null, 400000],
+  ['aff_two', 700, 25, 5, 150, -0.9, null, 50000],
+  ['content_blog', 0, 8, 2, 150, null, null, 50000],
+  ['organic', 0, 140, 28, 4800, null, null, 1400000],
+  ['unattributed', 0, 0, 0, 40, null, null, 15000],
 ];
 
 /** partner_performance of R, window 30: the ROI by partner. */
 export const MONTH: readonly Perf[] = [
-  ['kol_alpha', 26000, 400, 90, 8000, -0.45, 0.15],
-  ['kol_beta', 6000, 130, 20, 1300, -0.6, -0.2],
-  ['aff_one', 13000, 230, 50, 6000, -0.25, 0.4],
-  ['aff_two', 3000, 90, 12, 500, -0.8, -0.35],
-  ['content_blog', 0, 35, 9, 700, null, null],
-  ['organic', 0, 600, 120, 20000, null, null],
-  ['unattributed', 0, 0, 0, 200, null, null],
-  ['ghost_99', 0, 5, 1, 10, null, null],
+  ['kol_alpha', 26000, 400, 90, 8000, -0.45, 0.15, 2800000],
+  ['kol_beta', 6000, 130, 20, 1300, -0.6, -0.2, 450000],
+  ['aff_one', 13000, 230, 50, 6000, -0.25, 0.4, 2000000],
+  ['aff_two', 3000, 90, 12, 500, -0.8, -0.35, 180000],
+  ['content_blog', 0, 35, 9, 700, null, null, 250000],
+  ['organic', 0, 600, 120, 20000, null, null, 6200000],
+  ['unattributed', 0, 0, 0, 200, null, null, 80000],
+  ['ghost_99', 0, 5, 1, 10, null, null, 5000],
 ];
 
 const channelOf = (partnerId: string) => REGISTRY.find((p) => p.partner_id === partnerId)?.channel ?? null;
 
 function performanceRows(runDate: string, windowDays: number, rows: readonly Perf[]) {
-  return rows.map(([partner_id, spend_usd, signups, ftds, net_revenue_usd, roi_d7, roi_d30]) => ({
+  return rows.map(([partner_id, spend_usd, signups, ftds, net_revenue_usd, roi_d7, roi_d30, gmv_usd]) => ({
     partner_id,
     window_days: windowDays,
     spend_usd,
@@ -132,6 +133,7 @@ function performanceRows(runDate: string, windowDays: number, rows: readonly Per
     cac_usd: ftds === 0 ? null : spend_usd / ftds,
     cost_per_signup_usd: signups === 0 ? null : spend_usd / signups,
     net_revenue_usd,
+    gmv_usd,
     roi_d7,
     roi_d30,
     channel: channelOf(partner_id),
