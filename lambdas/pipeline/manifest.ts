@@ -3,6 +3,7 @@ import {
   BUILD_MANIFEST,
   CAMPAIGN_USER_STATE,
   PARTNER_PERFORMANCE,
+  PLAN_PACING,
   SEGMENT_SUMMARY,
   SPEND_DAILY,
   type TableDef,
@@ -78,14 +79,18 @@ export function campaignModelVersion(): string {
 
 /**
  * The version of the marts kept in one partition per run date (partner_performance,
- * segment_summary): a release that changes them (a new column, say) makes every earlier run date's
+ * segment_summary, plan_pacing): a release that changes them (a new column, say) makes every earlier run date's
  * partition stale, so the next run rebuilds them all instead of leaving old partitions of another
  * shape (a new column read as null) beside new ones.
  */
 export function runMartsModelVersion(): string {
   return modelVersion(
-    [loadQuery('marts/partner_performance'), loadQuery('marts/segment_summary')],
-    [PARTNER_PERFORMANCE, SEGMENT_SUMMARY],
+    [
+      loadQuery('marts/partner_performance'),
+      loadQuery('marts/segment_summary'),
+      loadQuery('marts/plan_pacing'),
+    ],
+    [PARTNER_PERFORMANCE, SEGMENT_SUMMARY, PLAN_PACING],
   );
 }
 

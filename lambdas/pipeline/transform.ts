@@ -7,6 +7,7 @@ import {
   COHORT_LTV,
   FUNNEL,
   PARTNER_PERFORMANCE,
+  PLAN_PACING,
   RETENTION,
   SEGMENT_SUMMARY,
   SPEND_DAILY,
@@ -79,6 +80,7 @@ const MARTS: readonly {
   { table: FUNNEL, query: 'marts/funnel', scope: 'latest', spend: false },
   { table: RETENTION, query: 'marts/retention', scope: 'latest', spend: false },
   { table: SEGMENT_SUMMARY, query: 'marts/segment_summary', scope: 'run-partition', spend: false },
+  { table: PLAN_PACING, query: 'marts/plan_pacing', scope: 'run-partition', spend: true },
 ];
 
 /** A SQL list cannot be empty: NO_BASE, a date no partition has, stands for none. */
