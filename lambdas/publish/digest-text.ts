@@ -136,6 +136,12 @@ function trackingBlock(content: DigestContent): string[] {
   ];
 }
 
+/** The growth digest's plan lines; none at all without a target for R. */
+function planBlock(content: DigestContent): string[] {
+  if (content.planLines.length === 0) return [];
+  return [heading('Plan: forecast at period end'), ...content.planLines.map((line) => `* ${line}`), ''];
+}
+
 /** Renders the plain-text part of a digest. */
 export function renderDigestText(content: DigestContent): string {
   const weekly = content.recipient.cadence === 'weekly';
@@ -154,6 +160,7 @@ export function renderDigestText(content: DigestContent): string {
     heading('Alerts'),
     alerts,
     '',
+    ...planBlock(content),
     ...trackingBlock(content),
     ...campaignBlocks(content),
     heading('Top movers, week over week'),

@@ -16,6 +16,7 @@ import type {
   TrackerReconciliation,
   TrackerWindow,
 } from './model.ts';
+import { planLine, sortedPlan } from './plan-display.ts';
 import { scopeModel } from './scope.ts';
 import { digestWindow, type TrackingCause, trackingCause, trackingIssues } from './tracking-display.ts';
 
@@ -81,6 +82,8 @@ export interface DigestContent {
    * only for the `growth` role. The digest shows the first {@link TRACKING_ISSUES_SHOWN}.
    */
   readonly trackingIssues: readonly TrackingIssue[];
+  /** The view's targets whose period contains R, one line each, worst first; only for the `growth` role. */
+  readonly planLines: readonly string[];
   readonly dashboardUrl: string;
 }
 
@@ -266,6 +269,7 @@ export function digestContent(
         }
       : { campaignVerdicts: [], srmCampaigns: [] }),
     trackingIssues: recipient.role === 'growth' ? digestTrackingIssues(view) : [],
+    planLines: recipient.role === 'growth' ? sortedPlan(view.plan).map((row) => planLine(view, row)) : [],
     dashboardUrl: options.dashboardUrl,
   };
 }

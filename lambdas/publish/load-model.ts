@@ -16,6 +16,7 @@ import {
   type DailyPartnerRow,
   type FunnelRow,
   type PartnerPerformance,
+  PlanPacingSchema,
   type PublishModel,
   type PublishPartner,
   type Recommendation,
@@ -49,6 +50,21 @@ const PartnerWindowQueryRowSchema = z.object({
   gmv_usd: amount.nullable(),
   roi_d7: amount.nullable(),
   roi_d30: amount.nullable(),
+});
+
+const PlanQueryRowSchema = z.object({
+  period: z.string().min(1),
+  scope: z.string().min(1),
+  metric: PlanPacingSchema.shape.metric,
+  target: amount,
+  actual_to_date: amount,
+  days_elapsed: count,
+  days_in_period: count,
+  expected_to_date: amount,
+  run_rate_7d: amount,
+  forecast_end: amount,
+  forecast_attainment: amount,
+  status: PlanPacingSchema.shape.status,
 });
 
 const DailyQueryRowSchema = z.object({
@@ -336,6 +352,7 @@ export async function loadPublishModel(engine: Engine, runDate: string): Promise
     recommendationRows,
     campaignRows,
     trackingRows,
+    planRows,
   ] = await Promise.all([
     load(engine, 'publish_partners', runDate, PartnerQueryRowSchema),
     load(engine, 'publish_partner_windows', runDate, PartnerWindowQueryRowSchema),
@@ -346,6 +363,7 @@ export async function loadPublishModel(engine: Engine, runDate: string): Promise
     load(engine, 'publish_recommendations', runDate, RecommendationQueryRowSchema),
     load(engine, 'publish_campaigns', runDate, CampaignQueryRowSchema),
     hasTrackerTables() ? load(engine, 'publish_tracking', runDate, TrackingQueryRowSchema) : [],
+    load(engine, 'publish_plan', runDate, PlanQueryRowSchema),
   ]);
 
   const daily: DailyPartnerRow[] = dailyRows.map((row) => ({
@@ -463,5 +481,19 @@ export async function loadPublishModel(engine: Engine, runDate: string): Promise
     recommendations,
     campaigns: campaignsOf(campaignRows),
     tracking: trackingOf(trackingRows),
+    plan: planRows.map((row) => ({
+      period: row.period,
+      scope: row.scope,
+      metric: row.metric,
+      target: row.target,
+      actualToDate: row.actual_to_date,
+      daysElapsed: row.days_elapsed,
+      daysInPeriod: row.days_in_period,
+      expectedToDate: row.expected_to_date,
+      runRate7d: row.run_rate_7d,
+      forecastEnd: row.forecast_end,
+      forecastAttainment: row.forecast_attainment,
+      status: row.status,
+    })),
   });
 }

@@ -161,6 +161,24 @@ export const CampaignResultsSchema = z.object({
 });
 export type CampaignResults = z.infer<typeof CampaignResultsSchema>;
 
+/** One plan_pacing row of R: a target, its actual to date and its forecast at period end. */
+export const PlanPacingSchema = z.object({
+  period: z.string().min(1),
+  /** `all`, `channel:<channel>` or `partner:<partner_id>`. */
+  scope: z.string().min(1),
+  metric: z.enum(['signups', 'ftds', 'spend_usd', 'net_revenue_usd', 'gmv_usd']),
+  target: z.number(),
+  actualToDate: z.number(),
+  daysElapsed: z.number().int(),
+  daysInPeriod: z.number().int(),
+  expectedToDate: z.number(),
+  runRate7d: z.number(),
+  forecastEnd: z.number(),
+  forecastAttainment: z.number(),
+  status: z.enum(['on_track', 'at_risk', 'off_track', 'over', 'under']),
+});
+export type PlanPacing = z.infer<typeof PlanPacingSchema>;
+
 /** A tracking tool whose conversions are reconciled with the platform (docs/contract.md, tracker_reconciliation). */
 export const TrackerSourceSchema = z.enum(['appsflyer', 'adjust', 'impact']);
 export type TrackerSource = z.infer<typeof TrackerSourceSchema>;
@@ -297,6 +315,11 @@ export const PublishModelSchema = z.object({
    * Per partner, so a scoped view keeps its partners' rows only.
    */
   tracking: z.array(TrackerReconciliationSchema),
+  /**
+   * plan_pacing of R; empty when no target's period contains R. A scoped view keeps the targets
+   * of its own channels and partners (see scopeModel).
+   */
+  plan: z.array(PlanPacingSchema),
   /** Derived from `performance` and `daily` (kpis.ts). */
   kpis: KpisSchema,
   /** Derived from `daily` (kpis.ts), one point per date of the last {@link SERIES_DAYS} days. */

@@ -134,6 +134,36 @@ describe('digests of the fixture run', () => {
     for (const value of ['$1,800', '$12.6k', '$9,260', '-38%', '+10 pp']) expect(mail.html).toContain(value);
   });
 
+  it('lists the plan worst first in the growth digest, and to each scoped recipient its own targets', () => {
+    // Prepare: the lines between the Plan heading and the next blank line of each text part
+    const planOf = (email: string) => {
+      const text = (mails.get(email) as ParsedMail).text ?? '';
+      const start = text.indexOf('Plan: forecast at period end\n');
+      if (start < 0) return [];
+      return text.slice(start).split('\n\n')[0]?.split('\n').slice(2) ?? [];
+    };
+
+    // Assess: over and off track first (by period, then scope), then at risk, then on track.
+    // Forecasts (test/publish/fixture.ts, PLAN_ROWS): 33600 of 30000 = 112%; 11.43 of 20 = 57%;
+    // 1428.57 of 1500 = 95%; 27.302M of 20M = 137%.
+    expect(planOf('growth@example.com')).toEqual([
+      '* Spend, kol channel, 2026-11: over plan, forecast $33.6k of $30.0k (112%) at period end.',
+      '* FTDs, Chain Chronicle, 2026-11: off track, forecast 11 of 20 (57%) at period end.',
+      '* Sign-ups, all partners, 2026-11: at risk, forecast 1,429 of 1,500 (95%) at period end.',
+      '* GMV, all partners, 2026-Q4: on track, forecast $27.30M of $20.00M (137%) at period end.',
+    ]);
+    expect(mails.get('growth@example.com')?.html).toContain(
+      'Spend, kol channel, 2026-11: over plan, forecast $33.6k of $30.0k (112%) at period end.',
+    );
+    expect(planOf('kol@example.com')).toEqual([
+      '* Spend, kol channel, 2026-11: over plan, forecast $33.6k of $30.0k (112%) at period end.',
+    ]);
+    expect(planOf('content@example.com')).toEqual([
+      '* FTDs, Chain Chronicle, 2026-11: off track, forecast 11 of 20 (57%) at period end.',
+    ]);
+    expect(mails.get('affiliates@example.com')?.text).not.toContain('Plan:');
+  });
+
   it('raises the CAC and ROI alerts, overall and per partner', () => {
     const text = mails.get('growth@example.com')?.text ?? '';
     const alerts = text.split('\n').filter((line) => line.startsWith('! '));

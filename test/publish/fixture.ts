@@ -16,6 +16,7 @@ import {
   FUNNEL,
   PARTNER_PERFORMANCE,
   PARTNERS,
+  PLAN_PACING,
   SEGMENT_SUMMARY,
   SPEND,
   type TableDef,
@@ -628,6 +629,51 @@ export function trackerConversionRows(): Record<string, Value>[] {
   ];
 }
 
+/**
+ * plan_pacing of R (2026-11-22): November has 30 days, 22 elapsed, 8 to go; 2026-Q4 has 92 days
+ * (October 1 to December 31), 53 elapsed, 39 to go. Each row follows the contract's formulas
+ * (docs/contract.md, plan_pacing) from a chosen target, actual and last-7-days total.
+ */
+export const PLAN_ROWS: readonly Record<string, Value>[] = [
+  // 1000 sign-ups, 375 in the last 7 days: 1000 + 375/7 * 8 = 1428.57 of 1500 = 0.952: at risk.
+  plan('2026-11', 'all', 'signups', 1500, 1000, 22, 30, 375, 'at_risk'),
+  // 24000 spent, 8400 in 7 days: 24000 + 1200 * 8 = 33600 of 30000 = 1.12 > 1.1: over.
+  plan('2026-11', 'channel:kol', 'spend_usd', 30000, 24000, 22, 30, 8400, 'over'),
+  // 8 FTDs, 3 in 7 days: 8 + 3/7 * 8 = 11.43 of 20 = 0.571: off track.
+  plan('2026-11', 'partner:content_blog', 'ftds', 20, 8, 22, 30, 3, 'off_track'),
+  // 11M of GMV, 2.926M in 7 days: 11M + 418000 * 39 = 27.302M of 20M = 1.365: on track.
+  plan('2026-Q4', 'all', 'gmv_usd', 20_000_000, 11_000_000, 53, 92, 2_926_000, 'on_track'),
+];
+
+function plan(
+  period: string,
+  scope: string,
+  metric: string,
+  target: number,
+  actual: number,
+  elapsed: number,
+  days: number,
+  last7Days: number,
+  status: string,
+): Record<string, Value> {
+  const forecast = actual + (last7Days / 7) * (days - elapsed);
+  return {
+    period,
+    scope,
+    metric,
+    target,
+    actual_to_date: actual,
+    days_elapsed: elapsed,
+    days_in_period: days,
+    expected_to_date: (target * elapsed) / days,
+    run_rate_7d: last7Days / 7,
+    forecast_end: forecast,
+    forecast_attainment: forecast / target,
+    status,
+    run_date: R,
+  };
+}
+
 export const TEST_RECIPIENTS: RecipientsConfig = parseRecipientsConfig({
   from: 'growthlake@example.com',
   dashboardBaseUrl: 'https://growth.example.com/published',
@@ -720,6 +766,7 @@ export async function buildFixtureLake(
     })),
   );
   await writeRows(engine, SEGMENT_SUMMARY, segmentRows());
+  await writeRows(engine, PLAN_PACING, PLAN_ROWS);
   if (options.withoutRecommendations !== true)
     await writeRows(engine, BUDGET_RECOMMENDATIONS, RECOMMENDATIONS);
   if (options.withoutCampaigns !== true) {

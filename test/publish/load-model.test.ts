@@ -108,6 +108,30 @@ describe('loadPublishModel over the fixture lake', () => {
     });
   });
 
+  it('loads plan_pacing of R, every column', () => {
+    // Assess: the fixture's rows by period, scope and metric (test/publish/fixture.ts, PLAN_ROWS)
+    expect(model.plan.map((row) => [row.period, row.scope, row.metric, row.status])).toEqual([
+      ['2026-11', 'all', 'signups', 'at_risk'],
+      ['2026-11', 'channel:kol', 'spend_usd', 'over'],
+      ['2026-11', 'partner:content_blog', 'ftds', 'off_track'],
+      ['2026-Q4', 'all', 'gmv_usd', 'on_track'],
+    ]);
+    expect(model.plan[1]).toEqual({
+      period: '2026-11',
+      scope: 'channel:kol',
+      metric: 'spend_usd',
+      target: 30000,
+      actualToDate: 24000,
+      daysElapsed: 22,
+      daysInPeriod: 30,
+      expectedToDate: 22000, // 30000 * 22 / 30
+      runRate7d: 1200, // 8400 / 7
+      forecastEnd: 33600, // 24000 + 1200 * 8
+      forecastAttainment: 1.12,
+      status: 'over',
+    });
+  });
+
   it('pools day-7 ROI over partners weighted by the spend of their matured cohorts', () => {
     // Now: cohorts of Nov 9-15 (spend 4900, 1400, 2800): (-0.4*4900 - 0.7*1400 - 0.2*2800) / 9100.
     // Before: cohorts of Nov 2-8 (4200, 1400, 2800, 700): (-0.5*4200 - 0.6*1400 - 0.3*2800 - 0.9*700) / 9100.
