@@ -1,7 +1,7 @@
 /** The vocabulary of plans (docs/contract.md, Targets and plan_pacing). */
 import { z } from 'zod';
 import { addDays } from './dates.ts';
-import { CHANNELS } from './inputs.ts';
+import { CHANNELS, decimalNumber } from './inputs.ts';
 
 /** The metrics a target may set: each is summed over dates, in the scope. */
 export const TARGET_METRICS = ['signups', 'ftds', 'spend_usd', 'net_revenue_usd', 'gmv_usd'] as const;
@@ -107,9 +107,7 @@ export const TargetSchema = z
       });
       return z.NEVER;
     }
-    const target = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(row.target)
-      ? Number(row.target)
-      : Number.NaN;
+    const target = decimalNumber(row.target);
     if (!Number.isFinite(target) || target <= 0) {
       context.addIssue({
         code: 'custom',

@@ -458,7 +458,7 @@ function planSection(model: PublishModel): string {
     return '<p class="empty">No target for this date. Ingest targets with growthlake ingest targets.</p>';
   return table(
     [
-      'Target',
+      'Metric',
       'Period',
       'Status',
       'Target',
