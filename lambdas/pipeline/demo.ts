@@ -77,7 +77,7 @@ async function ingestDemoTargets(
   ratesUntil: string,
 ): Promise<IngestResult> {
   const [rates] = await context.engine.query(
-    queryFile('run/demo_target_rates', { end_date: { date: ratesUntil } }),
+    queryFile('run/demo_target_rates', { last_date: { date: ratesUntil } }),
   );
   const month = endDate.slice(0, 7);
   const quarter = `${endDate.slice(0, 4)}-Q${Math.ceil(Number(endDate.slice(5, 7)) / 3)}`;

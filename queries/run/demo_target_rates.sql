@@ -1,18 +1,18 @@
 -- Builds: what the demo sets its targets from: sign-ups, GMV and KOL spend per day over the 28 days
--- ending on :end_date (a plan made from the recent past, as a growth team would).
+-- ending on :last_date (a plan made from the recent past, as a growth team would).
 -- Grain: one row.
 with
 
 recent_events as (
     select * from events
-    where dt > date_add('day', -28, :end_date)
-        and dt <= :end_date
+    where dt > date_add('day', -28, :last_date)
+        and dt <= :last_date
 ),
 
 recent_spend as (
     select * from spend
-    where dt > date_add('day', -28, :end_date)
-        and dt <= :end_date
+    where dt > date_add('day', -28, :last_date)
+        and dt <= :last_date
 ),
 
 registry as (
