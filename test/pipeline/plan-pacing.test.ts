@@ -283,4 +283,20 @@ describe('targets and plan_pacing', () => {
       ['2026-Q2', 'channel:affiliate', 'spend_usd', 100, 40, 61, 91, (100 * 61) / 91, 0, 40, 0.4, 'under'],
     ]);
   });
+
+  it('paces the current snapshot when R is run again: targets that left it leave plan_pacing', async () => {
+    // Prepare: R2 paced with the first snapshot, then a plan for June only
+    const lake = await plannedLake();
+    await ingestFile(lake.context, 'targets', await lake.writeLines('targets.csv', TARGETS));
+    await transformAndMeasure(lake.lake.engine, R2);
+    expect(await pacingOf(lake, R2)).toHaveLength(6);
+    const june = ['period,scope,metric,target', '2026-06,all,signups,10'];
+    await ingestFile(lake.context, 'targets', await lake.writeLines('targets-june.csv', june));
+
+    // Act
+    await transformAndMeasure(lake.lake.engine, R2);
+
+    // Assess: June does not contain May 31, so nothing is paced on it
+    expect(await pacingOf(lake, R2)).toEqual([]);
+  });
 });
