@@ -18,11 +18,12 @@ export async function summarizeRun(engine: Engine, report: RunReport, lakeRoot: 
   const partners = await engine.query(queryFile('report/top_partners', params));
   const lifecycle = await engine.query(queryFile('report/lifecycle_sizes', params));
   const campaigns = await engine.query(queryFile('report/campaign_verdicts', params));
+  const plan = await engine.query(queryFile('report/plan_statuses', params));
   const lines: string[] = [`growthlake run ${report.runDate}`];
   for (const row of headline) {
     lines.push(
       `  last ${row.window_days} days: spend ${usd(row.spend_usd)}, ${row.signups} sign-ups, ${row.ftds} FTDs, ` +
-        `CAC ${usd(row.cac_usd)}, net revenue ${usd(row.net_revenue_usd)}`,
+        `CAC ${usd(row.cac_usd)}, net revenue ${usd(row.net_revenue_usd)}, GMV ${usd(row.gmv_usd)}`,
     );
   }
   if (partners.length > 0) {
@@ -31,6 +32,13 @@ export async function summarizeRun(engine: Engine, report: RunReport, lakeRoot: 
     lines.push(`  best 30-day ROI:  ${show(partners[0] as (typeof partners)[number])}`);
     if (partners.length > 1)
       lines.push(`  worst 30-day ROI: ${show(partners[partners.length - 1] as (typeof partners)[number])}`);
+  }
+  for (const row of plan) {
+    const value = String(row.metric).endsWith('_usd') ? usd : (v: unknown) => `${Math.round(Number(v))}`;
+    lines.push(
+      `  plan ${row.period} ${row.scope} ${row.metric}: ${String(row.status).replace('_', ' ')}, ` +
+        `forecast ${value(row.forecast_end)} of ${value(row.target)} (${pct(row.forecast_attainment)})`,
+    );
   }
   if (lifecycle.length > 0) {
     lines.push(`  users by lifecycle: ${lifecycle.map((row) => `${row.segment} ${row.users}`).join(', ')}`);

@@ -461,6 +461,7 @@ export const INPUT_KINDS = [
   'adjust',
   'impact',
   'tracker-map',
+  'targets',
 ] as const;
 export const InputKindSchema = z.enum(INPUT_KINDS, {
   error: `kind must be one of ${INPUT_KINDS.join(', ')}`,

@@ -48,7 +48,7 @@ export const COHORT_LTV: TableDef = {
   name: 'cohort_ltv',
   layer: 'mart',
   description:
-    "Each signup cohort's cumulative net revenue by age against its partner's spend on the cohort date (docs/contract.md, cohort_ltv), as of the latest run.",
+    "Each signup cohort's cumulative net revenue and GMV by age against its partner's spend on the cohort date (docs/contract.md, cohort_ltv), as of the latest run.",
   grain: 'one row per cohort date, partner and age day',
   key: ['cohort_date', 'partner_id', 'age_day'],
   // Readers want recent cohorts (the dashboard's curves: the last 90 days).
@@ -65,6 +65,11 @@ export const COHORT_LTV: TableDef = {
     col('spend_usd', 'double', "The partner's spend on cohort_date, USD."),
     col('roas', 'double', 'cum_net_revenue_usd / spend_usd; null when no spend.'),
     col('roi', 'double', '(cum_net_revenue_usd - spend_usd) / spend_usd; null when no spend.'),
+    col(
+      'cum_gmv_usd',
+      'double',
+      "GMV (traded volume: amount_usd of trades) of the cohort's trades at age <= age_day, USD.",
+    ),
     col('is_complete', 'boolean', 'cohort_date + age_day <= R: the age has been fully observed.'),
     col('run_date', 'date', 'R, the run this row was computed for.'),
   ],
@@ -81,7 +86,7 @@ export const PARTNER_PERFORMANCE: TableDef = {
   name: 'partner_performance',
   layer: 'mart',
   description:
-    "Each partner's spend, acquisition, CAC, revenue and matured-cohort ROI over the last 7 and 30 days (docs/contract.md, partner_performance).",
+    "Each partner's spend, acquisition, CAC, revenue, GMV and matured-cohort ROI over the last 7 and 30 days (docs/contract.md, partner_performance).",
   grain: 'one row per run date, partner and window',
   key: ['run_date', 'partner_id', 'window_days'],
   columns: [
@@ -93,6 +98,11 @@ export const PARTNER_PERFORMANCE: TableDef = {
     col('cac_usd', 'double', 'spend_usd / ftds; null when no FTDs.'),
     col('cost_per_signup_usd', 'double', 'spend_usd / signups; null when no signups.'),
     col('net_revenue_usd', 'double', "Net revenue of all the partner's users' trades dated in W."),
+    col(
+      'gmv_usd',
+      'double',
+      "GMV (traded volume: amount_usd of trades) of all the partner's users' trades dated in W.",
+    ),
     col('roi_d7', 'double', 'ROI at age 7 of the matured cohorts [R-7-w+1, R-7]; null without spend.'),
     col('roi_d30', 'double', 'ROI at age 30 of the matured cohorts [R-30-w+1, R-30]; null without spend.'),
     col('channel', 'varchar', 'The registry channel; null for partners outside the registry.'),

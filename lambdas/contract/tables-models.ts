@@ -135,6 +135,21 @@ const ageColumns = [
   ),
 ];
 
+/** Trading volume (GMV) by the same age bands, up to 365 days: what cohort_ltv.cum_gmv_usd adds up. */
+const volumeAgeColumns = AGE_BANDS.map(({ first, last }) =>
+  money(
+    `volume_ages_${first}_${last}_usd`,
+    `Traded volume (GMV) at ages ${first} to ${last} days (events before the cohort date count as age 0); ` +
+      'null when none, or when the user has no cohort.',
+  ),
+);
+
+/** Trading volume (GMV) in the two windows partner_performance reads, as bands like the trades'. */
+const volumeWindowColumns = [
+  money('volume_7d_usd', 'Traded volume (GMV) of trades dated in [as-of - 6, as-of].'),
+  money('volume_8_30d_usd', 'Traded volume (GMV) of trades dated in [as-of - 29, as-of - 7].'),
+];
+
 const retentionColumns = RETENTION_DAYS.map((day) =>
   col(`active_day_${day}`, 'boolean', `Active on cohort_date + ${day}.`),
 );
@@ -184,8 +199,8 @@ export const USER_STATE: TableDef = {
   name: 'user_state',
   layer: 'state',
   description:
-    'Cumulative per-user state as of a date: attribution, milestone dates, activity dates, totals, fees by age band, ' +
-    'trades in trailing-window bands, ' +
+    'Cumulative per-user state as of a date: attribution, milestone dates, activity dates, totals, fees and volume by age band, ' +
+    'trades, fees and volume in trailing-window bands, ' +
     'and the segments (docs/contract.md, user_segments) as of that date and the lifecycle of the day before (the user_segments view ' +
     'shows them; segment summaries and audiences read these small columns). ' +
     'The run for R builds it from the state of R - 1, user_daily of R and the user_daily days that left a trailing ' +
@@ -218,8 +233,10 @@ export const USER_STATE: TableDef = {
     money('volume_usd', 'Traded volume to date.'),
     money('fees_usd', 'Fees to date.'),
     ...ageColumns,
+    ...volumeAgeColumns,
     ...retentionColumns,
     ...trailingWindowColumns,
+    ...volumeWindowColumns,
     ...SEGMENT_COLUMNS,
     col(
       'previous_lifecycle',
@@ -244,7 +261,8 @@ export const BUILD_MANIFEST: TableDef = {
     col(
       'table_name',
       'varchar',
-      "user_daily, user_state, spend_daily, campaign_user_state, or 'run' for a run date's marts.",
+      "user_daily, user_state, spend_daily, campaign_user_state, 'run' for a run date's marts, or " +
+        "'run_marts_model' (one row, dt 0001-01-01) for the model of the marts kept per run date.",
     ),
     col('dt', 'date', 'The partition.'),
     col('inputs_hash', 'varchar', 'SHA-256 over the ids of the ingests whose events it covers.'),

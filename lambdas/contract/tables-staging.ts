@@ -6,7 +6,7 @@ import { CAMPAIGNS, PARTNERS } from './tables-curated.ts';
  * A staging table: the validated rows of one ingest as CSV text columns, partitioned by ingest id,
  * which the engine reads to deduplicate and load them into the curated table.
  */
-function stagingTable(name: string, description: string, columns: readonly string[]): TableDef {
+export function stagingTable(name: string, description: string, columns: readonly string[]): TableDef {
   return {
     name,
     layer: 'staging',

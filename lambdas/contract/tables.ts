@@ -15,6 +15,7 @@ import {
   USERS,
 } from './tables-marts.ts';
 import { BUILD_MANIFEST, SPEND_DAILY, USER_DAILY, USER_MILESTONES, USER_STATE } from './tables-models.ts';
+import { PLAN_PACING, STAGED_TARGETS, TARGETS } from './tables-plans.ts';
 import { INGEST_LOG, INGEST_PARTITIONS, QUARANTINE } from './tables-quality.ts';
 import { BUDGET_RECOMMENDATIONS, LTV_FORECAST } from './tables-recommend.ts';
 import {
@@ -42,6 +43,7 @@ export * from './tables-campaigns.ts';
 export * from './tables-curated.ts';
 export * from './tables-marts.ts';
 export * from './tables-models.ts';
+export * from './tables-plans.ts';
 export * from './tables-quality.ts';
 export * from './tables-recommend.ts';
 export * from './tables-staging.ts';
@@ -58,6 +60,7 @@ export const TABLES = {
   tracker_events: TRACKER_EVENTS,
   impact_actions: IMPACT_ACTIONS,
   tracker_map: TRACKER_MAP,
+  targets: TARGETS,
   ingest_log: INGEST_LOG,
   quarantine: QUARANTINE,
   ingest_partitions: INGEST_PARTITIONS,
@@ -70,6 +73,7 @@ export const TABLES = {
   staged_tracker_events: STAGED_TRACKER_EVENTS,
   staged_impact: STAGED_IMPACT,
   staged_tracker_map: STAGED_TRACKER_MAP,
+  staged_targets: STAGED_TARGETS,
   staged_quarantine: STAGED_QUARANTINE,
   user_daily: USER_DAILY,
   user_milestones: USER_MILESTONES,
@@ -89,6 +93,7 @@ export const TABLES = {
   campaign_results: CAMPAIGN_RESULTS,
   tracker_conversions: TRACKER_CONVERSIONS,
   tracker_reconciliation: TRACKER_RECONCILIATION,
+  plan_pacing: PLAN_PACING,
 } as const satisfies Record<string, TableDef>;
 
 export type TableName = keyof typeof TABLES;

@@ -19,6 +19,7 @@ import { newIngestHash } from './line-reader.ts';
 import { partnersKind } from './partners-kind.ts';
 import { spendKind } from './spend-kind.ts';
 import { StagingWriter } from './staging-writer.ts';
+import { targetsKind } from './targets-kind.ts';
 import { adjustKind, appsflyerKind } from './tracker-events-kind.ts';
 import { trackerMapKind } from './tracker-map-kind.ts';
 
@@ -33,6 +34,7 @@ const HANDLERS: Record<InputKind, InputKindHandler> = {
   adjust: adjustKind,
   impact: impactKind,
   'tracker-map': trackerMapKind,
+  targets: targetsKind,
 };
 
 /**

@@ -1,7 +1,10 @@
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { addDays } from '../contract/dates.ts';
+import { periodDates } from '../contract/targets.ts';
 import { type GenerateSummary, generate, inputFiles } from '../generate/generate.ts';
 import { type IngestContext, type IngestResult, ingestFile } from '../ingest/ingest.ts';
+import { queryFile } from '../warehouse/sql.ts';
 import { backfill, type RunContext, type RunReport } from './run.ts';
 
 /** What the demo generates and runs. */
@@ -48,6 +51,49 @@ export async function runDemo(context: DemoContext, options: DemoOptions): Promi
     ingests.push(await ingestFile(context, file.kind, join(options.inputDir, file.path)));
   }
   const runDays = options.runDays ?? 7;
+  ingests.push(
+    await ingestDemoTargets(context, options.inputDir, options.endDate, addDays(options.endDate, -runDays)),
+  );
   const runs = await backfill(context, addDays(options.endDate, 1 - runDays), options.endDate);
   return { generated, ingests, runs };
+}
+
+/** The days of a period `YYYY-MM` or `YYYY-Qn`. */
+function daysIn(period: string): number {
+  const dates = periodDates(period);
+  if (dates === null) throw new RangeError(`${period} is not a period`);
+  return (Date.parse(dates.end) - Date.parse(dates.start)) / 86_400_000 + 1;
+}
+
+/**
+ * A plan for the month and quarter of the demo's last day, from the rates of the 28 days ending on
+ * `ratesUntil` (before its runs): a little more sign-ups, a little less GMV and the same KOL
+ * spend, so the Plan section has targets on track and off it.
+ */
+async function ingestDemoTargets(
+  context: DemoContext,
+  inputDir: string,
+  endDate: string,
+  ratesUntil: string,
+): Promise<IngestResult> {
+  const [rates] = await context.engine.query(
+    queryFile('run/demo_target_rates', { last_date: { date: ratesUntil } }),
+  );
+  const month = endDate.slice(0, 7);
+  const quarter = `${endDate.slice(0, 4)}-Q${Math.ceil(Number(endDate.slice(5, 7)) / 3)}`;
+  const target = (perDay: unknown, period: string, factor: number) =>
+    Math.max(1, Math.round(Number(perDay ?? 0) * daysIn(period) * factor));
+  const path = join(inputDir, 'targets.csv');
+  await writeFile(
+    path,
+    [
+      'period,scope,metric,target',
+      `${month},all,signups,${target(rates?.signups_per_day, month, 1.05)}`,
+      `${month},all,gmv_usd,${target(rates?.gmv_usd_per_day, month, 0.95)}`,
+      `${month},channel:kol,spend_usd,${target(rates?.kol_spend_usd_per_day, month, 1)}`,
+      `${quarter},all,gmv_usd,${target(rates?.gmv_usd_per_day, quarter, 1.1)}`,
+      '',
+    ].join('\n'),
+  );
+  return ingestFile(context, 'targets', path);
 }

@@ -2,6 +2,9 @@ import { createHash } from 'node:crypto';
 import {
   BUILD_MANIFEST,
   CAMPAIGN_USER_STATE,
+  PARTNER_PERFORMANCE,
+  PLAN_PACING,
+  SEGMENT_SUMMARY,
   SPEND_DAILY,
   type TableDef,
   USER_DAILY,
@@ -17,13 +20,15 @@ export const NO_BASE = '0001-01-01';
 /**
  * What the manifest tracks: state partitions (`user_daily` stands for user_milestones too, built
  * with it from the same dates), the spend dates summed in spend_daily, the run dates whose
- * marts were built, and the campaign state of each run date.
+ * marts were built, the model their per-run-date partitions were built with (`run_marts_model`,
+ * one entry), and the campaign state of each run date.
  */
 export type StateTable =
   | 'user_daily'
   | 'user_state'
   | 'spend_daily'
   | 'run'
+  | 'run_marts_model'
   | 'campaign_user_state'
   | 'tracker_conversions'
   | 'tracker_reconciliation';
@@ -69,6 +74,23 @@ export function campaignModelVersion(): string {
   return modelVersion(
     [loadQuery('models/user_daily'), loadQuery('models/campaign_user_state')],
     [USER_DAILY, CAMPAIGN_USER_STATE],
+  );
+}
+
+/**
+ * The version of the marts kept in one partition per run date (partner_performance,
+ * segment_summary, plan_pacing): a release that changes them (a new column, say) makes every earlier run date's
+ * partition stale, so the next run rebuilds them all instead of leaving old partitions of another
+ * shape (a new column read as null) beside new ones.
+ */
+export function runMartsModelVersion(): string {
+  return modelVersion(
+    [
+      loadQuery('marts/partner_performance'),
+      loadQuery('marts/segment_summary'),
+      loadQuery('marts/plan_pacing'),
+    ],
+    [PARTNER_PERFORMANCE, SEGMENT_SUMMARY, PLAN_PACING],
   );
 }
 

@@ -7,6 +7,7 @@ import {
   COHORT_LTV,
   FUNNEL,
   PARTNER_PERFORMANCE,
+  PLAN_PACING,
   RETENTION,
   SEGMENT_SUMMARY,
   SPEND_DAILY,
@@ -22,7 +23,13 @@ import { DEFAULT_PLAYBOOK_CAMPAIGNS, type PlaybookCampaigns } from '../experimen
 import type { Engine, WriteMode } from '../warehouse/engine.ts';
 import { queryFile } from '../warehouse/sql.ts';
 import { measureCampaigns } from './campaigns.ts';
-import { BuildManifest, type InputFingerprints, loadInputFingerprints, NO_BASE } from './manifest.ts';
+import {
+  BuildManifest,
+  type InputFingerprints,
+  loadInputFingerprints,
+  NO_BASE,
+  runMartsModelVersion,
+} from './manifest.ts';
 import { type StepReport, timed } from './timed-step.ts';
 import { buildTrackerTables } from './trackers.ts';
 
@@ -36,7 +43,10 @@ export interface TransformReport {
   readonly runDate: string;
   /** user_daily partitions rebuilt because their events changed (new or late data). */
   readonly rebuiltDays: readonly string[];
-  /** Earlier run dates whose marts were rebuilt because late or restated data reached them. */
+  /**
+   * Earlier run dates whose marts were rebuilt because late or restated data reached them, or
+   * because the per-run-date marts' model changed (see runMartsModelVersion).
+   */
   readonly restatedRuns: readonly string[];
   /** Of those, the dates only restated spend reached: only their spend marts were rebuilt. */
   readonly spendOnlyRuns: readonly string[];
@@ -70,6 +80,7 @@ const MARTS: readonly {
   { table: FUNNEL, query: 'marts/funnel', scope: 'latest', spend: false },
   { table: RETENTION, query: 'marts/retention', scope: 'latest', spend: false },
   { table: SEGMENT_SUMMARY, query: 'marts/segment_summary', scope: 'run-partition', spend: false },
+  { table: PLAN_PACING, query: 'marts/plan_pacing', scope: 'run-partition', spend: true },
 ];
 
 /** A SQL list cannot be empty: NO_BASE, a date no partition has, stands for none. */
@@ -269,8 +280,11 @@ export async function transformAndMeasure(
   const fingerprints = await loadInputFingerprints(engine);
   const manifest = await BuildManifest.load(engine);
   const previousRuns = manifest.dates('run');
+  // A new model of the per-run-date marts restates every earlier run date, events and all.
+  const martsModel = runMartsModelVersion();
+  const martsModelChanged = manifest.get('run_marts_model', NO_BASE) !== martsModel;
   const restatedRuns = previousRuns.filter(
-    (date) => date < runDate && manifest.get('run', date) !== fingerprints.run(date),
+    (date) => date < runDate && (martsModelChanged || manifest.get('run', date) !== fingerprints.run(date)),
   );
   const latestRun = [...previousRuns, runDate].sort().at(-1) as string;
 
@@ -279,7 +293,9 @@ export async function transformAndMeasure(
   const runDates = [...restatedRuns, runDate];
   const states = await refreshUserStates(engine, fingerprints, manifest, runDates, steps);
   // A restated date whose events are unchanged (its state was current) was reached by spend alone.
-  const spendOnlyRuns = restatedRuns.filter((date) => !states.rebuilt.includes(date));
+  const spendOnlyRuns = martsModelChanged
+    ? []
+    : restatedRuns.filter((date) => !states.rebuilt.includes(date));
   // user_segments views every date's state, so it can be defined before the marts that read it;
   // users, a view of the latest state, is defined after they succeed (see the end).
   await defineView(engine, USER_SEGMENTS, 'marts/user_segments', latestRun, steps);
@@ -289,6 +305,7 @@ export async function transformAndMeasure(
     await buildMarts(engine, date, { latest: date === latestRun, spendOnly }, steps);
     manifest.set('run', date, fingerprints.run(date));
   }
+  manifest.set('run_marts_model', NO_BASE, martsModel);
   // Every run date whose state is current: a tracker export or map reaches earlier run dates too.
   const trackers = await buildTrackerTables({
     engine,

@@ -59,6 +59,7 @@ import {
   type TrackerStatus,
   type TrackerWindow,
 } from './model.ts';
+import { PLAN_METRICS, PLAN_STATUSES, planScopeLabel, sortedPlan } from './plan-display.ts';
 import {
   byConcern,
   flaggedSignals,
@@ -464,6 +465,45 @@ function statusBadge(status: TrackerStatus): string {
   return `<span class="tag status-${status}">${e(status)}</span>`;
 }
 
+/** The targets whose period contains R, worst first: actual and forecast against target. */
+function planSection(model: PublishModel): string {
+  if (model.plan.length === 0)
+    return '<p class="empty">No target for this date. Ingest targets with growthlake ingest targets.</p>';
+  return table(
+    [
+      'Metric',
+      'Period',
+      'Status',
+      'Target',
+      'Actual to date',
+      'Expected to date',
+      'Run rate / day',
+      'Forecast at end',
+      'Attainment',
+    ],
+    sortedPlan(model.plan).map((row) => {
+      const metric = PLAN_METRICS[row.metric];
+      const status = PLAN_STATUSES[row.status];
+      return [
+        `<span class="partner">${e(metric.label)}</span> <span class="muted">${e(planScopeLabel(model, row.scope))}</span>`,
+        `${e(row.period)} <span class="muted">day ${e(formatCount(row.daysElapsed))} of ${e(formatCount(row.daysInPeriod))}</span>`,
+        `<span class="tag status-${status.tone}">${e(status.words)}</span>`,
+        e(metric.format(row.target)),
+        e(metric.format(row.actualToDate)),
+        e(metric.format(row.expectedToDate)),
+        e(
+          row.metric === 'signups' || row.metric === 'ftds'
+            ? row.runRate7d.toFixed(1)
+            : formatUsd(row.runRate7d),
+        ),
+        e(metric.format(row.forecastEnd)),
+        e(formatPercent(row.forecastAttainment)),
+      ];
+    }),
+    { numeric: [3, 4, 5, 6, 7, 8], stackOnPhone: true },
+  );
+}
+
 /** One window's reconciliation table, most severe first, with the likely cause of each warn or broken row. */
 function trackingTable(model: PublishModel, window: (row: TrackerReconciliation) => TrackerWindow): string {
   const rows = [...model.tracking].sort(bySeverity(window));
@@ -659,6 +699,7 @@ export function renderDashboard(model: PublishModel): string {
         : `<div class="grid grid-small">${segments.map(({ dimension, chart }) => chartPanel(charts, `segment-${dimension}`, dimension.replace(/_/g, ' '), chart, '', Math.max(160, 50 + 26 * chart.labels.length))).join('')}</div>`) +
       `<h3 class="subhead">Lifecycle transitions</h3>${transitionsTable(model)}</section>`,
     `<section id="recommendations" aria-labelledby="recommendations-title"><h2 id="recommendations-title">Budget recommendations <span class="muted">for tomorrow</span></h2>${recommendationsTable(model)}</section>`,
+    `<section id="plan" aria-labelledby="plan-title"><h2 id="plan-title">Plan <span class="muted">targets paced to ${e(shortDate(model.runDate))}, forecast at the last 7 days' rate</span></h2>${planSection(model)}</section>`,
     `<section id="tracking" aria-labelledby="tracking-title"><h2 id="tracking-title">Tracking <span class="muted">trackers vs the platform, as of ${e(shortDate(model.runDate))}</span></h2>${trackingSection(model)}</section>`,
     `<section id="quality" aria-labelledby="quality-title"><h2 id="quality-title">Traffic quality <span class="muted">sign-ups of ${e(shortDate(addDays(model.runDate, -29)))}–${e(shortDate(model.runDate))}</span></h2>${qualitySection(model)}</section>`,
     `<section id="campaigns" aria-labelledby="campaigns-title"><h2 id="campaigns-title">Campaigns <span class="muted">treatment vs holdout, as of ${e(shortDate(model.runDate))}</span></h2>${campaignsSection(charts, model)}</section>`,
@@ -672,6 +713,7 @@ export function renderDashboard(model: PublishModel): string {
     ['funnel', 'Funnel'],
     ['segments', 'Segments'],
     ['recommendations', 'Recommendations'],
+    ['plan', 'Plan'],
     ['tracking', 'Tracking'],
     ['quality', 'Quality'],
     ['campaigns', 'Campaigns'],
@@ -695,7 +737,7 @@ export function renderDashboard(model: PublishModel): string {
 <main class="wrap">
 ${sections.join('\n')}
 </main>
-<footer class="wrap muted">Run date ${e(model.runDate)} (UTC). Built from partner_performance, spend, users, cohort_ltv, funnel, segment_summary, budget_recommendations, tracker_reconciliation, tracker_conversions, partner_quality, user_risk_flags and campaign_results.</footer>
+<footer class="wrap muted">Run date ${e(model.runDate)} (UTC). Built from partner_performance, spend, users, cohort_ltv, funnel, segment_summary, budget_recommendations, plan_pacing, tracker_reconciliation, tracker_conversions, partner_quality, user_risk_flags and campaign_results.</footer>
 <script type="application/json" id="dashboard-data">${data}</script>
 <script>${scriptSafe(chartJs())}</script>
 <script>${scriptSafe(DASHBOARD_CLIENT_SCRIPT)}</script>

@@ -170,6 +170,16 @@ const TRACKING_COLOURS = {
   ok: { background: '#f8fafc', border: '#94a3b8', text: '#334155' },
 } as const;
 
+/** The growth digest's plan section; none at all without a target for R. */
+function planSection(content: DigestContent): string {
+  if (content.planLines.length === 0) return '';
+  const items = content.planLines.map((line) => `<li style="margin:0 0 4px 0;">${e(line)}</li>`).join('');
+  return section(
+    'Plan: forecast at period end',
+    `<ul style="${TEXT}margin:0;padding-left:18px;">${items}</ul>`,
+  );
+}
+
 /** The growth digest's tracking section; none at all when every tracker agrees. */
 function trackingSection(content: DigestContent): string {
   if (content.trackingIssues.length === 0) return '';
@@ -286,7 +296,7 @@ export function renderDigestHtml(content: DigestContent): string {
 <tr><td style="${TEXT}padding:18px 16px 0 16px;">Hi ${e(content.recipient.name)}, here is how ${e(content.scopeLabel)} did ${e(period)} (${e(formatCount(content.view.partners.length))} partner${content.view.partners.length === 1 ? '' : 's'}).</td></tr>
 ${section('Headline', kpiTable(content))}
 ${section('Alerts', alertsList(content))}
-${trackingSection(content)}${qualitySection(content)}${campaignSections(content)}${section('Top movers, week over week', moversTable(content.movers))}
+${planSection(content)}${trackingSection(content)}${qualitySection(content)}${campaignSections(content)}${section('Top movers, week over week', moversTable(content.movers))}
 ${section('Budget recommendations', recommendationsTable(content))}
 <tr><td style="padding:22px 16px 8px 16px;">${button}</td></tr>
 <tr><td style="${SMALL}padding:12px 16px 22px 16px;">The dashboard has trends, cohort LTV, the funnel, segments, campaigns, tracking and traffic quality: <a href="${e(content.dashboardUrl)}" style="color:#1d4ed8;">${e(content.dashboardUrl)}</a><br>

@@ -156,6 +156,12 @@ function qualityBlock(content: DigestContent): string[] {
   ];
 }
 
+/** The growth digest's plan lines; none at all without a target for R. */
+function planBlock(content: DigestContent): string[] {
+  if (content.planLines.length === 0) return [];
+  return [heading('Plan: forecast at period end'), ...content.planLines.map((line) => `* ${line}`), ''];
+}
+
 /** Renders the plain-text part of a digest. */
 export function renderDigestText(content: DigestContent): string {
   const weekly = content.recipient.cadence === 'weekly';
@@ -174,6 +180,7 @@ export function renderDigestText(content: DigestContent): string {
     heading('Alerts'),
     alerts,
     '',
+    ...planBlock(content),
     ...trackingBlock(content),
     ...qualityBlock(content),
     ...campaignBlocks(content),

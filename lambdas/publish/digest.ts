@@ -17,6 +17,7 @@ import type {
   TrackerReconciliation,
   TrackerWindow,
 } from './model.ts';
+import { planLine, sortedPlan } from './plan-display.ts';
 import { byConcern } from './quality-display.ts';
 import { scopeModel } from './scope.ts';
 import { digestWindow, type TrackingCause, trackingCause, trackingIssues } from './tracking-display.ts';
@@ -94,6 +95,8 @@ export interface DigestContent {
    * the `growth` role. The digest shows the first {@link FLAGGED_PARTNERS_SHOWN}.
    */
   readonly flaggedPartners: readonly FlaggedPartner[];
+  /** The view's targets whose period contains R, one line each, worst first; only for the `growth` role. */
+  readonly planLines: readonly string[];
   readonly dashboardUrl: string;
 }
 
@@ -292,6 +295,7 @@ export function digestContent(
       : { campaignVerdicts: [], srmCampaigns: [] }),
     trackingIssues: recipient.role === 'growth' ? digestTrackingIssues(view) : [],
     flaggedPartners: recipient.role === 'growth' ? digestFlaggedPartners(view) : [],
+    planLines: recipient.role === 'growth' ? sortedPlan(view.plan).map((row) => planLine(view, row)) : [],
     dashboardUrl: options.dashboardUrl,
   };
 }

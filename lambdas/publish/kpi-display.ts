@@ -39,6 +39,7 @@ export const WEEK_METRICS: readonly MetricDef<
     format: formatUsd,
     formatChange,
   },
+  { key: 'gmvUsd', label: 'GMV', polarity: 'higher-is-better', format: formatUsd, formatChange },
   {
     key: 'roiD7',
     label: 'ROI at day 7',

@@ -117,6 +117,10 @@ export function computeKpis(facts: PublishFacts): Kpis {
         sumKnown(week.map((row) => row.netRevenueUsd)),
         sumKnown(previous.map((row) => row.netRevenueUsd)),
       ),
+      gmvUsd: relativeKpi(
+        sumKnown(week.map((row) => row.gmvUsd)),
+        sumKnown(previous.map((row) => row.gmvUsd)),
+      ),
       roiD7: absoluteKpi(
         pooledRoiD7(facts.performance, (row) => row.week, facts.daily, runDate),
         pooledRoiD7(facts.performance, (row) => row.previousWeek, facts.daily, weekAgo),

@@ -19,6 +19,7 @@ import {
   type FunnelRow,
   type PartnerPerformance,
   type PartnerQuality,
+  PlanPacingSchema,
   type PublishModel,
   type PublishPartner,
   type Quality,
@@ -51,8 +52,24 @@ const PartnerWindowQueryRowSchema = z.object({
   signups: count,
   ftds: count,
   net_revenue_usd: amount.nullable(),
+  gmv_usd: amount.nullable(),
   roi_d7: amount.nullable(),
   roi_d30: amount.nullable(),
+});
+
+const PlanQueryRowSchema = z.object({
+  period: z.string().min(1),
+  scope: z.string().min(1),
+  metric: PlanPacingSchema.shape.metric,
+  target: amount,
+  actual_to_date: amount,
+  days_elapsed: count,
+  days_in_period: count,
+  expected_to_date: amount,
+  run_rate_7d: amount,
+  forecast_end: amount,
+  forecast_attainment: amount,
+  status: PlanPacingSchema.shape.status,
 });
 
 const DailyQueryRowSchema = z.object({
@@ -361,6 +378,7 @@ const ZERO_WINDOW: WindowMetrics = {
   signups: 0,
   ftds: 0,
   netRevenueUsd: 0,
+  gmvUsd: 0,
   roiD7: null,
   roiD30: null,
 };
@@ -373,7 +391,15 @@ function derivedPreviousWeek(
 ): WindowMetrics {
   const from = addDays(runDate, -13);
   const to = addDays(runDate, -7);
-  const window = { spendUsd: 0, signups: 0, ftds: 0, netRevenueUsd: null, roiD7: null, roiD30: null };
+  const window = {
+    spendUsd: 0,
+    signups: 0,
+    ftds: 0,
+    netRevenueUsd: null,
+    gmvUsd: null,
+    roiD7: null,
+    roiD30: null,
+  };
   for (const row of daily) {
     if (row.partnerId !== partnerId || row.date < from || row.date > to) continue;
     window.spendUsd += row.spendUsd;
@@ -404,6 +430,7 @@ export async function loadPublishModel(engine: Engine, runDate: string): Promise
     campaignRows,
     trackingRows,
     qualityRows,
+    planRows,
   ] = await Promise.all([
     load(engine, 'publish_partners', runDate, PartnerQueryRowSchema),
     load(engine, 'publish_partner_windows', runDate, PartnerWindowQueryRowSchema),
@@ -415,6 +442,7 @@ export async function loadPublishModel(engine: Engine, runDate: string): Promise
     load(engine, 'publish_campaigns', runDate, CampaignQueryRowSchema),
     hasTrackerTables() ? load(engine, 'publish_tracking', runDate, TrackingQueryRowSchema) : [],
     hasQualityTables() ? load(engine, 'publish_quality', runDate, QualityQueryRowSchema) : [],
+    load(engine, 'publish_plan', runDate, PlanQueryRowSchema),
   ]);
 
   const daily: DailyPartnerRow[] = dailyRows.map((row) => ({
@@ -490,6 +518,7 @@ export async function loadPublishModel(engine: Engine, runDate: string): Promise
       signups: row.signups,
       ftds: row.ftds,
       netRevenueUsd: row.net_revenue_usd,
+      gmvUsd: row.gmv_usd,
       roiD7: row.roi_d7,
       roiD30: row.roi_d30,
     };
@@ -532,5 +561,19 @@ export async function loadPublishModel(engine: Engine, runDate: string): Promise
     campaigns: campaignsOf(campaignRows),
     tracking: trackingOf(trackingRows),
     quality: qualityOf(qualityRows),
+    plan: planRows.map((row) => ({
+      period: row.period,
+      scope: row.scope,
+      metric: row.metric,
+      target: row.target,
+      actualToDate: row.actual_to_date,
+      daysElapsed: row.days_elapsed,
+      daysInPeriod: row.days_in_period,
+      expectedToDate: row.expected_to_date,
+      runRate7d: row.run_rate_7d,
+      forecastEnd: row.forecast_end,
+      forecastAttainment: row.forecast_attainment,
+      status: row.status,
+    })),
   });
 }

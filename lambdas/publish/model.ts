@@ -25,6 +25,8 @@ export const WindowMetricsSchema = z.object({
   ftds: z.number().int(),
   /** Null when the window's partner_performance partition is missing (derived from spend and users). */
   netRevenueUsd: z.number().nullable(),
+  /** GMV (traded volume); null when the partition is missing, as net revenue. */
+  gmvUsd: z.number().nullable(),
   roiD7: z.number().nullable(),
   roiD30: z.number().nullable(),
 });
@@ -158,6 +160,24 @@ export const CampaignResultsSchema = z.object({
   metrics: z.array(CampaignMetricResultSchema),
 });
 export type CampaignResults = z.infer<typeof CampaignResultsSchema>;
+
+/** One plan_pacing row of R: a target, its actual to date and its forecast at period end. */
+export const PlanPacingSchema = z.object({
+  period: z.string().min(1),
+  /** `all`, `channel:<channel>` or `partner:<partner_id>`. */
+  scope: z.string().min(1),
+  metric: z.enum(['signups', 'ftds', 'spend_usd', 'net_revenue_usd', 'gmv_usd']),
+  target: z.number(),
+  actualToDate: z.number(),
+  daysElapsed: z.number().int(),
+  daysInPeriod: z.number().int(),
+  expectedToDate: z.number(),
+  runRate7d: z.number(),
+  forecastEnd: z.number(),
+  forecastAttainment: z.number(),
+  status: z.enum(['on_track', 'at_risk', 'off_track', 'over', 'under']),
+});
+export type PlanPacing = z.infer<typeof PlanPacingSchema>;
 
 /** A tracking tool whose conversions are reconciled with the platform (docs/contract.md, tracker_reconciliation). */
 export const TrackerSourceSchema = z.enum(['appsflyer', 'adjust', 'impact']);
@@ -293,6 +313,8 @@ export const WeekKpisSchema = z.object({
   ftds: KpiSchema,
   cacUsd: KpiSchema,
   netRevenueUsd: KpiSchema,
+  /** GMV: the traded volume of the partners' users in the window. */
+  gmvUsd: KpiSchema,
   /** Day-7 ROI of the cohorts that matured in the window, pooled over partners by their spend. */
   roiD7: KpiSchema,
 });
@@ -352,6 +374,11 @@ export const PublishModelSchema = z.object({
    * view keeps its partners' rows and the program's medians.
    */
   quality: QualitySchema,
+  /**
+   * plan_pacing of R; empty when no target's period contains R. A scoped view keeps the targets
+   * of its own channels and partners (see scopeModel).
+   */
+  plan: z.array(PlanPacingSchema),
   /** Derived from `performance` and `daily` (kpis.ts). */
   kpis: KpisSchema,
   /** Derived from `daily` (kpis.ts), one point per date of the last {@link SERIES_DAYS} days. */

@@ -17,10 +17,21 @@ export function isInScope(partner: PublishPartner, scope: Scope): boolean {
 }
 
 /**
+ * Whether a target's scope belongs to a recipient's: a channel target to a recipient of that channel,
+ * a partner target to one whose view has the partner; `all` only to the whole programme.
+ */
+function isPlanInScope(planScope: string, scope: Scope, ids: ReadonlySet<string>): boolean {
+  const [type, id = ''] = planScope.split(':');
+  if (type === 'channel')
+    return scope.kind === 'channels' && (scope.channels as readonly string[]).includes(id);
+  return type === 'partner' && ids.has(id);
+}
+
+/**
  * The model restricted to the partners in `scope`: every per-partner row of another partner is
  * dropped (tracking rows of `unmapped` and `organic` too), then the KPIs and series are recomputed from what is left. Segments are not kept per
  * partner, so a scoped view has none; campaigns are not about partners, so it keeps them all; the
- * traffic-quality medians describe the whole program, so it keeps them.
+ * traffic-quality medians describe the whole program, so it keeps them; it keeps the plan's targets of its own channels and partners.
  */
 export function scopeModel(model: PublishModel, scope: Scope): PublishModel {
   if (scope.kind === 'all') return model;
@@ -41,5 +52,6 @@ export function scopeModel(model: PublishModel, scope: Scope): PublishModel {
     campaigns: model.campaigns,
     tracking: keep(model.tracking),
     quality: { ...model.quality, partners: keep(model.quality.partners) },
+    plan: model.plan.filter((row) => isPlanInScope(row.scope, scope, ids)),
   });
 }

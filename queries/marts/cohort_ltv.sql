@@ -44,7 +44,20 @@ user_ages as (
             when 90 then state.fees_ages_61_90_usd
             when 180 then state.fees_ages_91_180_usd
             when 365 then state.fees_ages_181_365_usd
-        end as band_fees_usd
+        end as band_fees_usd,
+        -- The volume (GMV) of the same band.
+        case ages.age_day
+            when 0 then state.volume_ages_0_0_usd
+            when 1 then state.volume_ages_1_1_usd
+            when 3 then state.volume_ages_2_3_usd
+            when 7 then state.volume_ages_4_7_usd
+            when 14 then state.volume_ages_8_14_usd
+            when 30 then state.volume_ages_15_30_usd
+            when 60 then state.volume_ages_31_60_usd
+            when 90 then state.volume_ages_61_90_usd
+            when 180 then state.volume_ages_91_180_usd
+            when 365 then state.volume_ages_181_365_usd
+        end as band_volume_usd
     from state
     cross join ages
 ),
@@ -56,12 +69,13 @@ cohort_bands as (
         age_day,
         count(*) as cohort_users,
         sum(is_funded) as funded_users,
-        sum(band_fees_usd) as band_fees_usd
+        sum(band_fees_usd) as band_fees_usd,
+        sum(band_volume_usd) as band_volume_usd
     from user_ages
     group by cohort_date, partner_id, age_day
 ),
 
--- Fees at age <= age_day: the sum of the cohort's bands up to it.
+-- Fees and volume at age <= age_day: the sum of the cohort's bands up to it.
 cohort_ages as (
     select
         cohort_date,
@@ -72,7 +86,11 @@ cohort_ages as (
         sum(band_fees_usd) over (
             partition by cohort_date, partner_id
             order by age_day
-        ) as fees_usd
+        ) as fees_usd,
+        sum(band_volume_usd) over (
+            partition by cohort_date, partner_id
+            order by age_day
+        ) as volume_usd
     from cohort_bands
 ),
 
@@ -99,6 +117,7 @@ revenue as (
         coalesce(cohort_ages.cohort_users, 0) as cohort_users,
         coalesce(cohort_ages.funded_users, 0) as funded_users,
         coalesce(cast(cohort_ages.fees_usd as double), 0) * (1 - coalesce(registry.revshare_rate, 0)) as cum_net_revenue_usd,
+        coalesce(cast(cohort_ages.volume_usd as double), 0) as cum_gmv_usd,
         coalesce(spend_by_day.spend_usd, 0) as spend_usd
     from cohort_keys
     cross join ages
@@ -125,6 +144,7 @@ final as (
         spend_usd,
         case when spend_usd > 0 then cum_net_revenue_usd / spend_usd end as roas,
         case when spend_usd > 0 then (cum_net_revenue_usd - spend_usd) / spend_usd end as roi,
+        cum_gmv_usd,
         date_add('day', age_day, cohort_date) <= :run_date as is_complete,
         :run_date as run_date
     from revenue

@@ -1,7 +1,7 @@
 -- Builds: the `partner_performance` partitions of the run dates :run_dates (docs/contract.md, partner_performance), in one
 -- statement: the daily run builds R and every earlier run date late or restated data reached.
 -- Each run date D reads its own state only for what moves with D, the fees of trades dated in its
--- windows (the trailing-window sums) and its partners. Everything else comes from the state of the
+-- windows (the trailing-window sums, net revenue's and GMV's) and its partners. Everything else comes from the state of the
 -- latest of the run dates, :state_date, which is current (the run folds it first) and settled by D:
 -- a user whose cohort date, or first deposit date, is on or before D has the same one, and the same
 -- partner, in every later state (an earlier signup or deposit would be dated on or before D too,
@@ -105,7 +105,7 @@ ftds_in_window as (
         end
 ),
 
--- Fees of trades dated in the window, from each user's trailing-window sums on the run date.
+-- Fees and volume (GMV) of trades dated in the window, from each user's trailing-window sums on the run date.
 fees_in_window as (
     select
         own_state.dt as run_date,
@@ -116,7 +116,13 @@ fees_in_window as (
                 when 7 then own_state.fees_7d_usd
                 else own_state.fees_7d_usd + own_state.fees_8_30d_usd
             end
-        ) as fees_usd
+        ) as fees_usd,
+        sum(
+            case windows.window_days
+                when 7 then own_state.volume_7d_usd
+                else own_state.volume_7d_usd + own_state.volume_8_30d_usd
+            end
+        ) as volume_usd
     from own_state
     cross join windows
     group by own_state.dt, windows.window_days, own_state.partner_id
@@ -198,6 +204,7 @@ combined as (
         coalesce(signups_in_window.signups, 0) as signups,
         coalesce(ftds_in_window.ftds, 0) as ftds,
         coalesce(cast(fees_in_window.fees_usd as double), 0) * (1 - coalesce(registry.revshare_rate, 0)) as net_revenue_usd,
+        coalesce(cast(fees_in_window.volume_usd as double), 0) as gmv_usd,
         coalesce(cast(matured_cohort_fees.fees_d7 as double), 0) * (1 - coalesce(registry.revshare_rate, 0)) as revenue_d7,
         coalesce(cast(matured_cohort_fees.fees_d30 as double), 0) * (1 - coalesce(registry.revshare_rate, 0)) as revenue_d30,
         coalesce(cast(matured_cohort_spend.spend_d7 as double), 0) as spend_d7,
@@ -243,6 +250,7 @@ final as (
         case when ftds > 0 then spend_usd / ftds end as cac_usd,
         case when signups > 0 then spend_usd / signups end as cost_per_signup_usd,
         net_revenue_usd,
+        gmv_usd,
         case when spend_d7 > 0 then (revenue_d7 - spend_d7) / spend_d7 end as roi_d7,
         case when spend_d30 > 0 then (revenue_d30 - spend_d30) / spend_d30 end as roi_d30,
         channel,

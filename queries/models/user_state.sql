@@ -15,7 +15,8 @@
 -- Fees by age and the window sums are stored as bands, and the fold moves the bands themselves: a
 -- new day's fees go into its age band (`additions`), and a day that leaves a window moves from one
 -- window band to the next (`window_changes`). Signup and KYC times are not stored at all
--- (user_milestones keeps them): the fold reads and rewrites every stored column.
+-- (user_milestones keeps them): the fold reads and rewrites every stored column. Trading volume
+-- (GMV) moves the same way, in the age bands up to 365 days and the 7 and 30-day window bands.
 -- Grain: one row per user known on each as-of date.
 with
 
@@ -59,9 +60,9 @@ leaving_days as (
 -- The new days enter every window; the leaving days leave one. A day can be both (in a fold over
 -- more than 7 days), so each source's rows are weighed apart.
 window_day_rows as (
-    select dt, user_id, trades, fees_usd, true as is_new from new_days
+    select dt, user_id, trades, fees_usd, volume_usd, true as is_new from new_days
     union all
-    select dt, user_id, trades, fees_usd, false as is_new from leaving_days
+    select dt, user_id, trades, fees_usd, volume_usd, false as is_new from leaving_days
 ),
 
 window_day_weights as (
@@ -71,6 +72,7 @@ window_day_weights as (
         window_day_rows.trades,
         case when window_day_rows.trades > 0 then 1 else 0 end as trade_day,
         window_day_rows.fees_usd,
+        window_day_rows.volume_usd,
         case
             when window_day_rows.is_new and window_day_rows.dt <= as_of.as_of_date then 1
             else 0
@@ -135,7 +137,10 @@ window_changes as (
         sum(fees_usd * (is_leaving_60d - is_leaving_90d)) as fees_61_90d_usd_change,
         sum(trades * (is_leaving_90d - is_leaving_120d)) as trades_91_120d_change,
         sum(trade_day * (is_leaving_90d - is_leaving_120d)) as trade_days_91_120d_change,
-        sum(fees_usd * (is_leaving_90d - is_leaving_120d)) as fees_91_120d_usd_change
+        sum(fees_usd * (is_leaving_90d - is_leaving_120d)) as fees_91_120d_usd_change,
+        -- Volume (GMV) is kept for the 7 and 30-day windows only: partner_performance's.
+        sum(volume_usd * (is_entering - is_leaving_7d)) as volume_7d_usd_change,
+        sum(volume_usd * (is_leaving_7d - is_leaving_30d)) as volume_8_30d_usd_change
     from window_day_weights
     group by as_of_date, user_id
 ),
@@ -215,6 +220,17 @@ additions as (
         sum(case when age_days between 91 and 180 then fees_usd end) as fees_ages_91_180_usd,
         sum(case when age_days between 181 and 365 then fees_usd end) as fees_ages_181_365_usd,
         sum(case when age_days > 365 then fees_usd end) as fees_ages_over_365_usd,
+        -- The new days' volume (GMV) by the same age bands, up to 365 days: cohort_ltv's ages.
+        sum(case when age_days <= 0 then volume_usd end) as volume_ages_0_0_usd,
+        sum(case when age_days = 1 then volume_usd end) as volume_ages_1_1_usd,
+        sum(case when age_days between 2 and 3 then volume_usd end) as volume_ages_2_3_usd,
+        sum(case when age_days between 4 and 7 then volume_usd end) as volume_ages_4_7_usd,
+        sum(case when age_days between 8 and 14 then volume_usd end) as volume_ages_8_14_usd,
+        sum(case when age_days between 15 and 30 then volume_usd end) as volume_ages_15_30_usd,
+        sum(case when age_days between 31 and 60 then volume_usd end) as volume_ages_31_60_usd,
+        sum(case when age_days between 61 and 90 then volume_usd end) as volume_ages_61_90_usd,
+        sum(case when age_days between 91 and 180 then volume_usd end) as volume_ages_91_180_usd,
+        sum(case when age_days between 181 and 365 then volume_usd end) as volume_ages_181_365_usd,
         bool_or(age_days = 1) as active_day_1,
         bool_or(age_days = 7) as active_day_7,
         bool_or(age_days = 30) as active_day_30,
@@ -289,6 +305,25 @@ folded as (
         nullif(coalesce(base_rows.fees_ages_91_180_usd, 0) + coalesce(additions.fees_ages_91_180_usd, 0), 0) as fees_ages_91_180_usd,
         nullif(coalesce(base_rows.fees_ages_181_365_usd, 0) + coalesce(additions.fees_ages_181_365_usd, 0), 0) as fees_ages_181_365_usd,
         nullif(coalesce(base_rows.fees_ages_over_365_usd, 0) + coalesce(additions.fees_ages_over_365_usd, 0), 0) as fees_ages_over_365_usd,
+        -- The volume age bands, the same way.
+        nullif(
+            coalesce(base_rows.volume_ages_0_0_usd, 0) + coalesce(additions.volume_ages_0_0_usd, 0)
+                + case
+                    when base_rows.cohort_date is null and additions.signup_at is not null
+                        then coalesce(base_rows.volume_usd, 0)
+                    else 0
+                end,
+            0
+        ) as volume_ages_0_0_usd,
+        nullif(coalesce(base_rows.volume_ages_1_1_usd, 0) + coalesce(additions.volume_ages_1_1_usd, 0), 0) as volume_ages_1_1_usd,
+        nullif(coalesce(base_rows.volume_ages_2_3_usd, 0) + coalesce(additions.volume_ages_2_3_usd, 0), 0) as volume_ages_2_3_usd,
+        nullif(coalesce(base_rows.volume_ages_4_7_usd, 0) + coalesce(additions.volume_ages_4_7_usd, 0), 0) as volume_ages_4_7_usd,
+        nullif(coalesce(base_rows.volume_ages_8_14_usd, 0) + coalesce(additions.volume_ages_8_14_usd, 0), 0) as volume_ages_8_14_usd,
+        nullif(coalesce(base_rows.volume_ages_15_30_usd, 0) + coalesce(additions.volume_ages_15_30_usd, 0), 0) as volume_ages_15_30_usd,
+        nullif(coalesce(base_rows.volume_ages_31_60_usd, 0) + coalesce(additions.volume_ages_31_60_usd, 0), 0) as volume_ages_31_60_usd,
+        nullif(coalesce(base_rows.volume_ages_61_90_usd, 0) + coalesce(additions.volume_ages_61_90_usd, 0), 0) as volume_ages_61_90_usd,
+        nullif(coalesce(base_rows.volume_ages_91_180_usd, 0) + coalesce(additions.volume_ages_91_180_usd, 0), 0) as volume_ages_91_180_usd,
+        nullif(coalesce(base_rows.volume_ages_181_365_usd, 0) + coalesce(additions.volume_ages_181_365_usd, 0), 0) as volume_ages_181_365_usd,
         coalesce(base_rows.active_day_1, false) or coalesce(additions.active_day_1, false) as active_day_1,
         coalesce(base_rows.active_day_7, false) or coalesce(additions.active_day_7, false) as active_day_7,
         coalesce(base_rows.active_day_30, false) or coalesce(additions.active_day_30, false) as active_day_30,
@@ -308,6 +343,8 @@ folded as (
         coalesce(base_rows.trades_91_120d, 0) + coalesce(window_changes.trades_91_120d_change, 0) as trades_91_120d,
         coalesce(base_rows.trade_days_91_120d, 0) + coalesce(window_changes.trade_days_91_120d_change, 0) as trade_days_91_120d,
         coalesce(base_rows.fees_91_120d_usd, 0) + coalesce(window_changes.fees_91_120d_usd_change, 0) as fees_91_120d_usd,
+        coalesce(base_rows.volume_7d_usd, 0) + coalesce(window_changes.volume_7d_usd_change, 0) as volume_7d_usd,
+        coalesce(base_rows.volume_8_30d_usd, 0) + coalesce(window_changes.volume_8_30d_usd_change, 0) as volume_8_30d_usd,
         coalesce(base_rows.as_of_date, additions.as_of_date) as dt
     from base_rows
     full outer join additions

@@ -21,6 +21,7 @@ periods as (
         signups,
         ftds,
         net_revenue_usd,
+        gmv_usd,
         roi_d7,
         roi_d30
     from performance
@@ -34,6 +35,7 @@ final as (
         coalesce(signups, 0) as signups,
         coalesce(ftds, 0) as ftds,
         net_revenue_usd,
+        gmv_usd,
         roi_d7,
         roi_d30
     from periods

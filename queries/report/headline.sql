@@ -1,5 +1,5 @@
--- Grain: one row per window (7 and 30 days ending on :run_date): spend, sign-ups, FTDs, CAC and
--- net revenue over all partners, for run summaries.
+-- Grain: one row per window (7 and 30 days ending on :run_date): spend, sign-ups, FTDs, CAC,
+-- net revenue and GMV over all partners, for run summaries.
 with
 
 performance as (
@@ -13,7 +13,8 @@ totals as (
         sum(spend_usd) as spend_usd,
         sum(signups) as signups,
         sum(ftds) as ftds,
-        sum(net_revenue_usd) as net_revenue_usd
+        sum(net_revenue_usd) as net_revenue_usd,
+        sum(gmv_usd) as gmv_usd
     from performance
     group by window_days
 ),
@@ -25,7 +26,8 @@ final as (
         signups,
         ftds,
         case when ftds > 0 then spend_usd / ftds end as cac_usd,
-        net_revenue_usd
+        net_revenue_usd,
+        gmv_usd
     from totals
 )
 

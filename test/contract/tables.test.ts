@@ -254,6 +254,13 @@ describe('every registry table: its key is unique and not null after a realistic
     await ingestFile(context, 'campaigns', campaigns);
     await ingestExposures(context, lake.engine, root);
     await ingestTrackers(context, lake.engine, root);
+    // The plan: targets of the month and the quarter of the run dates.
+    const targets = join(root, 'targets.csv');
+    await writeFile(
+      targets,
+      'period,scope,metric,target\n2026-03,all,signups,500\n2026-Q1,channel:kol,spend_usd,90000\n2026-03,all,gmv_usd,1000000\n',
+    );
+    await ingestFile(context, 'targets', targets);
 
     await backfill({ ...lake, config: DEFAULT_RUN_CONFIG }, '2026-03-18', END);
   }, 120_000);

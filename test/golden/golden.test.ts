@@ -22,6 +22,15 @@
  *   u10 kol-a  [01-29]  01-29 8 (age 0), 02-08 4 (age 10; R-30: outside W30), 03-10 20 and 0 (no fee_usd) (age 40)
  *   u11 unattributed    03-07 "1.50" (a partner_id on its login is ignored: not a signup)
  * Revshare: kol-a 0.25, everyone else 0 (aff-b 0, organic, unattributed, kol-zzz not in the registry).
+ *
+ * GMV (amount_usd of trades) by user and age, the same trades as the fees above:
+ *   u01 03-02 1000 (age 1), 03-04 2000 (age 3)          u02 03-02 10 x 100 (age 1), 03-10 10 x 200 (age 9)
+ *   u03 03-04 500 (age 0), 03-06 800 (age 1)            u04 3000 on each of its 5 days; 90000 on 03-11 (after R)
+ *   u06 03-08 800 (age 1)                               u09 01-15 10000 (age 45)
+ *   u10 01-29 4000 (age 0), 02-08 2000 (age 10), 03-10 10000 + 500 (age 40)     u11 03-07 300
+ *   Late: u01 03-03 5000 (age 2).
+ * cum_gmv_usd adds them up to each age: cohort 03-01 kol-a 0, 1000+1000 = 2000 (age 1), + 2000 = 4000
+ * (age 3), + 2000 = 6000 (age 14); after the late trade 9000 at ages 3 and 7, 11000 from 14.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -81,6 +90,7 @@ function ltv(
   roas: number | null,
   roi: number | null,
   is_complete: boolean,
+  cum_gmv_usd: number,
 ): Expected {
   return {
     cohort_date,
@@ -94,168 +104,169 @@ function ltv(
     roas,
     roi,
     is_complete,
+    cum_gmv_usd,
     run_date: R,
   };
 }
 
 // (cohort_date, partner_id) -> 10 rows; columns:
-//     cohort       partner   age users funded net     ltv    spend roas    roi     complete
+//     cohort       partner   age users funded net     ltv    spend roas    roi     complete gmv
 const LTV_2025_09_01_ORGANIC = [
   // u08: partner_id absent -> organic; registered only; R - cohort = 190 days, so ages <= 180 complete.
-  ltv('2025-09-01', 'organic', 0, 1, 0, 0, 0, 0, null, null, true),
-  ltv('2025-09-01', 'organic', 1, 1, 0, 0, 0, 0, null, null, true),
-  ltv('2025-09-01', 'organic', 3, 1, 0, 0, 0, 0, null, null, true),
-  ltv('2025-09-01', 'organic', 7, 1, 0, 0, 0, 0, null, null, true),
-  ltv('2025-09-01', 'organic', 14, 1, 0, 0, 0, 0, null, null, true),
-  ltv('2025-09-01', 'organic', 30, 1, 0, 0, 0, 0, null, null, true),
-  ltv('2025-09-01', 'organic', 60, 1, 0, 0, 0, 0, null, null, true),
-  ltv('2025-09-01', 'organic', 90, 1, 0, 0, 0, 0, null, null, true),
-  ltv('2025-09-01', 'organic', 180, 1, 0, 0, 0, 0, null, null, true), // 09-01 + 180 = 2026-02-28 <= R
-  ltv('2025-09-01', 'organic', 365, 1, 0, 0, 0, 0, null, null, false),
+  ltv('2025-09-01', 'organic', 0, 1, 0, 0, 0, 0, null, null, true, 0),
+  ltv('2025-09-01', 'organic', 1, 1, 0, 0, 0, 0, null, null, true, 0),
+  ltv('2025-09-01', 'organic', 3, 1, 0, 0, 0, 0, null, null, true, 0),
+  ltv('2025-09-01', 'organic', 7, 1, 0, 0, 0, 0, null, null, true, 0),
+  ltv('2025-09-01', 'organic', 14, 1, 0, 0, 0, 0, null, null, true, 0),
+  ltv('2025-09-01', 'organic', 30, 1, 0, 0, 0, 0, null, null, true, 0),
+  ltv('2025-09-01', 'organic', 60, 1, 0, 0, 0, 0, null, null, true, 0),
+  ltv('2025-09-01', 'organic', 90, 1, 0, 0, 0, 0, null, null, true, 0),
+  ltv('2025-09-01', 'organic', 180, 1, 0, 0, 0, 0, null, null, true, 0), // 09-01 + 180 = 2026-02-28 <= R
+  ltv('2025-09-01', 'organic', 365, 1, 0, 0, 0, 0, null, null, false, 0),
 ];
 const LTV_2025_12_01_ORGANIC = [
   // u09: partner_id "" -> organic; FTD at age 0; trade fee 10 at age 45 (12-01 -> 01-15); R - cohort = 99.
-  ltv('2025-12-01', 'organic', 0, 1, 1, 0, 0, 0, null, null, true),
-  ltv('2025-12-01', 'organic', 1, 1, 1, 0, 0, 0, null, null, true),
-  ltv('2025-12-01', 'organic', 3, 1, 1, 0, 0, 0, null, null, true),
-  ltv('2025-12-01', 'organic', 7, 1, 1, 0, 0, 0, null, null, true),
-  ltv('2025-12-01', 'organic', 14, 1, 1, 0, 0, 0, null, null, true),
-  ltv('2025-12-01', 'organic', 30, 1, 1, 0, 0, 0, null, null, true),
-  ltv('2025-12-01', 'organic', 60, 1, 1, 10, 10, 0, null, null, true), // age 45 <= 60; revshare 0
-  ltv('2025-12-01', 'organic', 90, 1, 1, 10, 10, 0, null, null, true), // 12-01 + 90 = 03-01 <= R
-  ltv('2025-12-01', 'organic', 180, 1, 1, 10, 10, 0, null, null, false),
-  ltv('2025-12-01', 'organic', 365, 1, 1, 10, 10, 0, null, null, false),
+  ltv('2025-12-01', 'organic', 0, 1, 1, 0, 0, 0, null, null, true, 0),
+  ltv('2025-12-01', 'organic', 1, 1, 1, 0, 0, 0, null, null, true, 0),
+  ltv('2025-12-01', 'organic', 3, 1, 1, 0, 0, 0, null, null, true, 0),
+  ltv('2025-12-01', 'organic', 7, 1, 1, 0, 0, 0, null, null, true, 0),
+  ltv('2025-12-01', 'organic', 14, 1, 1, 0, 0, 0, null, null, true, 0),
+  ltv('2025-12-01', 'organic', 30, 1, 1, 0, 0, 0, null, null, true, 0),
+  ltv('2025-12-01', 'organic', 60, 1, 1, 10, 10, 0, null, null, true, 10000), // age 45 <= 60; revshare 0
+  ltv('2025-12-01', 'organic', 90, 1, 1, 10, 10, 0, null, null, true, 10000), // 12-01 + 90 = 03-01 <= R
+  ltv('2025-12-01', 'organic', 180, 1, 1, 10, 10, 0, null, null, false, 10000),
+  ltv('2025-12-01', 'organic', 365, 1, 1, 10, 10, 0, null, null, false, 10000),
 ];
 const LTV_2026_01_29_KOL_A = [
   // u10: fees 8 (age 0), +4 (02-08: age 10), +20 and +0 (03-10: age 40) -> cum 8, 12, 32; x (1 - 0.25);
   // spend 200; R - cohort = 40.
-  ltv('2026-01-29', 'kol-a', 0, 1, 1, 6, 6, 200, 0.03, -0.97, true), // 8 * 0.75 = 6; 6/200; (6-200)/200
-  ltv('2026-01-29', 'kol-a', 1, 1, 1, 6, 6, 200, 0.03, -0.97, true),
-  ltv('2026-01-29', 'kol-a', 3, 1, 1, 6, 6, 200, 0.03, -0.97, true),
-  ltv('2026-01-29', 'kol-a', 7, 1, 1, 6, 6, 200, 0.03, -0.97, true),
-  ltv('2026-01-29', 'kol-a', 14, 1, 1, 9, 9, 200, 0.045, -0.955, true), // (8+4) * 0.75 = 9
-  ltv('2026-01-29', 'kol-a', 30, 1, 1, 9, 9, 200, 0.045, -0.955, true), // 01-29 + 30 = 02-28
-  ltv('2026-01-29', 'kol-a', 60, 1, 1, 24, 24, 200, 0.12, -0.88, false), // (8+4+20) * 0.75 = 24
-  ltv('2026-01-29', 'kol-a', 90, 1, 1, 24, 24, 200, 0.12, -0.88, false),
-  ltv('2026-01-29', 'kol-a', 180, 1, 1, 24, 24, 200, 0.12, -0.88, false),
-  ltv('2026-01-29', 'kol-a', 365, 1, 1, 24, 24, 200, 0.12, -0.88, false),
+  ltv('2026-01-29', 'kol-a', 0, 1, 1, 6, 6, 200, 0.03, -0.97, true, 4000), // 8 * 0.75 = 6; 6/200; (6-200)/200
+  ltv('2026-01-29', 'kol-a', 1, 1, 1, 6, 6, 200, 0.03, -0.97, true, 4000),
+  ltv('2026-01-29', 'kol-a', 3, 1, 1, 6, 6, 200, 0.03, -0.97, true, 4000),
+  ltv('2026-01-29', 'kol-a', 7, 1, 1, 6, 6, 200, 0.03, -0.97, true, 4000),
+  ltv('2026-01-29', 'kol-a', 14, 1, 1, 9, 9, 200, 0.045, -0.955, true, 6000), // (8+4) * 0.75 = 9
+  ltv('2026-01-29', 'kol-a', 30, 1, 1, 9, 9, 200, 0.045, -0.955, true, 6000), // 01-29 + 30 = 02-28
+  ltv('2026-01-29', 'kol-a', 60, 1, 1, 24, 24, 200, 0.12, -0.88, false, 16500), // (8+4+20) * 0.75 = 24
+  ltv('2026-01-29', 'kol-a', 90, 1, 1, 24, 24, 200, 0.12, -0.88, false, 16500),
+  ltv('2026-01-29', 'kol-a', 180, 1, 1, 24, 24, 200, 0.12, -0.88, false, 16500),
+  ltv('2026-01-29', 'kol-a', 365, 1, 1, 24, 24, 200, 0.12, -0.88, false, 16500),
 ];
 const LTV_2026_02_05_KOL_A = [
   // spend only (40), no signups: ltv null, roas 0, roi -1; 02-05 + 30 = 03-07 <= R.
-  ltv('2026-02-05', 'kol-a', 0, 0, 0, 0, null, 40, 0, -1, true),
-  ltv('2026-02-05', 'kol-a', 1, 0, 0, 0, null, 40, 0, -1, true),
-  ltv('2026-02-05', 'kol-a', 3, 0, 0, 0, null, 40, 0, -1, true),
-  ltv('2026-02-05', 'kol-a', 7, 0, 0, 0, null, 40, 0, -1, true),
-  ltv('2026-02-05', 'kol-a', 14, 0, 0, 0, null, 40, 0, -1, true),
-  ltv('2026-02-05', 'kol-a', 30, 0, 0, 0, null, 40, 0, -1, true),
-  ltv('2026-02-05', 'kol-a', 60, 0, 0, 0, null, 40, 0, -1, false),
-  ltv('2026-02-05', 'kol-a', 90, 0, 0, 0, null, 40, 0, -1, false),
-  ltv('2026-02-05', 'kol-a', 180, 0, 0, 0, null, 40, 0, -1, false),
-  ltv('2026-02-05', 'kol-a', 365, 0, 0, 0, null, 40, 0, -1, false),
+  ltv('2026-02-05', 'kol-a', 0, 0, 0, 0, null, 40, 0, -1, true, 0),
+  ltv('2026-02-05', 'kol-a', 1, 0, 0, 0, null, 40, 0, -1, true, 0),
+  ltv('2026-02-05', 'kol-a', 3, 0, 0, 0, null, 40, 0, -1, true, 0),
+  ltv('2026-02-05', 'kol-a', 7, 0, 0, 0, null, 40, 0, -1, true, 0),
+  ltv('2026-02-05', 'kol-a', 14, 0, 0, 0, null, 40, 0, -1, true, 0),
+  ltv('2026-02-05', 'kol-a', 30, 0, 0, 0, null, 40, 0, -1, true, 0),
+  ltv('2026-02-05', 'kol-a', 60, 0, 0, 0, null, 40, 0, -1, false, 0),
+  ltv('2026-02-05', 'kol-a', 90, 0, 0, 0, null, 40, 0, -1, false, 0),
+  ltv('2026-02-05', 'kol-a', 180, 0, 0, 0, null, 40, 0, -1, false, 0),
+  ltv('2026-02-05', 'kol-a', 365, 0, 0, 0, null, 40, 0, -1, false, 0),
 ];
 const LTV_2026_02_20_AFF_B = [
   // u05: FTD at age 0, no trades, no spend; 02-20 + 14 = 03-06 <= R, + 30 = 03-22 > R.
-  ltv('2026-02-20', 'aff-b', 0, 1, 1, 0, 0, 0, null, null, true),
-  ltv('2026-02-20', 'aff-b', 1, 1, 1, 0, 0, 0, null, null, true),
-  ltv('2026-02-20', 'aff-b', 3, 1, 1, 0, 0, 0, null, null, true),
-  ltv('2026-02-20', 'aff-b', 7, 1, 1, 0, 0, 0, null, null, true),
-  ltv('2026-02-20', 'aff-b', 14, 1, 1, 0, 0, 0, null, null, true),
-  ltv('2026-02-20', 'aff-b', 30, 1, 1, 0, 0, 0, null, null, false),
-  ltv('2026-02-20', 'aff-b', 60, 1, 1, 0, 0, 0, null, null, false),
-  ltv('2026-02-20', 'aff-b', 90, 1, 1, 0, 0, 0, null, null, false),
-  ltv('2026-02-20', 'aff-b', 180, 1, 1, 0, 0, 0, null, null, false),
-  ltv('2026-02-20', 'aff-b', 365, 1, 1, 0, 0, 0, null, null, false),
+  ltv('2026-02-20', 'aff-b', 0, 1, 1, 0, 0, 0, null, null, true, 0),
+  ltv('2026-02-20', 'aff-b', 1, 1, 1, 0, 0, 0, null, null, true, 0),
+  ltv('2026-02-20', 'aff-b', 3, 1, 1, 0, 0, 0, null, null, true, 0),
+  ltv('2026-02-20', 'aff-b', 7, 1, 1, 0, 0, 0, null, null, true, 0),
+  ltv('2026-02-20', 'aff-b', 14, 1, 1, 0, 0, 0, null, null, true, 0),
+  ltv('2026-02-20', 'aff-b', 30, 1, 1, 0, 0, 0, null, null, false, 0),
+  ltv('2026-02-20', 'aff-b', 60, 1, 1, 0, 0, 0, null, null, false, 0),
+  ltv('2026-02-20', 'aff-b', 90, 1, 1, 0, 0, 0, null, null, false, 0),
+  ltv('2026-02-20', 'aff-b', 180, 1, 1, 0, 0, 0, null, null, false, 0),
+  ltv('2026-02-20', 'aff-b', 365, 1, 1, 0, 0, 0, null, null, false, 0),
 ];
 const LTV_2026_03_01_KOL_A = [
   // u01 + u02, both FTD on 03-02 (age 1); spend 100 + 20 = 120.
-  ltv('2026-03-01', 'kol-a', 0, 2, 0, 0, 0, 120, 0, -1, true),
-  ltv('2026-03-01', 'kol-a', 1, 2, 2, 10.5, 5.25, 120, 0.0875, -0.9125, true), // (u01 4 + u02 10) * 0.75 = 10.5
-  ltv('2026-03-01', 'kol-a', 3, 2, 2, 15, 7.5, 120, 0.125, -0.875, true), // (4+6 + 10) * 0.75 = 15
-  ltv('2026-03-01', 'kol-a', 7, 2, 2, 15, 7.5, 120, 0.125, -0.875, true), // 03-01 + 7 = 03-08 <= R
-  ltv('2026-03-01', 'kol-a', 14, 2, 2, 30, 15, 120, 0.25, -0.75, false), // + u02 20 at age 9: 40 * 0.75
-  ltv('2026-03-01', 'kol-a', 30, 2, 2, 30, 15, 120, 0.25, -0.75, false),
-  ltv('2026-03-01', 'kol-a', 60, 2, 2, 30, 15, 120, 0.25, -0.75, false),
-  ltv('2026-03-01', 'kol-a', 90, 2, 2, 30, 15, 120, 0.25, -0.75, false),
-  ltv('2026-03-01', 'kol-a', 180, 2, 2, 30, 15, 120, 0.25, -0.75, false),
-  ltv('2026-03-01', 'kol-a', 365, 2, 2, 30, 15, 120, 0.25, -0.75, false),
+  ltv('2026-03-01', 'kol-a', 0, 2, 0, 0, 0, 120, 0, -1, true, 0),
+  ltv('2026-03-01', 'kol-a', 1, 2, 2, 10.5, 5.25, 120, 0.0875, -0.9125, true, 2000), // (u01 4 + u02 10) * 0.75 = 10.5
+  ltv('2026-03-01', 'kol-a', 3, 2, 2, 15, 7.5, 120, 0.125, -0.875, true, 4000), // (4+6 + 10) * 0.75 = 15
+  ltv('2026-03-01', 'kol-a', 7, 2, 2, 15, 7.5, 120, 0.125, -0.875, true, 4000), // 03-01 + 7 = 03-08 <= R
+  ltv('2026-03-01', 'kol-a', 14, 2, 2, 30, 15, 120, 0.25, -0.75, false, 6000), // + u02 20 at age 9: 40 * 0.75
+  ltv('2026-03-01', 'kol-a', 30, 2, 2, 30, 15, 120, 0.25, -0.75, false, 6000),
+  ltv('2026-03-01', 'kol-a', 60, 2, 2, 30, 15, 120, 0.25, -0.75, false, 6000),
+  ltv('2026-03-01', 'kol-a', 90, 2, 2, 30, 15, 120, 0.25, -0.75, false, 6000),
+  ltv('2026-03-01', 'kol-a', 180, 2, 2, 30, 15, 120, 0.25, -0.75, false, 6000),
+  ltv('2026-03-01', 'kol-a', 365, 2, 2, 30, 15, 120, 0.25, -0.75, false, 6000),
 ];
 const LTV_2026_03_02_CRE_C = [
   // spend only: 50 (the later line of the key in spend-1 wins over 70); paused partner.
-  ltv('2026-03-02', 'cre-c', 0, 0, 0, 0, null, 50, 0, -1, true),
-  ltv('2026-03-02', 'cre-c', 1, 0, 0, 0, null, 50, 0, -1, true),
-  ltv('2026-03-02', 'cre-c', 3, 0, 0, 0, null, 50, 0, -1, true),
-  ltv('2026-03-02', 'cre-c', 7, 0, 0, 0, null, 50, 0, -1, true), // 03-02 + 7 = 03-09
-  ltv('2026-03-02', 'cre-c', 14, 0, 0, 0, null, 50, 0, -1, false),
-  ltv('2026-03-02', 'cre-c', 30, 0, 0, 0, null, 50, 0, -1, false),
-  ltv('2026-03-02', 'cre-c', 60, 0, 0, 0, null, 50, 0, -1, false),
-  ltv('2026-03-02', 'cre-c', 90, 0, 0, 0, null, 50, 0, -1, false),
-  ltv('2026-03-02', 'cre-c', 180, 0, 0, 0, null, 50, 0, -1, false),
-  ltv('2026-03-02', 'cre-c', 365, 0, 0, 0, null, 50, 0, -1, false),
+  ltv('2026-03-02', 'cre-c', 0, 0, 0, 0, null, 50, 0, -1, true, 0),
+  ltv('2026-03-02', 'cre-c', 1, 0, 0, 0, null, 50, 0, -1, true, 0),
+  ltv('2026-03-02', 'cre-c', 3, 0, 0, 0, null, 50, 0, -1, true, 0),
+  ltv('2026-03-02', 'cre-c', 7, 0, 0, 0, null, 50, 0, -1, true, 0), // 03-02 + 7 = 03-09
+  ltv('2026-03-02', 'cre-c', 14, 0, 0, 0, null, 50, 0, -1, false, 0),
+  ltv('2026-03-02', 'cre-c', 30, 0, 0, 0, null, 50, 0, -1, false, 0),
+  ltv('2026-03-02', 'cre-c', 60, 0, 0, 0, null, 50, 0, -1, false, 0),
+  ltv('2026-03-02', 'cre-c', 90, 0, 0, 0, null, 50, 0, -1, false, 0),
+  ltv('2026-03-02', 'cre-c', 180, 0, 0, 0, null, 50, 0, -1, false, 0),
+  ltv('2026-03-02', 'cre-c', 365, 0, 0, 0, null, 50, 0, -1, false, 0),
 ];
 const LTV_2026_03_03_AFF_B = [
   // u04: FTD age 0; fees 3 at ages 0, 1, 3, 5, 7 (the 03-11 trade is after R); spend 100 EUR * 1.08 = 108.
-  ltv('2026-03-03', 'aff-b', 0, 1, 1, 3, 3, 108, 3 / 108, -105 / 108, true),
-  ltv('2026-03-03', 'aff-b', 1, 1, 1, 6, 6, 108, 6 / 108, -102 / 108, true),
-  ltv('2026-03-03', 'aff-b', 3, 1, 1, 9, 9, 108, 9 / 108, -99 / 108, true),
-  ltv('2026-03-03', 'aff-b', 7, 1, 1, 15, 15, 108, 15 / 108, -93 / 108, true), // 3 * 5; 03-03 + 7 = R
-  ltv('2026-03-03', 'aff-b', 14, 1, 1, 15, 15, 108, 15 / 108, -93 / 108, false),
-  ltv('2026-03-03', 'aff-b', 30, 1, 1, 15, 15, 108, 15 / 108, -93 / 108, false),
-  ltv('2026-03-03', 'aff-b', 60, 1, 1, 15, 15, 108, 15 / 108, -93 / 108, false),
-  ltv('2026-03-03', 'aff-b', 90, 1, 1, 15, 15, 108, 15 / 108, -93 / 108, false),
-  ltv('2026-03-03', 'aff-b', 180, 1, 1, 15, 15, 108, 15 / 108, -93 / 108, false),
-  ltv('2026-03-03', 'aff-b', 365, 1, 1, 15, 15, 108, 15 / 108, -93 / 108, false),
+  ltv('2026-03-03', 'aff-b', 0, 1, 1, 3, 3, 108, 3 / 108, -105 / 108, true, 3000),
+  ltv('2026-03-03', 'aff-b', 1, 1, 1, 6, 6, 108, 6 / 108, -102 / 108, true, 6000),
+  ltv('2026-03-03', 'aff-b', 3, 1, 1, 9, 9, 108, 9 / 108, -99 / 108, true, 9000),
+  ltv('2026-03-03', 'aff-b', 7, 1, 1, 15, 15, 108, 15 / 108, -93 / 108, true, 15000), // 3 * 5; 03-03 + 7 = R
+  ltv('2026-03-03', 'aff-b', 14, 1, 1, 15, 15, 108, 15 / 108, -93 / 108, false, 15000),
+  ltv('2026-03-03', 'aff-b', 30, 1, 1, 15, 15, 108, 15 / 108, -93 / 108, false, 15000),
+  ltv('2026-03-03', 'aff-b', 60, 1, 1, 15, 15, 108, 15 / 108, -93 / 108, false, 15000),
+  ltv('2026-03-03', 'aff-b', 90, 1, 1, 15, 15, 108, 15 / 108, -93 / 108, false, 15000),
+  ltv('2026-03-03', 'aff-b', 180, 1, 1, 15, 15, 108, 15 / 108, -93 / 108, false, 15000),
+  ltv('2026-03-03', 'aff-b', 365, 1, 1, 15, 15, 108, 15 / 108, -93 / 108, false, 15000),
 ];
 const LTV_2026_03_05_KOL_A = [
   // u03: deposit and trade (fee 2) on 03-04, the day before signup: age 0; fee 4 at age 1; spend 80 (restated).
-  ltv('2026-03-05', 'kol-a', 0, 1, 1, 1.5, 1.5, 80, 0.01875, -0.98125, true), // 2 * 0.75; 1.5/80; (1.5-80)/80
-  ltv('2026-03-05', 'kol-a', 1, 1, 1, 4.5, 4.5, 80, 0.05625, -0.94375, true), // (2+4) * 0.75
-  ltv('2026-03-05', 'kol-a', 3, 1, 1, 4.5, 4.5, 80, 0.05625, -0.94375, true), // 03-05 + 3 = 03-08
-  ltv('2026-03-05', 'kol-a', 7, 1, 1, 4.5, 4.5, 80, 0.05625, -0.94375, false),
-  ltv('2026-03-05', 'kol-a', 14, 1, 1, 4.5, 4.5, 80, 0.05625, -0.94375, false),
-  ltv('2026-03-05', 'kol-a', 30, 1, 1, 4.5, 4.5, 80, 0.05625, -0.94375, false),
-  ltv('2026-03-05', 'kol-a', 60, 1, 1, 4.5, 4.5, 80, 0.05625, -0.94375, false),
-  ltv('2026-03-05', 'kol-a', 90, 1, 1, 4.5, 4.5, 80, 0.05625, -0.94375, false),
-  ltv('2026-03-05', 'kol-a', 180, 1, 1, 4.5, 4.5, 80, 0.05625, -0.94375, false),
-  ltv('2026-03-05', 'kol-a', 365, 1, 1, 4.5, 4.5, 80, 0.05625, -0.94375, false),
+  ltv('2026-03-05', 'kol-a', 0, 1, 1, 1.5, 1.5, 80, 0.01875, -0.98125, true, 500), // 2 * 0.75; 1.5/80; (1.5-80)/80
+  ltv('2026-03-05', 'kol-a', 1, 1, 1, 4.5, 4.5, 80, 0.05625, -0.94375, true, 1300), // (2+4) * 0.75
+  ltv('2026-03-05', 'kol-a', 3, 1, 1, 4.5, 4.5, 80, 0.05625, -0.94375, true, 1300), // 03-05 + 3 = 03-08
+  ltv('2026-03-05', 'kol-a', 7, 1, 1, 4.5, 4.5, 80, 0.05625, -0.94375, false, 1300),
+  ltv('2026-03-05', 'kol-a', 14, 1, 1, 4.5, 4.5, 80, 0.05625, -0.94375, false, 1300),
+  ltv('2026-03-05', 'kol-a', 30, 1, 1, 4.5, 4.5, 80, 0.05625, -0.94375, false, 1300),
+  ltv('2026-03-05', 'kol-a', 60, 1, 1, 4.5, 4.5, 80, 0.05625, -0.94375, false, 1300),
+  ltv('2026-03-05', 'kol-a', 90, 1, 1, 4.5, 4.5, 80, 0.05625, -0.94375, false, 1300),
+  ltv('2026-03-05', 'kol-a', 180, 1, 1, 4.5, 4.5, 80, 0.05625, -0.94375, false, 1300),
+  ltv('2026-03-05', 'kol-a', 365, 1, 1, 4.5, 4.5, 80, 0.05625, -0.94375, false, 1300),
 ];
 const LTV_2026_03_07_KOL_ZZZ = [
   // u06: unknown partner (revshare 0); FTD and fee 5 on 03-08 (age 1); no spend.
-  ltv('2026-03-07', 'kol-zzz', 0, 1, 0, 0, 0, 0, null, null, true),
-  ltv('2026-03-07', 'kol-zzz', 1, 1, 1, 5, 5, 0, null, null, true),
-  ltv('2026-03-07', 'kol-zzz', 3, 1, 1, 5, 5, 0, null, null, true), // 03-07 + 3 = R
-  ltv('2026-03-07', 'kol-zzz', 7, 1, 1, 5, 5, 0, null, null, false),
-  ltv('2026-03-07', 'kol-zzz', 14, 1, 1, 5, 5, 0, null, null, false),
-  ltv('2026-03-07', 'kol-zzz', 30, 1, 1, 5, 5, 0, null, null, false),
-  ltv('2026-03-07', 'kol-zzz', 60, 1, 1, 5, 5, 0, null, null, false),
-  ltv('2026-03-07', 'kol-zzz', 90, 1, 1, 5, 5, 0, null, null, false),
-  ltv('2026-03-07', 'kol-zzz', 180, 1, 1, 5, 5, 0, null, null, false),
-  ltv('2026-03-07', 'kol-zzz', 365, 1, 1, 5, 5, 0, null, null, false),
+  ltv('2026-03-07', 'kol-zzz', 0, 1, 0, 0, 0, 0, null, null, true, 0),
+  ltv('2026-03-07', 'kol-zzz', 1, 1, 1, 5, 5, 0, null, null, true, 800),
+  ltv('2026-03-07', 'kol-zzz', 3, 1, 1, 5, 5, 0, null, null, true, 800), // 03-07 + 3 = R
+  ltv('2026-03-07', 'kol-zzz', 7, 1, 1, 5, 5, 0, null, null, false, 800),
+  ltv('2026-03-07', 'kol-zzz', 14, 1, 1, 5, 5, 0, null, null, false, 800),
+  ltv('2026-03-07', 'kol-zzz', 30, 1, 1, 5, 5, 0, null, null, false, 800),
+  ltv('2026-03-07', 'kol-zzz', 60, 1, 1, 5, 5, 0, null, null, false, 800),
+  ltv('2026-03-07', 'kol-zzz', 90, 1, 1, 5, 5, 0, null, null, false, 800),
+  ltv('2026-03-07', 'kol-zzz', 180, 1, 1, 5, 5, 0, null, null, false, 800),
+  ltv('2026-03-07', 'kol-zzz', 365, 1, 1, 5, 5, 0, null, null, false, 800),
 ];
 const LTV_2026_03_08_ORGANIC = [
   // u07: partner_id null -> organic; kyc only.
-  ltv('2026-03-08', 'organic', 0, 1, 0, 0, 0, 0, null, null, true),
-  ltv('2026-03-08', 'organic', 1, 1, 0, 0, 0, 0, null, null, true),
-  ltv('2026-03-08', 'organic', 3, 1, 0, 0, 0, 0, null, null, false),
-  ltv('2026-03-08', 'organic', 7, 1, 0, 0, 0, 0, null, null, false),
-  ltv('2026-03-08', 'organic', 14, 1, 0, 0, 0, 0, null, null, false),
-  ltv('2026-03-08', 'organic', 30, 1, 0, 0, 0, 0, null, null, false),
-  ltv('2026-03-08', 'organic', 60, 1, 0, 0, 0, 0, null, null, false),
-  ltv('2026-03-08', 'organic', 90, 1, 0, 0, 0, 0, null, null, false),
-  ltv('2026-03-08', 'organic', 180, 1, 0, 0, 0, 0, null, null, false),
-  ltv('2026-03-08', 'organic', 365, 1, 0, 0, 0, 0, null, null, false),
+  ltv('2026-03-08', 'organic', 0, 1, 0, 0, 0, 0, null, null, true, 0),
+  ltv('2026-03-08', 'organic', 1, 1, 0, 0, 0, 0, null, null, true, 0),
+  ltv('2026-03-08', 'organic', 3, 1, 0, 0, 0, 0, null, null, false, 0),
+  ltv('2026-03-08', 'organic', 7, 1, 0, 0, 0, 0, null, null, false, 0),
+  ltv('2026-03-08', 'organic', 14, 1, 0, 0, 0, 0, null, null, false, 0),
+  ltv('2026-03-08', 'organic', 30, 1, 0, 0, 0, 0, null, null, false, 0),
+  ltv('2026-03-08', 'organic', 60, 1, 0, 0, 0, 0, null, null, false, 0),
+  ltv('2026-03-08', 'organic', 90, 1, 0, 0, 0, 0, null, null, false, 0),
+  ltv('2026-03-08', 'organic', 180, 1, 0, 0, 0, 0, null, null, false, 0),
+  ltv('2026-03-08', 'organic', 365, 1, 0, 0, 0, 0, null, null, false, 0),
 ];
 const LTV_2026_03_09_AFF_B = [
   // spend only: 60 (new in spend-2).
-  ltv('2026-03-09', 'aff-b', 0, 0, 0, 0, null, 60, 0, -1, true),
-  ltv('2026-03-09', 'aff-b', 1, 0, 0, 0, null, 60, 0, -1, true),
-  ltv('2026-03-09', 'aff-b', 3, 0, 0, 0, null, 60, 0, -1, false),
-  ltv('2026-03-09', 'aff-b', 7, 0, 0, 0, null, 60, 0, -1, false),
-  ltv('2026-03-09', 'aff-b', 14, 0, 0, 0, null, 60, 0, -1, false),
-  ltv('2026-03-09', 'aff-b', 30, 0, 0, 0, null, 60, 0, -1, false),
-  ltv('2026-03-09', 'aff-b', 60, 0, 0, 0, null, 60, 0, -1, false),
-  ltv('2026-03-09', 'aff-b', 90, 0, 0, 0, null, 60, 0, -1, false),
-  ltv('2026-03-09', 'aff-b', 180, 0, 0, 0, null, 60, 0, -1, false),
-  ltv('2026-03-09', 'aff-b', 365, 0, 0, 0, null, 60, 0, -1, false),
+  ltv('2026-03-09', 'aff-b', 0, 0, 0, 0, null, 60, 0, -1, true, 0),
+  ltv('2026-03-09', 'aff-b', 1, 0, 0, 0, null, 60, 0, -1, true, 0),
+  ltv('2026-03-09', 'aff-b', 3, 0, 0, 0, null, 60, 0, -1, false, 0),
+  ltv('2026-03-09', 'aff-b', 7, 0, 0, 0, null, 60, 0, -1, false, 0),
+  ltv('2026-03-09', 'aff-b', 14, 0, 0, 0, null, 60, 0, -1, false, 0),
+  ltv('2026-03-09', 'aff-b', 30, 0, 0, 0, null, 60, 0, -1, false, 0),
+  ltv('2026-03-09', 'aff-b', 60, 0, 0, 0, null, 60, 0, -1, false, 0),
+  ltv('2026-03-09', 'aff-b', 90, 0, 0, 0, null, 60, 0, -1, false, 0),
+  ltv('2026-03-09', 'aff-b', 180, 0, 0, 0, null, 60, 0, -1, false, 0),
+  ltv('2026-03-09', 'aff-b', 365, 0, 0, 0, null, 60, 0, -1, false, 0),
 ];
 
 /** No row for the unattributed user u11 (no cohort), u12 (signs up 03-11) or kol-a's spend of 03-11. */
@@ -276,30 +287,30 @@ const EXPECTED_COHORT_LTV: Expected[] = [
 
 // After the late file: u01 gains a trade of fee 10 on 03-03 (age 2).
 const LATE_LTV_2026_03_01_KOL_A = [
-  ltv('2026-03-01', 'kol-a', 0, 2, 0, 0, 0, 120, 0, -1, true),
-  ltv('2026-03-01', 'kol-a', 1, 2, 2, 10.5, 5.25, 120, 0.0875, -0.9125, true), // unchanged: age 2 > 1
-  ltv('2026-03-01', 'kol-a', 3, 2, 2, 22.5, 11.25, 120, 0.1875, -0.8125, true), // (4+10+6 + 10) * 0.75 = 22.5
-  ltv('2026-03-01', 'kol-a', 7, 2, 2, 22.5, 11.25, 120, 0.1875, -0.8125, true),
-  ltv('2026-03-01', 'kol-a', 14, 2, 2, 37.5, 18.75, 120, 0.3125, -0.6875, false), // (20 + 30) * 0.75
-  ltv('2026-03-01', 'kol-a', 30, 2, 2, 37.5, 18.75, 120, 0.3125, -0.6875, false),
-  ltv('2026-03-01', 'kol-a', 60, 2, 2, 37.5, 18.75, 120, 0.3125, -0.6875, false),
-  ltv('2026-03-01', 'kol-a', 90, 2, 2, 37.5, 18.75, 120, 0.3125, -0.6875, false),
-  ltv('2026-03-01', 'kol-a', 180, 2, 2, 37.5, 18.75, 120, 0.3125, -0.6875, false),
-  ltv('2026-03-01', 'kol-a', 365, 2, 2, 37.5, 18.75, 120, 0.3125, -0.6875, false),
+  ltv('2026-03-01', 'kol-a', 0, 2, 0, 0, 0, 120, 0, -1, true, 0),
+  ltv('2026-03-01', 'kol-a', 1, 2, 2, 10.5, 5.25, 120, 0.0875, -0.9125, true, 2000), // unchanged: age 2 > 1
+  ltv('2026-03-01', 'kol-a', 3, 2, 2, 22.5, 11.25, 120, 0.1875, -0.8125, true, 9000), // (4+10+6 + 10) * 0.75 = 22.5
+  ltv('2026-03-01', 'kol-a', 7, 2, 2, 22.5, 11.25, 120, 0.1875, -0.8125, true, 9000),
+  ltv('2026-03-01', 'kol-a', 14, 2, 2, 37.5, 18.75, 120, 0.3125, -0.6875, false, 11000), // (20 + 30) * 0.75
+  ltv('2026-03-01', 'kol-a', 30, 2, 2, 37.5, 18.75, 120, 0.3125, -0.6875, false, 11000),
+  ltv('2026-03-01', 'kol-a', 60, 2, 2, 37.5, 18.75, 120, 0.3125, -0.6875, false, 11000),
+  ltv('2026-03-01', 'kol-a', 90, 2, 2, 37.5, 18.75, 120, 0.3125, -0.6875, false, 11000),
+  ltv('2026-03-01', 'kol-a', 180, 2, 2, 37.5, 18.75, 120, 0.3125, -0.6875, false, 11000),
+  ltv('2026-03-01', 'kol-a', 365, 2, 2, 37.5, 18.75, 120, 0.3125, -0.6875, false, 11000),
 ];
 // ... and u07's late signup on 03-02 with aff-b (earlier than its organic signup of 03-08) moves
 // it to the (03-02, aff-b) cohort; (03-08, organic) has no users and no spend left, so it goes.
 const LATE_LTV_2026_03_02_AFF_B = [
-  ltv('2026-03-02', 'aff-b', 0, 1, 0, 0, 0, 0, null, null, true),
-  ltv('2026-03-02', 'aff-b', 1, 1, 0, 0, 0, 0, null, null, true),
-  ltv('2026-03-02', 'aff-b', 3, 1, 0, 0, 0, 0, null, null, true),
-  ltv('2026-03-02', 'aff-b', 7, 1, 0, 0, 0, 0, null, null, true), // 03-02 + 7 = 03-09
-  ltv('2026-03-02', 'aff-b', 14, 1, 0, 0, 0, 0, null, null, false),
-  ltv('2026-03-02', 'aff-b', 30, 1, 0, 0, 0, 0, null, null, false),
-  ltv('2026-03-02', 'aff-b', 60, 1, 0, 0, 0, 0, null, null, false),
-  ltv('2026-03-02', 'aff-b', 90, 1, 0, 0, 0, 0, null, null, false),
-  ltv('2026-03-02', 'aff-b', 180, 1, 0, 0, 0, 0, null, null, false),
-  ltv('2026-03-02', 'aff-b', 365, 1, 0, 0, 0, 0, null, null, false),
+  ltv('2026-03-02', 'aff-b', 0, 1, 0, 0, 0, 0, null, null, true, 0),
+  ltv('2026-03-02', 'aff-b', 1, 1, 0, 0, 0, 0, null, null, true, 0),
+  ltv('2026-03-02', 'aff-b', 3, 1, 0, 0, 0, 0, null, null, true, 0),
+  ltv('2026-03-02', 'aff-b', 7, 1, 0, 0, 0, 0, null, null, true, 0), // 03-02 + 7 = 03-09
+  ltv('2026-03-02', 'aff-b', 14, 1, 0, 0, 0, 0, null, null, false, 0),
+  ltv('2026-03-02', 'aff-b', 30, 1, 0, 0, 0, 0, null, null, false, 0),
+  ltv('2026-03-02', 'aff-b', 60, 1, 0, 0, 0, 0, null, null, false, 0),
+  ltv('2026-03-02', 'aff-b', 90, 1, 0, 0, 0, 0, null, null, false, 0),
+  ltv('2026-03-02', 'aff-b', 180, 1, 0, 0, 0, 0, null, null, false, 0),
+  ltv('2026-03-02', 'aff-b', 365, 1, 0, 0, 0, 0, null, null, false, 0),
 ];
 const EXPECTED_COHORT_LTV_AFTER_LATE: Expected[] = [
   ...LTV_2025_09_01_ORGANIC,
@@ -332,6 +343,7 @@ function perf(
   roi_d7: number | null,
   roi_d30: number | null,
   channel: string | null,
+  gmv_usd: number,
 ): Expected {
   return {
     partner_id,
@@ -342,6 +354,7 @@ function perf(
     cac_usd,
     cost_per_signup_usd,
     net_revenue_usd,
+    gmv_usd,
     roi_d7,
     roi_d30,
     channel,
@@ -349,7 +362,7 @@ function perf(
   };
 }
 
-// perf(partner, window, spend, signups, ftds, cac, cost_per_signup, net_revenue, roi_d7, roi_d30, channel)
+// perf(partner, window, spend, signups, ftds, cac, cost_per_signup, net_revenue, roi_d7, roi_d30, channel, gmv)
 const PERF_KOL_A_7 = perf(
   'kol-a',
   7,
@@ -362,6 +375,7 @@ const PERF_KOL_A_7 = perf(
   -0.875, // C [02-25, 03-03]: cohort 03-01 fees at age <= 7: u01 4+6 + u02 10 = 20 * 0.75 = 15; spend 120: (15-120)/120
   -1, // C [02-02, 02-08]: no cohort; spend 02-05 40: (0-40)/40
   'kol',
+  15800, // u01 2000 (03-04) + u02 2000 (03-10) + u03 500 + 800 + u10 10000 + 500 (03-10)
 );
 const PERF_KOL_A_30 = perf(
   'kol-a',
@@ -375,6 +389,7 @@ const PERF_KOL_A_30 = perf(
   -0.90625, // C [02-02, 03-03]: revenue 15 (cohort 03-01); spend 40 + 120 = 160: (15-160)/160
   -0.9625, // C [01-10, 02-08]: u10 fees at age <= 30: 8+4 = 12 * 0.75 = 9; spend 200 + 40: (9-240)/240
   'kol',
+  17800, // 15800 + u01 1000 + u02 1000 (03-02); u10's 02-08 is outside
 );
 const PERF_AFF_B_7 = perf(
   'aff-b',
@@ -388,6 +403,7 @@ const PERF_AFF_B_7 = perf(
   -93 / 108, // C [02-25, 03-03]: u04 fees at age <= 7 = 15; spend 108: (15-108)/108
   null, // no spend in [02-02, 02-08]
   'affiliate',
+  12000, // u04 4 * 3000 (03-03 outside, 03-11 after R)
 );
 const PERF_AFF_B_30 = perf(
   'aff-b',
@@ -401,15 +417,16 @@ const PERF_AFF_B_30 = perf(
   -93 / 108, // C [02-02, 03-03]: u04 15 + u05 0; spend 108 (03-03)
   null, // no spend in [01-10, 02-08]
   'affiliate',
+  15000, // u04 5 * 3000
 );
-const PERF_CRE_C_7 = perf('cre-c', 7, 0, 0, 0, null, null, 0, -1, null, 'content'); // roi_d7: spend 50 on 03-02 in C, revenue 0
-const PERF_CRE_C_30 = perf('cre-c', 30, 50, 0, 0, null, null, 0, -1, null, 'content');
-const PERF_ORGANIC_7 = perf('organic', 7, 0, 1, 0, null, 0, 0, null, null, null); // u07 (03-08); cps 0/1
-const PERF_ORGANIC_30 = perf('organic', 30, 0, 1, 0, null, 0, 0, null, null, null); // u09's trade 01-15 is outside W30
-const PERF_UNATTRIBUTED_7 = perf('unattributed', 7, 0, 0, 1, 0, null, 1.5, null, null, null); // u11 FTD 03-06, fee 1.5 on 03-07; cac 0/1
-const PERF_UNATTRIBUTED_30 = perf('unattributed', 30, 0, 0, 1, 0, null, 1.5, null, null, null);
-const PERF_KOL_ZZZ_7 = perf('kol-zzz', 7, 0, 1, 1, 0, 0, 5, null, null, null); // u06: signup 03-07, FTD 03-08, fee 5, revshare 0
-const PERF_KOL_ZZZ_30 = perf('kol-zzz', 30, 0, 1, 1, 0, 0, 5, null, null, null);
+const PERF_CRE_C_7 = perf('cre-c', 7, 0, 0, 0, null, null, 0, -1, null, 'content', 0); // roi_d7: spend 50 on 03-02 in C, revenue 0
+const PERF_CRE_C_30 = perf('cre-c', 30, 50, 0, 0, null, null, 0, -1, null, 'content', 0);
+const PERF_ORGANIC_7 = perf('organic', 7, 0, 1, 0, null, 0, 0, null, null, null, 0); // u07 (03-08); cps 0/1
+const PERF_ORGANIC_30 = perf('organic', 30, 0, 1, 0, null, 0, 0, null, null, null, 0); // u09's trade 01-15 is outside W30
+const PERF_UNATTRIBUTED_7 = perf('unattributed', 7, 0, 0, 1, 0, null, 1.5, null, null, null, 300); // u11 FTD 03-06, fee 1.5 and GMV 300 on 03-07; cac 0/1
+const PERF_UNATTRIBUTED_30 = perf('unattributed', 30, 0, 0, 1, 0, null, 1.5, null, null, null, 300);
+const PERF_KOL_ZZZ_7 = perf('kol-zzz', 7, 0, 1, 1, 0, 0, 5, null, null, null, 800); // u06: signup 03-07, FTD 03-08, fee 5 (GMV 800), revshare 0
+const PERF_KOL_ZZZ_30 = perf('kol-zzz', 30, 0, 1, 1, 0, 0, 5, null, null, null, 800);
 
 const EXPECTED_PARTNER_PERFORMANCE: Expected[] = [
   PERF_AFF_B_7,
@@ -428,7 +445,7 @@ const EXPECTED_PARTNER_PERFORMANCE: Expected[] = [
 
 const EXPECTED_PARTNER_PERFORMANCE_AFTER_LATE: Expected[] = [
   PERF_AFF_B_7, // u07's cohort 03-02 is outside W7; it has no FTD, no trade
-  perf('aff-b', 30, 168, 3, 2, 84, 56, 15, -93 / 108, null, 'affiliate'), // signups u04, u05, u07; cps 168/3 = 56
+  perf('aff-b', 30, 168, 3, 2, 84, 56, 15, -93 / 108, null, 'affiliate', 15000), // signups u04, u05, u07; cps 168/3 = 56
   PERF_CRE_C_7,
   PERF_CRE_C_30,
   { ...PERF_KOL_A_7, roi_d7: -0.8125 }, // the late trade (03-03) is outside W7 but at age 2: (22.5-120)/120
@@ -444,11 +461,12 @@ const EXPECTED_PARTNER_PERFORMANCE_AFTER_LATE: Expected[] = [
     -0.859375, // cohort 03-01 at age <= 7: (20 + 10) * 0.75 = 22.5; (22.5-160)/160
     -0.9625,
     'kol',
+    22800, // 17800 + the late 5000 (03-03)
   ),
   PERF_KOL_ZZZ_7,
   PERF_KOL_ZZZ_30,
-  perf('organic', 7, 0, 0, 0, null, null, 0, null, null, null), // u07 left organic: no signups, cps null
-  perf('organic', 30, 0, 0, 0, null, null, 0, null, null, null),
+  perf('organic', 7, 0, 0, 0, null, null, 0, null, null, null, 0), // u07 left organic: no signups, cps null
+  perf('organic', 30, 0, 0, 0, null, null, 0, null, null, null, 0),
   PERF_UNATTRIBUTED_7,
   PERF_UNATTRIBUTED_30,
 ];

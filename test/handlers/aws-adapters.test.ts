@@ -34,7 +34,7 @@ describe('readLandingKey', () => {
     expect(readLandingKey('landing/spend.csv')).toMatchObject({
       status: 'refused',
       reason:
-        'landing/spend.csv has no kind folder; land files under landing/<kind>/ with kind one of events, spend, partners, fx, campaigns, exposures, appsflyer, adjust, impact, tracker-map',
+        'landing/spend.csv has no kind folder; land files under landing/<kind>/ with kind one of events, spend, partners, fx, campaigns, exposures, appsflyer, adjust, impact, tracker-map, targets',
     });
     expect(readLandingKey('uploads/spend/x.csv')).toMatchObject({
       status: 'refused',

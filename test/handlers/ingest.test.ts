@@ -258,7 +258,7 @@ describe('ingest handler', () => {
 
     // Assess
     const reason =
-      'landing/clicks/2026-11-21.csv has the kind folder "clicks"; land files under landing/<kind>/ with kind one of events, spend, partners, fx, campaigns, exposures, appsflyer, adjust, impact, tracker-map';
+      'landing/clicks/2026-11-21.csv has the kind folder "clicks"; land files under landing/<kind>/ with kind one of events, spend, partners, fx, campaigns, exposures, appsflyer, adjust, impact, tracker-map, targets';
     expect(result).toMatchObject({
       status: 'rejected',
       movedTo: 'rejected/clicks/2026-11-21.csv',

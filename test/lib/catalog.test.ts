@@ -151,7 +151,7 @@ describe('Catalog', () => {
     const staging = (Object.values(TABLES) as TableDef[]).filter((table) => table.layer === 'staging');
 
     // Assess
-    expect(staging.length).toBe(10);
+    expect(staging.length).toBe(11); // staged_targets the eleventh
     for (const table of staging) {
       const input = tables.get(table.name) as TableInput;
       expect(input.Parameters).toMatchObject({

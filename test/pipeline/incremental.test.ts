@@ -8,6 +8,7 @@ import { TABLES } from '../../lambdas/contract/tables.ts';
 import { type GenerateSummary, generate, inputFiles } from '../../lambdas/generate/generate.ts';
 import { ingestFile } from '../../lambdas/ingest/ingest.ts';
 import { type LocalLake, openLocalLake } from '../../lambdas/pipeline/local-lake.ts';
+import { BuildManifest, NO_BASE } from '../../lambdas/pipeline/manifest.ts';
 import { runDaily } from '../../lambdas/pipeline/run.ts';
 import type { Row } from '../../lambdas/warehouse/engine.ts';
 import { openLakeCopy } from '../ingest/lake-helpers.ts';
@@ -126,6 +127,28 @@ describe('incremental runs equal a rebuild (generated data, late events and rest
     await runDaily({ ...copy, config: DEFAULT_RUN_CONFIG }, END);
 
     // Assess
+    const after = await Promise.all(COMPARED.map((name) => tableRows(copy, name)));
+    expect(after).toEqual(before);
+  });
+
+  it('a lake built by a release with other per-run-date marts has every earlier run date rebuilt', async () => {
+    // Prepare: a copy whose manifest says its partitions of partner_performance and segment_summary
+    // were built by another model (an older release, before gmv_usd, say)
+    const copy = await openLakeCopy(incremental, join(root, 'older-marts'));
+    onTestFinished(() => copy.close());
+    const manifest = await BuildManifest.load(copy.engine);
+    manifest.set('run_marts_model', NO_BASE, 'an older model');
+    await manifest.save(copy.engine);
+    const before = await Promise.all(COMPARED.map((name) => tableRows(copy, name)));
+
+    // Act
+    const first = await runDaily({ ...copy, config: DEFAULT_RUN_CONFIG }, END);
+    const second = await runDaily({ ...copy, config: DEFAULT_RUN_CONFIG }, END);
+
+    // Assess: every run date before END rebuilt in full, once; the same tables
+    expect(first.transform.restatedRuns).toEqual(RUN_DATES.slice(0, -1));
+    expect(first.transform.spendOnlyRuns).toEqual([]);
+    expect(second.transform.restatedRuns).toEqual([]);
     const after = await Promise.all(COMPARED.map((name) => tableRows(copy, name)));
     expect(after).toEqual(before);
   });

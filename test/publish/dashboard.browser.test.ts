@@ -209,6 +209,38 @@ describe('the dashboard in Chromium', () => {
     await expect(cac.locator('.kpi-change .change').first().getAttribute('class')).resolves.toContain(
       'tone-bad',
     );
+    // GMV: 2,926,000 against 2,635,000 (test/publish/load-model.test.ts works them out).
+    const gmv = page.locator('.kpi', { hasText: 'GMV' }).first();
+    await expect(gmv.locator('.kpi-value').textContent()).resolves.toBe('$2.93M');
+    await expect(gmv.locator('.kpi-change .change').first().getAttribute('class')).resolves.toContain(
+      'tone-good',
+    );
+  });
+
+  it('shows the plan, worst first, each target against its forecast', async () => {
+    // Act
+    const { page } = await openDashboard({ width: 1366, height: 900 }, false);
+    const rows = page.locator('#plan tbody tr');
+
+    // Assess: test/publish/fixture.ts, PLAN_ROWS; kol spend: 24000 to date, 30000 * 22/30 = 22000
+    // expected, 8400 / 7 = 1200 a day, 24000 + 1200 * 8 = 33600, 112%
+    await expect(rows.count()).resolves.toBe(4);
+    await expect(rows.nth(0).locator('th, td').allTextContents()).resolves.toEqual([
+      'Spend kol channel',
+      '2026-11 day 22 of 30',
+      'over plan',
+      '$30.0k',
+      '$24.0k',
+      '$22.0k',
+      '$1,200',
+      '$33.6k',
+      '112%',
+    ]);
+    await expect(rows.nth(1).locator('th, td').nth(2).textContent()).resolves.toBe('off track');
+    await expect(rows.nth(2).locator('th, td').nth(2).textContent()).resolves.toBe('at risk');
+    // 375 sign-ups in 7 days: 53.6 a day.
+    await expect(rows.nth(2).locator('th, td').nth(6).textContent()).resolves.toBe('53.6');
+    await expect(rows.nth(3).locator('th, td').nth(2).textContent()).resolves.toBe('on track');
   });
 
   it('shows each campaign with its arms, verdict, intervals drawn and an SRM warning', async () => {

@@ -128,8 +128,40 @@ describe('digests of the fixture run', () => {
     expect(headlineRow(mail, 'FTDs')).toEqual(['FTDs', '11', '0%', '75', '-3%']);
     expect(headlineRow(mail, 'CAC')).toEqual(['CAC', '$164', '+29%', '$168', '+32%']);
     expect(headlineRow(mail, 'Net revenue')).toEqual(['Net revenue', '-', '-', '$9,260', '+9%']);
+    // GMV 2,926,000 against 2,635,000: +11.04%.
+    expect(headlineRow(mail, 'GMV')).toEqual(['GMV', '-', '-', '$2.93M', '+11%']);
     expect(headlineRow(mail, 'ROI at day 7')).toEqual(['ROI at day 7', '-', '-', '-38%', '+10 pp']);
     for (const value of ['$1,800', '$12.6k', '$9,260', '-38%', '+10 pp']) expect(mail.html).toContain(value);
+  });
+
+  it('lists the plan worst first in the growth digest, and to each scoped recipient its own targets', () => {
+    // Prepare: the lines between the Plan heading and the next blank line of each text part
+    const planOf = (email: string) => {
+      const text = (mails.get(email) as ParsedMail).text ?? '';
+      const start = text.indexOf('Plan: forecast at period end\n');
+      if (start < 0) return [];
+      return text.slice(start).split('\n\n')[0]?.split('\n').slice(2) ?? [];
+    };
+
+    // Assess: over and off track first (by period, then scope), then at risk, then on track.
+    // Forecasts (test/publish/fixture.ts, PLAN_ROWS): 33600 of 30000 = 112%; 11.43 of 20 = 57%;
+    // 1428.57 of 1500 = 95%; 27.302M of 20M = 137%.
+    expect(planOf('growth@example.com')).toEqual([
+      '* Spend, kol channel, 2026-11: over plan, forecast $33.6k of $30.0k (112%) at period end.',
+      '* FTDs, Chain Chronicle, 2026-11: off track, forecast 11 of 20 (57%) at period end.',
+      '* Sign-ups, all partners, 2026-11: at risk, forecast 1,429 of 1,500 (95%) at period end.',
+      '* GMV, all partners, 2026-Q4: on track, forecast $27.30M of $20.00M (137%) at period end.',
+    ]);
+    expect(mails.get('growth@example.com')?.html).toContain(
+      'Spend, kol channel, 2026-11: over plan, forecast $33.6k of $30.0k (112%) at period end.',
+    );
+    expect(planOf('kol@example.com')).toEqual([
+      '* Spend, kol channel, 2026-11: over plan, forecast $33.6k of $30.0k (112%) at period end.',
+    ]);
+    expect(planOf('content@example.com')).toEqual([
+      '* FTDs, Chain Chronicle, 2026-11: off track, forecast 11 of 20 (57%) at period end.',
+    ]);
+    expect(mails.get('affiliates@example.com')?.text).not.toContain('Plan:');
   });
 
   it('raises the CAC and ROI alerts, overall and per partner', () => {
@@ -204,6 +236,8 @@ describe('digests of the fixture run', () => {
     expect(mail.text).toContain('growthlake weekly digest');
     expect(headlineRow(mail, 'Spend')).toEqual(['Spend', '$4,200', '+20%']);
     expect(headlineRow(mail, 'Net revenue')).toEqual(['Net revenue', '$1,600', '+19%']);
+    // aff_one and aff_two: 500k + 40k against 400k + 50k = 1.2.
+    expect(headlineRow(mail, 'GMV')).toEqual(['GMV', '$540.0k', '+20%']);
     // aff_one alone has a day-7 ROI now; before: (-0.3 * 2800 - 0.9 * 700) / 3500.
     expect(headlineRow(mail, 'ROI at day 7')).toEqual(['ROI at day 7', '-20%', '+22 pp']);
     expect(mail.text).not.toContain('vs 2026-11-15');

@@ -16,6 +16,7 @@ import {
   FUNNEL,
   PARTNER_PERFORMANCE,
   PARTNERS,
+  PLAN_PACING,
   SEGMENT_SUMMARY,
   SPEND,
   type TableDef,
@@ -84,47 +85,48 @@ type Perf = [
   netRevenue: number,
   roiD7: number | null,
   roiD30: number | null,
+  gmv: number,
 ];
 
 /** partner_performance of R, window 7. */
 export const WEEK: readonly Perf[] = [
-  ['kol_alpha', 7000, 100, 20, 2100, -0.4, 0.2],
-  ['kol_beta', 1400, 30, 4, 300, -0.7, -0.1],
-  ['aff_one', 3500, 60, 15, 1500, -0.2, 0.5],
-  ['aff_two', 700, 20, 2, 100, null, null],
-  ['content_blog', 0, 10, 3, 200, null, null],
-  ['organic', 0, 150, 30, 5000, null, null],
-  ['unattributed', 0, 0, 0, 50, null, null],
-  ['ghost_99', 0, 5, 1, 10, null, null],
+  ['kol_alpha', 7000, 100, 20, 2100, -0.4, 0.2, 700000],
+  ['kol_beta', 1400, 30, 4, 300, -0.7, -0.1, 100000],
+  ['aff_one', 3500, 60, 15, 1500, -0.2, 0.5, 500000],
+  ['aff_two', 700, 20, 2, 100, null, null, 40000],
+  ['content_blog', 0, 10, 3, 200, null, null, 60000],
+  ['organic', 0, 150, 30, 5000, null, null, 1500000],
+  ['unattributed', 0, 0, 0, 50, null, null, 20000],
+  ['ghost_99', 0, 5, 1, 10, null, null, 6000],
 ];
 
 /** partner_performance of R - 7, window 7 (ghost_99 was not seen yet). */
 export const PREVIOUS_WEEK: readonly Perf[] = [
-  ['kol_alpha', 4900, 90, 25, 1800, -0.5, null],
-  ['kol_beta', 1400, 35, 7, 350, -0.6, null],
-  ['aff_one', 2800, 50, 10, 1200, -0.3, null],
-  ['aff_two', 700, 25, 5, 150, -0.9, null],
-  ['content_blog', 0, 8, 2, 150, null, null],
-  ['organic', 0, 140, 28, 4800, null, null],
-  ['unattributed', 0, 0, 0, 40, null, null],
+  ['kol_alpha', 4900, 90, 25, 1800, -0.5, null, 600000],
+  ['kol_beta', 1400, 35, 7, 350, -0.6, null, 120000],
+  ['aff_one', 2800, 50, 10, 1200, -0.3, null, 400000],
+  ['aff_two', 700, 25, 5, 150, -0.9, null, 50000],
+  ['content_blog', 0, 8, 2, 150, null, null, 50000],
+  ['organic', 0, 140, 28, 4800, null, null, 1400000],
+  ['unattributed', 0, 0, 0, 40, null, null, 15000],
 ];
 
 /** partner_performance of R, window 30: the ROI by partner. */
 export const MONTH: readonly Perf[] = [
-  ['kol_alpha', 26000, 400, 90, 8000, -0.45, 0.15],
-  ['kol_beta', 6000, 130, 20, 1300, -0.6, -0.2],
-  ['aff_one', 13000, 230, 50, 6000, -0.25, 0.4],
-  ['aff_two', 3000, 90, 12, 500, -0.8, -0.35],
-  ['content_blog', 0, 35, 9, 700, null, null],
-  ['organic', 0, 600, 120, 20000, null, null],
-  ['unattributed', 0, 0, 0, 200, null, null],
-  ['ghost_99', 0, 5, 1, 10, null, null],
+  ['kol_alpha', 26000, 400, 90, 8000, -0.45, 0.15, 2800000],
+  ['kol_beta', 6000, 130, 20, 1300, -0.6, -0.2, 450000],
+  ['aff_one', 13000, 230, 50, 6000, -0.25, 0.4, 2000000],
+  ['aff_two', 3000, 90, 12, 500, -0.8, -0.35, 180000],
+  ['content_blog', 0, 35, 9, 700, null, null, 250000],
+  ['organic', 0, 600, 120, 20000, null, null, 6200000],
+  ['unattributed', 0, 0, 0, 200, null, null, 80000],
+  ['ghost_99', 0, 5, 1, 10, null, null, 5000],
 ];
 
 const channelOf = (partnerId: string) => REGISTRY.find((p) => p.partner_id === partnerId)?.channel ?? null;
 
 function performanceRows(runDate: string, windowDays: number, rows: readonly Perf[]) {
-  return rows.map(([partner_id, spend_usd, signups, ftds, net_revenue_usd, roi_d7, roi_d30]) => ({
+  return rows.map(([partner_id, spend_usd, signups, ftds, net_revenue_usd, roi_d7, roi_d30, gmv_usd]) => ({
     partner_id,
     window_days: windowDays,
     spend_usd,
@@ -133,6 +135,7 @@ function performanceRows(runDate: string, windowDays: number, rows: readonly Per
     cac_usd: ftds === 0 ? null : spend_usd / ftds,
     cost_per_signup_usd: signups === 0 ? null : spend_usd / signups,
     net_revenue_usd,
+    gmv_usd,
     roi_d7,
     roi_d30,
     channel: channelOf(partner_id),
@@ -702,6 +705,51 @@ export function riskFlagRows(): Record<string, Value>[] {
   ];
 }
 
+/**
+ * plan_pacing of R (2026-11-22): November has 30 days, 22 elapsed, 8 to go; 2026-Q4 has 92 days
+ * (October 1 to December 31), 53 elapsed, 39 to go. Each row follows the contract's formulas
+ * (docs/contract.md, plan_pacing) from a chosen target, actual and last-7-days total.
+ */
+export const PLAN_ROWS: readonly Record<string, Value>[] = [
+  // 1000 sign-ups, 375 in the last 7 days: 1000 + 375/7 * 8 = 1428.57 of 1500 = 0.952: at risk.
+  plan('2026-11', 'all', 'signups', 1500, 1000, 22, 30, 375, 'at_risk'),
+  // 24000 spent, 8400 in 7 days: 24000 + 1200 * 8 = 33600 of 30000 = 1.12 > 1.1: over.
+  plan('2026-11', 'channel:kol', 'spend_usd', 30000, 24000, 22, 30, 8400, 'over'),
+  // 8 FTDs, 3 in 7 days: 8 + 3/7 * 8 = 11.43 of 20 = 0.571: off track.
+  plan('2026-11', 'partner:content_blog', 'ftds', 20, 8, 22, 30, 3, 'off_track'),
+  // 11M of GMV, 2.926M in 7 days: 11M + 418000 * 39 = 27.302M of 20M = 1.365: on track.
+  plan('2026-Q4', 'all', 'gmv_usd', 20_000_000, 11_000_000, 53, 92, 2_926_000, 'on_track'),
+];
+
+function plan(
+  period: string,
+  scope: string,
+  metric: string,
+  target: number,
+  actual: number,
+  elapsed: number,
+  days: number,
+  last7Days: number,
+  status: string,
+): Record<string, Value> {
+  const forecast = actual + (last7Days / 7) * (days - elapsed);
+  return {
+    period,
+    scope,
+    metric,
+    target,
+    actual_to_date: actual,
+    days_elapsed: elapsed,
+    days_in_period: days,
+    expected_to_date: (target * elapsed) / days,
+    run_rate_7d: last7Days / 7,
+    forecast_end: forecast,
+    forecast_attainment: forecast / target,
+    status,
+    run_date: R,
+  };
+}
+
 export const TEST_RECIPIENTS: RecipientsConfig = parseRecipientsConfig({
   from: 'growthlake@example.com',
   dashboardBaseUrl: 'https://growth.example.com/published',
@@ -799,6 +847,7 @@ export async function buildFixtureLake(
     })),
   );
   await writeRows(engine, SEGMENT_SUMMARY, segmentRows());
+  await writeRows(engine, PLAN_PACING, PLAN_ROWS);
   if (options.withoutRecommendations !== true)
     await writeRows(engine, BUDGET_RECOMMENDATIONS, RECOMMENDATIONS);
   if (options.withoutCampaigns !== true) {

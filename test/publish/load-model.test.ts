@@ -56,6 +56,7 @@ describe('loadPublishModel over the fixture lake', () => {
       signups: 100,
       ftds: 20,
       netRevenueUsd: 2100,
+      gmvUsd: 700000,
       roiD7: -0.4,
       roiD30: 0.2,
     });
@@ -64,6 +65,7 @@ describe('loadPublishModel over the fixture lake', () => {
       signups: 90,
       ftds: 25,
       netRevenueUsd: 1800,
+      gmvUsd: 600000,
       roiD7: -0.5,
       roiD30: null,
     });
@@ -75,6 +77,7 @@ describe('loadPublishModel over the fixture lake', () => {
       signups: 0,
       ftds: 0,
       netRevenueUsd: 0,
+      gmvUsd: 0,
       roiD7: null,
       roiD30: null,
     });
@@ -96,6 +99,37 @@ describe('loadPublishModel over the fixture lake', () => {
     expect(week.cacUsd.previous).toBeCloseTo(9800 / 77, 9);
     expect(week.cacUsd.change).toBeCloseTo(0.32, 9);
     expect(week.netRevenueUsd).toEqual({ current: 9260, previous: 8490, change: 9260 / 8490 - 1 });
+    // GMV: 700k + 100k + 500k + 40k + 60k + 1.5M + 20k + 6k = 2,926,000 against
+    // 600k + 120k + 400k + 50k + 50k + 1.4M + 15k = 2,635,000 (ghost_99 unseen then).
+    expect(week.gmvUsd).toEqual({
+      current: 2_926_000,
+      previous: 2_635_000,
+      change: 2_926_000 / 2_635_000 - 1,
+    });
+  });
+
+  it('loads plan_pacing of R, every column', () => {
+    // Assess: the fixture's rows by period, scope and metric (test/publish/fixture.ts, PLAN_ROWS)
+    expect(model.plan.map((row) => [row.period, row.scope, row.metric, row.status])).toEqual([
+      ['2026-11', 'all', 'signups', 'at_risk'],
+      ['2026-11', 'channel:kol', 'spend_usd', 'over'],
+      ['2026-11', 'partner:content_blog', 'ftds', 'off_track'],
+      ['2026-Q4', 'all', 'gmv_usd', 'on_track'],
+    ]);
+    expect(model.plan[1]).toEqual({
+      period: '2026-11',
+      scope: 'channel:kol',
+      metric: 'spend_usd',
+      target: 30000,
+      actualToDate: 24000,
+      daysElapsed: 22,
+      daysInPeriod: 30,
+      expectedToDate: 22000, // 30000 * 22 / 30
+      runRate7d: 1200, // 8400 / 7
+      forecastEnd: 33600, // 24000 + 1200 * 8
+      forecastAttainment: 1.12,
+      status: 'over',
+    });
   });
 
   it('pools day-7 ROI over partners weighted by the spend of their matured cohorts', () => {
@@ -289,10 +323,12 @@ describe('loadPublishModel without the run of R - 7', () => {
       signups: 97,
       ftds: 23,
       netRevenueUsd: null,
+      gmvUsd: null,
       roiD7: null,
       roiD30: null,
     });
     expect(model.kpis.week.netRevenueUsd).toEqual({ current: 9260, previous: null, change: null });
+    expect(model.kpis.week.gmvUsd).toEqual({ current: 2_926_000, previous: null, change: null });
     expect(model.kpis.week.roiD7.previous).toBeNull();
     expect(model.kpis.week.spendUsd.previous).toBe(9800);
   });
