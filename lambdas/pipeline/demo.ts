@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { addDays } from '../contract/dates.ts';
 import { periodDates } from '../contract/targets.ts';
-import { type GenerateSummary, generate, inputFiles } from '../generate/generate.ts';
+import { type FraudInjection, type GenerateSummary, generate, inputFiles } from '../generate/generate.ts';
 import { type IngestContext, type IngestResult, ingestFile } from '../ingest/ingest.ts';
 import { queryFile } from '../warehouse/sql.ts';
 import { backfill, type RunContext, type RunReport } from './run.ts';
@@ -33,6 +33,15 @@ export interface DemoReport {
 /** What the demo needs: a run's context, and the key its ingests pseudonymize ids with. */
 export type DemoContext = RunContext & Pick<IngestContext, 'pseudonymizationKey'>;
 
+/**
+ * Two partners of the sample registry buy part of their users, so the Quality section, the growth
+ * digest and the held budget have something to show: a device farm and sign-up-bonus abuse.
+ */
+const DEMO_FRAUD: FraudInjection[] = [
+  { partnerId: 'kol-003', pattern: 'shared_devices' },
+  { partnerId: 'aff-003', pattern: 'bonus_abuse' },
+];
+
 /** From nothing: a sample data set, ingested in arrival order, and the daily runs of its last days. */
 export async function runDemo(context: DemoContext, options: DemoOptions): Promise<DemoReport> {
   context.log?.('generating sample data');
@@ -43,6 +52,7 @@ export async function runDemo(context: DemoContext, options: DemoOptions): Promi
     users: options.users ?? 5000,
     seed: options.seed ?? 1,
     trackers: true,
+    fraud: DEMO_FRAUD,
   });
   const ingests: IngestResult[] = [];
   const inputs = inputFiles(generated);
