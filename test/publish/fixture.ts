@@ -6,6 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type ParsedMail, simpleParser } from 'mailparser';
 import { addDays } from '../../lambdas/contract/dates.ts';
 import type { RecipientsConfig } from '../../lambdas/contract/recipients-config.ts';
 import {
@@ -25,6 +26,8 @@ import {
 import { TRACKER_CONVERSIONS, TRACKER_RECONCILIATION } from '../../lambdas/contract/tables-trackers.ts';
 import { PARTNER_QUALITY, USER_RISK_FLAGS } from '../../lambdas/contract/tables-traffic.ts';
 import { type LocalLake, openLocalLake } from '../../lambdas/pipeline/local-lake.ts';
+import type { PublishModel } from '../../lambdas/publish/model.ts';
+import { publishRun } from '../../lambdas/publish/publisher.ts';
 import { parseRecipientsConfig } from '../../lambdas/publish/recipients.ts';
 import type { Engine } from '../../lambdas/warehouse/engine.ts';
 
@@ -878,4 +881,31 @@ export async function buildFixtureLake(
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A fixture lake published once for R: its model, and each recipient's digest parsed. */
+export interface PublishedFixture {
+  readonly lake: Awaited<ReturnType<typeof buildFixtureLake>>;
+  readonly model: PublishModel;
+  /** Each recipient's digest by email address. */
+  readonly mails: ReadonlyMap<string, ParsedMail>;
+}
+
+/** Builds the fixture lake with `options` and publishes R with the test recipients. */
+export async function publishFixtureLake(options: FixtureOptions): Promise<PublishedFixture> {
+  const lake = await buildFixtureLake(options);
+  const result = await publishRun({
+    engine: lake.engine,
+    store: lake.store,
+    runDate: R,
+    recipients: TEST_RECIPIENTS,
+  });
+  const mails = new Map<string, ParsedMail>();
+  for (const digest of result.digests) {
+    mails.set(
+      digest.email,
+      await simpleParser(Buffer.from((await lake.store.get(digest.key)) as Uint8Array)),
+    );
+  }
+  return { lake, model: result.model, mails };
 }

@@ -25,7 +25,7 @@ import {
 } from '../../lambdas/publish/quality-display.ts';
 import { parseRecipientsConfig } from '../../lambdas/publish/recipients.ts';
 import { scopeModel } from '../../lambdas/publish/scope.ts';
-import { buildFixtureLake, R, TEST_RECIPIENTS } from './fixture.ts';
+import { type buildFixtureLake, publishFixtureLake, R, TEST_RECIPIENTS } from './fixture.ts';
 
 vi.mock('../../lambdas/contract/tables.ts', async (importOriginal) =>
   (await import('./quality-registry.ts')).withQualityTables(await importOriginal()),
@@ -97,23 +97,10 @@ describe('how quality is worded and summarised', () => {
 /** The fixture lake with quality data, published once for R: its model and each recipient's digest. */
 let lake: Lake;
 let model: PublishModel;
-const mails = new Map<string, ParsedMail>();
+let mails: ReadonlyMap<string, ParsedMail>;
 
 beforeAll(async () => {
-  lake = await buildFixtureLake({ withQuality: true });
-  const result = await publishRun({
-    engine: lake.engine,
-    store: lake.store,
-    runDate: R,
-    recipients: TEST_RECIPIENTS,
-  });
-  for (const digest of result.digests) {
-    mails.set(
-      digest.email,
-      await simpleParser(Buffer.from((await lake.store.get(digest.key)) as Uint8Array)),
-    );
-  }
-  model = result.model;
+  ({ lake, model, mails } = await publishFixtureLake({ withQuality: true }));
 });
 afterAll(async () => lake?.dispose());
 

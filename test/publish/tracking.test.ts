@@ -29,7 +29,7 @@ import {
   trackingIssues,
   trackingSubject,
 } from '../../lambdas/publish/tracking-display.ts';
-import { buildFixtureLake, R, TEST_RECIPIENTS } from './fixture.ts';
+import { type buildFixtureLake, publishFixtureLake, R, TEST_RECIPIENTS } from './fixture.ts';
 
 vi.mock('../../lambdas/contract/tables.ts', async (importOriginal) =>
   (await import('./tracker-registry.ts')).withTrackerTables(await importOriginal()),
@@ -174,23 +174,10 @@ describe('the likely cause of a disagreement', () => {
 /** The fixture lake with trackers, published once for R: its model and each recipient's digest. */
 let lake: Lake;
 let model: PublishModel;
-const mails = new Map<string, ParsedMail>();
+let mails: ReadonlyMap<string, ParsedMail>;
 
 beforeAll(async () => {
-  lake = await buildFixtureLake({ withTrackers: true });
-  const result = await publishRun({
-    engine: lake.engine,
-    store: lake.store,
-    runDate: R,
-    recipients: TEST_RECIPIENTS,
-  });
-  for (const digest of result.digests) {
-    mails.set(
-      digest.email,
-      await simpleParser(Buffer.from((await lake.store.get(digest.key)) as Uint8Array)),
-    );
-  }
-  model = result.model;
+  ({ lake, model, mails } = await publishFixtureLake({ withTrackers: true }));
 });
 afterAll(async () => lake?.dispose());
 
