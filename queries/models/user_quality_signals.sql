@@ -1,0 +1,188 @@
+-- Builds: `user_quality_signals` of the run date :run_date (docs/contract.md, Traffic quality): each
+-- user of the cohorts C = [R - 29, R] with the signals partner_quality counts and user_risk_flags
+-- lists, so both read one definition of each rule. The state as of R gives cohort, partner, KYC and
+-- FTD; the sign-up events of C give the first sign-up's click; identifier_users (first uses of each
+-- device and funding id) gives the sharing, joined on the cohort's own ids only; user_daily gives
+-- each FTD's first week.
+-- Grain: one row per run date and user with cohort_date in C.
+with
+
+cohort as (
+    select * from user_state
+    where dt = :run_date
+        and cohort_date between date_add('day', -29, :run_date) and :run_date
+),
+
+signup_events as (
+    select * from events
+    where dt between date_add('day', -29, :run_date) and :run_date
+        and event_type = 'signup'
+),
+
+uses as (
+    select * from identifier_users
+    where first_used_date <= :run_date
+),
+
+activity as (
+    select * from user_daily
+    where dt <= :run_date
+),
+
+-- A user of C signed up first in C, so their first sign-up event is among C's (ranked as
+-- user_daily ranks them).
+ranked_signups as (
+    select
+        user_id,
+        occurred_at,
+        click_at,
+        row_number() over (partition by user_id order by occurred_at, event_id) as signup_rank
+    from signup_events
+),
+
+click_gaps as (
+    select
+        user_id,
+        date_diff('millisecond', click_at, occurred_at) as click_to_signup_ms
+    from ranked_signups
+    where signup_rank = 1
+        and click_at is not null
+),
+
+cohort_uses as (
+    select
+        uses.kind,
+        uses.identifier,
+        uses.user_id
+    from uses
+    inner join cohort
+        on uses.user_id = cohort.user_id
+),
+
+cohort_identifiers as (
+    select distinct
+        kind,
+        identifier
+    from cohort_uses
+),
+
+-- The first six users of each of those ids by R: another user of an id by R is always among them
+-- (the id's first user, or its second when the user is the first), and so are the five named.
+first_users as (
+    select
+        uses.kind,
+        uses.identifier,
+        uses.user_id,
+        uses.first_used_date
+    from uses
+    inner join cohort_identifiers
+        on uses.kind = cohort_identifiers.kind
+        and uses.identifier = cohort_identifiers.identifier
+    where uses.user_rank <= 6
+),
+
+other_users as (
+    select
+        cohort_uses.kind,
+        cohort_uses.user_id,
+        first_users.user_id as other_user_id,
+        min(first_users.first_used_date) as other_first_used_date
+    from cohort_uses
+    inner join first_users
+        on cohort_uses.kind = first_users.kind
+        and cohort_uses.identifier = first_users.identifier
+        and cohort_uses.user_id <> first_users.user_id
+    group by cohort_uses.kind, cohort_uses.user_id, first_users.user_id
+),
+
+ranked_others as (
+    select
+        kind,
+        user_id,
+        other_user_id,
+        row_number() over (
+            partition by kind, user_id
+            order by other_first_used_date, other_user_id
+        ) as other_rank
+    from other_users
+),
+
+-- The five other users who used a shared id first, in that order, comma-separated.
+sharing as (
+    select
+        kind,
+        user_id,
+        max(case when other_rank = 1 then other_user_id end)
+            || coalesce(',' || max(case when other_rank = 2 then other_user_id end), '')
+            || coalesce(',' || max(case when other_rank = 3 then other_user_id end), '')
+            || coalesce(',' || max(case when other_rank = 4 then other_user_id end), '')
+            || coalesce(',' || max(case when other_rank = 5 then other_user_id end), '') as other_user_ids
+    from ranked_others
+    where other_rank <= 5
+    group by kind, user_id
+),
+
+bonus_eligible as (
+    select
+        user_id,
+        ftd_date
+    from cohort
+    where ftd_date <= date_add('day', -6, :run_date)
+),
+
+-- The FTD's week [ftd_date, ftd_date + 6], the FTD itself included.
+first_weeks as (
+    select
+        bonus_eligible.user_id,
+        sum(activity.deposits_usd) as deposits_usd,
+        sum(activity.withdrawals_usd) as withdrawals_usd,
+        sum(activity.trades) as trades
+    from bonus_eligible
+    inner join activity
+        on bonus_eligible.user_id = activity.user_id
+        and activity.dt between bonus_eligible.ftd_date and date_add('day', 6, bonus_eligible.ftd_date)
+    group by bonus_eligible.user_id
+),
+
+final as (
+    select
+        cohort.user_id,
+        cohort.partner_id,
+        cohort.cohort_date,
+        cohort.kyc_date is not null as has_kyc,
+        cohort.ftd_date is not null as has_ftd,
+        click_gaps.click_to_signup_ms,
+        -- Compared in whole milliseconds: 9.999 s is fast, 10 s is not; a click after the sign-up is fast.
+        click_gaps.click_to_signup_ms < 10000 as is_fast_signup,
+        cast(first_weeks.withdrawals_usd as double) / cast(first_weeks.deposits_usd as double)
+            as first_week_withdrawn_share,
+        -- "At least 0.9 times the deposits", exactly: 10 w >= 9 d in decimals.
+        case
+            when first_weeks.user_id is not null
+                then 10 * first_weeks.withdrawals_usd >= 9 * first_weeks.deposits_usd
+                    and first_weeks.trades = 0
+        end as is_bonus_abuse,
+        device_sharing.user_id is not null as has_shared_device,
+        device_sharing.other_user_ids as device_sharers,
+        funding_sharing.user_id is not null as has_shared_funding,
+        funding_sharing.other_user_ids as funding_sharers,
+        -- Retained: active a week or more after signing up, of users who signed up at least 7 days before R.
+        case
+            when cohort.cohort_date <= date_add('day', -7, :run_date)
+                then cohort.last_active_date >= date_add('day', 7, cohort.cohort_date)
+        end as is_retained,
+        :run_date as dt
+    from cohort
+    left join click_gaps
+        on cohort.user_id = click_gaps.user_id
+    left join first_weeks
+        on cohort.user_id = first_weeks.user_id
+    left join sharing as device_sharing
+        on cohort.user_id = device_sharing.user_id
+        and device_sharing.kind = 'device'
+    left join sharing as funding_sharing
+        on cohort.user_id = funding_sharing.user_id
+        and funding_sharing.kind = 'funding'
+)
+
+select * from final
