@@ -73,6 +73,7 @@ export const USER_RISK_FLAGS: TableDef = {
   description:
     'The users behind the partner flags, with their evidence: who signed up within 10 seconds of the click, who shares ' +
     'a device or a funding account with other users, who took a deposit back out within a week without trading. ' +
+    'Lists the users partner_quality counts (cohort_date in C = [R - 29, R]) whose flag holds as of R. ' +
     'Personal data: on AWS, readable only with its own grant.',
   grain: 'one row per snapshot date, user and flag',
   key: ['snapshot_date', 'user_id', 'flag'],
