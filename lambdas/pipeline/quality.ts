@@ -4,6 +4,7 @@
  * and `user_risk_flags` of every run date whose inputs changed (its state, which covers every event
  * dated on or before it, or the partner registry, or the models).
  */
+import { addDays } from '../contract/dates.ts';
 import {
   IDENTIFIER_USERS,
   PARTNER_QUALITY,
@@ -11,7 +12,7 @@ import {
   USER_RISK_FLAGS,
 } from '../contract/tables.ts';
 import type { Engine } from '../warehouse/engine.ts';
-import { loadQuery, queryFile } from '../warehouse/sql.ts';
+import { loadQuery, queryFile, type SqlParam } from '../warehouse/sql.ts';
 import {
   type BuildManifest,
   fingerprint,
@@ -29,6 +30,37 @@ export interface QualityReport {
   readonly identifiersRebuilt: boolean;
   /** Run dates whose partner_quality and user_risk_flags were built. */
   readonly qualityRuns: readonly string[];
+}
+
+/** Most partitions one write replaces (Athena refuses more than 100 in one statement). */
+const MAX_PARTITIONS_PER_WRITE = 100;
+
+function runDatesParam(dates: readonly string[]): SqlParam {
+  return { table: { columns: ['run_date'], rows: dates.map((date) => [{ date }]) } };
+}
+
+/**
+ * user_quality_signals of the run dates `dates` (ascending): it reads the sign-ups from 29 days
+ * before the first, and user_daily from the earliest FTD whose week counts, found first.
+ */
+async function buildSignals(engine: Engine, dates: readonly string[]): Promise<void> {
+  const first = dates[0] as string;
+  const last = dates.at(-1) as string;
+  const [bound] = await engine.query(
+    queryFile('run/quality_ftd_from', { run_dates: runDatesParam(dates), dates: { dates } }),
+  );
+  const ftdFrom = bound?.ftd_from === null || bound?.ftd_from === undefined ? first : String(bound.ftd_from);
+  await engine.write(
+    USER_QUALITY_SIGNALS,
+    queryFile('models/user_quality_signals', {
+      run_dates: runDatesParam(dates),
+      dates: { dates },
+      signups_from: { date: addDays(first, -29) },
+      last_date: { date: last },
+      ftd_from: { date: ftdFrom },
+    }),
+    { kind: 'replace-partitions', partitions: dates },
+  );
 }
 
 /**
@@ -94,19 +126,18 @@ export async function buildQualityTables(options: {
   const stale = [...new Set(options.runDates)]
     .sort()
     .filter((date) => manifest.get('partner_quality', date) !== qualityOf(date));
-  for (const date of stale) {
-    const params = { run_date: { date } };
-    const mode = { kind: 'replace-partitions', partitions: [date] } as const;
-    await timed(steps, USER_QUALITY_SIGNALS.name, () =>
-      engine.write(USER_QUALITY_SIGNALS, queryFile('models/user_quality_signals', params), mode),
-    );
+  for (let i = 0; i < stale.length; i += MAX_PARTITIONS_PER_WRITE) {
+    const dates = stale.slice(i, i + MAX_PARTITIONS_PER_WRITE);
+    await timed(steps, USER_QUALITY_SIGNALS.name, () => buildSignals(engine, dates));
+    const params = { run_dates: runDatesParam(dates), dates: { dates } };
+    const mode = { kind: 'replace-partitions', partitions: dates } as const;
     await timed(steps, PARTNER_QUALITY.name, () =>
       engine.write(PARTNER_QUALITY, queryFile('marts/partner_quality', params), mode),
     );
     await timed(steps, USER_RISK_FLAGS.name, () =>
-      engine.write(USER_RISK_FLAGS, queryFile('marts/user_risk_flags', params), mode),
+      engine.write(USER_RISK_FLAGS, queryFile('marts/user_risk_flags', { dates: { dates } }), mode),
     );
-    manifest.set('partner_quality', date, qualityOf(date));
+    for (const date of dates) manifest.set('partner_quality', date, qualityOf(date));
   }
   return {
     foldedDates: identifiers.dates,

@@ -1,12 +1,16 @@
--- Builds: the `partner_quality` partition of the run date :run_date (docs/contract.md, Traffic
--- quality): per partner, the shares of its sign-ups of C = [R - 29, R] that carry each signal of
--- user_quality_signals, the flags those shares raise, and the quality score.
+-- Builds: the `partner_quality` partitions of the run dates :run_dates (docs/contract.md, Traffic
+-- quality): per run date R and partner, the shares of its sign-ups of C = [R - 29, R] that carry
+-- each signal of user_quality_signals, the flags those shares raise, and the quality score.
 -- Grain: one row per run date and partner (every registry partner, and any other with sign-ups in C).
 with
 
+run_dates as (
+    select run_date from :run_dates
+),
+
 signals as (
     select * from user_quality_signals
-    where dt = :run_date
+    where dt in (:dates)
 ),
 
 registry as (
@@ -15,6 +19,7 @@ registry as (
 
 partner_counts as (
     select
+        dt as run_date,
         partner_id,
         count(*) as signups,
         count_if(has_kyc) as kyc_users,
@@ -28,39 +33,46 @@ partner_counts as (
         count(is_retained) as retention_eligible_users,
         count_if(is_retained) as retained_users
     from signals
-    group by partner_id
+    group by dt, partner_id
 ),
 
 -- The median gap: the middle one of an odd count, the mean of the middle two of an even one
 -- (2 x rank is count + 1, or count and count + 2).
 ranked_gaps as (
     select
+        dt as run_date,
         partner_id,
         click_to_signup_ms,
-        row_number() over (partition by partner_id order by click_to_signup_ms) as gap_rank,
-        count(*) over (partition by partner_id) as gap_count
+        row_number() over (partition by dt, partner_id order by click_to_signup_ms) as gap_rank,
+        count(*) over (partition by dt, partner_id) as gap_count
     from signals
     where click_to_signup_ms is not null
 ),
 
 median_gaps as (
     select
+        run_date,
         partner_id,
         avg(cast(click_to_signup_ms as double) / 1000) as median_click_to_signup_s
     from ranked_gaps
     where 2 * gap_rank in (gap_count, gap_count + 1, gap_count + 2)
-    group by partner_id
+    group by run_date, partner_id
 ),
 
 partner_ids as (
-    select partner_id from registry
+    select
+        run_dates.run_date,
+        registry.partner_id
+    from run_dates
+    cross join registry
     union
-    select partner_id from partner_counts
+    select run_date, partner_id from partner_counts
 ),
 
 -- Shares are null for a partner without sign-ups (its counts are null).
 shares as (
     select
+        partner_ids.run_date,
         partner_ids.partner_id,
         coalesce(partner_counts.signups, 0) as signups,
         cast(partner_counts.kyc_users as double) / partner_counts.signups as kyc_rate,
@@ -75,9 +87,11 @@ shares as (
             as retained_share
     from partner_ids
     left join partner_counts
-        on partner_ids.partner_id = partner_counts.partner_id
+        on partner_ids.run_date = partner_counts.run_date
+        and partner_ids.partner_id = partner_counts.partner_id
     left join median_gaps
-        on partner_ids.partner_id = median_gaps.partner_id
+        on partner_ids.run_date = median_gaps.run_date
+        and partner_ids.partner_id = median_gaps.partner_id
 ),
 
 -- Flags in alphabetical order, each rule strict; the leading comma is cut off.
@@ -136,7 +150,7 @@ final as (
         bonus_abuse_share,
         flags,
         cast(quality_score as double) as quality_score,
-        :run_date as run_date
+        run_date
     from scored
 )
 

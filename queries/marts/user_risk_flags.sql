@@ -1,17 +1,18 @@
--- Builds: the `user_risk_flags` partition of the snapshot date :run_date (docs/contract.md, Traffic
--- quality): each user of the cohorts C = [R - 29, R] (the users partner_quality counts) once for
--- every signal that holds for them as of R, with its evidence.
+-- Builds: the `user_risk_flags` partitions of the snapshot dates :dates (docs/contract.md, Traffic
+-- quality): for each snapshot date R, each user of the cohorts C = [R - 29, R] (the users
+-- partner_quality counts) once for every signal that holds for them as of R, with its evidence.
 -- Grain: one row per snapshot date, user and flag.
 with
 
 signals as (
     select * from user_quality_signals
-    where dt = :run_date
+    where dt in (:dates)
 ),
 
 -- Seconds and shares with three decimals ('3.250', '-2.000', '0.900').
 fast_signups as (
     select
+        dt,
         user_id,
         'fast_signup' as flag,
         cast(cast(cast(click_to_signup_ms as double) / 1000 as decimal(18, 3)) as varchar) as evidence
@@ -21,6 +22,7 @@ fast_signups as (
 
 shared_devices as (
     select
+        dt,
         user_id,
         'shared_device' as flag,
         device_sharers as evidence
@@ -30,6 +32,7 @@ shared_devices as (
 
 shared_funding as (
     select
+        dt,
         user_id,
         'shared_funding' as flag,
         funding_sharers as evidence
@@ -39,6 +42,7 @@ shared_funding as (
 
 bonus_abuse as (
     select
+        dt,
         user_id,
         'bonus_abuse' as flag,
         cast(cast(first_week_withdrawn_share as decimal(18, 3)) as varchar) as evidence
@@ -47,13 +51,13 @@ bonus_abuse as (
 ),
 
 final as (
-    select user_id, flag, evidence, :run_date as snapshot_date from fast_signups
+    select user_id, flag, evidence, dt as snapshot_date from fast_signups
     union all
-    select user_id, flag, evidence, :run_date as snapshot_date from shared_devices
+    select user_id, flag, evidence, dt as snapshot_date from shared_devices
     union all
-    select user_id, flag, evidence, :run_date as snapshot_date from shared_funding
+    select user_id, flag, evidence, dt as snapshot_date from shared_funding
     union all
-    select user_id, flag, evidence, :run_date as snapshot_date from bonus_abuse
+    select user_id, flag, evidence, dt as snapshot_date from bonus_abuse
 )
 
 select * from final

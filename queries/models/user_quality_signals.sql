@@ -1,35 +1,55 @@
--- Builds: `user_quality_signals` of the run date :run_date (docs/contract.md, Traffic quality): each
--- user of the cohorts C = [R - 29, R] with the signals partner_quality counts and user_risk_flags
--- lists, so both read one definition of each rule. The state as of R gives cohort, partner, KYC and
--- FTD; the sign-up events of C give the first sign-up's click; identifier_users (first uses of each
--- device and funding id) gives the sharing, joined on the cohort's own ids only; user_daily gives
--- each FTD's first week.
+-- Builds: the `user_quality_signals` partitions of the run dates :run_dates (docs/contract.md,
+-- Traffic quality): for each run date R, each user of the cohorts C = [R - 29, R] with the signals
+-- partner_quality counts and user_risk_flags lists, so both read one definition of each rule. The
+-- state as of R gives cohort, partner, KYC and FTD; the sign-up events of the cohorts' dates give
+-- the first sign-up's click; identifier_users (the first uses of each device and funding id) gives
+-- the sharing, joined on the cohort's own ids only; user_daily from :ftd_from (the earliest FTD
+-- whose week counts, found by the run) gives each FTD's first week. So a run reads about 30 days
+-- of sign-ups and the FTD weeks, not the whole history. :signups_from is 29 days before the first
+-- run date, :last_date the last run date.
 -- Grain: one row per run date and user with cohort_date in C.
 with
 
-cohort as (
+run_dates as (
+    select run_date from :run_dates
+),
+
+states as (
     select * from user_state
-    where dt = :run_date
-        and cohort_date between date_add('day', -29, :run_date) and :run_date
+    where dt in (:dates)
 ),
 
 signup_events as (
     select * from events
-    where dt between date_add('day', -29, :run_date) and :run_date
+    where dt between :signups_from and :last_date
         and event_type = 'signup'
 ),
 
 uses as (
     select * from identifier_users
-    where first_used_date <= :run_date
 ),
 
 activity as (
     select * from user_daily
-    where dt <= :run_date
+    where dt between :ftd_from and :last_date
 ),
 
--- A user of C signed up first in C, so their first sign-up event is among C's (ranked as
+cohort as (
+    select
+        states.user_id,
+        states.partner_id,
+        states.cohort_date,
+        states.kyc_date,
+        states.ftd_date,
+        states.last_active_date,
+        run_dates.run_date
+    from states
+    inner join run_dates
+        on states.dt = run_dates.run_date
+    where states.cohort_date between date_add('day', -29, run_dates.run_date) and run_dates.run_date
+),
+
+-- A user of C signed up first in C, so their first sign-up event is among those read (ranked as
 -- user_daily ranks them).
 ranked_signups as (
     select
@@ -51,12 +71,14 @@ click_gaps as (
 
 cohort_uses as (
     select
+        cohort.run_date,
         uses.kind,
         uses.identifier,
         uses.user_id
     from uses
     inner join cohort
         on uses.user_id = cohort.user_id
+    where uses.first_used_date <= cohort.run_date
 ),
 
 cohort_identifiers as (
@@ -66,8 +88,9 @@ cohort_identifiers as (
     from cohort_uses
 ),
 
--- The first six users of each of those ids by R: another user of an id by R is always among them
--- (the id's first user, or its second when the user is the first), and so are the five named.
+-- The first six users of each of those ids: of the users of an id by R, another than the user is
+-- always among them (the id's first user, or its second when the user is the first), and so are
+-- the five named (ranks follow first use, so the users by R hold the first ranks).
 first_users as (
     select
         uses.kind,
@@ -83,6 +106,7 @@ first_users as (
 
 other_users as (
     select
+        cohort_uses.run_date,
         cohort_uses.kind,
         cohort_uses.user_id,
         first_users.user_id as other_user_id,
@@ -92,16 +116,18 @@ other_users as (
         on cohort_uses.kind = first_users.kind
         and cohort_uses.identifier = first_users.identifier
         and cohort_uses.user_id <> first_users.user_id
-    group by cohort_uses.kind, cohort_uses.user_id, first_users.user_id
+    where first_users.first_used_date <= cohort_uses.run_date
+    group by cohort_uses.run_date, cohort_uses.kind, cohort_uses.user_id, first_users.user_id
 ),
 
 ranked_others as (
     select
+        run_date,
         kind,
         user_id,
         other_user_id,
         row_number() over (
-            partition by kind, user_id
+            partition by run_date, kind, user_id
             order by other_first_used_date, other_user_id
         ) as other_rank
     from other_users
@@ -110,6 +136,7 @@ ranked_others as (
 -- The five other users who used a shared id first, in that order, comma-separated.
 sharing as (
     select
+        run_date,
         kind,
         user_id,
         max(case when other_rank = 1 then other_user_id end)
@@ -119,20 +146,22 @@ sharing as (
             || coalesce(',' || max(case when other_rank = 5 then other_user_id end), '') as other_user_ids
     from ranked_others
     where other_rank <= 5
-    group by kind, user_id
+    group by run_date, kind, user_id
 ),
 
 bonus_eligible as (
     select
+        run_date,
         user_id,
         ftd_date
     from cohort
-    where ftd_date <= date_add('day', -6, :run_date)
+    where ftd_date <= date_add('day', -6, run_date)
 ),
 
 -- The FTD's week [ftd_date, ftd_date + 6], the FTD itself included.
 first_weeks as (
     select
+        bonus_eligible.run_date,
         bonus_eligible.user_id,
         sum(activity.deposits_usd) as deposits_usd,
         sum(activity.withdrawals_usd) as withdrawals_usd,
@@ -141,7 +170,7 @@ first_weeks as (
     inner join activity
         on bonus_eligible.user_id = activity.user_id
         and activity.dt between bonus_eligible.ftd_date and date_add('day', 6, bonus_eligible.ftd_date)
-    group by bonus_eligible.user_id
+    group by bonus_eligible.run_date, bonus_eligible.user_id
 ),
 
 final as (
@@ -168,20 +197,23 @@ final as (
         funding_sharing.other_user_ids as funding_sharers,
         -- Retained: active a week or more after signing up, of users who signed up at least 7 days before R.
         case
-            when cohort.cohort_date <= date_add('day', -7, :run_date)
+            when cohort.cohort_date <= date_add('day', -7, cohort.run_date)
                 then cohort.last_active_date >= date_add('day', 7, cohort.cohort_date)
         end as is_retained,
-        :run_date as dt
+        cohort.run_date as dt
     from cohort
     left join click_gaps
         on cohort.user_id = click_gaps.user_id
     left join first_weeks
-        on cohort.user_id = first_weeks.user_id
+        on cohort.run_date = first_weeks.run_date
+        and cohort.user_id = first_weeks.user_id
     left join sharing as device_sharing
-        on cohort.user_id = device_sharing.user_id
+        on cohort.run_date = device_sharing.run_date
+        and cohort.user_id = device_sharing.user_id
         and device_sharing.kind = 'device'
     left join sharing as funding_sharing
-        on cohort.user_id = funding_sharing.user_id
+        on cohort.run_date = funding_sharing.run_date
+        and cohort.user_id = funding_sharing.user_id
         and funding_sharing.kind = 'funding'
 )
 
