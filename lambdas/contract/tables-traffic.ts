@@ -131,6 +131,26 @@ export const IDENTIFIER_USERS: TableDef = {
   },
 };
 
+/** Each day's first sign-up of a user with its click: what the click-to-signup signals read. */
+export const SIGNUP_CLICKS: TableDef = {
+  name: 'signup_clicks',
+  layer: 'state',
+  description:
+    "Each user's first signup event of a day with its click_at, built from that day's events when they change " +
+    "(with identifier_users' fold). A user's signup_at and first click are the row of their cohort_date.",
+  grain: 'one row per user and day with a signup event',
+  key: ['user_id', 'dt'],
+  sortedBy: ['user_id'],
+  columns: [
+    col('user_id', 'varchar', 'The user.'),
+    col('signup_at', 'timestamp', "The day's earliest signup, UTC (ties by event_id)."),
+    col('click_at', 'timestamp', "That signup's click_at, UTC; null when it has none."),
+  ],
+  partition: dtPartition('The UTC date of the signup.'),
+  location: 'state/signup_clicks',
+  format: 'parquet',
+};
+
 /** The per-user signals of partner_quality and user_risk_flags, one definition for both. */
 export const USER_QUALITY_SIGNALS: TableDef = {
   name: 'user_quality_signals',

@@ -39,6 +39,7 @@ import {
 import {
   IDENTIFIER_USERS,
   PARTNER_QUALITY,
+  SIGNUP_CLICKS,
   USER_QUALITY_SIGNALS,
   USER_RISK_FLAGS,
 } from './tables-traffic.ts';
@@ -97,6 +98,7 @@ export const TABLES = {
   tracker_conversions: TRACKER_CONVERSIONS,
   tracker_reconciliation: TRACKER_RECONCILIATION,
   identifier_users: IDENTIFIER_USERS,
+  signup_clicks: SIGNUP_CLICKS,
   user_quality_signals: USER_QUALITY_SIGNALS,
   partner_quality: PARTNER_QUALITY,
   user_risk_flags: USER_RISK_FLAGS,

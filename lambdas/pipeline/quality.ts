@@ -8,6 +8,7 @@ import { addDays } from '../contract/dates.ts';
 import {
   IDENTIFIER_USERS,
   PARTNER_QUALITY,
+  SIGNUP_CLICKS,
   USER_QUALITY_SIGNALS,
   USER_RISK_FLAGS,
 } from '../contract/tables.ts';
@@ -64,8 +65,9 @@ async function buildSignals(engine: Engine, dates: readonly string[]): Promise<v
 }
 
 /**
- * Folds the event dates whose events changed since the last fold into identifier_users; from
- * scratch, over every event date, when its model changed. Returns the dates folded.
+ * Folds the event dates whose events changed since the last fold into identifier_users, and
+ * rebuilds their signup_clicks partitions; from scratch, over every event date, when either model
+ * changed. Returns the dates folded.
  */
 async function refreshIdentifierUsers(
   engine: Engine,
@@ -73,7 +75,10 @@ async function refreshIdentifierUsers(
   manifest: BuildManifest,
   steps: StepReport[],
 ): Promise<{ dates: string[]; fromScratch: boolean }> {
-  const version = modelVersion([loadQuery('models/identifier_users')], [IDENTIFIER_USERS]);
+  const version = modelVersion(
+    [loadQuery('models/identifier_users'), loadQuery('models/signup_clicks')],
+    [IDENTIFIER_USERS, SIGNUP_CLICKS],
+  );
   const fromScratch = manifest.get('identifier_users', NO_BASE) !== version;
   const dates = fingerprints
     .eventDates()
@@ -90,6 +95,15 @@ async function refreshIdentifierUsers(
       { kind: 'replace-table' },
     ),
   );
+  await timed(steps, SIGNUP_CLICKS.name, async () => {
+    for (let i = 0; i < dates.length; i += MAX_PARTITIONS_PER_WRITE) {
+      const chunk = dates.slice(i, i + MAX_PARTITIONS_PER_WRITE);
+      await engine.write(SIGNUP_CLICKS, queryFile('models/signup_clicks', { dates: { dates: chunk } }), {
+        kind: 'replace-partitions',
+        partitions: chunk,
+      });
+    }
+  });
   manifest.set('identifier_users', NO_BASE, version);
   for (const date of dates) manifest.set('identifier_users', date, fingerprints.eventsOn(date) as string);
   return { dates, fromScratch };
@@ -114,11 +128,12 @@ export async function buildQualityTables(options: {
   const model = modelVersion(
     [
       loadQuery('models/identifier_users'),
+      loadQuery('models/signup_clicks'),
       loadQuery('models/user_quality_signals'),
       loadQuery('marts/partner_quality'),
       loadQuery('marts/user_risk_flags'),
     ],
-    [IDENTIFIER_USERS, USER_QUALITY_SIGNALS, PARTNER_QUALITY, USER_RISK_FLAGS],
+    [IDENTIFIER_USERS, SIGNUP_CLICKS, USER_QUALITY_SIGNALS, PARTNER_QUALITY, USER_RISK_FLAGS],
   );
   // identifier_users answers for R from the events dated <= R, which the state of R covers too.
   const qualityOf = (date: string) =>

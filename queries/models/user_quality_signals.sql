@@ -1,12 +1,12 @@
 -- Builds: the `user_quality_signals` partitions of the run dates :run_dates (docs/contract.md,
 -- Traffic quality): for each run date R, each user of the cohorts C = [R - 29, R] with the signals
 -- partner_quality counts and user_risk_flags lists, so both read one definition of each rule. The
--- state as of R gives cohort, partner, KYC and FTD; the sign-up events of the cohorts' dates give
--- the first sign-up's click; identifier_users (the first uses of each device and funding id) gives
+-- state as of R gives cohort, partner, KYC and FTD; signup_clicks of the cohort date gives the
+-- first sign-up's click; identifier_users (the first uses of each device and funding id) gives
 -- the sharing, joined on the cohort's own ids only; user_daily from :ftd_from (the earliest FTD
--- whose week counts, found by the run) gives each FTD's first week. So a run reads about 30 days
--- of sign-ups and the FTD weeks, not the whole history. :signups_from is 29 days before the first
--- run date, :last_date the last run date.
+-- whose week counts, found by the run) gives each FTD's first week. So a run reads no raw events,
+-- and of the daily models about 30 days of sign-ups and the FTD weeks. :signups_from is 29 days
+-- before the first run date, :last_date the last run date.
 -- Grain: one row per run date and user with cohort_date in C.
 with
 
@@ -19,10 +19,9 @@ states as (
     where dt in (:dates)
 ),
 
-signup_events as (
-    select * from events
+signups as (
+    select * from signup_clicks
     where dt between :signups_from and :last_date
-        and event_type = 'signup'
 ),
 
 uses as (
@@ -49,24 +48,14 @@ cohort as (
     where states.cohort_date between date_add('day', -29, run_dates.run_date) and run_dates.run_date
 ),
 
--- A user of C signed up first in C, so their first sign-up event is among those read (ranked as
--- user_daily ranks them).
-ranked_signups as (
-    select
-        user_id,
-        occurred_at,
-        click_at,
-        row_number() over (partition by user_id order by occurred_at, event_id) as signup_rank
-    from signup_events
-),
-
+-- The user's first sign-up is the first of their cohort date.
 click_gaps as (
     select
         user_id,
-        date_diff('millisecond', click_at, occurred_at) as click_to_signup_ms
-    from ranked_signups
-    where signup_rank = 1
-        and click_at is not null
+        dt as cohort_date,
+        date_diff('millisecond', click_at, signup_at) as click_to_signup_ms
+    from signups
+    where click_at is not null
 ),
 
 cohort_uses as (
@@ -204,6 +193,7 @@ final as (
     from cohort
     left join click_gaps
         on cohort.user_id = click_gaps.user_id
+        and cohort.cohort_date = click_gaps.cohort_date
     left join first_weeks
         on cohort.run_date = first_weeks.run_date
         and cohort.user_id = first_weeks.user_id

@@ -250,6 +250,7 @@ describe('traffic-quality tables through a run', () => {
     expect(again.identifierDates).toEqual([]);
     expect(again.qualityRuns).toEqual([]);
     expect(again.steps.map((step) => step.step)).not.toContain('identifier_users');
+    expect(again.steps.map((step) => step.step)).not.toContain('signup_clicks');
     expect(again.steps.map((step) => step.step)).not.toContain('partner_quality');
   });
 
@@ -267,6 +268,7 @@ describe('traffic-quality tables through a run', () => {
       // Act
       const tables = [
         'select * from identifier_users order by all',
+        'select * from signup_clicks order by all',
         'select * from user_quality_signals order by all',
         'select * from partner_quality order by all',
         'select * from user_risk_flags order by all',
