@@ -112,7 +112,7 @@ export async function benchQuality(): Promise<void> {
       `every other partner injected with one pattern; runs of ${addDays(END, -1)} and ${END} in ` +
       `${runSeconds.toFixed(1)} s (${((runStarted - started) / 1000).toFixed(0)} s generating and ingesting)`,
     `  the daily run of ${END}: identifier_users ${stepSeconds('identifier_users').toFixed(2)} s (folding ` +
-      `${daily.identifierDates.join(', ')}), user_quality_signals ${stepSeconds('user_quality_signals').toFixed(2)} s, ` +
+      `${daily.identifierDates.join(', ')}), signup_clicks ${stepSeconds('signup_clicks').toFixed(2)} s, user_quality_signals ${stepSeconds('user_quality_signals').toFixed(2)} s, ` +
       `partner_quality ${stepSeconds('partner_quality').toFixed(2)} s, user_risk_flags ${stepSeconds('user_risk_flags').toFixed(2)} s; ` +
       `baseline user_state ${stepSeconds('user_state').toFixed(2)} s`,
     `  partners with >= 20 sign-ups in C: ${eligible.length} of ${rows.length} (${clean.length} clean)`,
