@@ -166,7 +166,7 @@ describe('traffic-quality tables through a run', () => {
   });
 
   it('folds only the new and late event dates, and rebuilds the run date the late event reaches', () => {
-    // Assess: the first run folded every event date; the second only 11-18 (late) and 11-22.
+    // Assess: the first run folded every event date; the second only 11-09 and 11-18 (late) and 11-22.
     expect(firstRun.identifierDates).toEqual([
       '2026-11-10',
       '2026-11-11',
@@ -179,23 +179,29 @@ describe('traffic-quality tables through a run', () => {
       '2026-11-21',
     ]);
     expect(firstRun.qualityRuns).toEqual([R1]);
-    expect(secondRun.identifierDates).toEqual(['2026-11-18', R2]);
+    expect(secondRun.identifierDates).toEqual(['2026-11-09', '2026-11-18', R2]);
     expect(secondRun.qualityRuns).toEqual([R1, R2]);
   });
 
-  it('sees the late use of 11-18 in the restated run date, and not the use of 11-22', async () => {
+  it('sees the late uses in the restated run date, and not the use of 11-22', async () => {
     // Act
     const restated = await qualityOf(lake, R1);
     const flags = await flagsOf(lake, R1);
 
     // Assess: x3 used D3 on 11-18 <= 11-21; b2's use (11-22) is after R. pA's devices: 4/5; score
-    // 0.51 - 0.15 x 0.2 = 0.48: 48.0.
+    // 0.51 - 0.15 x 0.2 = 0.48: 48.0. x4's use of D1 changes no share (a1 and b1 shared it
+    // already), only the evidence's order.
     expect(restated.find((row) => row.partner_id === 'pA')).toEqual(
       quality('pA', 5, [0.4, 1, 0.5, 9.9995, 0.8, 0.2, 0.25], '', 48),
     );
-    expect(flags.filter(([user]) => user === 'a3')).toEqual([
+    expect(flags.filter((row) => ['a1', 'a3', 'b1'].includes(row[0] as string))).toEqual([
+      ['a1', 'bonus_abuse', '0.900'],
+      ['a1', 'fast_signup', '9.999'],
+      // x4 used D1 first (11-09), then a1 (11-10), then b1 (11-15).
+      ['a1', 'shared_device', 'x4,b1'],
       ['a3', 'fast_signup', '-2.000'],
       ['a3', 'shared_device', 'x3'],
+      ['b1', 'shared_device', 'x4,a1'],
     ]);
   });
 

@@ -130,7 +130,10 @@ export const NEXT_DAY_EVENTS: Event[] = [
   },
 ];
 
-/** A late event, ingested after the run of 11-21: x3 used D3 on 11-18. */
+/**
+ * Late events, ingested after the run of 11-21: x3 used D3 on 11-18; x4 used D1 on 11-09, before a1
+ * (11-10), so D1's users are ranked again.
+ */
 export const LATE_EVENTS: Event[] = [
   {
     event_id: 'l1',
@@ -138,6 +141,13 @@ export const LATE_EVENTS: Event[] = [
     user_id: 'x3',
     occurred_at: '2026-11-18T08:00:00Z',
     device_id: 'D3',
+  },
+  {
+    event_id: 'l2',
+    event_type: 'login',
+    user_id: 'x4',
+    occurred_at: '2026-11-09T08:00:00Z',
+    device_id: 'D1',
   },
 ];
 
