@@ -1,8 +1,9 @@
 /**
- * The traffic-quality tables of a run (docs/contract.md, Traffic quality): `identifier_users`, folded
- * from the event dates ingested since it was built, then `user_quality_signals`, `partner_quality`
- * and `user_risk_flags` of every run date whose inputs changed (its state, which covers every event
- * dated on or before it, or the partner registry, or the models).
+ * The traffic-quality tables of a run (docs/contract.md, Traffic quality): `identifier_users` and
+ * `signup_clicks`, folded from the event dates ingested since they were built, then
+ * `user_quality_signals`, `partner_quality` and `user_risk_flags` of every run date whose inputs
+ * changed (its state, which covers every event dated on or before it, or the partner registry, or
+ * the models).
  */
 import { addDays } from '../contract/dates.ts';
 import {
@@ -25,7 +26,7 @@ import { type StepReport, timed } from './timed-step.ts';
 
 /** What the quality step did. */
 export interface QualityReport {
-  /** Event dates folded into identifier_users (every event date when it was built from scratch). */
+  /** Event dates folded into identifier_users and signup_clicks (every one when built from scratch). */
   readonly foldedDates: readonly string[];
   /** True when identifier_users was built from scratch (first run, or a new model version). */
   readonly identifiersRebuilt: boolean;
@@ -41,7 +42,7 @@ function runDatesParam(dates: readonly string[]): SqlParam {
 }
 
 /**
- * user_quality_signals of the run dates `dates` (ascending): it reads the sign-ups from 29 days
+ * user_quality_signals of the run dates `dates` (ascending): it reads signup_clicks from 29 days
  * before the first, and user_daily from the earliest FTD whose week counts, found first.
  */
 async function buildSignals(engine: Engine, dates: readonly string[]): Promise<void> {
