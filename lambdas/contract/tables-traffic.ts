@@ -114,7 +114,11 @@ export const IDENTIFIER_USERS: TableDef = {
   sortedBy: ['kind', 'identifier', 'user_rank'],
   columns: [
     col('kind', 'varchar', 'device or funding.'),
-    col('identifier', 'varchar', 'The pseudonym of the device or funding id.'),
+    col(
+      'identifier',
+      'varchar',
+      'The first 16 hex digits (64 bits) of the pseudonym of the device or funding id.',
+    ),
     col('user_id', 'varchar', 'A user who used it.'),
     col('first_used_date', 'date', "The UTC date of the user's first event with it."),
     col(

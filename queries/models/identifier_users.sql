@@ -6,6 +6,9 @@
 -- ranked again; the rest are copied as they are. So a daily run reads the new day's events and
 -- joins its ids with the model, never every id ever seen with every other (docs/contract.md,
 -- Traffic quality). :keep_previous is 0 for a build from scratch (a new model version).
+-- An id is kept as the first 16 hex digits (64 bits) of its pseudonym: the table is read whole every
+-- run, and the full 64 digits, random and incompressible, were three quarters of its bytes. Two ids
+-- of a lake with 100 million of them share a prefix with a chance under 1 in 3,000.
 -- Grain: one row per kind of id, id and user who used it.
 with
 
@@ -23,22 +26,22 @@ previous as (
 new_uses as (
     select
         'device' as kind,
-        device_id as identifier,
+        substr(device_id, 1, 16) as identifier,
         user_id,
         min(dt) as first_used_date
     from new_events
     where device_id is not null
-    group by device_id, user_id
+    group by substr(device_id, 1, 16), user_id
     union all
     select
         'funding' as kind,
-        funding_id as identifier,
+        substr(funding_id, 1, 16) as identifier,
         user_id,
         min(dt) as first_used_date
     from new_events
     where funding_id is not null
         and event_type in ('deposit', 'withdrawal')
-    group by funding_id, user_id
+    group by substr(funding_id, 1, 16), user_id
 ),
 
 touched_identifiers as (
