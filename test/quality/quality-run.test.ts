@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestFile } from '../../lambdas/ingest/ingest.ts';
+import { BuildManifest, NO_BASE } from '../../lambdas/pipeline/manifest.ts';
 import { type TransformReport, transformAndMeasure } from '../../lambdas/pipeline/transform.ts';
 import type { Row } from '../../lambdas/warehouse/engine.ts';
 import { openTestLake, type TestLake } from '../ingest/lake-helpers.ts';
@@ -258,6 +259,27 @@ describe('traffic-quality tables through a run', () => {
     expect(again.steps.map((step) => step.step)).not.toContain('identifier_users');
     expect(again.steps.map((step) => step.step)).not.toContain('signup_clicks');
     expect(again.steps.map((step) => step.step)).not.toContain('partner_quality');
+  });
+
+  it('folds every event date again from scratch when the fold was built by another model version', async () => {
+    // Prepare: the manifest as an older release left it.
+    const tables = [
+      'select * from identifier_users order by all',
+      'select * from signup_clicks order by all',
+    ];
+    const before = await Promise.all(tables.map((sql) => lake.rows(sql)));
+    const manifest = await BuildManifest.load(lake.lake.engine);
+    manifest.set('identifier_users', NO_BASE, 'an older model');
+    await manifest.save(lake.lake.engine);
+
+    // Act
+    const upgraded = await transformAndMeasure(lake.lake.engine, R2);
+
+    // Assess: the 12 event dates (the first file's 9, the late 11-09 and 11-18, and 11-22) folded
+    // again, to the same tables; the quality marts' inputs did not change, so they are not rebuilt.
+    expect(upgraded.identifierDates).toHaveLength(9 + 2 + 1);
+    expect(upgraded.qualityRuns).toEqual([]);
+    expect(await Promise.all(tables.map((sql) => lake.rows(sql)))).toEqual(before);
   });
 
   it('equals a lake that ingested every file before its first run', async () => {
