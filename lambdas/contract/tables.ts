@@ -37,6 +37,13 @@ import {
   TRACKER_MAP,
   TRACKER_RECONCILIATION,
 } from './tables-trackers.ts';
+import {
+  IDENTIFIER_USERS,
+  PARTNER_QUALITY,
+  SIGNUP_CLICKS,
+  USER_QUALITY_SIGNALS,
+  USER_RISK_FLAGS,
+} from './tables-traffic.ts';
 
 export type { ColumnDef, ColumnType, StorageFormat, TableDef, TableLayer } from './table-def.ts';
 export * from './tables-campaigns.ts';
@@ -48,6 +55,7 @@ export * from './tables-quality.ts';
 export * from './tables-recommend.ts';
 export * from './tables-staging.ts';
 export * from './tables-trackers.ts';
+export * from './tables-traffic.ts';
 
 /** Every table of the lake, by name. */
 export const TABLES = {
@@ -94,6 +102,11 @@ export const TABLES = {
   tracker_conversions: TRACKER_CONVERSIONS,
   tracker_reconciliation: TRACKER_RECONCILIATION,
   plan_pacing: PLAN_PACING,
+  identifier_users: IDENTIFIER_USERS,
+  signup_clicks: SIGNUP_CLICKS,
+  user_quality_signals: USER_QUALITY_SIGNALS,
+  partner_quality: PARTNER_QUALITY,
+  user_risk_flags: USER_RISK_FLAGS,
 } as const satisfies Record<string, TableDef>;
 
 export type TableName = keyof typeof TABLES;

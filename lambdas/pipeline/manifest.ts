@@ -31,7 +31,9 @@ export type StateTable =
   | 'run_marts_model'
   | 'campaign_user_state'
   | 'tracker_conversions'
-  | 'tracker_reconciliation';
+  | 'tracker_reconciliation'
+  | 'identifier_users'
+  | 'partner_quality';
 
 /** A SHA-256 over strings, in any order: the fingerprint of a set of ingests or of other fingerprints. */
 export function fingerprint(ingestIds: Iterable<string>): string {
@@ -187,6 +189,14 @@ export class InputFingerprints {
   public daily(date: string): string | undefined {
     const ingests = this.#events.onDate(date);
     return ingests === undefined ? undefined : fingerprint([ingests, this.#modelVersion]);
+  }
+
+  /**
+   * The fingerprint of the event ingests that added events to a date (undefined when none did):
+   * what a date folded into identifier_users was.
+   */
+  public eventsOn(date: string): string | undefined {
+    return this.#events.onDate(date);
   }
 
   /** Dates with spend, ascending. */

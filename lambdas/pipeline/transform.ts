@@ -30,6 +30,7 @@ import {
   NO_BASE,
   runMartsModelVersion,
 } from './manifest.ts';
+import { buildQualityTables } from './quality.ts';
 import { type StepReport, timed } from './timed-step.ts';
 import { buildTrackerTables } from './trackers.ts';
 
@@ -61,6 +62,10 @@ export interface TransformReport {
   readonly campaignStateBase: string | null;
   /** Run dates whose tracker_reconciliation was built (new tracker data, map or state reached them). */
   readonly trackerRuns: readonly string[];
+  /** Event dates folded into identifier_users (new and late events; every date when rebuilt). */
+  readonly identifierDates: readonly string[];
+  /** Run dates whose partner_quality and user_risk_flags were built (new, or reached by late data). */
+  readonly qualityRuns: readonly string[];
   readonly steps: readonly StepReport[];
 }
 
@@ -307,15 +312,11 @@ export async function transformAndMeasure(
   }
   manifest.set('run_marts_model', NO_BASE, martsModel);
   // Every run date whose state is current: a tracker export or map reaches earlier run dates too.
-  const trackers = await buildTrackerTables({
-    engine,
-    fingerprints,
-    manifest,
-    runDates: [...previousRuns, runDate].filter(
-      (date) => manifest.get('user_state', date) === fingerprints.state(date),
-    ),
-    steps,
-  });
+  const currentRuns = [...previousRuns, runDate].filter(
+    (date) => manifest.get('user_state', date) === fingerprints.state(date),
+  );
+  const trackers = await buildTrackerTables({ engine, fingerprints, manifest, runDates: currentRuns, steps });
+  const quality = await buildQualityTables({ engine, fingerprints, manifest, runDates: currentRuns, steps });
   const campaigns = await measureCampaigns({
     engine,
     fingerprints,
@@ -337,6 +338,8 @@ export async function transformAndMeasure(
     campaignStates: campaigns.states,
     campaignStateBase: campaigns.stateBase,
     trackerRuns: trackers.reconciledRuns,
+    identifierDates: quality.foldedDates,
+    qualityRuns: quality.qualityRuns,
     steps,
   };
 }

@@ -195,7 +195,16 @@ describe('every registry table: its key is unique and not null after a realistic
     root = await mkdtemp(join(tmpdir(), 'growthlake-keys-'));
     const inputDir = join(root, 'input');
     const files = inputFiles(
-      await generate({ outDir: inputDir, endDate: END, days: 90, users: 500, partners: 4, seed: 11 }),
+      await generate({
+        outDir: inputDir,
+        endDate: END,
+        days: 90,
+        users: 500,
+        partners: 4,
+        seed: 11,
+        // A device farm, so that user_risk_flags has rows (honest users rarely share a device).
+        fraud: [{ partnerId: 'aff-001', pattern: 'shared_devices' }],
+      }),
     );
     lake = await openLocalLake(join(root, 'lake'));
     const context: IngestContext = {

@@ -27,6 +27,9 @@ const SAMPLE_PARAMS: Record<string, SqlParam> = {
   leaving_dates: {
     dates: ['2026-07-24', '2026-08-23', '2026-09-22', '2026-10-22', '2026-11-14'],
   },
+  keep_previous: 1,
+  signups_from: { date: '2026-10-21' },
+  ftd_from: { date: '2026-10-15' },
   ingest_id: 'a'.repeat(64),
   staging_id: 'b'.repeat(32),
   window_start: { date: '2026-09-27' },
