@@ -3,9 +3,6 @@ import { z } from 'zod';
 import { CAMPAIGN_METRICS, CampaignMetricSchema } from '../contract/campaigns.ts';
 import { addDays } from '../contract/dates.ts';
 import { CHANNELS, IsoDateSchema } from '../contract/inputs.ts';
-import { TABLES } from '../contract/tables.ts';
-import { TRACKER_CONVERSIONS, TRACKER_RECONCILIATION } from '../contract/tables-trackers.ts';
-import { PARTNER_QUALITY, USER_RISK_FLAGS } from '../contract/tables-traffic.ts';
 import type { Engine, Row } from '../warehouse/engine.ts';
 import { queryFile } from '../warehouse/sql.ts';
 import { PublishError } from './errors.ts';
@@ -223,16 +220,6 @@ function trackingOf(rows: readonly TrackingQueryRow[]): TrackerReconciliation[] 
   );
 }
 
-/**
- * Whether the registry has the tracker tables, which arrive with their builders (issue 17). Until
- * then no engine has views of them and the Tracking section loads empty; once registered, a lake
- * where no tracker was ever ingested reads them as empty tables, like campaign_results.
- */
-function hasTrackerTables(): boolean {
-  const registered = new Set(Object.values(TABLES).map((table) => table.name));
-  return registered.has(TRACKER_RECONCILIATION.name) && registered.has(TRACKER_CONVERSIONS.name);
-}
-
 const QualityQueryRowSchema = z.object({
   partner_id: z.string().min(1),
   signups: count,
@@ -292,16 +279,6 @@ function qualityOf(rows: readonly QualityQueryRow[]): Quality {
     .sort((a, b) => a.partnerId.localeCompare(b.partnerId));
   const { medians, partners: medianPartners } = programMedians(partners);
   return { partners, medians, medianPartners };
-}
-
-/**
- * Whether the registry has the traffic-quality tables, which arrive with their builders (issue
- * 18). Until then no engine has views of them and the Quality section loads empty; once
- * registered, a lake that never had quality data reads them as empty tables.
- */
-function hasQualityTables(): boolean {
-  const registered = new Set(Object.values(TABLES).map((table) => table.name));
-  return registered.has(PARTNER_QUALITY.name) && registered.has(USER_RISK_FLAGS.name);
 }
 
 /**
@@ -440,8 +417,8 @@ export async function loadPublishModel(engine: Engine, runDate: string): Promise
     load(engine, 'publish_segments', runDate, SegmentQueryRowSchema),
     load(engine, 'publish_recommendations', runDate, RecommendationQueryRowSchema),
     load(engine, 'publish_campaigns', runDate, CampaignQueryRowSchema),
-    hasTrackerTables() ? load(engine, 'publish_tracking', runDate, TrackingQueryRowSchema) : [],
-    hasQualityTables() ? load(engine, 'publish_quality', runDate, QualityQueryRowSchema) : [],
+    load(engine, 'publish_tracking', runDate, TrackingQueryRowSchema),
+    load(engine, 'publish_quality', runDate, QualityQueryRowSchema),
     load(engine, 'publish_plan', runDate, PlanQueryRowSchema),
   ]);
 

@@ -6,7 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderDashboard } from '../../lambdas/publish/dashboard.ts';
 import { loadPublishModel } from '../../lambdas/publish/load-model.ts';
 import type { PublishModel } from '../../lambdas/publish/model.ts';
@@ -14,10 +14,6 @@ import { publishRun } from '../../lambdas/publish/publisher.ts';
 import { buildFixtureLake, R, TEST_RECIPIENTS } from './fixture.ts';
 
 // The tracker tables join the registry with their builders (issue 17); the section needs them there.
-vi.mock('../../lambdas/contract/tables.ts', async (importOriginal) =>
-  (await import('./tracker-registry.ts')).withTrackerTables(await importOriginal()),
-);
-
 const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts');
 
 /**

@@ -783,12 +783,10 @@ export interface FixtureOptions {
   readonly withoutCampaigns?: boolean;
   /**
    * Write tracker_reconciliation (R, and R - 1 to show it is not read) and tracker_conversions.
-   * Loaded only where the registry has the tracker tables (see `tracker-registry.ts`).
    */
   readonly withTrackers?: boolean;
   /**
-   * Write partner_quality (R, and R - 1 to show it is not read) and user_risk_flags. Loaded only
-   * where the registry has the traffic-quality tables (see `quality-registry.ts`).
+   * Write partner_quality (R, and R - 1 to show it is not read) and user_risk_flags.
    */
   readonly withQuality?: boolean;
 }

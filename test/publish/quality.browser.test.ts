@@ -6,15 +6,11 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishRun } from '../../lambdas/publish/publisher.ts';
 import { buildFixtureLake, R, TEST_RECIPIENTS } from './fixture.ts';
 
 // The quality tables join the registry with their builders (issue 18); the section needs them there.
-vi.mock('../../lambdas/contract/tables.ts', async (importOriginal) =>
-  (await import('./quality-registry.ts')).withQualityTables(await importOriginal()),
-);
-
 const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts');
 
 /** The few browser globals the page functions below use (the project compiles without the DOM lib). */

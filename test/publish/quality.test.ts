@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ParsedMail, simpleParser } from 'mailparser';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Recipient } from '../../lambdas/contract/recipients-config.ts';
 import { openLocalLake } from '../../lambdas/pipeline/local-lake.ts';
 import { renderDashboard } from '../../lambdas/publish/dashboard.ts';
@@ -26,10 +26,6 @@ import {
 import { parseRecipientsConfig } from '../../lambdas/publish/recipients.ts';
 import { scopeModel } from '../../lambdas/publish/scope.ts';
 import { type buildFixtureLake, publishFixtureLake, R, TEST_RECIPIENTS } from './fixture.ts';
-
-vi.mock('../../lambdas/contract/tables.ts', async (importOriginal) =>
-  (await import('./quality-registry.ts')).withQualityTables(await importOriginal()),
-);
 
 type Lake = Awaited<ReturnType<typeof buildFixtureLake>>;
 

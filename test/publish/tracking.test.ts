@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ParsedMail, simpleParser } from 'mailparser';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Recipient } from '../../lambdas/contract/recipients-config.ts';
 import { openLocalLake } from '../../lambdas/pipeline/local-lake.ts';
 import { digestContent, TRACKING_ISSUES_SHOWN } from '../../lambdas/publish/digest.ts';
@@ -30,10 +30,6 @@ import {
   trackingSubject,
 } from '../../lambdas/publish/tracking-display.ts';
 import { type buildFixtureLake, publishFixtureLake, R, TEST_RECIPIENTS } from './fixture.ts';
-
-vi.mock('../../lambdas/contract/tables.ts', async (importOriginal) =>
-  (await import('./tracker-registry.ts')).withTrackerTables(await importOriginal()),
-);
 
 type Lake = Awaited<ReturnType<typeof buildFixtureLake>>;
 

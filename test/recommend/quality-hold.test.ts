@@ -7,7 +7,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PARTNER_QUALITY } from '../../lambdas/contract/tables-traffic.ts';
 import { openLocalLake } from '../../lambdas/pipeline/local-lake.ts';
 import { allocateBudget } from '../../lambdas/recommend/allocate.ts';
@@ -15,10 +15,6 @@ import { loadQualityFlags } from '../../lambdas/recommend/quality-flags.ts';
 import { budgetReasons } from '../../lambdas/recommend/reason.ts';
 import { writeRows } from '../publish/fixture.ts';
 import { partner, sqrtResponse } from './allocation-fixtures.ts';
-
-vi.mock('../../lambdas/contract/tables.ts', async (importOriginal) =>
-  (await import('../publish/quality-registry.ts')).withQualityTables(await importOriginal()),
-);
 
 const spendsOf = (result: ReturnType<typeof allocateBudget>) =>
   result.partners.map((p) => p.recommendedSpendUsd);

@@ -6,7 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PARTNER_QUALITY } from '../../lambdas/contract/tables-traffic.ts';
 import { generate, inputFiles } from '../../lambdas/generate/generate.ts';
 import { ingestFile } from '../../lambdas/ingest/ingest.ts';
@@ -15,10 +15,6 @@ import { transformAndMeasure } from '../../lambdas/pipeline/transform.ts';
 import { recommendBudgets } from '../../lambdas/recommend/recommend.ts';
 import type { Row } from '../../lambdas/warehouse/engine.ts';
 import { writeRows } from '../publish/fixture.ts';
-
-vi.mock('../../lambdas/contract/tables.ts', async (importOriginal) =>
-  (await import('../publish/quality-registry.ts')).withQualityTables(await importOriginal()),
-);
 
 const R = '2026-11-21';
 
