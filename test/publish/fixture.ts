@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { addDays } from '../../lambdas/contract/dates.ts';
-import type { RecipientsConfig } from '../../lambdas/contract/recipients-config.ts';
+import type { Recipient, RecipientsConfig } from '../../lambdas/contract/recipients-config.ts';
 import {
   BUDGET_RECOMMENDATIONS,
   CAMPAIGN_RESULTS,
@@ -26,6 +26,7 @@ import {
 import { TRACKER_CONVERSIONS, TRACKER_RECONCILIATION } from '../../lambdas/contract/tables-trackers.ts';
 import { PARTNER_QUALITY, USER_RISK_FLAGS } from '../../lambdas/contract/tables-traffic.ts';
 import { type LocalLake, openLocalLake } from '../../lambdas/pipeline/local-lake.ts';
+import { type DigestContent, digestContent } from '../../lambdas/publish/digest.ts';
 import type { PublishModel } from '../../lambdas/publish/model.ts';
 import { publishRun } from '../../lambdas/publish/publisher.ts';
 import { parseRecipientsConfig } from '../../lambdas/publish/recipients.ts';
@@ -906,4 +907,20 @@ export async function publishFixtureLake(options: FixtureOptions): Promise<Publi
     );
   }
   return { lake, model: result.model, mails };
+}
+
+/** The dashboard link of R's digests. */
+export const DASHBOARD_URL = 'https://growth.example.com/published/2026-11-22/dashboard.html';
+
+/** A user-operations lead of the whole program, beside the test recipients. */
+export const USER_OPERATIONS_LEAD = parseRecipientsConfig({
+  ...TEST_RECIPIENTS,
+  recipients: [
+    { name: 'Uma', email: 'userops@example.com', scope: { kind: 'all' }, role: 'user_operations' },
+  ],
+}).recipients[0] as Recipient;
+
+/** What `recipient`'s digest of `model` holds, with the test recipients' thresholds. */
+export function digestOf(model: PublishModel, recipient: Recipient): DigestContent {
+  return digestContent(model, recipient, { thresholds: TEST_RECIPIENTS.alerts, dashboardUrl: DASHBOARD_URL });
 }

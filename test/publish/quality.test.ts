@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Recipient } from '../../lambdas/contract/recipients-config.ts';
 import { openLocalLake } from '../../lambdas/pipeline/local-lake.ts';
 import { renderDashboard } from '../../lambdas/publish/dashboard.ts';
-import { digestContent, FLAGGED_PARTNERS_SHOWN } from '../../lambdas/publish/digest.ts';
+import { FLAGGED_PARTNERS_SHOWN } from '../../lambdas/publish/digest.ts';
 import { renderDigestHtml } from '../../lambdas/publish/digest-html.ts';
 import { renderDigestText } from '../../lambdas/publish/digest-text.ts';
 import { loadPublishModel } from '../../lambdas/publish/load-model.ts';
@@ -23,13 +23,17 @@ import {
   median,
   programMedians,
 } from '../../lambdas/publish/quality-display.ts';
-import { parseRecipientsConfig } from '../../lambdas/publish/recipients.ts';
 import { scopeModel } from '../../lambdas/publish/scope.ts';
-import { type buildFixtureLake, publishFixtureLake, R, TEST_RECIPIENTS } from './fixture.ts';
+import {
+  type buildFixtureLake,
+  digestOf,
+  publishFixtureLake,
+  R,
+  TEST_RECIPIENTS,
+  USER_OPERATIONS_LEAD,
+} from './fixture.ts';
 
 type Lake = Awaited<ReturnType<typeof buildFixtureLake>>;
-
-const DASHBOARD_URL = 'https://growth.example.com/published/2026-11-22/dashboard.html';
 
 /** A partner with every signal unknown, overridden by `fields`. */
 function quality(partnerId: string, fields: Partial<PartnerQuality> = {}): PartnerQuality {
@@ -253,16 +257,7 @@ describe("the growth digest's traffic-quality lines", () => {
   });
 
   it('is not in the user-operations digest', () => {
-    const lead = parseRecipientsConfig({
-      ...TEST_RECIPIENTS,
-      recipients: [
-        { name: 'Uma', email: 'userops@example.com', scope: { kind: 'all' }, role: 'user_operations' },
-      ],
-    }).recipients[0] as Recipient;
-    const content = digestContent(model, lead, {
-      thresholds: TEST_RECIPIENTS.alerts,
-      dashboardUrl: DASHBOARD_URL,
-    });
+    const content = digestOf(model, USER_OPERATIONS_LEAD);
     expect(content.flaggedPartners).toEqual([]);
     expect(renderDigestText(content)).not.toContain('Traffic quality:');
   });
@@ -279,10 +274,7 @@ describe("the growth digest's traffic-quality lines", () => {
     const growth = TEST_RECIPIENTS.recipients[0] as Recipient;
 
     // Act
-    const content = digestContent({ ...model, quality: { ...model.quality, partners } }, growth, {
-      thresholds: TEST_RECIPIENTS.alerts,
-      dashboardUrl: DASHBOARD_URL,
-    });
+    const content = digestOf({ ...model, quality: { ...model.quality, partners } }, growth);
     const text = renderDigestText(content);
 
     // Assess: p01 (score 1) first, p10 last shown; p11 and p12 are the 2 more.

@@ -10,7 +10,7 @@ import { type ParsedMail, simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Recipient } from '../../lambdas/contract/recipients-config.ts';
 import { openLocalLake } from '../../lambdas/pipeline/local-lake.ts';
-import { digestContent, TRACKING_ISSUES_SHOWN } from '../../lambdas/publish/digest.ts';
+import { TRACKING_ISSUES_SHOWN } from '../../lambdas/publish/digest.ts';
 import { renderDigestHtml } from '../../lambdas/publish/digest-html.ts';
 import { renderDigestText } from '../../lambdas/publish/digest-text.ts';
 import { loadPublishModel } from '../../lambdas/publish/load-model.ts';
@@ -21,7 +21,6 @@ import type {
   TrackerWindow,
 } from '../../lambdas/publish/model.ts';
 import { publishRun } from '../../lambdas/publish/publisher.ts';
-import { parseRecipientsConfig } from '../../lambdas/publish/recipients.ts';
 import { scopeModel } from '../../lambdas/publish/scope.ts';
 import {
   formatSignupGap,
@@ -29,11 +28,16 @@ import {
   trackingIssues,
   trackingSubject,
 } from '../../lambdas/publish/tracking-display.ts';
-import { type buildFixtureLake, publishFixtureLake, R, TEST_RECIPIENTS } from './fixture.ts';
+import {
+  type buildFixtureLake,
+  digestOf,
+  publishFixtureLake,
+  R,
+  TEST_RECIPIENTS,
+  USER_OPERATIONS_LEAD,
+} from './fixture.ts';
 
 type Lake = Awaited<ReturnType<typeof buildFixtureLake>>;
-
-const DASHBOARD_URL = 'https://growth.example.com/published/2026-11-22/dashboard.html';
 
 /** A window with every count 0 and status ok, overridden by `figures`. */
 function window(figures: Partial<TrackerWindow> = {}): TrackerWindow {
@@ -300,16 +304,7 @@ describe("the growth digest's tracking lines", () => {
   });
 
   it('is not in the user-operations digest', () => {
-    const lead = parseRecipientsConfig({
-      ...TEST_RECIPIENTS,
-      recipients: [
-        { name: 'Uma', email: 'userops@example.com', scope: { kind: 'all' }, role: 'user_operations' },
-      ],
-    }).recipients[0] as Recipient;
-    const content = digestContent(model, lead, {
-      thresholds: TEST_RECIPIENTS.alerts,
-      dashboardUrl: DASHBOARD_URL,
-    });
+    const content = digestOf(model, USER_OPERATIONS_LEAD);
     expect(content.trackingIssues).toEqual([]);
     expect(renderDigestText(content)).not.toContain('Tracking:');
   });
@@ -327,10 +322,7 @@ describe("the growth digest's tracking lines", () => {
     const growth = TEST_RECIPIENTS.recipients[0] as Recipient;
 
     // Act
-    const content = digestContent({ ...model, tracking }, growth, {
-      thresholds: TEST_RECIPIENTS.alerts,
-      dashboardUrl: DASHBOARD_URL,
-    });
+    const content = digestOf({ ...model, tracking }, growth);
     const text = renderDigestText(content);
 
     // Assess: p12 (gap 12, +12%) first, p03 (gap 3) last shown; p02 and p01 are the 2 more.
