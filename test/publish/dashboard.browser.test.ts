@@ -5,16 +5,21 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderDashboard } from '../../lambdas/publish/dashboard.ts';
 import { loadPublishModel } from '../../lambdas/publish/load-model.ts';
 import type { PublishModel } from '../../lambdas/publish/model.ts';
 import { publishRun } from '../../lambdas/publish/publisher.ts';
+import {
+  ARTIFACTS,
+  launchChromium,
+  openDashboard as openChromiumDashboard,
+  openPage as openChromiumPage,
+} from './chromium.ts';
 import { buildFixtureLake, R, TEST_RECIPIENTS } from './fixture.ts';
 
 // The tracker tables join the registry with their builders (issue 17); the section needs them there.
-const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts');
 
 /**
  * The charts of the fixture's dashboard: trends (3), cohorts (2), funnel (2), one per segment
@@ -59,54 +64,19 @@ declare const Chart: {
   getChart(canvas: CanvasElement): { data: { datasets: { data: unknown[] }[] } } | undefined;
 };
 
-interface PageLog {
-  readonly problems: string[];
-  readonly requests: string[];
-}
-
 let browser: Browser;
 let model: PublishModel;
 let html: string;
 let digestHtml: string;
 
-/** Opens a page in a fresh context that refuses and records every request and every console problem. */
-async function openPage(
-  content: string,
-  viewport: { width: number; height: number },
-  mobile: boolean,
-): Promise<{ page: Page } & PageLog> {
-  const context = await browser.newContext({
-    viewport,
-    deviceScaleFactor: mobile ? 2 : 1,
-    isMobile: mobile,
-    hasTouch: mobile,
-  });
-  const log: PageLog = { problems: [], requests: [] };
-  await context.route('**/*', async (route) => {
-    log.requests.push(route.request().url());
-    await route.abort();
-  });
-  const page = await context.newPage();
-  page.on('request', (request) => log.requests.push(request.url()));
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning')
-      log.problems.push(`${message.type()}: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => log.problems.push(`pageerror: ${error.message}`));
-  await page.setContent(content, { waitUntil: 'load' });
-  return { page, ...log };
+/** Opens `content` in a fresh context that refuses and records every request and console problem. */
+function openPage(content: string, viewport: { width: number; height: number }, mobile: boolean) {
+  return openChromiumPage(browser, content, viewport, mobile);
 }
 
 /** Opens the dashboard and waits for its charts. */
-async function openDashboard(
-  viewport: { width: number; height: number },
-  mobile: boolean,
-): Promise<{ page: Page } & PageLog> {
-  const opened = await openPage(html, viewport, mobile);
-  await opened.page.waitForFunction(() => document.body.dataset.chartsRendered !== undefined, null, {
-    timeout: 15_000,
-  });
-  return opened;
+function openDashboard(viewport: { width: number; height: number }, mobile: boolean) {
+  return openChromiumDashboard(browser, html, viewport, mobile);
 }
 
 beforeAll(async () => {
@@ -127,18 +97,7 @@ beforeAll(async () => {
     await lake.dispose();
   }
   await mkdir(ARTIFACTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => browser?.close());
 

@@ -5,13 +5,11 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishRun } from '../../lambdas/publish/publisher.ts';
+import { ARTIFACTS, launchChromium, openDashboard as openChromiumDashboard } from './chromium.ts';
 import { buildFixtureLake, R, TEST_RECIPIENTS } from './fixture.ts';
-
-// The quality tables join the registry with their builders (issue 18); the section needs them there.
-const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts');
 
 /** The few browser globals the page functions below use (the project compiles without the DOM lib). */
 declare const document: {
@@ -26,33 +24,8 @@ let browser: Browser;
 let html: string;
 
 /** Opens the dashboard in a fresh context that refuses every request, and waits for its charts. */
-async function openDashboard(
-  viewport: { width: number; height: number },
-  mobile: boolean,
-): Promise<{ page: Page; problems: string[]; requests: string[] }> {
-  const context = await browser.newContext({
-    viewport,
-    deviceScaleFactor: mobile ? 2 : 1,
-    isMobile: mobile,
-    hasTouch: mobile,
-  });
-  const problems: string[] = [];
-  const requests: string[] = [];
-  await context.route('**/*', async (route) => {
-    requests.push(route.request().url());
-    await route.abort();
-  });
-  const page = await context.newPage();
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning')
-      problems.push(`${message.type()}: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-  await page.setContent(html, { waitUntil: 'load' });
-  await page.waitForFunction(() => document.body.dataset.chartsRendered !== undefined, null, {
-    timeout: 15_000,
-  });
-  return { page, problems, requests };
+function openDashboard(viewport: { width: number; height: number }, mobile: boolean) {
+  return openChromiumDashboard(browser, html, viewport, mobile);
 }
 
 beforeAll(async () => {
@@ -69,18 +42,7 @@ beforeAll(async () => {
     await lake.dispose();
   }
   await mkdir(ARTIFACTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => browser?.close());
 
