@@ -89,3 +89,61 @@ export const BUDGET_RECOMMENDATIONS: TableDef = {
     sql: "select partner_id, current_daily_spend_usd, recommended_daily_spend_usd, change_pct, reason from budget_recommendations where run_date = date '2026-11-21' order by abs(coalesce(change_pct, 0)) desc",
   },
 };
+
+/** docs/contract.md, partner_roi_forecast: one ROI story per partner. */
+export const PARTNER_ROI_FORECAST: TableDef = {
+  name: 'partner_roi_forecast',
+  layer: 'mart',
+  description:
+    "Each registry partner's ROI as matured (day 7 and day 30, as partner_performance's 30-day row) beside the ROI its cohorts of " +
+    'the 30 days ending on R are projected to reach at the value horizon the recommender uses (their ltv_forecast values against ' +
+    "the window's spend), with a 95% interval from the spread of the window's daily cohorts, and the day they pay back " +
+    '(docs/contract.md, partner_roi_forecast). The digest judges ROI by the projection, so an alert and a recommendation about ' +
+    'a partner read the same money at the same horizon.',
+  grain: 'one row per run date and registry partner',
+  key: ['run_date', 'partner_id'],
+  columns: [
+    col('partner_id', 'varchar', 'A registry partner.'),
+    col('horizon_days', 'bigint', "The value horizon, days from signup: the recommender's valueHorizonDays."),
+    col('window_start', 'date', 'The first cohort date of the window [R - 29, R].'),
+    col('spend_usd', 'double', "Spend on the window's dates."),
+    col('cohort_users', 'bigint', "Users of the window's cohorts."),
+    col('value_to_date_usd', 'double', 'Their net revenue to date.'),
+    col(
+      'projected_value_usd',
+      'double',
+      'Their net revenue at the horizon from signup, as ltv_forecast projects it; null without a value model (too little history).',
+    ),
+    col('roi_d7', 'double', "partner_performance's roi_d7 of R, window 30: the matured cohorts at age 7."),
+    col('roi_d30', 'double', "partner_performance's roi_d30 of R, window 30: the matured cohorts at age 30."),
+    col(
+      'projected_roi',
+      'double',
+      'projected_value_usd / spend_usd - 1; null without spend or a projection.',
+    ),
+    col(
+      'projected_roi_low',
+      'double',
+      "The 95% interval's low end: the ratio estimator's standard error over the window's daily cohorts; null below two cohort days.",
+    ),
+    col('projected_roi_high', 'double', "The 95% interval's high end."),
+    col(
+      'payback_day',
+      'bigint',
+      'The age at which value reaches spend, on the curve through the matured ROAS at 7 and 30 days (where not above the projection at 90) and the projected ROAS at 90, 180 and 365; null when not within 365 days.',
+    ),
+    col('payback_day_earliest', 'bigint', "The payback day at the interval's high end."),
+    col(
+      'payback_day_latest',
+      'bigint',
+      "The payback day at the interval's low end; null when not within 365 days.",
+    ),
+  ],
+  partition: col('run_date', 'date', 'R.'),
+  location: 'marts/partner_roi_forecast',
+  format: 'parquet',
+  example: {
+    question: 'Which partners look bad at day 30 but are on course to pay back?',
+    sql: "select partner_id, roi_d30, projected_roi, projected_roi_low, projected_roi_high, payback_day from partner_roi_forecast where run_date = date '2026-11-21' and roi_d30 < 0 and projected_roi_low > 0 order by payback_day",
+  },
+};

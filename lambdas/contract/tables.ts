@@ -17,7 +17,7 @@ import {
 import { BUILD_MANIFEST, SPEND_DAILY, USER_DAILY, USER_MILESTONES, USER_STATE } from './tables-models.ts';
 import { PLAN_PACING, STAGED_TARGETS, TARGETS } from './tables-plans.ts';
 import { INGEST_LOG, INGEST_PARTITIONS, QUARANTINE } from './tables-quality.ts';
-import { BUDGET_RECOMMENDATIONS, LTV_FORECAST } from './tables-recommend.ts';
+import { BUDGET_RECOMMENDATIONS, LTV_FORECAST, PARTNER_ROI_FORECAST } from './tables-recommend.ts';
 import {
   STAGED_CAMPAIGNS,
   STAGED_EVENTS,
@@ -98,6 +98,7 @@ export const TABLES = {
   segment_summary: SEGMENT_SUMMARY,
   ltv_forecast: LTV_FORECAST,
   budget_recommendations: BUDGET_RECOMMENDATIONS,
+  partner_roi_forecast: PARTNER_ROI_FORECAST,
   campaign_results: CAMPAIGN_RESULTS,
   tracker_conversions: TRACKER_CONVERSIONS,
   tracker_reconciliation: TRACKER_RECONCILIATION,

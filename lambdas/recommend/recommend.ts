@@ -1,7 +1,12 @@
 import type { z } from 'zod';
 import { addDays } from '../contract/dates.ts';
 import { type AllocationConfig, RecommendConfigSchema } from '../contract/recommend-config.ts';
-import { BUDGET_RECOMMENDATIONS, LTV_FORECAST, type LtvHorizonDays } from '../contract/tables.ts';
+import {
+  BUDGET_RECOMMENDATIONS,
+  LTV_FORECAST,
+  type LtvHorizonDays,
+  PARTNER_ROI_FORECAST,
+} from '../contract/tables.ts';
 import type { Engine, Row } from '../warehouse/engine.ts';
 import { queryFile, type SqlParam } from '../warehouse/sql.ts';
 import { allocateBudget, partnerResponseFromFit } from './allocate.ts';
@@ -18,6 +23,7 @@ import type { PersistenceModel } from './persistence.ts';
 import { loadQualityFlags } from './quality-flags.ts';
 import { budgetReason } from './reason.ts';
 import { fitResponseCurve } from './response-curve.ts';
+import { forecastPartnerRoi, type PartnerRoiForecast, ROI_FORECAST_WINDOW_DAYS } from './roi-forecast.ts';
 
 /** What the recommender produced for a run date. */
 export interface RecommendReport {
@@ -28,6 +34,8 @@ export interface RecommendReport {
   readonly reasons: readonly string[];
   /** The registry budget bounds each partner was held to. */
   readonly bounds: ReadonlyMap<string, { readonly min: number | null; readonly max: number | null }>;
+  /** Each registry partner's matured and projected ROI (`partner_roi_forecast`). */
+  readonly roiForecasts: readonly PartnerRoiForecast[];
 }
 
 async function writeForecasts(
@@ -120,6 +128,12 @@ export async function recommendBudgets(
   const valueModel = fitUserValueModel(users, windows);
   const cohorts = valueModel === null ? null : forecastCohorts(users, windows, valueModel);
   await writeForecasts(engine, runDate, cohorts ?? new Map());
+  const roiForecasts = await forecastRois(
+    engine,
+    runDate,
+    cohorts,
+    config.valueHorizonDays as LtvHorizonDays,
+  );
 
   const windowStart = addDays(runDate, 1 - config.curveWindowDays);
   const spendRows = await engine.query(
@@ -157,7 +171,84 @@ export async function recommendBudgets(
   const bounds = new Map(
     inputs.map((p) => [p.partnerId, { min: p.minDailyBudgetUsd ?? null, max: p.maxDailyBudgetUsd ?? null }]),
   );
-  return { runDate, valueModel, allocation, reasons, bounds };
+  return { runDate, valueModel, allocation, reasons, bounds, roiForecasts };
+}
+
+/**
+ * partner_roi_forecast of R: each registry partner's matured ROI beside the projection of its last
+ * 30 days' cohorts at the value horizon (roi-forecast.ts), written as R's partition.
+ */
+async function forecastRois(
+  engine: Engine,
+  runDate: string,
+  cohorts: Map<string, CohortForecast> | null,
+  horizon: LtvHorizonDays,
+): Promise<PartnerRoiForecast[]> {
+  const rows = await engine.query(queryFile('recommend/partner_roi_inputs', { run_date: { date: runDate } }));
+  const inputs = new Map<
+    string,
+    { spend: Map<string, number>; roiD7: number | null; roiD30: number | null }
+  >();
+  for (const row of rows) {
+    const partnerId = String(row.partner_id);
+    const input = inputs.get(partnerId) ?? { spend: new Map(), roiD7: null, roiD30: null };
+    if (row.spend_date === null) {
+      input.roiD7 = row.roi_d7 === null ? null : Number(row.roi_d7);
+      input.roiD30 = row.roi_d30 === null ? null : Number(row.roi_d30);
+    } else input.spend.set(String(row.spend_date), Number(row.spend_usd));
+    inputs.set(partnerId, input);
+  }
+  const byPartner = new Map<string, Map<string, CohortForecast>>();
+  const windowStart = addDays(runDate, 1 - ROI_FORECAST_WINDOW_DAYS);
+  for (const [key, cohort] of cohorts ?? []) {
+    const [cohortDate, partnerId] = key.split('|') as [string, string];
+    if (cohortDate < windowStart || cohortDate > runDate) continue;
+    const partner = byPartner.get(partnerId) ?? new Map<string, CohortForecast>();
+    partner.set(cohortDate, cohort);
+    byPartner.set(partnerId, partner);
+  }
+  const forecasts = [...inputs]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([partnerId, input]) =>
+      forecastPartnerRoi(
+        {
+          partnerId,
+          spendByDate: input.spend,
+          cohorts: cohorts === null ? null : (byPartner.get(partnerId) ?? new Map()),
+          roiD7: input.roiD7,
+          roiD30: input.roiD30,
+        },
+        runDate,
+        horizon,
+      ),
+    );
+  const columns = PARTNER_ROI_FORECAST.columns.map((column) => column.name).concat('run_date');
+  await engine.writeRows(
+    PARTNER_ROI_FORECAST,
+    {
+      columns,
+      rows: forecasts.map((f) => [
+        f.partnerId,
+        f.horizonDays,
+        { date: windowStart },
+        f.spendUsd,
+        f.cohortUsers,
+        f.valueToDateUsd,
+        f.projectedValueUsd,
+        f.roiD7,
+        f.roiD30,
+        f.projectedRoi,
+        f.projectedRoiLow,
+        f.projectedRoiHigh,
+        f.paybackDay,
+        f.paybackDayEarliest,
+        f.paybackDayLatest,
+        { date: runDate },
+      ]),
+    },
+    { kind: 'replace-partitions', partitions: [runDate] },
+  );
+  return forecasts;
 }
 
 async function writeRecommendations(

@@ -104,6 +104,48 @@ describe('budget recommendations on generated data (docs/contract.md, budget_rec
     }
   });
 
+  it('projects each registry partner ROI from ltv_forecast and spend_daily, beside partner_performance', async () => {
+    // Prepare: the same figures written independently in SQL over the tables partner_roi_forecast reads.
+    const expected = await lake.engine.query(
+      `select partners.partner_id,
+         (select sum(spend_usd) from spend_daily s where s.partner_id = partners.partner_id
+            and s.spend_date between date '2026-10-23' and date '${R}') as spend_usd,
+         (select sum(forecast_ltv_180_usd * cohort_users) from ltv_forecast f where f.partner_id = partners.partner_id
+            and f.cohort_date between date '2026-10-23' and date '${R}') as value_180_usd,
+         (select roi_d30 from partner_performance p where p.partner_id = partners.partner_id
+            and p.run_date = date '${R}' and p.window_days = 30) as roi_d30
+       from partners order by partner_id`,
+    );
+    const forecasts = await lake.engine.query(
+      `select * from partner_roi_forecast where run_date = date '${R}' order by partner_id`,
+    );
+
+    // Assess
+    expect(forecasts.map((f) => f.partner_id)).toEqual(expected.map((e) => e.partner_id));
+    let projected = 0;
+    for (const [index, forecast] of forecasts.entries()) {
+      const truth = expected[index] as Row;
+      expect(forecast.horizon_days).toBe(180);
+      expect(forecast.window_start).toBe('2026-10-23');
+      expect(Number(forecast.spend_usd)).toBeCloseTo(Number(truth.spend_usd ?? 0), 6);
+      expect(Number(forecast.projected_value_usd)).toBeCloseTo(Number(truth.value_180_usd ?? 0), 6);
+      expect(forecast.roi_d30).toBe(truth.roi_d30);
+      if (Number(truth.spend_usd ?? 0) === 0) {
+        expect(forecast.projected_roi).toBeNull();
+        continue;
+      }
+      projected += 1;
+      const roi = Number(truth.value_180_usd ?? 0) / Number(truth.spend_usd) - 1;
+      expect(Number(forecast.projected_roi)).toBeCloseTo(roi, 9);
+      expect(Number(forecast.projected_roi_low)).toBeLessThanOrEqual(roi);
+      expect(Number(forecast.projected_roi_high)).toBeGreaterThanOrEqual(roi);
+      // Payback within the horizon exactly when the projected ROI at the horizon is not negative.
+      if (roi >= 0) expect(Number(forecast.payback_day)).toBeLessThanOrEqual(180);
+      else if (forecast.payback_day !== null) expect(Number(forecast.payback_day)).toBeGreaterThan(180);
+    }
+    expect(projected).toBeGreaterThan(4);
+  });
+
   it('moves budget: at least one partner goes up and one goes down', () => {
     expect(rows.some((r) => Number(r.change_pct) > 0.01)).toBe(true);
     expect(rows.some((r) => Number(r.change_pct) < -0.01)).toBe(true);
