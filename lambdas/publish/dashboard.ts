@@ -53,6 +53,7 @@ import {
   FUNNEL_WEEKS,
   LTV_COHORT_DAYS,
   type PartnerQuality,
+  type PartnerRoi,
   type PublishModel,
   SERIES_DAYS,
   type TrackerReconciliation,
@@ -72,6 +73,7 @@ import {
   QUALITY_SIGNALS,
   type QualitySignalDisplay,
 } from './quality-display.ts';
+import { paybackText } from './roi-display.ts';
 import {
   bySeverity,
   TRACKER_SOURCE_LABELS,
@@ -226,7 +228,19 @@ function inlineChange(change: number | null, polarity: Polarity): string {
   return `<span class="change tone-${view.tone}"><span aria-hidden="true">${view.arrow}</span> ${e(view.text)}</span>`;
 }
 
+/** `+24% (-5% to +53%)`: the projected ROI at the horizon and its 95% interval. */
+function projectedRoiCell(roi: PartnerRoi): string {
+  if (roi.projectedRoi === null) return e('n/a');
+  const interval =
+    roi.projectedRoiLow === null || roi.projectedRoiHigh === null
+      ? ''
+      : ` <span class="muted">(${e(formatPercent(roi.projectedRoiLow))} to ${e(formatPercent(roi.projectedRoiHigh))})</span>`;
+  return `${e(formatPercent(roi.projectedRoi))}${interval}`;
+}
+
 function partnerTable(model: PublishModel): string {
+  const horizon = model.roi[0]?.horizonDays;
+  const projected = horizon === undefined ? 'ROI projected' : `ROI ${horizon}d projected`;
   const rows = [...model.performance]
     .filter(
       (row) =>
@@ -254,9 +268,12 @@ function partnerTable(model: PublishModel): string {
       'Net revenue',
       'ROI d7',
       'ROI d30',
+      projected,
+      'Payback',
     ],
     rows.map((row) => {
       const info = partner(row.partnerId);
+      const roi = model.roi.find((candidate) => candidate.partnerId === row.partnerId);
       const cac = ratio(row.week.spendUsd, row.week.ftds);
       const previousCac = ratio(row.previousWeek.spendUsd, row.previousWeek.ftds);
       const relative = (current: number | null, previous: number | null) => {
@@ -277,12 +294,13 @@ function partnerTable(model: PublishModel): string {
         e(formatUsd(row.week.netRevenueUsd)),
         e(formatPercent(row.month.roiD7)),
         e(formatPercent(row.month.roiD30)),
+        roi === undefined ? e('n/a') : projectedRoiCell(roi),
+        e(roi === undefined ? 'n/a' : paybackText(roi)),
       ];
     }),
     {
-      numeric: [2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
-      caption:
-        'Spend, sign-ups, FTDs, CAC and net revenue: the last 7 days, changes against the 7 days before. ROI: cohorts matured within the last 30 days.',
+      numeric: [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13],
+      caption: `Spend, sign-ups, FTDs, CAC and net revenue: the last 7 days, changes against the 7 days before. ROI d7 and d30: cohorts matured within the last 30 days. Projected: the last 30 days' cohorts valued at ${horizon === undefined ? 'the value horizon' : `${horizon} days`} from signup against their spend, with its 95% interval, and the day they pay back.`,
     },
   );
 }

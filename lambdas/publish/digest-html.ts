@@ -149,7 +149,7 @@ function recommendationsTable(content: DigestContent): string {
   const rows = content.recommendations
     .map(
       (row) =>
-        `<tr>${cell(`<strong>${e(row.partnerName)}</strong> <span style="${SMALL}">${e(row.partnerId)}</span><br><span style="${SMALL}">${e(row.reason)}</span>`)}` +
+        `<tr>${cell(`<strong>${e(row.partnerName)}</strong> <span style="${SMALL}">${e(row.partnerId)}</span><br><span style="${SMALL}">${e(row.reason)}</span>${row.roiNote === null ? '' : `<br><span style="${SMALL}">${e(row.roiNote)}</span>`}`)}` +
         `${cell(e(formatUsd(row.currentDailySpendUsd)), 'right')}${cell(`<strong>${e(formatUsd(row.recommendedDailySpendUsd))}</strong>`, 'right')}` +
         `${cell(e(row.changePct === null ? 'n/a' : formatChange(row.changePct)), 'right')}</tr>`,
     )

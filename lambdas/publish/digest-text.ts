@@ -90,7 +90,8 @@ function recommendationsBlock(content: DigestContent): string {
     .map(
       (row) =>
         `* ${row.partnerName} (${row.partnerId}): ${formatUsd(row.currentDailySpendUsd)} -> ${formatUsd(row.recommendedDailySpendUsd)} a day` +
-        `${row.changePct === null ? '' : ` (${formatChange(row.changePct)})`}, ${row.confidence.replace(/_/g, ' ')} confidence.\n  ${row.reason}`,
+        `${row.changePct === null ? '' : ` (${formatChange(row.changePct)})`}, ${row.confidence.replace(/_/g, ' ')} confidence.\n  ${row.reason}` +
+        (row.roiNote === null ? '' : `\n  ${row.roiNote}`),
     )
     .join('\n');
 }

@@ -5,7 +5,7 @@
 
 import type { AlertThresholds, Recipient, Scope } from '../contract/recipients-config.ts';
 import { primaryResult } from './campaign-display.ts';
-import { formatChange, formatCount, formatPercent, formatUsd } from './format.ts';
+import { formatChange, formatCount, formatUsd } from './format.ts';
 import { ratio } from './kpis.ts';
 import type {
   CampaignMetricResult,
@@ -19,6 +19,7 @@ import type {
 } from './model.ts';
 import { planLine, sortedPlan } from './plan-display.ts';
 import { byConcern } from './quality-display.ts';
+import { roiAlert, roiNote } from './roi-display.ts';
 import { scopeModel } from './scope.ts';
 import { digestWindow, type TrackingCause, trackingCause, trackingIssues } from './tracking-display.ts';
 
@@ -44,6 +45,8 @@ export interface Alert {
 /** A recommendation with the partner's name. */
 export interface DigestRecommendation extends Recommendation {
   readonly partnerName: string;
+  /** Why a day-30 ROI below target does not contradict the recommendation (see roiNote); null when it needs no word. */
+  readonly roiNote: string | null;
 }
 
 /** A campaign whose primary metric turned `win` or `loss` on R after `inconclusive` or no result on R - 1. */
@@ -185,7 +188,10 @@ export function topMovers(view: PublishModel, perMetric = MOVERS_PER_METRIC): Mo
   });
 }
 
-/** CAC up more than the threshold week over week (per partner and overall) and roi_d30 below target. */
+/**
+ * CAC up more than the threshold week over week (per partner and overall), and ROI below target: by
+ * the projection at the value horizon when there is one, by day-30 ROI before (roi-display.ts).
+ */
 export function digestAlerts(view: PublishModel, thresholds: AlertThresholds): Alert[] {
   const names = new Map(view.partners.map((partner) => [partner.partnerId, partner.name]));
   const alerts: Alert[] = [];
@@ -223,14 +229,18 @@ export function digestAlerts(view: PublishModel, thresholds: AlertThresholds): A
       );
     }
   }
+  const roiByPartner = new Map(view.roi.map((roi) => [roi.partnerId, roi]));
+  const recommendationOf = new Map(view.recommendations.map((row) => [row.partnerId, row]));
   for (const row of byName) {
-    const roi = row.month.roiD30;
-    if (roi === null || roi >= thresholds.targetRoiD30) continue;
-    alerts.push({
-      kind: 'roi_below_target',
-      partnerId: row.partnerId,
-      message: `ROI at day 30 of ${names.get(row.partnerId) ?? row.partnerId} is ${formatPercent(roi)}, below the ${formatPercent(thresholds.targetRoiD30)} target.`,
-    });
+    const alert = roiAlert(
+      names.get(row.partnerId) ?? row.partnerId,
+      roiByPartner.get(row.partnerId),
+      row.month.roiD30,
+      recommendationOf.get(row.partnerId),
+      thresholds.targetRoiD30,
+    );
+    if (alert !== null)
+      alerts.push({ kind: 'roi_below_target', partnerId: row.partnerId, message: alert.message });
   }
   return alerts;
 }
@@ -276,7 +286,14 @@ export function digestContent(
       (a, b) =>
         Math.abs(b.changePct ?? 0) - Math.abs(a.changePct ?? 0) || a.partnerId.localeCompare(b.partnerId),
     )
-    .map((row) => ({ ...row, partnerName: names.get(row.partnerId) ?? row.partnerId }));
+    .map((row) => ({
+      ...row,
+      partnerName: names.get(row.partnerId) ?? row.partnerId,
+      roiNote: roiNote(
+        view.roi.find((roi) => roi.partnerId === row.partnerId),
+        options.thresholds.targetRoiD30,
+      ),
+    }));
   return {
     recipient,
     runDate: model.runDate,

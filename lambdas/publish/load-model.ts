@@ -69,6 +69,20 @@ const PlanQueryRowSchema = z.object({
   status: PlanPacingSchema.shape.status,
 });
 
+const RoiQueryRowSchema = z.object({
+  partner_id: z.string().min(1),
+  horizon_days: count,
+  spend_usd: amount,
+  roi_d7: amount.nullable(),
+  roi_d30: amount.nullable(),
+  projected_roi: amount.nullable(),
+  projected_roi_low: amount.nullable(),
+  projected_roi_high: amount.nullable(),
+  payback_day: count.nullable(),
+  payback_day_earliest: count.nullable(),
+  payback_day_latest: count.nullable(),
+});
+
 const DailyQueryRowSchema = z.object({
   activity_date: IsoDateSchema,
   partner_id: z.string().min(1),
@@ -408,6 +422,7 @@ export async function loadPublishModel(engine: Engine, runDate: string): Promise
     trackingRows,
     qualityRows,
     planRows,
+    roiRows,
   ] = await Promise.all([
     load(engine, 'publish_partners', runDate, PartnerQueryRowSchema),
     load(engine, 'publish_partner_windows', runDate, PartnerWindowQueryRowSchema),
@@ -420,6 +435,7 @@ export async function loadPublishModel(engine: Engine, runDate: string): Promise
     load(engine, 'publish_tracking', runDate, TrackingQueryRowSchema),
     load(engine, 'publish_quality', runDate, QualityQueryRowSchema),
     load(engine, 'publish_plan', runDate, PlanQueryRowSchema),
+    load(engine, 'publish_roi', runDate, RoiQueryRowSchema),
   ]);
 
   const daily: DailyPartnerRow[] = dailyRows.map((row) => ({
@@ -535,6 +551,19 @@ export async function loadPublishModel(engine: Engine, runDate: string): Promise
     funnel,
     segments,
     recommendations,
+    roi: roiRows.map((row) => ({
+      partnerId: row.partner_id,
+      horizonDays: row.horizon_days,
+      spendUsd: row.spend_usd,
+      roiD7: row.roi_d7,
+      roiD30: row.roi_d30,
+      projectedRoi: row.projected_roi,
+      projectedRoiLow: row.projected_roi_low,
+      projectedRoiHigh: row.projected_roi_high,
+      paybackDay: row.payback_day,
+      paybackDayEarliest: row.payback_day_earliest,
+      paybackDayLatest: row.payback_day_latest,
+    })),
     campaigns: campaignsOf(campaignRows),
     tracking: trackingOf(trackingRows),
     quality: qualityOf(qualityRows),

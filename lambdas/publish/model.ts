@@ -115,6 +115,25 @@ export const RecommendationSchema = z.object({
 });
 export type Recommendation = z.infer<typeof RecommendationSchema>;
 
+/**
+ * A partner_roi_forecast row of R: the matured ROI beside the projection of the last 30 days'
+ * cohorts at the recommender's value horizon (docs/contract.md, partner_roi_forecast).
+ */
+export const PartnerRoiSchema = z.object({
+  partnerId: z.string().min(1),
+  horizonDays: z.number().int(),
+  spendUsd: z.number(),
+  roiD7: z.number().nullable(),
+  roiD30: z.number().nullable(),
+  projectedRoi: z.number().nullable(),
+  projectedRoiLow: z.number().nullable(),
+  projectedRoiHigh: z.number().nullable(),
+  paybackDay: z.number().int().nullable(),
+  paybackDayEarliest: z.number().int().nullable(),
+  paybackDayLatest: z.number().int().nullable(),
+});
+export type PartnerRoi = z.infer<typeof PartnerRoiSchema>;
+
 /** A campaign_results verdict (docs/contract.md, campaign_results). */
 export const CampaignVerdictSchema = z.enum(['win', 'loss', 'inconclusive', 'srm']);
 export type CampaignVerdict = z.infer<typeof CampaignVerdictSchema>;
@@ -362,6 +381,8 @@ export const PublishModelSchema = z.object({
   /** Null in a view scoped to some partners: segment_summary is not kept per partner. */
   segments: SegmentsSchema.nullable(),
   recommendations: z.array(RecommendationSchema),
+  /** partner_roi_forecast of R by partner; empty before the recommend step has run for R. */
+  roi: z.array(PartnerRoiSchema),
   /** campaign_results of R by campaign, by id; not per partner, so every view carries them all. */
   campaigns: z.array(CampaignResultsSchema),
   /**

@@ -49,6 +49,7 @@ export function scopeModel(model: PublishModel, scope: Scope): PublishModel {
     funnel: keep(model.funnel),
     segments: null,
     recommendations: keep(model.recommendations),
+    roi: keep(model.roi),
     campaigns: model.campaigns,
     tracking: keep(model.tracking),
     quality: { ...model.quality, partners: keep(model.quality.partners) },

@@ -154,6 +154,16 @@ describe('the dashboard in Chromium', () => {
     );
   });
 
+  it("shows each partner's matured ROI beside the projection at the value horizon and the payback day", async () => {
+    const { page } = await openDashboard({ width: 1366, height: 900 }, false);
+    const headers = await page.locator('#partners thead th').allTextContents();
+    expect(headers.slice(-4)).toEqual(['ROI d7', 'ROI d30', 'ROI 180d projected', 'Payback']);
+    const yieldHunters = page.locator('#partners tbody tr', { hasText: 'YieldHunters' });
+    const cells = (await yieldHunters.locator('td').allTextContents()).slice(-4);
+    // partner_roi_forecast of the fixture: aff_two at -80% / -35% matured, +25% (5% to 45%) projected.
+    expect(cells).toEqual(['-80%', '-35%', '25% (5.0% to 45%)', 'day 140 (110 to 200)']);
+  });
+
   it('states each change in words as well as arrows and colour', async () => {
     const { page } = await openDashboard({ width: 1366, height: 900 }, false);
     const cac = page.locator('.kpi', { hasText: 'CAC' }).first();

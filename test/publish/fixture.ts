@@ -16,6 +16,7 @@ import {
   COHORT_LTV,
   FUNNEL,
   PARTNER_PERFORMANCE,
+  PARTNER_ROI_FORECAST,
   PARTNERS,
   PLAN_PACING,
   SEGMENT_SUMMARY,
@@ -404,6 +405,52 @@ export const RECOMMENDATIONS = [
   },
 ];
 
+/**
+ * partner_roi_forecast of R, beside the recommendations (the recommend step writes both). kol_beta is
+ * projected below the 0% target at 180 days, its whole interval too (an alert, no raise to reconcile);
+ * aff_one matured well but its last 30 days' cohorts project below target while it is raised (an alert
+ * with the reconciling sentence); aff_two's day-30 ROI is -35% but its cohorts are on course (no alert,
+ * a note beside its recommendation); content_blog has no spend.
+ */
+type RoiForecast = [
+  partnerId: string,
+  spendUsd: number,
+  roiD7: number | null,
+  roiD30: number | null,
+  projectedRoi: number | null,
+  low: number | null,
+  high: number | null,
+  payback: number | null,
+  earliest: number | null,
+  latest: number | null,
+];
+export const ROI_FORECASTS = (
+  [
+    ['kol_alpha', 26000, -0.45, 0.15, 0.6, 0.3, 0.9, 60, 45, 90],
+    ['kol_beta', 6000, -0.6, -0.2, -0.3, -0.45, -0.15, null, null, null],
+    ['aff_one', 13000, -0.25, 0.4, -0.1, -0.2, -0.02, null, null, null],
+    ['aff_two', 3000, -0.8, -0.35, 0.25, 0.05, 0.45, 140, 110, 200],
+    ['content_blog', 0, null, null, null, null, null, null, null, null],
+  ] satisfies RoiForecast[]
+).map(([partner_id, spend_usd, roi_d7, roi_d30, projected_roi, low, high, payback, earliest, latest]) => ({
+  partner_id,
+  horizon_days: 180,
+  window_start: addDays(R, -29),
+  spend_usd,
+  cohort_users: 0,
+  value_to_date_usd: 0,
+  projected_value_usd: projected_roi === null ? null : spend_usd * (1 + projected_roi),
+  roi_d7,
+  roi_d30,
+  projected_roi,
+  projected_roi_low: low,
+  projected_roi_high: high,
+  payback_day: payback,
+  payback_day_earliest: earliest,
+  payback_day_latest: latest,
+  run_date: R,
+}));
+
 /** A campaign_results row with the columns the publications read (the rest null). */
 function campaignResult(
   runDate: string,
@@ -776,7 +823,7 @@ export const TEST_RECIPIENTS: RecipientsConfig = parseRecipientsConfig({
 
 /** Options of {@link buildFixtureLake}. */
 export interface FixtureOptions {
-  /** Leave budget_recommendations empty (issue 3/5 not landed). */
+  /** Leave budget_recommendations and partner_roi_forecast empty (the recommend step has not run). */
   readonly withoutRecommendations?: boolean;
   /** Leave out the partner_performance partition of R - 7. */
   readonly withoutPreviousRun?: boolean;
@@ -850,8 +897,10 @@ export async function buildFixtureLake(
   );
   await writeRows(engine, SEGMENT_SUMMARY, segmentRows());
   await writeRows(engine, PLAN_PACING, PLAN_ROWS);
-  if (options.withoutRecommendations !== true)
+  if (options.withoutRecommendations !== true) {
     await writeRows(engine, BUDGET_RECOMMENDATIONS, RECOMMENDATIONS);
+    await writeRows(engine, PARTNER_ROI_FORECAST, ROI_FORECASTS);
+  }
   if (options.withoutCampaigns !== true) {
     await writeRows(engine, CAMPAIGNS, CAMPAIGN_REGISTRY_ROWS);
     await writeRows(engine, CAMPAIGN_RESULTS, CAMPAIGN_RESULT_ROWS);

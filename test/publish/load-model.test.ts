@@ -213,6 +213,25 @@ describe('loadPublishModel over the fixture lake', () => {
     expect(model.recommendations.find((row) => row.partnerId === 'content_blog')?.changePct).toBeNull();
   });
 
+  it('loads partner_roi_forecast of R, and a channel view keeps its own partners', () => {
+    expect(model.roi.find((row) => row.partnerId === 'aff_two')).toEqual({
+      partnerId: 'aff_two',
+      horizonDays: 180,
+      spendUsd: 3000,
+      roiD7: -0.8,
+      roiD30: -0.35,
+      projectedRoi: 0.25,
+      projectedRoiLow: 0.05,
+      projectedRoiHigh: 0.45,
+      paybackDay: 140,
+      paybackDayEarliest: 110,
+      paybackDayLatest: 200,
+    });
+    expect(model.roi.find((row) => row.partnerId === 'content_blog')?.projectedRoi).toBeNull();
+    const kol = scopeModel(model, { kind: 'channels', channels: ['kol'] });
+    expect(kol.roi.map((row) => row.partnerId)).toEqual(['kol_alpha', 'kol_beta']);
+  });
+
   it('scopes to a channel: only its partners, every number recomputed from their rows', () => {
     // Act
     const kol = scopeModel(model, { kind: 'channels', channels: ['kol'] });
@@ -335,6 +354,7 @@ describe('loadPublishModel without the run of R - 7', () => {
 
   it('has no recommendations and no campaigns', () => {
     expect(model.recommendations).toEqual([]);
+    expect(model.roi).toEqual([]);
     expect(model.campaigns).toEqual([]);
   });
 
