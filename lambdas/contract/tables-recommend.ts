@@ -124,7 +124,7 @@ export const PARTNER_ROI_FORECAST: TableDef = {
     col(
       'projected_roi_low',
       'double',
-      "The 95% interval's low end: the ratio estimator's standard error over the window's daily cohorts; null below two cohort days.",
+      "The 95% interval's low end: the ratio estimator's standard error over the window's daily cohorts, never below -1; null below two cohort days.",
     ),
     col('projected_roi_high', 'double', "The 95% interval's high end."),
     col(

@@ -291,6 +291,7 @@ export function digestContent(
       partnerName: names.get(row.partnerId) ?? row.partnerId,
       roiNote: roiNote(
         view.roi.find((roi) => roi.partnerId === row.partnerId),
+        row,
         options.thresholds.targetRoiD30,
       ),
     }));

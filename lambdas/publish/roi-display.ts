@@ -70,9 +70,11 @@ export function roiAlert(
     roi.roiD30 === null ? '' : `; its matured cohorts made ${formatPercent(roi.roiD30)} by day 30`;
   const payback =
     roi.paybackDay === null ? ' and do not pay back within 365 days' : `, paying back on ${paybackText(roi)}`;
-  const reconcile = raises(recommendation)
-    ? ` The recommendation still raises it: it values the next dollar on the partner's response curve over recent weeks of spend (${marginalText(recommendation)} at ${roi.horizonDays} days), while this is the average of the last 30 days' dollars; watch the next runs before raising it further.`
-    : '';
+  let reconcile = '';
+  if (raises(recommendation) && recommendation?.bindingConstraint === 'registry_min')
+    reconcile = ' The recommendation raises it only because its registry minimum requires it.';
+  else if (raises(recommendation))
+    reconcile = ` The recommendation still raises it: it values the next dollar on the partner's response curve over recent weeks of spend (${marginalText(recommendation)} at ${roi.horizonDays} days), while this is the average of the last 30 days' dollars; watch the next runs before raising it further.`;
   return {
     partnerId,
     message: `Cohorts of the last 30 days of ${name} are projected to return ${projectedRoiText(roi)}, below the ${formatPercent(target)} target${payback}${matured}.${reconcile}`,
@@ -87,12 +89,19 @@ function marginalText(recommendation: Recommendation | undefined): string {
 }
 
 /**
- * The sentence beside a recommendation whose partner's matured day-30 ROI is below `target` while
- * its cohorts are projected to reach it: why the two do not disagree. Null otherwise.
+ * The sentence beside a recommendation that raises or keeps a partner whose matured day-30 ROI is
+ * below `target` while its cohorts are projected to reach it: why the two do not disagree. Null
+ * otherwise (a cut needs no such word: it judges the marginal dollar, which can lose money while
+ * the average makes it).
  */
-export function roiNote(roi: PartnerRoi | undefined, target: number): string | null {
+export function roiNote(
+  roi: PartnerRoi | undefined,
+  recommendation: Recommendation,
+  target: number,
+): string | null {
   if (roi === undefined || roi.projectedRoi === null || roi.roiD30 === null) return null;
-  if (roi.roiD30 >= target || (roi.projectedRoiHigh ?? roi.projectedRoi) < target) return null;
+  if (roi.roiD30 >= target || roi.projectedRoi < target) return null;
+  if ((recommendation.changePct ?? 0) <= -KEEP_BAND) return null;
   const payback = roi.paybackDay === null ? '' : `, paying back on ${paybackText(roi)}`;
   return `Day-30 ROI of ${formatPercent(roi.roiD30)} is not the last word: its last 30 days of cohorts are projected to return ${projectedRoiText(roi)}${payback}.`;
 }

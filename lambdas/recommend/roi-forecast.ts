@@ -43,7 +43,10 @@ export interface PartnerRoiForecast {
   readonly roiD30: number | null;
   /** projectedValueUsd / spendUsd - 1; null without spend or a projection. */
   readonly projectedRoi: number | null;
-  /** The 95% interval of projectedRoi from the spread of the window's daily cohorts; null below two cohort days. */
+  /**
+   * The 95% interval of projectedRoi from the spread of the window's daily cohorts, never below -1
+   * (value cannot be negative); null below two cohort days.
+   */
   readonly projectedRoiLow: number | null;
   readonly projectedRoiHigh: number | null;
   /** The age in days at which the cohorts' value is projected to reach their spend; null when not within 365 days. */
@@ -148,7 +151,7 @@ export function forecastPartnerRoi(
     roiD7: input.roiD7,
     roiD30: input.roiD30,
     projectedRoi: roas === null ? null : roas.ratio - 1,
-    projectedRoiLow: roas === null || spread === null ? null : roas.ratio - spread - 1,
+    projectedRoiLow: roas === null || spread === null ? null : Math.max(0, roas.ratio - spread) - 1,
     projectedRoiHigh: roas === null || spread === null ? null : roas.ratio + spread - 1,
     paybackDay: payback((estimate) => estimate.ratio),
     paybackDayEarliest: spread === null ? null : payback((estimate) => estimate.ratio + band(estimate)),

@@ -136,3 +136,33 @@ describe('forecastPartnerRoi', () => {
     expect(noSpend.paybackDay).toBeNull();
   });
 });
+
+describe('forecastPartnerRoi on a whale cohort', () => {
+  it('never lets the interval go below -100%: value is not negative', () => {
+    // Day 1: $100 spend, $0 value; day 2: $100 spend, $400 value. r = 2, residuals -200 and 200,
+    // SE = sqrt(2 * 80000) / 200 = 2, so r - 1.96 * 2 < 0: the low end is 0 - 1 = -1, the high end 2 + 3.92 - 1.
+    const forecast = forecastPartnerRoi(
+      {
+        partnerId: 'kol-002',
+        spendByDate: new Map([
+          ['2026-11-29', 100],
+          ['2026-11-30', 100],
+        ]),
+        cohorts: new Map([
+          ['2026-11-29', cohort(1, 0, 0, 0, 0)],
+          ['2026-11-30', cohort(1, 100, 400, 400, 400)],
+        ]),
+        roiD7: null,
+        roiD30: null,
+      },
+      R,
+      180,
+    );
+    expect(forecast.projectedRoi).toBeCloseTo(1, 12);
+    expect(forecast.projectedRoiLow).toBe(-1);
+    expect(forecast.projectedRoiHigh).toBeCloseTo(1 + Z * 2, 12);
+    // ROAS 2 at 90 days from (0, 0): 90 / 2 = 45; at the low end the curve never reaches 1.
+    expect(forecast.paybackDay).toBe(45);
+    expect(forecast.paybackDayLatest).toBeNull();
+  });
+});
