@@ -4,14 +4,13 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { INPUT_KINDS, InputKindSchema } from '../lambdas/contract/inputs.ts';
-import { ingestFile } from '../lambdas/ingest/ingest.ts';
-import { loadRunConfig } from '../lambdas/pipeline/load-run-config.ts';
-import { INGEST_ENGINE_OPTIONS, openLocalLake, resolveLakeDir } from '../lambdas/pipeline/local-lake.ts';
 import { commandLine } from './cli/command-line.ts';
 import { formatRows, OUTPUT_FORMATS, type OutputFormat } from './cli/format.ts';
 import { registerGenerate } from './cli/generate-command.ts';
-import { byteProgress } from './cli/progress.ts';
 import { registerRunCommands } from './cli/run-commands.ts';
+
+// Each command imports what it runs inside its action: a command loads only its own modules, so
+// `growthlake query` and `--help` do not pay for the ingest, the pipeline or the AWS SDK.
 
 function lakeOption(): Option {
   return new Option('--lake <dir>', 'the lake directory (default: $GROWTHLAKE_LAKE or ./lake)');
@@ -36,6 +35,17 @@ program
   .addOption(lakeOption())
   .addOption(new Option('--config <file>', 'run configuration (JSON): where the pseudonymization key is'))
   .action(async (kind, files: string[], options: { lake?: string; config?: string }) => {
+    const [
+      { ingestFile },
+      { loadRunConfig },
+      { INGEST_ENGINE_OPTIONS, openLocalLake, resolveLakeDir },
+      { byteProgress },
+    ] = await Promise.all([
+      import('../lambdas/ingest/ingest.ts'),
+      import('../lambdas/pipeline/load-run-config.ts'),
+      import('../lambdas/pipeline/local-lake.ts'),
+      import('./cli/progress.ts'),
+    ]);
     const config = await loadRunConfig(options.config);
     const lake = await openLocalLake(resolveLakeDir(options.lake), {
       ...INGEST_ENGINE_OPTIONS,
@@ -69,7 +79,9 @@ program
   .addOption(lakeOption())
   .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('table'))
   .action(async (sql: string, options: { lake?: string; format: OutputFormat }) => {
-    const lake = await openLocalLake(resolveLakeDir(options.lake));
+    const { openLocalLake, resolveLakeDir } = await import('../lambdas/pipeline/local-lake.ts');
+    // A reader: only the tables the query names get their views (see DuckDbEngineOptions.lazyTables).
+    const lake = await openLocalLake(resolveLakeDir(options.lake), { lazyTables: true });
     try {
       const { columns, rows } = await lake.engine.queryReadOnly(sql);
       process.stdout.write(formatRows(rows, columns, options.format));

@@ -3,13 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { RunDateSchema } from '../../lambdas/contract/run-config.ts';
-import { type DemoContext, runDemo } from '../../lambdas/pipeline/demo.ts';
-import { loadRunConfig } from '../../lambdas/pipeline/load-run-config.ts';
-import { type LocalLake, openLocalLake, resolveLakeDir } from '../../lambdas/pipeline/local-lake.ts';
-import { backfill, runDaily } from '../../lambdas/pipeline/run.ts';
+import type { DemoContext } from '../../lambdas/pipeline/demo.ts';
+import type { LocalLake } from '../../lambdas/pipeline/local-lake.ts';
 import type { Mailer } from '../../lambdas/publish/mailer.ts';
 import { commandLine } from './command-line.ts';
-import { summarizeRun } from './summary.ts';
 
 function runDate(value: string): string {
   const parsed = RunDateSchema.safeParse(value);
@@ -41,10 +38,18 @@ async function mailerFromEnvironment(): Promise<Mailer | undefined> {
   return new SesMailer(newSesClient({ endpoint, region: process.env.AWS_REGION ?? 'us-east-1' }));
 }
 
+/**
+ * Runs `work` on the lake with the run configuration. The pipeline is imported here, not at the
+ * top: a command loads only what it runs, so `growthlake query` and `--help` start at once.
+ */
 async function withLake<T>(
   options: { lake?: string; config?: string },
   work: (lake: LocalLake, context: DemoContext) => Promise<T>,
 ): Promise<T> {
+  const [{ loadRunConfig }, { openLocalLake, resolveLakeDir }] = await Promise.all([
+    import('../../lambdas/pipeline/load-run-config.ts'),
+    import('../../lambdas/pipeline/local-lake.ts'),
+  ]);
   const config = await loadRunConfig(options.config);
   const mailer = await mailerFromEnvironment();
   const lake = await openLocalLake(resolveLakeDir(options.lake), {
@@ -79,6 +84,10 @@ export function registerRunCommands(program: Command): void {
     .addOption(lakeOption())
     .addOption(configOption())
     .action(async (options: { date: string; lake?: string; config?: string }) => {
+      const [{ runDaily }, { summarizeRun }] = await Promise.all([
+        import('../../lambdas/pipeline/run.ts'),
+        import('./summary.ts'),
+      ]);
       await withLake(options, async (lake, context) => {
         const report = await runDaily(context, options.date);
         process.stdout.write(await summarizeRun(lake.engine, report, lake.store.root));
@@ -94,6 +103,10 @@ export function registerRunCommands(program: Command): void {
     .addOption(configOption())
     .action(async (options: { from: string; to: string; lake?: string; config?: string }) => {
       if (options.from > options.to) throw new Error(`--from ${options.from} is after --to ${options.to}`);
+      const [{ backfill }, { summarizeRun }] = await Promise.all([
+        import('../../lambdas/pipeline/run.ts'),
+        import('./summary.ts'),
+      ]);
       await withLake(options, async (lake, context) => {
         const reports = await backfill(context, options.from, options.to);
         for (const report of reports) {
@@ -113,6 +126,11 @@ export function registerRunCommands(program: Command): void {
     .addOption(lakeOption())
     .option('--end <YYYY-MM-DD>', 'last day of sample data (default: yesterday, UTC)', runDate)
     .action(async (options: { lake?: string; end?: string }) => {
+      const [{ runDemo }, { resolveLakeDir }, { summarizeRun }] = await Promise.all([
+        import('../../lambdas/pipeline/demo.ts'),
+        import('../../lambdas/pipeline/local-lake.ts'),
+        import('./summary.ts'),
+      ]);
       const lakeDir = resolveLakeDir(options.lake);
       const inputDir = await mkdtemp(join(tmpdir(), 'growthlake-demo-'));
       await withLake({ lake: lakeDir }, async (lake, context) => {

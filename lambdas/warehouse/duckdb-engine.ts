@@ -36,7 +36,17 @@ export interface DuckDbEngineOptions {
   readonly memoryLimit?: string;
   /** Worker threads. @default the number of cores */
   readonly threads?: number;
+  /**
+   * Define each table's view only when a query first names it, instead of all of them at open:
+   * DuckDB reads a table's file footers when its view is created, so an analyst's one query
+   * (`growthlake query`) would otherwise pay for every table of the lake before it runs.
+   * @default false - every view is defined at open
+   */
+  readonly lazyTables?: boolean;
 }
+
+/** Queries about the catalog rather than tables: they need every view defined. */
+const CATALOG_QUERY = /\b(information_schema|pg_catalog|duckdb_[a-z_]+|show|describe|summarize)\b/i;
 
 /**
  * The most partitions one COPY writes. Measured with the CLI's 192 MB on 3 million events over
@@ -133,6 +143,8 @@ export class DuckDbEngine implements Engine {
   readonly #store: FsStore;
   readonly #bytesAtOpen: number;
   readonly #openedAt: number;
+  /** Tables whose views are not defined yet (see DuckDbEngineOptions.lazyTables), by name. */
+  readonly #undefined = new Map<string, TableDef>();
 
   private constructor(instance: DuckDBInstance, connection: DuckDBConnection, store: FsStore) {
     this.#instance = instance;
@@ -161,10 +173,34 @@ export class DuckDbEngine implements Engine {
     const connection = await instance.connect();
     const engine = new DuckDbEngine(instance, connection, store);
     for (const statement of DUCKDB_COMPAT_STATEMENTS) await engine.#run(statement);
+    if (options.lazyTables === true) {
+      for (const table of tables) engine.#undefined.set(table.name, table);
+      return engine;
+    }
     // Views last: DuckDB binds a view's query when it is created, so what it reads must exist.
     for (const table of tables.filter((t) => t.isView !== true)) await engine.refresh(table);
     for (const table of tables.filter((t) => t.isView === true)) await engine.refresh(table);
     return engine;
+  }
+
+  /**
+   * Defines the views of the not yet defined tables that `sql` names (every one for a catalog
+   * query), each after the tables its own stored query names: DuckDB binds a view when it is
+   * created, so what it reads must exist first.
+   */
+  async #defineNamed(sql: string): Promise<void> {
+    if (this.#undefined.size === 0) return;
+    const all = CATALOG_QUERY.test(sql);
+    for (const [name, table] of [...this.#undefined]) {
+      if (!this.#undefined.has(name)) continue;
+      if (!all && !new RegExp(`\\b${name}\\b`, 'i').test(sql)) continue;
+      this.#undefined.delete(name);
+      if (table.isView === true) {
+        const stored = await this.#store.get(viewKey(table));
+        if (stored !== undefined) await this.#defineNamed(Buffer.from(stored).toString('utf8'));
+      }
+      await this.refresh(table);
+    }
   }
 
   async #run(sql: string): Promise<void> {
@@ -203,6 +239,7 @@ export class DuckDbEngine implements Engine {
   }
 
   public async query(sql: string): Promise<Row[]> {
+    await this.#defineNamed(sql);
     return (await this.#read(sql)).rows;
   }
 
@@ -231,6 +268,7 @@ export class DuckDbEngine implements Engine {
    * cannot change the lake.
    */
   public async queryReadOnly(sql: string): Promise<{ columns: string[]; rows: Row[] }> {
+    await this.#defineNamed(sql);
     let extracted: Awaited<ReturnType<DuckDBConnection['extractStatements']>>;
     try {
       extracted = await this.#connection.extractStatements(sql);
@@ -255,6 +293,7 @@ export class DuckDbEngine implements Engine {
   }
 
   public async refresh(table: TableDef): Promise<void> {
+    this.#undefined.delete(table.name);
     if (table.isView === true) {
       const stored = await this.#store.get(viewKey(table));
       const sql = stored === undefined ? typedEmptyQuery(table) : Buffer.from(stored).toString('utf8');

@@ -221,6 +221,34 @@ describe('DuckDbEngine', () => {
     );
   });
 
+  it('defines views lazily for a reader: only what a query names, a view after the tables it reads', async () => {
+    // Prepare: the daily table with rows and a view of it stored; the snapshot table's only file is
+    // not Parquet, so defining its view fails (as an eager open would).
+    const view: TableDef = { ...SNAPSHOT, name: 'totals', location: 'marts/totals', isView: true };
+    await engine.write(DAILY, rows(['a', 1, '2026-01-01'], ['b', 4, '2026-01-02']), {
+      kind: 'replace-partitions',
+      partitions: ['2026-01-01', '2026-01-02'],
+    });
+    await engine.defineView(view, 'select id, sum(amount) as amount from daily group by id');
+    await engine.close();
+    await mkdir(join(root, 'marts/snapshot'), { recursive: true });
+    await writeFile(join(root, 'marts/snapshot/part_0.parquet'), 'not parquet');
+    await expect(DuckDbEngine.open(new FsStore(root), [DAILY, SNAPSHOT, view])).rejects.toThrow(QueryError);
+
+    // Act
+    engine = await DuckDbEngine.open(new FsStore(root), [view, DAILY, SNAPSHOT], { lazyTables: true });
+    const totals = await engine.queryReadOnly('select id, amount from totals order by id');
+
+    // Assess: the view, and `daily` it reads, were defined; the snapshot was not touched, until a
+    // catalog query, which defines every view, met its bad file.
+    expect(totals.rows).toEqual([
+      { id: 'a', amount: 1 },
+      { id: 'b', amount: 4 },
+    ]);
+    expect(await engine.query('select count(*) as n from daily')).toEqual([{ n: 2 }]);
+    await expect(engine.query('select * from information_schema.tables')).rejects.toThrow(QueryError);
+  });
+
   it("writes literal rows with the table's types, the same as a values query would", async () => {
     // Prepare
     const widened: TableDef = { ...DAILY, columns: [...DAILY.columns, col('fees', 'decimal(38,9)', '')] };
