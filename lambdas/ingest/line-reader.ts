@@ -2,8 +2,9 @@ import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { IngestError } from './errors.ts';
 
 /** One line of a text file; `line` is 1-based. */
 export interface NumberedLine {
@@ -43,8 +44,21 @@ export async function openText(path: string): Promise<TextSource> {
   const bytesRead = () => raw.bytesRead;
   if (!gzip) return { stream: raw, raw, bytesRead };
   const gunzip = createGunzip();
+  const text = new PassThrough();
   raw.on('error', (error) => gunzip.destroy(error));
-  return { stream: raw.pipe(gunzip), raw, bytesRead };
+  // zlib's own words ("unexpected end of file") do not say which file or what to do about it.
+  gunzip.on('error', (error: NodeJS.ErrnoException) =>
+    text.destroy(
+      error.code?.startsWith('Z_') === true
+        ? new IngestError(
+            `${path}: the gzip data is truncated or corrupt (${error.message}); the file was not ingested: send it again whole`,
+            { cause: error },
+          )
+        : error,
+    ),
+  );
+  raw.pipe(gunzip).pipe(text);
+  return { stream: text, raw, bytesRead };
 }
 
 const PROGRESS_EVERY_LINES = 4096;

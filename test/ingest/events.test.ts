@@ -719,6 +719,25 @@ describe('ingestFile events: formats, dates and idempotence', () => {
     expect((missingError as Error).message).toContain('ENOENT');
     expect(await lakeFiles(lake.lake)).toEqual([]);
   });
+
+  it('fails with a one-line IngestError for a truncated gzip file, writing nothing', async () => {
+    // Prepare: the fixture gzipped, cut off in the middle of its compressed stream.
+    const lake = await newLake();
+    const truncated = join(lake.root, 'events-cut.jsonl.gz');
+    const whole = gzipSync(await readFile(FIXTURE));
+    await writeFile(truncated, whole.subarray(0, Math.floor(whole.length / 2)));
+
+    // Act
+    const error = await ingestFile(lake.context, 'events', truncated).catch((caught: unknown) => caught);
+
+    // Assess
+    expect(error).toBeInstanceOf(IngestError);
+    expect((error as Error).message).toBe(
+      `${truncated}: the gzip data is truncated or corrupt (unexpected end of file); the file was not ingested: send it again whole`,
+    );
+    expect(await lake.rows('select count(*) as n from events')).toEqual([{ n: 0 }]);
+    expect(await lake.rows('select count(*) as n from ingest_log')).toEqual([{ n: 0 }]);
+  });
 });
 
 describe('ingestFile events: validation on worker threads', () => {
