@@ -161,7 +161,7 @@ export async function benchChurn(): Promise<void> {
   });
   const lines = [
     `bench churn: ${DAYS} days, ${USERS.toLocaleString('en-US')} users (seed ${SEED}); runs of ${training}, ${scoring} ` +
-      `and ${END} in ${runSeconds.toFixed(1)} s (${((runsStarted - started) / 1000).toFixed(0)} s generating and ingesting); ` +
+      `and ${END} in ${runSeconds.toFixed(1)} s (${reuse ? "on the last run's lake" : `${((runsStarted - started) / 1000).toFixed(0)} s generating and ingesting`}); ` +
       `the fit of ${scoring} (${String(intercept?.source)}, ${String(intercept?.training_users)} users at ${training}, ` +
       `${CHURN_DIMENSION_NAMES.length} dimensions, ${model.length} coefficients) took ${fitMs.toFixed(0)} ms`,
     `  holdout: the ${holdout.length.toLocaleString('en-US')} users known at ${scoring}, scored then, ` +

@@ -12,10 +12,12 @@ import {
   CHURN_DIMENSION_NAMES,
   CHURN_DIMENSIONS,
   type ChurnCoefficient,
+  type ChurnDimension,
   type ChurnLevels,
   churnLogit,
   designColumns,
   designRow,
+  INTERCEPT,
 } from './features.ts';
 import { type BinomialGroup, fitLogistic } from './logistic.ts';
 import { PRIOR_COEFFICIENTS } from './prior.ts';
@@ -58,7 +60,13 @@ export function churnCells(rows: readonly Row[]): ChurnCell[] {
   }));
 }
 
-/** Fits the model on cells: the coefficients by design column (see designColumns). */
+/**
+ * Fits the model on cells: the coefficients by design column (see designColumns). A level no user
+ * had (the penalty leaves it at 0, the average level) takes the coefficient of the nearest level
+ * before it that users had, or after it for the first ones: the levels are ordered, so a user
+ * idle for longer than anyone at the cut-off is scored like the longest-idle ones, not like an
+ * average user.
+ */
 export function fitChurnCoefficients(cells: readonly ChurnCell[]): ChurnCoefficient[] {
   const groups: BinomialGroup[] = cells.map((cell) => ({
     x: designRow(cell.levels),
@@ -66,7 +74,25 @@ export function fitChurnCoefficients(cells: readonly ChurnCell[]): ChurnCoeffici
     successes: cell.activeUsers,
   }));
   const fit = fitLogistic(groups, { l2: CHURN_L2 });
-  return designColumns().map((column, j) => ({ ...column, coefficient: fit.coefficients[j] as number }));
+  const fitted = designColumns().map((column, j) => ({
+    ...column,
+    coefficient: fit.coefficients[j] as number,
+  }));
+  const seen = new Set(
+    cells.flatMap((cell) =>
+      CHURN_DIMENSION_NAMES.map((dimension) => `${dimension}|${cell.levels[dimension]}`),
+    ),
+  );
+  return fitted.map((c) => {
+    if (c.feature === INTERCEPT || seen.has(`${c.feature}|${c.level}`)) return c;
+    const levels: readonly string[] = CHURN_DIMENSIONS[c.feature as ChurnDimension];
+    const at = levels.indexOf(c.level);
+    const nearest = [...levels.slice(0, at).reverse(), ...levels.slice(at + 1)].find((level) =>
+      seen.has(`${c.feature}|${level}`),
+    );
+    const donor = fitted.find((d) => d.feature === c.feature && d.level === nearest);
+    return { ...c, coefficient: donor?.coefficient ?? 0 };
+  });
 }
 
 /** The ROC AUC over cells of a score of their levels. */

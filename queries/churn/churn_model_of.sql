@@ -1,5 +1,5 @@
--- Reads: the churn model of :run_date (its coefficients), to score a later window as its holdout.
 -- Grain: one row per coefficient of that run date's model.
+-- Reads: the churn model of :run_date (its coefficients), to score a later window as its holdout.
 with
 
 model as (

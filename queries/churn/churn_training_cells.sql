@@ -1,10 +1,10 @@
+-- Grain: one row per combination of levels present at the cut-off.
 -- Reads: what the churn model of run date :run_date is fitted on (docs/contract.md, user_segments:
 -- p_active_30d): every user known at the cut-off :cutoff_date (R - 30), their levels as of it, and
 -- whether they had an event in (cut-off, R] (their last active date at R is after the cut-off).
 -- Counted per combination of levels: the fit needs only how many users share a design row and how
 -- many of them were active (sufficient statistics), so the result is a few thousand rows however
 -- many users there are. Empty when there is no state as of the cut-off.
--- Grain: one row per combination of levels present at the cut-off.
 with
 
 churn_input as (
