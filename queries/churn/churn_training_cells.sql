@@ -3,8 +3,9 @@
 -- p_active_30d): every user known at the cut-off :cutoff_date (R - 30), their levels as of it, and
 -- whether they had an event in (cut-off, R] (their last active date at R is after the cut-off).
 -- Counted per combination of levels: the fit needs only how many users share a design row and how
--- many of them were active (sufficient statistics), so the result is a few thousand rows however
--- many users there are. Empty when there is no state as of the cut-off.
+-- many of them were active (sufficient statistics), so the result grows with the combinations that
+-- occur, not with the users (1,331 rows for 2,856 users on the small churn bench lake). Empty when
+-- there is no state as of the cut-off.
 with
 
 churn_input as (
