@@ -14,10 +14,6 @@ state as (
     select * from user_state
 ),
 
-model as (
-    select * from churn_model
-),
-
 churn_input as (
     select * from state
 ),
@@ -119,7 +115,10 @@ churn_levels as (
 -- churn levels: end
 
 -- The logit: the intercept of the snapshot date's model plus the coefficient of each of the user's
--- levels (0 for a level the fit never saw); null without a model for the date.
+-- levels (0 for a level the model has no row for); null without a model for the date. churn_model
+-- is joined by name, not through an import CTE: DuckDB materializes a CTE referenced more than
+-- once, and a query of the view then read every column of the state (a lifecycle count of one
+-- snapshot of the small churn bench lake read 73 KB that way, 30 KB so; 2 KB before the model).
 scored as (
     select
         churn_levels.*,
@@ -133,38 +132,38 @@ scored as (
             + coalesce(value_tier.coefficient, 0)
             + coalesce(overdue.coefficient, 0) as churn_logit
     from churn_levels
-    left join model as intercept
+    left join churn_model as intercept
         on intercept.run_date = churn_levels.dt
         and intercept.feature = 'intercept'
-    left join model as recency
+    left join churn_model as recency
         on recency.run_date = churn_levels.dt
         and recency.feature = 'recency'
         and recency.level = churn_levels.recency_level
-    left join model as gap
+    left join churn_model as gap
         on gap.run_date = churn_levels.dt
         and gap.feature = 'gap'
         and gap.level = churn_levels.gap_level
-    left join model as gap2
+    left join churn_model as gap2
         on gap2.run_date = churn_levels.dt
         and gap2.feature = 'gap2'
         and gap2.level = churn_levels.gap2_level
-    left join model as trade_days_30d
+    left join churn_model as trade_days_30d
         on trade_days_30d.run_date = churn_levels.dt
         and trade_days_30d.feature = 'trade_days_30d'
         and trade_days_30d.level = churn_levels.trade_days_30d_level
-    left join model as trade_days_31_90d
+    left join churn_model as trade_days_31_90d
         on trade_days_31_90d.run_date = churn_levels.dt
         and trade_days_31_90d.feature = 'trade_days_31_90d'
         and trade_days_31_90d.level = churn_levels.trade_days_31_90d_level
-    left join model as tenure
+    left join churn_model as tenure
         on tenure.run_date = churn_levels.dt
         and tenure.feature = 'tenure'
         and tenure.level = churn_levels.tenure_level
-    left join model as value_tier
+    left join churn_model as value_tier
         on value_tier.run_date = churn_levels.dt
         and value_tier.feature = 'value_tier'
         and value_tier.level = churn_levels.value_tier_level
-    left join model as overdue
+    left join churn_model as overdue
         on overdue.run_date = churn_levels.dt
         and overdue.feature = 'overdue'
         and overdue.level = churn_levels.overdue_level
