@@ -305,10 +305,14 @@ export async function transformAndMeasure(
   const spendOnlyRuns = martsModelChanged
     ? []
     : restatedRuns.filter((date) => !states.rebuilt.includes(date));
-  // The churn model of each run date whose marts are built, before the view that scores with it.
+  // The churn model of each run date whose marts are built, before the view that scores with it;
+  // not of those only restated spend reached: their states, all the fit reads, are unchanged.
   let churnModels: ChurnFitReport[] = [];
   await timed(steps, CHURN_MODEL.name, async () => {
-    churnModels = await fitChurnModels(engine, runDates);
+    churnModels = await fitChurnModels(
+      engine,
+      runDates.filter((date) => !spendOnlyRuns.includes(date)),
+    );
   });
   // user_segments views every date's state, so it can be defined before the marts that read it;
   // users, a view of the latest state, is defined after they succeed (see the end).
