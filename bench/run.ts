@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- <ingest|daily|recommend|ltv|campaigns|quality|cli>`: benchmarks that print figures as ratios against a
+ * `npm run bench -- <ingest|daily|recommend|ltv|campaigns|quality|churn|cli>`: benchmarks that print figures as ratios against a
  * baseline measured in the same run, because these machines are shared and noisy.
  */
 const SUITES: Record<string, () => Promise<void>> = {
@@ -10,6 +10,7 @@ const SUITES: Record<string, () => Promise<void>> = {
   campaigns: async () => (await import('./campaigns.ts')).benchCampaigns(),
   quality: async () => (await import('./quality.ts')).benchQuality(),
   cli: async () => (await import('./cli.ts')).benchCli(),
+  churn: async () => (await import('./churn.ts')).benchChurn(),
 };
 
 const names = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));

@@ -77,6 +77,7 @@ const LAYERS: readonly (readonly string[])[] = [
     'lambdas/audiences/',
     'lambdas/publish/',
     'lambdas/generate/',
+    'lambdas/churn/',
   ],
   ['lambdas/warehouse/'],
   ['lambdas/contract/', 'lambdas/storage/'],

@@ -4,6 +4,7 @@ import { CHANNELS } from '../contract/inputs.ts';
 import { PUBLISHED_ROOT } from '../contract/lake-layout.ts';
 import type { PlaybookAction, Playbooks } from '../contract/playbooks.ts';
 import {
+  CHURN_RISKS,
   FUNNEL_STAGES,
   LIFECYCLES,
   PRODUCT_MIXES,
@@ -42,6 +43,7 @@ const ACTION_COLUMNS = [
   'trade_frequencies',
   'product_mixes',
   'partner_channels',
+  'churn_risks',
   'min_days_since_signup',
   'max_days_since_signup',
 ] as const;
@@ -68,6 +70,8 @@ export function audienceActions(playbooks: Playbooks): SqlTableParam {
           delimited(where.trade_frequency ?? TRADE_FREQUENCIES),
           delimited(where.product_mix ?? PRODUCT_MIXES),
           delimited(where.partner_channel ?? [...CHANNELS, 'none']),
+          // A user without a forecast reads as 'none': matched only when the action leaves the band open.
+          delimited(where.churn_risk ?? [...CHURN_RISKS, 'none']),
           where.min_days_since_signup ?? -1,
           where.max_days_since_signup ?? -1,
         ];
@@ -91,6 +95,8 @@ const AUDIENCE_COLUMNS = [
   'last_active_date',
   'net_deposits_usd',
   'trades_30d',
+  'p_active_30d',
+  'churn_risk',
   'snapshot_date',
 ] as const;
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CampaignMetricSchema } from './campaigns.ts';
 import { CHANNELS } from './inputs.ts';
 import {
+  CHURN_RISKS,
   FUNNEL_STAGES,
   LIFECYCLES,
   PRODUCT_MIXES,
@@ -18,6 +19,8 @@ export const SegmentFilterSchema = z.strictObject({
   tenure_bucket: z.array(z.enum(TENURE_BUCKETS)).min(1).optional(),
   trade_frequency: z.array(z.enum(TRADE_FREQUENCIES)).min(1).optional(),
   product_mix: z.array(z.enum(PRODUCT_MIXES)).min(1).optional(),
+  /** Bands of p_active_30d; a user without a forecast (no churn model for the date) matches no band. */
+  churn_risk: z.array(z.enum(CHURN_RISKS)).min(1).optional(),
   /** Channels of the user's partner; `organic` and `unattributed` users have the channel `none`. */
   partner_channel: z
     .array(z.enum([...CHANNELS, 'none']))
@@ -100,6 +103,18 @@ export const DEFAULT_PLAYBOOKS: Playbooks = PlaybooksSchema.parse([
     description: 'Funded users inactive for 90 days or more: win-back campaign.',
     channel: 'email',
     where: { lifecycle: ['churned'], value_tier: ['whale', 'high', 'mid', 'low'] },
+  },
+  {
+    id: 'retain_at_risk_valuable',
+    description:
+      'Funded users worth 1,000 USD or more whom the churn model gives under 30% to be back within 30 days, ' +
+      'before they go dormant: a personal retention offer.',
+    channel: 'account_manager',
+    where: {
+      churn_risk: ['high'],
+      value_tier: ['whale', 'high', 'mid'],
+      lifecycle: ['new', 'resurrected', 'active', 'at_risk'],
+    },
   },
   {
     id: 'resurrected_welcome_back',

@@ -121,7 +121,8 @@ export const USER_SEGMENTS: TableDef = {
   name: 'user_segments',
   layer: 'mart',
   description:
-    'A snapshot of every user known on R, stratified on six dimensions (docs/contract.md, user_segments). ' +
+    'A snapshot of every user known on R, stratified on six dimensions (docs/contract.md, user_segments), with the ' +
+    "forecast probability of activity in the next 30 days and its churn risk band (from R's churn_model). " +
     'A view of user_state: a snapshot is the state of its date, so it always agrees with it, and a filter ' +
     'on snapshot_date reads only that state partition.',
   grain: 'one row per snapshot date and user',
@@ -135,6 +136,17 @@ export const USER_SEGMENTS: TableDef = {
     col('last_active_date', 'date', 'Last day with any event.'),
     col('net_deposits_usd', 'double', 'Deposits minus withdrawals to date.'),
     col('trades_30d', 'bigint', 'Trades dated in [R - 29, R].'),
+    col(
+      'p_active_30d',
+      'double',
+      'The forecast probability that the user has any event in (R, R + 30]: the churn model of R (churn_model) ' +
+        "applied to the user's levels; null for a snapshot whose run date has no model.",
+    ),
+    col(
+      'churn_risk',
+      'varchar',
+      'low (p_active_30d >= 0.7), medium (>= 0.3) or high (< 0.3); null with p_active_30d.',
+    ),
   ],
   partition: col('snapshot_date', 'date', 'R.'),
   location: 'marts/user_segments',

@@ -4,6 +4,7 @@
  */
 import type { TableDef } from './table-def.ts';
 import { CAMPAIGN_RESULTS, CAMPAIGN_USER_STATE } from './tables-campaigns.ts';
+import { CHURN_MODEL } from './tables-churn.ts';
 import { CAMPAIGNS, EVENTS, EXPOSURES, FX, PARTNERS, SPEND } from './tables-curated.ts';
 import {
   COHORT_LTV,
@@ -47,6 +48,7 @@ import {
 
 export type { ColumnDef, ColumnType, StorageFormat, TableDef, TableLayer } from './table-def.ts';
 export * from './tables-campaigns.ts';
+export * from './tables-churn.ts';
 export * from './tables-curated.ts';
 export * from './tables-marts.ts';
 export * from './tables-models.ts';
@@ -93,6 +95,7 @@ export const TABLES = {
   cohort_ltv: COHORT_LTV,
   partner_performance: PARTNER_PERFORMANCE,
   user_segments: USER_SEGMENTS,
+  churn_model: CHURN_MODEL,
   funnel: FUNNEL,
   retention: RETENTION,
   segment_summary: SEGMENT_SUMMARY,

@@ -2,8 +2,10 @@
  * The transform step's work (see transformStep in steps.ts): the state tables and marts of a run
  * date, built incrementally from what changed since the last run.
  */
+import { type ChurnFitReport, fitChurnModels } from '../churn/churn-model.ts';
 import { addDays } from '../contract/dates.ts';
 import {
+  CHURN_MODEL,
   COHORT_LTV,
   FUNNEL,
   PARTNER_PERFORMANCE,
@@ -66,6 +68,8 @@ export interface TransformReport {
   readonly identifierDates: readonly string[];
   /** Run dates whose partner_quality and user_risk_flags were built (new, or reached by late data). */
   readonly qualityRuns: readonly string[];
+  /** The churn model fitted (or the prior kept) for each run date of the run. */
+  readonly churnModels: readonly ChurnFitReport[];
   readonly steps: readonly StepReport[];
 }
 
@@ -301,6 +305,15 @@ export async function transformAndMeasure(
   const spendOnlyRuns = martsModelChanged
     ? []
     : restatedRuns.filter((date) => !states.rebuilt.includes(date));
+  // The churn model of each run date whose marts are built, before the view that scores with it;
+  // not of those only restated spend reached: their states, all the fit reads, are unchanged.
+  let churnModels: ChurnFitReport[] = [];
+  await timed(steps, CHURN_MODEL.name, async () => {
+    churnModels = await fitChurnModels(
+      engine,
+      runDates.filter((date) => !spendOnlyRuns.includes(date)),
+    );
+  });
   // user_segments views every date's state, so it can be defined before the marts that read it;
   // users, a view of the latest state, is defined after they succeed (see the end).
   await defineView(engine, USER_SEGMENTS, 'marts/user_segments', latestRun, steps);
@@ -340,6 +353,7 @@ export async function transformAndMeasure(
     trackerRuns: trackers.reconciledRuns,
     identifierDates: quality.foldedDates,
     qualityRuns: quality.qualityRuns,
+    churnModels,
     steps,
   };
 }

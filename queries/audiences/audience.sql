@@ -1,6 +1,7 @@
 -- Grain: one row per playbook action and user of the :run_date snapshot in that action's
 -- audience, with the fields a CRM import needs. :actions holds one row per action: its id, for
--- each dimension the allowed values as a '|'-delimited list ('|at_risk|dormant|'), and the bounds
+-- each dimension the allowed values as a '|'-delimited list ('|at_risk|dormant|'; churn_risk 'none'
+-- for a user without a forecast), and the bounds
 -- on days since signup (-1 for none). One scan of the snapshot serves every action.
 with
 
@@ -43,6 +44,8 @@ final as (
         candidates.last_active_date,
         candidates.net_deposits_usd,
         candidates.trades_30d,
+        candidates.p_active_30d,
+        candidates.churn_risk,
         candidates.snapshot_date
     from candidates
     cross join actions
@@ -53,6 +56,7 @@ final as (
         and strpos(actions.trade_frequencies, '|' || candidates.trade_frequency || '|') > 0
         and strpos(actions.product_mixes, '|' || candidates.product_mix || '|') > 0
         and strpos(actions.partner_channels, '|' || candidates.partner_channel || '|') > 0
+        and strpos(actions.churn_risks, '|' || coalesce(candidates.churn_risk, 'none') || '|') > 0
         and (actions.min_days_since_signup < 0 or candidates.days_since_signup >= actions.min_days_since_signup)
         and (actions.max_days_since_signup < 0 or candidates.days_since_signup <= actions.max_days_since_signup)
 )

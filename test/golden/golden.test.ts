@@ -40,6 +40,8 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTradingHistories } from '../../bench/models/customer-base.ts';
 import { writeAudiences } from '../../lambdas/audiences/audiences.ts';
+import { type ChurnLevels, churnRisk, pActive30d } from '../../lambdas/churn/features.ts';
+import { PRIOR_COEFFICIENTS } from '../../lambdas/churn/prior.ts';
 import type { InputKind } from '../../lambdas/contract/inputs.ts';
 import { PlaybooksSchema } from '../../lambdas/contract/playbooks.ts';
 import { DEFAULT_RUN_CONFIG } from '../../lambdas/contract/run-config.ts';
@@ -527,7 +529,7 @@ const SEG_U01 = seg('u01', 'active', 'low', 'trader', '8-30', 'light', 'both', '
 // biome-ignore format: a literal table, one row per user
 const SEG_U07 = seg('u07', 'new', 'zero', 'kyc', '0-7', 'none', 'none', 'organic', '2026-03-08', '2026-03-08', 0, 0); // R-cohort 2
 // biome-ignore format: a literal table, one row per user
-const EXPECTED_USER_SEGMENTS: Expected[] = [
+const EXPECTED_SEGMENTS: Expected[] = [
   //   user   lifecycle      tier     funnel        tenure    frequency  mix        partner         cohort        last_active   net_deposits trades_30d
   SEG_U01,
   seg('u02', 'active',      'whale', 'trader',     '8-30',    'heavy',   'spot',    'kol-a',        '2026-03-01', '2026-03-10', 130000, 20), // 150000-20000; prev active 03-05; 10 trades without product = spot
@@ -542,17 +544,78 @@ const EXPECTED_USER_SEGMENTS: Expected[] = [
   seg('u11', 'active',      'low',   'trader',     'unknown', 'light',   'spot',    'unattributed', null,         '2026-03-07', 300,    1),  // R-last 3; the partner_id on its login is ignored
   // u12 signs up on 03-11: not known on R.
 ];
+
+/**
+ * Each user's churn-model levels on R (docs/contract.md, Churn risk), from their active days up to
+ * R (the quarantined, duplicate and after-R events left out). R - 30 = 02-08 has no state (the
+ * backfill starts on 03-01), so the run scores with the prior: p_active_30d is the prior's
+ * intercept plus the coefficients of these levels, through the logistic function.
+ *   recency, gap, gap2, trade days [R-29, R], trade days [R-89, R-30], tenure, value tier, overdue
+ */
+// biome-ignore format: a literal table, one row per user
+const CHURN_LEVELS: Record<string, ChurnLevels> = {
+  u01: levels('1',     '2-3',   '2-3',  '2-4', '0',   '8-30',   'low',   '0-0.5'), // 03-01 02 04 06 09; 1 day over a mean gap of (09 - 04) / 2: 2 * 1 * 2 <= 5; trades 02, 04
+  u02: levels('0',     '4-7',   '2-3',  '2-4', '0',   '8-30',   'whale', '0'),     // 03-01 (23:00Z) 02 05 10; trades 02, 10
+  u03: levels('4-6',   '1',     '1',    '2-4', '0',   '0-7',    'low',   '2-4'),   // 03-04 05 06: 4 days over a mean gap of 1; trades 04, 06
+  u04: levels('0',     '2-3',   '2-3',  '5-9', '0',   '0-7',    'high',  '0'),     // 03-03 04 06 08 10, all with trades (the 03-11 01:00Z trade is after R)
+  u05: levels('10-13', '4-7',   'none', '0',   '0',   '8-30',   'zero',  '2-4'),   // 02-20 25: 13 days over a gap of 5: 13 <= 4 * 5
+  u06: levels('2',     '1',     'none', '1',   '0',   '0-7',    'mid',   '1-2'),   // 03-07 08: 2 days over a gap of 1
+  u07: levels('2',     'none',  'none', '0',   '0',   '0-7',    'zero',  'none'),  // 03-08 only
+  u08: levels('90-179', '31+',  'none', '0',   '0',   '181+',   'zero',  '1-2'),   // 2025-09-01, 12-01 (gap 91): 99 days, 99 <= 2 * 91; tenure 190
+  u09: levels('45-59', '31+',   'none', '0',   '1-2', '91-180', 'mid',   '1-2'),   // 2025-12-01, 01-15 (gap 45): 54 days; the 01-15 trade is in [12-11, 02-08]; tenure 99
+  u10: levels('0',     '15-30', '8-14', '1',   '1-2', '31-90',  'mid',   '0'),     // 01-29, 02-08, 03-10; trades 01-29 and 02-08 in [12-11, 02-08], 03-10 in [02-09, R]
+  u11: levels('3',     '1',     'none', '1',   '0',   '0-7',    'low',   '2-4'),   // 03-06 07: 3 days over a gap of 1: 3 <= 4 * 1
+};
+
+function levels(
+  recency: string,
+  gap: string,
+  gap2: string,
+  tradeDays30d: string,
+  tradeDays31to90d: string,
+  tenure: string,
+  valueTier: string,
+  overdue: string,
+): ChurnLevels {
+  return {
+    recency,
+    gap,
+    gap2,
+    trade_days_30d: tradeDays30d,
+    trade_days_31_90d: tradeDays31to90d,
+    tenure,
+    value_tier: valueTier,
+    overdue,
+  };
+}
+
+/** A user_segments row with the prior's p_active_30d and churn_risk for the user's levels. */
+function withChurn(row: Expected, churnLevels: ChurnLevels): Expected {
+  const p = pActive30d(PRIOR_COEFFICIENTS, churnLevels);
+  return { ...row, p_active_30d: p, churn_risk: churnRisk(p) };
+}
+
+const EXPECTED_USER_SEGMENTS: Expected[] = EXPECTED_SEGMENTS.map((row) =>
+  withChurn(row, CHURN_LEVELS[String(row.user_id)] as ChurnLevels),
+);
 const EXPECTED_USER_SEGMENTS_AFTER_LATE: Expected[] = EXPECTED_USER_SEGMENTS.map((row) => {
-  if (row === SEG_U01) return { ...row, trades_30d: 3 }; // + the late 03-03 trade; still light, still both
-  if (row === SEG_U07) {
+  // + the late 03-03 trade; still light, still both; its churn levels are the same (active days
+  // 01 02 03 04 06 09: the last three unchanged; 3 trade days in 30: still '2-4').
+  if (row.user_id === 'u01') return { ...row, trades_30d: 3 };
+  if (row.user_id === 'u07') {
     // cohort 03-02 (aff-b): R-cohort 8 -> not new, tenure 8-30; last active 03-08 (R-2) -> active.
-    return {
-      ...row,
-      lifecycle: 'active',
-      tenure_bucket: '8-30',
-      partner_id: 'aff-b',
-      cohort_date: '2026-03-02',
-    };
+    // Churn levels: active 03-02 and 03-08, so gap 6 ('4-7'), tenure 8 ('8-30'), and 2 days over
+    // a gap of 6 is overdue '0-0.5' (2 * 2 <= 6).
+    return withChurn(
+      {
+        ...SEG_U07,
+        lifecycle: 'active',
+        tenure_bucket: '8-30',
+        partner_id: 'aff-b',
+        cohort_date: '2026-03-02',
+      },
+      levels('2', '4-7', 'none', '0', '0', '8-30', 'zero', '0-0.5'),
+    );
   }
   return row; // u02's late duplicate deposit (event_id u02-02, 999999) is dropped: still 130000
 });
@@ -732,6 +795,9 @@ describe(`golden: contract tables on a hand-computed data set, R = ${R}`, () => 
     expect(await usersOf('at_risk_reengagement')).toEqual([]); // u05 is at risk but not a trader
     expect(await usersOf('dormant_whale_vip')).toEqual([]); // u09 is dormant but mid
     expect(await usersOf('churned_winback')).toEqual([]); // u08 is churned but zero
+    // High churn risk under the prior (docs/contract.md, Churn risk): u08 (p 0.107, zero value) and
+    // u09 (p 0.286, mid, but dormant: not still in play).
+    expect(await usersOf('retain_at_risk_valuable')).toEqual([]);
     expect(await usersOf('resurrected_welcome_back')).toEqual(['u10']);
     const counts = csvRows(await readFile(join(dir, 'counts.csv'), 'utf8'));
     expect(counts.map((row) => [row.action_id, row.users])).toEqual([
@@ -741,6 +807,7 @@ describe(`golden: contract tables on a hand-computed data set, R = ${R}`, () => 
       ['at_risk_reengagement', '0'],
       ['dormant_whale_vip', '0'],
       ['churned_winback', '0'],
+      ['retain_at_risk_valuable', '0'],
       ['resurrected_welcome_back', '1'],
     ]);
   });

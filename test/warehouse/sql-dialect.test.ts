@@ -11,6 +11,7 @@ const SAMPLE_PARAMS: Record<string, SqlParam> = {
   run_date: { date: '2026-11-21' },
   run_dates: { table: { columns: ['run_date'], rows: [[{ date: '2026-11-20' }], [{ date: '2026-11-21' }]] } },
   state_date: { date: '2026-11-21' },
+  cutoff_date: { date: '2026-10-22' },
   base_date: { date: '2026-11-20' },
   last_date: { date: '2026-11-21' },
   as_of_date: { date: '2026-11-21' },
