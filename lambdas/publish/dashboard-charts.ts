@@ -278,6 +278,7 @@ export const SEGMENT_ORDER: Readonly<Record<string, readonly string[]>> = {
   tenure_bucket: ['0-7', '8-30', '31-90', '91-180', '181+', 'unknown'],
   trade_frequency: ['heavy', 'regular', 'light', 'none'],
   product_mix: ['spot', 'futures', 'both', 'none'],
+  churn_risk: ['high', 'medium', 'low'],
 };
 
 /** The known dimensions first, in this order; any other dimension after them. */

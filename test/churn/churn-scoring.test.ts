@@ -185,6 +185,23 @@ describe('the churn model in SQL', () => {
     }
   });
 
+  it("gives the dashboard's Segments the users per churn_risk band", async () => {
+    // Prepare
+    const { lake } = await scoredLake();
+
+    // Act
+    const rows = await lake.rows(
+      `select segment, users, share from (${queryFile('publish/publish_segments', { run_date: { date: R } })}) where dimension = 'churn_risk' order by segment`,
+    );
+
+    // Assess: u1 low, u4 medium, u2, u3 and u5 high (see above): of 5 users, 3/5 = 0.6 high.
+    expect(rows).toEqual([
+      { segment: 'high', users: 3, share: 0.6 },
+      { segment: 'low', users: 1, share: 0.2 },
+      { segment: 'medium', users: 1, share: 0.2 },
+    ]);
+  });
+
   it('gives the training query the same levels, counted per combination', async () => {
     // Prepare
     const { lake } = await scoredLake();
