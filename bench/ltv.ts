@@ -10,7 +10,8 @@ import {
   loadRevenueWindows,
   type UserWindows,
 } from '../lambdas/recommend/ltv-forecast.ts';
-import { BASE_WINDOWS, forecastPersistence } from '../lambdas/recommend/persistence.ts';
+import { BASE_WINDOWS, forecastPersistence, RUN_RATE_WINDOWS } from '../lambdas/recommend/persistence.ts';
+import { benchLtvCdnow } from './ltv-cdnow.ts';
 import { bgNbdConditionalExpectedTransactions } from './models/bgnbd.ts';
 import { fitCustomerBaseModels, loadTradingHistories, repeatHistory } from './models/customer-base.ts';
 import { gammaGammaConditionalExpectedValue } from './models/gamma-gamma.ts';
@@ -18,7 +19,9 @@ import { gammaGammaConditionalExpectedValue } from './models/gamma-gamma.ts';
 const BENCH_DIR = join(import.meta.dirname, '..', '.bench', 'ltv');
 const END = '2026-11-21';
 const HOLDOUT_DAYS = 60;
-const MODELS = ['BG/NBD + GG', 'run rate', 'persistence'] as const;
+/** Days generated: 180 by default; BENCH_LTV_DAYS=330 gives users up to 270 days old at the cut-off. */
+const DAYS = Number(process.env.BENCH_LTV_DAYS ?? 180);
+const MODELS = ['BG/NBD + GG', 'run rate', 'run rate 90d', 'product'] as const;
 type Model = (typeof MODELS)[number];
 
 /** Forecast or realised trading days and net revenue of a partner's users over the holdout. */
@@ -38,7 +41,9 @@ const add = (into: Totals, days: number, usd: number) => {
  * Holdout check of the LTV models: fit on the histories up to a cut-off date, forecast each user's
  * trading days and net revenue over the next 60 days, and compare per partner with what was
  * realised. BG/NBD + Gamma-Gamma (the standard customer-base models), the run rate (each user's
- * last 60 days repeated) and the windowed persistence model (what `ltv_forecast` uses).
+ * last 60 days repeated), the run rate of the last 90 days (days before signup count as none) and
+ * the product: the windowed persistence model with its run-rate phase for users 180 days or older
+ * (what `ltv_forecast` uses). Then the same models on the CDNOW transaction log (ltv-cdnow.ts).
  */
 export async function benchLtv(): Promise<void> {
   await rm(BENCH_DIR, { recursive: true, force: true });
@@ -46,7 +51,7 @@ export async function benchLtv(): Promise<void> {
   const generated = await generate({
     outDir: input,
     endDate: END,
-    days: 180,
+    days: DAYS,
     users: 10_000,
     partners: 8,
     seed: Number(process.env.BENCH_LTV_SEED ?? 9),
@@ -74,7 +79,8 @@ export async function benchLtv(): Promise<void> {
       actual: empty(),
       'BG/NBD + GG': empty(),
       'run rate': empty(),
-      persistence: empty(),
+      'run rate 90d': empty(),
+      product: empty(),
     };
     entry.users += 1;
     const realised = holdout.get(user.userId) ?? none;
@@ -82,6 +88,8 @@ export async function benchLtv(): Promise<void> {
     const past = history.get(user.userId) ?? none;
     const base = (series: readonly number[]) => sumOf(series.slice(0, HOLDOUT_DAYS / 30));
     add(entry['run rate'], base(past.tradeDays), base(past.netRevenueUsd));
+    const ninety = (series: readonly number[]) => (sumOf(series.slice(0, 3)) * HOLDOUT_DAYS) / 90;
+    add(entry['run rate 90d'], ninety(past.tradeDays), ninety(past.netRevenueUsd));
     if (user.tradingAgeDays !== null) {
       const repeat = repeatHistory(user);
       const days = bgNbdConditionalExpectedTransactions(
@@ -100,19 +108,19 @@ export async function benchLtv(): Promise<void> {
       );
       add(entry['BG/NBD + GG'], days, days * perDay);
     }
-    const lastWindowsDays = past.tradeDays.slice(0, BASE_WINDOWS);
+    const lastWindowsDays = past.tradeDays.slice(0, RUN_RATE_WINDOWS);
     const forecast = forecastPersistence(
       persistence,
       {
         ageDays: user.ageDays,
         users: 1,
-        lastWindowsUsd: past.netRevenueUsd.slice(0, BASE_WINDOWS),
+        lastWindowsUsd: past.netRevenueUsd.slice(0, RUN_RATE_WINDOWS),
         lastWindowsDays,
-        idleUsers: sumOf(lastWindowsDays) > 0 ? 0 : 1,
+        idleUsers: sumOf(lastWindowsDays.slice(0, BASE_WINDOWS)) > 0 ? 0 : 1,
       },
       HOLDOUT_DAYS,
     );
-    add(entry.persistence, forecast.tradeDays, forecast.netRevenueUsd);
+    add(entry.product, forecast.tradeDays, forecast.netRevenueUsd);
     partners.set(user.partnerId, entry);
   }
   const rows = [...partners].filter(([, p]) => p.users >= 100).sort(([a], [b]) => (a < b ? -1 : 1));
@@ -129,9 +137,10 @@ export async function benchLtv(): Promise<void> {
   ];
   process.stdout.write(
     [
-      `bench ltv: 180 days, 10,000 users; fit on the first ${180 - HOLDOUT_DAYS} days, forecast the next ${HOLDOUT_DAYS}`,
+      `bench ltv: ${DAYS} days, 10,000 users; fit on the first ${DAYS - HOLDOUT_DAYS} days, forecast the next ${HOLDOUT_DAYS}`,
       ...table('tradeDays', 'trading days'),
       ...table('netRevenueUsd', 'net revenue (USD)'),
     ].join('\n') + '\n',
   );
+  await benchLtvCdnow();
 }
