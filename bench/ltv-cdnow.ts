@@ -18,7 +18,6 @@ import { bgNbdConditionalExpectedTransactions } from './models/bgnbd.ts';
 import { fitCustomerBaseModels, loadTradingHistories, repeatHistory } from './models/customer-base.ts';
 import { gammaGammaConditionalExpectedValue } from './models/gamma-gamma.ts';
 
-const BENCH_DIR = join(import.meta.dirname, '..', '.bench', 'ltv-cdnow');
 /** The calibration's end: 39 weeks after 1997-01-01, as in Fader, Hardie & Lee (2005). */
 const CALIBRATION_END = '1997-09-30';
 const HORIZON_DAYS = 365;
@@ -47,7 +46,8 @@ const sumOf = (values: readonly number[]) => values.reduce((total, value) => tot
  * product (`ltv_forecast` as the recommend step writes it), BG/NBD + Gamma-Gamma fitted on the same
  * calibration data, and each cohort's run rate of the last 90 days.
  */
-export async function benchLtvCdnow(): Promise<void> {
+export async function benchLtvCdnow(benchDirName = 'ltv-cdnow'): Promise<void> {
+  const BENCH_DIR = join(import.meta.dirname, '..', '.bench', benchDirName);
   const path = cdnowPath();
   if (path === null) {
     process.stdout.write('bench ltv, CDNOW: skipped, no CDNOW_sample.txt (set BENCH_LTV_CDNOW)\n');

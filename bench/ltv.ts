@@ -16,11 +16,15 @@ import { bgNbdConditionalExpectedTransactions } from './models/bgnbd.ts';
 import { fitCustomerBaseModels, loadTradingHistories, repeatHistory } from './models/customer-base.ts';
 import { gammaGammaConditionalExpectedValue } from './models/gamma-gamma.ts';
 
-const BENCH_DIR = join(import.meta.dirname, '..', '.bench', 'ltv');
 const END = '2026-11-21';
 const HOLDOUT_DAYS = 60;
 /** Days generated: 180 by default; BENCH_LTV_DAYS=330 gives users up to 270 days old at the cut-off. */
 const DAYS = Number(process.env.BENCH_LTV_DAYS ?? 180);
+const BENCH_DIR = join(import.meta.dirname, '..', '.bench', DAYS === 180 ? 'ltv' : `ltv-${DAYS}`);
+/** Lower bounds of the age groups, in days at the cut-off, whose errors are shown apart. */
+const AGE_GROUPS_DAYS: readonly number[] = [0, 30, 60, 90, 180];
+const ageGroupLabel = (lower: number, upper: number | undefined) =>
+  upper === undefined ? `${lower}+` : `${lower}-${upper - 1}`;
 const MODELS = ['BG/NBD + GG', 'run rate', 'run rate 90d', 'product'] as const;
 type Model = (typeof MODELS)[number];
 
@@ -71,10 +75,12 @@ export async function benchLtv(): Promise<void> {
   if (persistence === null)
     throw new Error('the persistence model could not be fitted on the calibration period');
 
-  const partners = new Map<string, { users: number; actual: Totals } & Record<Model, Totals>>();
+  type Entry = { users: number; actual: Totals } & Record<Model, Totals>;
+  const partners = new Map<string, Entry>();
+  const ageGroups = new Map<string, Entry>();
   const none: UserWindows = { tradeDays: [0, 0], netRevenueUsd: [0, 0] };
-  for (const user of users) {
-    const entry = partners.get(user.partnerId) ?? {
+  const entryOf = (map: Map<string, Entry>, key: string): Entry => {
+    const entry = map.get(key) ?? {
       users: 0,
       actual: empty(),
       'BG/NBD + GG': empty(),
@@ -82,14 +88,21 @@ export async function benchLtv(): Promise<void> {
       'run rate 90d': empty(),
       product: empty(),
     };
-    entry.users += 1;
+    map.set(key, entry);
+    return entry;
+  };
+  for (const user of users) {
+    const i = AGE_GROUPS_DAYS.findLastIndex((age) => user.ageDays >= age);
+    const group = ageGroupLabel(AGE_GROUPS_DAYS[i] ?? 0, AGE_GROUPS_DAYS[i + 1]);
+    const entries = [entryOf(partners, user.partnerId), entryOf(ageGroups, group)];
+    for (const e of entries) e.users += 1;
     const realised = holdout.get(user.userId) ?? none;
-    add(entry.actual, sumOf(realised.tradeDays), sumOf(realised.netRevenueUsd));
+    for (const e of entries) add(e.actual, sumOf(realised.tradeDays), sumOf(realised.netRevenueUsd));
     const past = history.get(user.userId) ?? none;
     const base = (series: readonly number[]) => sumOf(series.slice(0, HOLDOUT_DAYS / 30));
-    add(entry['run rate'], base(past.tradeDays), base(past.netRevenueUsd));
+    for (const e of entries) add(e['run rate'], base(past.tradeDays), base(past.netRevenueUsd));
     const ninety = (series: readonly number[]) => (sumOf(series.slice(0, 3)) * HOLDOUT_DAYS) / 90;
-    add(entry['run rate 90d'], ninety(past.tradeDays), ninety(past.netRevenueUsd));
+    for (const e of entries) add(e['run rate 90d'], ninety(past.tradeDays), ninety(past.netRevenueUsd));
     if (user.tradingAgeDays !== null) {
       const repeat = repeatHistory(user);
       const days = bgNbdConditionalExpectedTransactions(
@@ -106,7 +119,7 @@ export async function benchLtv(): Promise<void> {
         repeat.frequency,
         repeat.meanValueUsd,
       );
-      add(entry['BG/NBD + GG'], days, days * perDay);
+      for (const e of entries) add(e['BG/NBD + GG'], days, days * perDay);
     }
     const lastWindowsDays = past.tradeDays.slice(0, RUN_RATE_WINDOWS);
     const forecast = forecastPersistence(
@@ -120,8 +133,7 @@ export async function benchLtv(): Promise<void> {
       },
       HOLDOUT_DAYS,
     );
-    add(entry.product, forecast.tradeDays, forecast.netRevenueUsd);
-    partners.set(user.partnerId, entry);
+    for (const e of entries) add(e.product, forecast.tradeDays, forecast.netRevenueUsd);
   }
   const rows = [...partners].filter(([, p]) => p.users >= 100).sort(([a], [b]) => (a < b ? -1 : 1));
   const error = (forecast: number, actual: number) => (forecast - actual) / actual;
@@ -140,7 +152,19 @@ export async function benchLtv(): Promise<void> {
       `bench ltv: ${DAYS} days, 10,000 users; fit on the first ${DAYS - HOLDOUT_DAYS} days, forecast the next ${HOLDOUT_DAYS}`,
       ...table('tradeDays', 'trading days'),
       ...table('netRevenueUsd', 'net revenue (USD)'),
+      "  by age at the cut-off, all partners: users, realised trading days and net revenue, each model's error on each",
+      `  ${'age (days)'.padEnd(12)} ${'users'.padStart(6)} ${'days'.padStart(8)} ${'USD'.padStart(10)} ${MODELS.map((m) => m.padStart(12)).join(' ')}`,
+      ...AGE_GROUPS_DAYS.flatMap((lower, i) => {
+        const label = ageGroupLabel(lower, AGE_GROUPS_DAYS[i + 1]);
+        const g = ageGroups.get(label);
+        if (g === undefined) return [];
+        const both = (m: Model) =>
+          `${pct(error(g[m].tradeDays, g.actual.tradeDays)).trim()} ${pct(error(g[m].netRevenueUsd, g.actual.netRevenueUsd)).trim()}`;
+        return [
+          `  ${label.padEnd(12)} ${String(g.users).padStart(6)} ${g.actual.tradeDays.toFixed(0).padStart(8)} ${g.actual.netRevenueUsd.toFixed(0).padStart(10)} ${MODELS.map((m) => both(m).padStart(12)).join(' ')}`,
+        ];
+      }),
     ].join('\n') + '\n',
   );
-  await benchLtvCdnow();
+  await benchLtvCdnow(DAYS === 180 ? 'ltv-cdnow' : `ltv-cdnow-${DAYS}`);
 }
