@@ -8,8 +8,10 @@
  * the decay. A group at least 180 days old first keeps its run rate of the last 90 days for 90 days
  * (MATURE_AGE_DAYS), and the chain carries on from there: 120 days of history cannot tell a dip of
  * the calendar from decay with age, and on a real transaction log (CDNOW) that dip, carried forward
- * as decay, under-forecast the revenue to come by a quarter. On the holdout bench it forecasts
- * better than BG/NBD + Gamma-Gamma, a cohort curve and the plain run rate (docs/benchmarks.md).
+ * as decay, under-forecast the revenue to come by a quarter (-6% with the run-rate phase). On the
+ * generated holdouts it forecasts better than BG/NBD + Gamma-Gamma and a cohort curve, and on 330
+ * days better than the 60- and 90-day run rates too; on 180 days the 90-day run rate is ahead by
+ * cancelling errors of young and old users (docs/benchmarks.md).
  */
 
 /** Length of one window, in days. */
