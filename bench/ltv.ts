@@ -10,15 +10,22 @@ import {
   loadRevenueWindows,
   type UserWindows,
 } from '../lambdas/recommend/ltv-forecast.ts';
-import { BASE_WINDOWS, forecastPersistence } from '../lambdas/recommend/persistence.ts';
+import { BASE_WINDOWS, forecastPersistence, RUN_RATE_WINDOWS } from '../lambdas/recommend/persistence.ts';
+import { benchLtvCdnow } from './ltv-cdnow.ts';
 import { bgNbdConditionalExpectedTransactions } from './models/bgnbd.ts';
 import { fitCustomerBaseModels, loadTradingHistories, repeatHistory } from './models/customer-base.ts';
 import { gammaGammaConditionalExpectedValue } from './models/gamma-gamma.ts';
 
-const BENCH_DIR = join(import.meta.dirname, '..', '.bench', 'ltv');
 const END = '2026-11-21';
 const HOLDOUT_DAYS = 60;
-const MODELS = ['BG/NBD + GG', 'run rate', 'persistence'] as const;
+/** Days generated: 180 by default; BENCH_LTV_DAYS=330 gives users up to 270 days old at the cut-off. */
+const DAYS = Number(process.env.BENCH_LTV_DAYS ?? 180);
+const BENCH_DIR = join(import.meta.dirname, '..', '.bench', DAYS === 180 ? 'ltv' : `ltv-${DAYS}`);
+/** Lower bounds of the age groups, in days at the cut-off, whose errors are shown apart. */
+const AGE_GROUPS_DAYS: readonly number[] = [0, 30, 60, 90, 180];
+const ageGroupLabel = (lower: number, upper: number | undefined) =>
+  upper === undefined ? `${lower}+` : `${lower}-${upper - 1}`;
+const MODELS = ['BG/NBD + GG', 'run rate', 'run rate 90d', 'product'] as const;
 type Model = (typeof MODELS)[number];
 
 /** Forecast or realised trading days and net revenue of a partner's users over the holdout. */
@@ -38,7 +45,9 @@ const add = (into: Totals, days: number, usd: number) => {
  * Holdout check of the LTV models: fit on the histories up to a cut-off date, forecast each user's
  * trading days and net revenue over the next 60 days, and compare per partner with what was
  * realised. BG/NBD + Gamma-Gamma (the standard customer-base models), the run rate (each user's
- * last 60 days repeated) and the windowed persistence model (what `ltv_forecast` uses).
+ * last 60 days repeated), the run rate of the last 90 days (days before signup count as none) and
+ * the product: the windowed persistence model with its run-rate phase for users 180 days or older
+ * (what `ltv_forecast` uses). Then the same models on the CDNOW transaction log (ltv-cdnow.ts).
  */
 export async function benchLtv(): Promise<void> {
   await rm(BENCH_DIR, { recursive: true, force: true });
@@ -46,7 +55,7 @@ export async function benchLtv(): Promise<void> {
   const generated = await generate({
     outDir: input,
     endDate: END,
-    days: 180,
+    days: DAYS,
     users: 10_000,
     partners: 8,
     seed: Number(process.env.BENCH_LTV_SEED ?? 9),
@@ -66,22 +75,34 @@ export async function benchLtv(): Promise<void> {
   if (persistence === null)
     throw new Error('the persistence model could not be fitted on the calibration period');
 
-  const partners = new Map<string, { users: number; actual: Totals } & Record<Model, Totals>>();
+  type Entry = { users: number; actual: Totals } & Record<Model, Totals>;
+  const partners = new Map<string, Entry>();
+  const ageGroups = new Map<string, Entry>();
   const none: UserWindows = { tradeDays: [0, 0], netRevenueUsd: [0, 0] };
-  for (const user of users) {
-    const entry = partners.get(user.partnerId) ?? {
+  const entryOf = (map: Map<string, Entry>, key: string): Entry => {
+    const entry = map.get(key) ?? {
       users: 0,
       actual: empty(),
       'BG/NBD + GG': empty(),
       'run rate': empty(),
-      persistence: empty(),
+      'run rate 90d': empty(),
+      product: empty(),
     };
-    entry.users += 1;
+    map.set(key, entry);
+    return entry;
+  };
+  for (const user of users) {
+    const i = AGE_GROUPS_DAYS.findLastIndex((age) => user.ageDays >= age);
+    const group = ageGroupLabel(AGE_GROUPS_DAYS[i] ?? 0, AGE_GROUPS_DAYS[i + 1]);
+    const entries = [entryOf(partners, user.partnerId), entryOf(ageGroups, group)];
+    for (const e of entries) e.users += 1;
     const realised = holdout.get(user.userId) ?? none;
-    add(entry.actual, sumOf(realised.tradeDays), sumOf(realised.netRevenueUsd));
+    for (const e of entries) add(e.actual, sumOf(realised.tradeDays), sumOf(realised.netRevenueUsd));
     const past = history.get(user.userId) ?? none;
     const base = (series: readonly number[]) => sumOf(series.slice(0, HOLDOUT_DAYS / 30));
-    add(entry['run rate'], base(past.tradeDays), base(past.netRevenueUsd));
+    for (const e of entries) add(e['run rate'], base(past.tradeDays), base(past.netRevenueUsd));
+    const ninety = (series: readonly number[]) => (sumOf(series.slice(0, 3)) * HOLDOUT_DAYS) / 90;
+    for (const e of entries) add(e['run rate 90d'], ninety(past.tradeDays), ninety(past.netRevenueUsd));
     if (user.tradingAgeDays !== null) {
       const repeat = repeatHistory(user);
       const days = bgNbdConditionalExpectedTransactions(
@@ -98,22 +119,21 @@ export async function benchLtv(): Promise<void> {
         repeat.frequency,
         repeat.meanValueUsd,
       );
-      add(entry['BG/NBD + GG'], days, days * perDay);
+      for (const e of entries) add(e['BG/NBD + GG'], days, days * perDay);
     }
-    const lastWindowsDays = past.tradeDays.slice(0, BASE_WINDOWS);
+    const lastWindowsDays = past.tradeDays.slice(0, RUN_RATE_WINDOWS);
     const forecast = forecastPersistence(
       persistence,
       {
         ageDays: user.ageDays,
         users: 1,
-        lastWindowsUsd: past.netRevenueUsd.slice(0, BASE_WINDOWS),
+        lastWindowsUsd: past.netRevenueUsd.slice(0, RUN_RATE_WINDOWS),
         lastWindowsDays,
-        idleUsers: sumOf(lastWindowsDays) > 0 ? 0 : 1,
+        idleUsers: sumOf(lastWindowsDays.slice(0, BASE_WINDOWS)) > 0 ? 0 : 1,
       },
       HOLDOUT_DAYS,
     );
-    add(entry.persistence, forecast.tradeDays, forecast.netRevenueUsd);
-    partners.set(user.partnerId, entry);
+    for (const e of entries) add(e.product, forecast.tradeDays, forecast.netRevenueUsd);
   }
   const rows = [...partners].filter(([, p]) => p.users >= 100).sort(([a], [b]) => (a < b ? -1 : 1));
   const error = (forecast: number, actual: number) => (forecast - actual) / actual;
@@ -129,9 +149,22 @@ export async function benchLtv(): Promise<void> {
   ];
   process.stdout.write(
     [
-      `bench ltv: 180 days, 10,000 users; fit on the first ${180 - HOLDOUT_DAYS} days, forecast the next ${HOLDOUT_DAYS}`,
+      `bench ltv: ${DAYS} days, 10,000 users; fit on the first ${DAYS - HOLDOUT_DAYS} days, forecast the next ${HOLDOUT_DAYS}`,
       ...table('tradeDays', 'trading days'),
       ...table('netRevenueUsd', 'net revenue (USD)'),
+      "  by age at the cut-off, all partners: users, realised trading days and net revenue, each model's error on each",
+      `  ${'age (days)'.padEnd(12)} ${'users'.padStart(6)} ${'days'.padStart(8)} ${'USD'.padStart(10)} ${MODELS.map((m) => m.padStart(12)).join(' ')}`,
+      ...AGE_GROUPS_DAYS.flatMap((lower, i) => {
+        const label = ageGroupLabel(lower, AGE_GROUPS_DAYS[i + 1]);
+        const g = ageGroups.get(label);
+        if (g === undefined) return [];
+        const both = (m: Model) =>
+          `${pct(error(g[m].tradeDays, g.actual.tradeDays)).trim()} ${pct(error(g[m].netRevenueUsd, g.actual.netRevenueUsd)).trim()}`;
+        return [
+          `  ${label.padEnd(12)} ${String(g.users).padStart(6)} ${g.actual.tradeDays.toFixed(0).padStart(8)} ${g.actual.netRevenueUsd.toFixed(0).padStart(10)} ${MODELS.map((m) => both(m).padStart(12)).join(' ')}`,
+        ];
+      }),
     ].join('\n') + '\n',
   );
+  await benchLtvCdnow(DAYS === 180 ? 'ltv-cdnow' : `ltv-cdnow-${DAYS}`);
 }

@@ -3,7 +3,8 @@
  * model (persistence.ts): each user's revenue windows come from SQL, the model is fitted on
  * consecutive windows of the same history, and a cohort's value at each horizon from signup is what
  * it earned to date plus the forecast for the days of the horizon still ahead (or, once the horizon
- * has passed, what it earned by then).
+ * has passed, what it earned by then). A cohort 180 days old or older is forecast at its run rate of
+ * the last 90 days for the next 90 before the chain takes over (persistence.ts, MATURE_AGE_DAYS).
  */
 import { LTV_HORIZONS_DAYS, type LtvHorizonDays } from '../contract/tables.ts';
 import type { Engine, Row } from '../warehouse/engine.ts';
@@ -13,6 +14,7 @@ import {
   fitPersistence,
   forecastPersistence,
   type PersistenceModel,
+  RUN_RATE_WINDOWS,
   WINDOW_DAYS,
   type WindowPair,
 } from './persistence.ts';
@@ -157,17 +159,17 @@ export function forecastCohorts(
   }
   const cohorts = new Map<string, CohortForecast>();
   for (const [key, group] of groups) {
-    const lastWindowsUsd = new Array<number>(BASE_WINDOWS).fill(0);
-    const lastWindowsDays = new Array<number>(BASE_WINDOWS).fill(0);
+    const lastWindowsUsd = new Array<number>(RUN_RATE_WINDOWS).fill(0);
+    const lastWindowsDays = new Array<number>(RUN_RATE_WINDOWS).fill(0);
     let idleUsers = 0;
     let toDate = 0;
     for (const user of group.users) {
       const series = windows.get(user.userId);
       let baseDays = 0;
-      for (let k = 0; k < BASE_WINDOWS; k += 1) {
+      for (let k = 0; k < RUN_RATE_WINDOWS; k += 1) {
         lastWindowsUsd[k] = (lastWindowsUsd[k] as number) + (series?.netRevenueUsd[k] ?? 0);
         lastWindowsDays[k] = (lastWindowsDays[k] as number) + (series?.tradeDays[k] ?? 0);
-        baseDays += series?.tradeDays[k] ?? 0;
+        if (k < BASE_WINDOWS) baseDays += series?.tradeDays[k] ?? 0;
       }
       if (baseDays <= 0) idleUsers += 1;
       toDate += user.netRevenueUsd;

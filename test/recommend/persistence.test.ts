@@ -12,6 +12,7 @@ import {
   type BandParameters,
   fitPersistence,
   forecastPersistence,
+  MATURE_AGE_DAYS,
   type PersistenceModel,
   WINDOW_DAYS,
   type WindowPair,
@@ -165,6 +166,58 @@ describe('forecastPersistence', () => {
     // Assess
     expect(forecast.netRevenueUsd).toBeCloseTo(4, 12);
   });
+
+  it('holds a group of 180 days or older at its run rate for three windows, then chains', () => {
+    // Prepare
+    const model = constantModel({
+      persistence: 0.5,
+      dropout: 0.2,
+      reactivation: 0.1,
+      reactivationUsd: 1,
+      reactivationDays: 0.1,
+    });
+    const state = {
+      ageDays: MATURE_AGE_DAYS,
+      users: 10,
+      lastWindowsUsd: [30, 20, 10],
+      lastWindowsDays: [6, 4, 2],
+      idleUsers: 4,
+    };
+
+    // Act
+    const forecast = forecastPersistence(model, state, 105);
+
+    // Assess: windows 1-3 at (30 + 20 + 10) / 3 = 20 USD and (6 + 4 + 2) / 3 = 4 days, idle users
+    // still 4; window 4 (half): 0.5 * (20 + 20) + 1 * 4 = 24 USD, 0.5 * (4 + 4) + 0.1 * 4 = 4.4 days
+    expect(MATURE_AGE_DAYS).toBe(180);
+    expect(forecast.netRevenueUsd).toBeCloseTo(3 * 20 + 24 / 2, 12);
+    expect(forecast.tradeDays).toBeCloseTo(3 * 4 + 4.4 / 2, 12);
+  });
+
+  it('chains a group a day younger than that from the start, ignoring the third window', () => {
+    // Prepare
+    const model = constantModel({
+      persistence: 0.5,
+      dropout: 0.2,
+      reactivation: 0.1,
+      reactivationUsd: 1,
+      reactivationDays: 0.1,
+    });
+    const state = {
+      ageDays: MATURE_AGE_DAYS - 1,
+      users: 10,
+      lastWindowsUsd: [30, 20, 10],
+      lastWindowsDays: [6, 4, 2],
+      idleUsers: 4,
+    };
+
+    // Act
+    const forecast = forecastPersistence(model, state, 30);
+
+    // Assess: 0.5 * (30 + 20) + 1 * 4 = 29 USD, 0.5 * (6 + 4) + 0.1 * 4 = 5.4 days
+    expect(forecast.netRevenueUsd).toBeCloseTo(29, 12);
+    expect(forecast.tradeDays).toBeCloseTo(5.4, 12);
+  });
 });
 
 describe('value forecasts from windows', () => {
@@ -208,6 +261,58 @@ describe('value forecasts from windows', () => {
     expect(cohort?.users).toBe(2);
     expect(cohort?.[90]).toBeCloseTo(8, 12);
     expect(cohort?.[180]).toBeCloseTo(10 + 0.75 + 1.125 + (1.1875 * 2) / 3, 12);
+  });
+
+  it('holds a cohort of 180 days or older at its run rate of 90 days for 90 days, then chains', () => {
+    // Prepare: two users of a 200-day-old cohort, $4 and $6 to date; b idle in the last 60 days
+    const users = [
+      user('a', 200, { 90: 3, 180: 4, 365: 4 }, 4),
+      user('b', 200, { 90: 5, 180: 6, 365: 6 }, 6),
+    ];
+    const windows = new Map<string, UserWindows>([
+      ['a', { tradeDays: [1, 1, 1, 0], netRevenueUsd: [3, 2, 1, 0] }],
+    ]);
+    const model = constantModel({
+      persistence: 0.5,
+      dropout: 0,
+      reactivation: 0,
+      reactivationUsd: 0.25,
+      reactivationDays: 0,
+    });
+
+    // Act
+    const cohort = forecastCohorts(users, windows, model).get('2026-01-01|kol-001');
+
+    // Assess: 165 days to 365: three windows at (3 + 2 + 1) / 3 = 2, then the chain with one idle
+    // user: 0.5 * (2 + 2) + 0.25 = 2.25, 0.5 * (2.25 + 2) + 0.25 = 2.375, and half a window of
+    // 0.5 * (2.375 + 2.25) + 0.25 = 2.5625; 90 and 180 days have passed and are observed
+    expect(cohort?.[90]).toBeCloseTo(8, 12);
+    expect(cohort?.[180]).toBeCloseTo(10, 12);
+    expect(cohort?.[365]).toBeCloseTo(10 + 3 * 2 + 2.25 + 2.375 + 2.5625 / 2, 12);
+  });
+
+  it('sums three windows of every user of a young cohort into the chain, idle users apart', () => {
+    // Prepare: two users of a 40-day-old cohort, $4 and $6 to date; b traded only in window 1
+    const none = { 90: 0, 180: 0, 365: 0 };
+    const users = [user('a', 40, none, 4), user('b', 40, none, 6)];
+    const windows = new Map<string, UserWindows>([
+      ['a', { tradeDays: [2, 0, 0, 0], netRevenueUsd: [4, 0, 0, 0] }],
+      ['b', { tradeDays: [0, 1, 0, 0], netRevenueUsd: [0, 6, 0, 0] }],
+    ]);
+    const model = constantModel({
+      persistence: 0.5,
+      dropout: 0,
+      reactivation: 0,
+      reactivationUsd: 0.25,
+      reactivationDays: 0,
+    });
+
+    // Act
+    const cohort = forecastCohorts(users, windows, model).get('2026-01-01|kol-001');
+
+    // Assess: not mature, no user idle (b traded in window 1): 50 days to 90, the chain from
+    // 0.5 * (4 + 6) = 5, then 0.5 * (5 + 4) = 4.5 for two thirds of a window
+    expect(cohort?.[90]).toBeCloseTo(10 + 5 + (4.5 * 2) / 3, 12);
   });
 });
 
