@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- <ingest|daily|recommend|ltv|campaigns|quality>`: benchmarks that print figures as ratios against a
+ * `npm run bench -- <ingest|daily|recommend|ltv|campaigns|quality|alerts>`: benchmarks that print figures as ratios against a
  * baseline measured in the same run, because these machines are shared and noisy.
  */
 const SUITES: Record<string, () => Promise<void>> = {
@@ -9,6 +9,7 @@ const SUITES: Record<string, () => Promise<void>> = {
   ltv: async () => (await import('./ltv.ts')).benchLtv(),
   campaigns: async () => (await import('./campaigns.ts')).benchCampaigns(),
   quality: async () => (await import('./quality.ts')).benchQuality(),
+  alerts: async () => (await import('./alerts.ts')).benchAlerts(),
 };
 
 const names = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));

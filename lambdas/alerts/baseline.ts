@@ -13,6 +13,12 @@ export type DailySeries = readonly number[];
 /** Consistency constant that makes a median absolute deviation estimate a normal standard deviation. */
 const MAD_TO_SIGMA = 1.4826;
 
+/**
+ * A day's residual is taken from a model that its own value helped fit (a median of four): such
+ * residuals are smaller than a new day's deviation, by about sqrt(3/4) for a mean of four.
+ */
+const SELF_INCLUSION = Math.sqrt(4 / 3);
+
 /** The median of a non-empty list (the mean of the middle two for an even count); 0 for none. */
 export function median(values: readonly number[]): number {
   if (values.length === 0) return 0;
@@ -61,18 +67,23 @@ export interface Baseline {
  * - the level (the median of the four weekly sums, divided by 7) times R's weekday factor, and
  * - the median of the same weekday's four values (R - 7, R - 14, R - 21, R - 28), which follows a
  *   scope's own weekly pattern when it differs from the program's;
- * and the spread: the median absolute deviation (scaled to a standard deviation) of the 28 days'
- * residuals from level times weekday factor.
+ * and the spread: the median absolute deviation (scaled to a standard deviation, and for the
+ * model's fit to the days themselves) of the 28 days' residuals from the same model on their weekday.
  */
 export function baselineOf(series: DailySeries, factors: readonly number[]): Baseline {
   const level = median(weeklySums(series)) / 7;
-  const sameWeekday = median([0, 7, 14, 21].map((index) => series[index] as number));
-  const expected = (level * (factors[0] as number) + sameWeekday) / 2;
-  const residuals = series
-    .slice(0, HISTORY_DAYS)
-    .map((value, index) => value - level * (factors[index % 7] as number));
+  // The model of each weekday (offset from R modulo 7): the mean of level times the program's
+  // factor and the median of the scope's own four values of that weekday.
+  const model = [0, 1, 2, 3, 4, 5, 6].map(
+    (weekday) =>
+      (level * (factors[weekday] as number) +
+        median([0, 7, 14, 21].map((week) => series[week + weekday] as number))) /
+      2,
+  );
+  const residuals = series.slice(0, HISTORY_DAYS).map((value, index) => value - (model[index % 7] as number));
   const center = median(residuals);
-  const spread = MAD_TO_SIGMA * median(residuals.map((residual) => Math.abs(residual - center)));
+  const spread =
+    SELF_INCLUSION * MAD_TO_SIGMA * median(residuals.map((residual) => Math.abs(residual - center)));
   const historyMean = series.slice(0, HISTORY_DAYS).reduce((sum, value) => sum + value, 0) / HISTORY_DAYS;
-  return { expected, spread, historyMean };
+  return { expected: model[0] as number, spread, historyMean };
 }

@@ -53,8 +53,8 @@ export interface MetricGates {
   /** `|value / expected - 1|` must reach this. */
   readonly minRelativeChange: number;
   /**
-   * The smallest spread of a day, as a fraction of the expected value (money); counts use the
-   * Poisson floor `sqrt(expected)` instead.
+   * The smallest spread of a day as a fraction of the expected value `c`: money varies by at least
+   * `c * expected`, a count of mean m by at least `sqrt(m + c^2 m^2)` (Poisson, and some more).
    */
   readonly relativeSpreadFloor: number;
 }
@@ -73,13 +73,13 @@ export interface AlertConfig {
 }
 
 export const DEFAULT_ALERT_CONFIG: AlertConfig = {
-  bandSpreads: 3,
+  bandSpreads: 3.5,
   criticalHalfWidths: 2,
   gates: {
-    signups: { minVolume: 10, minRelativeChange: 0.4, relativeSpreadFloor: 0 },
-    ftds: { minVolume: 10, minRelativeChange: 0.4, relativeSpreadFloor: 0 },
-    spend_usd: { minVolume: 100, minRelativeChange: 0.4, relativeSpreadFloor: 0.1 },
-    net_revenue_usd: { minVolume: 100, minRelativeChange: 0.5, relativeSpreadFloor: 0.2 },
+    signups: { minVolume: 10, minRelativeChange: 0.4, relativeSpreadFloor: 0.15 },
+    ftds: { minVolume: 10, minRelativeChange: 0.4, relativeSpreadFloor: 0.15 },
+    spend_usd: { minVolume: 200, minRelativeChange: 0.4, relativeSpreadFloor: 0.1 },
+    net_revenue_usd: { minVolume: 500, minRelativeChange: 0.5, relativeSpreadFloor: 0.25 },
     cac_usd: { minVolume: 0, minRelativeChange: 0.4, relativeSpreadFloor: 0 },
   },
   cacMinExpectedFtds: 10,
@@ -108,34 +108,84 @@ function scopeLabel(scope: AlertScope, scopeId: string): string {
   return `${scope} ${scopeId}`;
 }
 
-/** A day's expected value and range for a series metric. */
+/**
+ * A day's expected value and range. The range is symmetric on the band's scale: counts on the
+ * square-root scale (where a Poisson count's spread is 1/2 whatever its mean, so the range is
+ * wider above than below, and a drop of a small count is judged as fairly as a spike), money on
+ * its own scale, CAC on the log scale.
+ */
 interface Band {
   readonly expected: number;
   readonly lower: number;
   readonly upper: number;
-  /** The range's half-width above the expected value. */
-  readonly halfWidth: number;
+  /** The band's scale: `transform(value)` is compared to `transform(expected)`. */
+  readonly transform: (value: number) => number;
+  /** One spread on the band's scale. */
+  readonly spread: number;
+  /** The standard deviation of log(value): the spread relative to the expected value (for CAC). */
+  readonly relativeSpread: number;
 }
 
-function bandOf(metric: SeriesMetric, baseline: Baseline, config: AlertConfig): Band {
-  const floor = COUNT_METRICS.has(metric)
-    ? Math.sqrt(Math.max(baseline.expected, 1))
-    : config.gates[metric].relativeSpreadFloor * baseline.expected;
-  const halfWidth = config.bandSpreads * Math.max(baseline.spread, floor);
+function bandAround(
+  expected: number,
+  spread: number,
+  transform: (value: number) => number,
+  inverse: (scaled: number) => number,
+  relativeSpread: number,
+  config: AlertConfig,
+): Band {
+  const center = transform(expected);
+  const halfWidth = config.bandSpreads * spread;
   return {
-    expected: baseline.expected,
-    lower: Math.max(0, baseline.expected - halfWidth),
-    upper: baseline.expected + halfWidth,
-    halfWidth,
+    expected,
+    lower: Math.max(0, inverse(center - halfWidth)),
+    upper: inverse(center + halfWidth),
+    transform,
+    spread,
+    relativeSpread,
   };
 }
 
-/** Whether R's value clears every gate of an additive band: volume, relative change, outside the range. */
+const sqrtOrZero = (value: number) => Math.sqrt(Math.max(0, value));
+const squareOfPositive = (scaled: number) => (scaled <= 0 ? 0 : scaled * scaled);
+const identity = (value: number) => value;
+
+/**
+ * The band of a series metric. Counts: on the square-root scale, the larger of the observed
+ * spread (MAD / (2 sqrt(expected)), the delta method) and the Poisson floor 1/2, widened for
+ * overdispersion by `relativeSpreadFloor` (sqrt(1 + c^2 expected) / 2: a count of mean m varies at
+ * least by sqrt(m + c^2 m^2)). Money: the larger of the observed spread and `relativeSpreadFloor`
+ * times the expected value.
+ */
+function bandOf(metric: SeriesMetric, baseline: Baseline, config: AlertConfig): Band {
+  const { expected } = baseline;
+  const floor = config.gates[metric].relativeSpreadFloor;
+  if (COUNT_METRICS.has(metric)) {
+    const root = Math.sqrt(Math.max(expected, 0));
+    const spread = Math.max(
+      baseline.spread / (2 * Math.max(root, 1)),
+      Math.sqrt(1 + floor * floor * expected) / 2,
+    );
+    const relative = expected > 0 ? (2 * spread) / root : Number.POSITIVE_INFINITY;
+    return bandAround(expected, spread, sqrtOrZero, squareOfPositive, relative, config);
+  }
+  const spread = Math.max(baseline.spread, floor * expected);
+  const relative = expected > 0 ? spread / expected : Number.POSITIVE_INFINITY;
+  return bandAround(expected, spread, identity, identity, relative, config);
+}
+
+/** Whether R's value clears every gate: volume, relative change, outside the range. */
 function isNews(value: number, band: Band, gates: MetricGates): boolean {
   if (Math.max(value, band.expected) < gates.minVolume) return false;
   const change = band.expected > 0 ? Math.abs(value / band.expected - 1) : Number.POSITIVE_INFINITY;
   if (change < gates.minRelativeChange) return false;
   return value > band.upper || value < band.lower;
+}
+
+/** Beyond `criticalHalfWidths` half-widths of the range from the expected value, on the band's scale. */
+function isCritical(value: number, band: Band, config: AlertConfig): boolean {
+  const distance = Math.abs(band.transform(value) - band.transform(band.expected));
+  return distance > config.criticalHalfWidths * config.bandSpreads * band.spread;
 }
 
 function alertOf(
@@ -184,19 +234,16 @@ function cacAlert(
   if (ftds.expected < config.cacMinExpectedFtds || ftdsToday <= 0 || spend.expected <= 0) return null;
   const value = spendToday / ftdsToday;
   const expected = spend.expected / ftds.expected;
-  const relativeSpread = Math.hypot(
-    spend.halfWidth / config.bandSpreads / spend.expected,
-    ftds.halfWidth / config.bandSpreads / ftds.expected,
-  );
-  const logHalfWidth = config.bandSpreads * relativeSpread;
-  const band: Band = {
+  const band = bandAround(
     expected,
-    lower: expected * Math.exp(-logHalfWidth),
-    upper: expected * Math.exp(logHalfWidth),
-    halfWidth: expected * (Math.exp(logHalfWidth) - 1),
-  };
+    Math.hypot(spend.relativeSpread, ftds.relativeSpread),
+    Math.log,
+    Math.exp,
+    Math.hypot(spend.relativeSpread, ftds.relativeSpread),
+    config,
+  );
   if (!isNews(value, band, config.gates.cac_usd)) return null;
-  const critical = Math.abs(Math.log(value / expected)) > config.criticalHalfWidths * logHalfWidth;
+  const critical = isCritical(value, band, config);
   return alertOf(target, 'cac_usd', value, band, critical, runDate);
 }
 
@@ -241,7 +288,7 @@ function scopeAlerts(
     const value = target.series[metric][HISTORY_DAYS] as number;
     const band = bands[metric];
     if (!isNews(value, band, config.gates[metric])) continue;
-    const critical = Math.abs(value - band.expected) > config.criticalHalfWidths * band.halfWidth;
+    const critical = isCritical(value, band, config);
     alerts.push(alertOf(target, metric, value, band, critical, runDate));
   }
   const cac = cacAlert(target, bands.spend_usd, bands.ftds, runDate, config);

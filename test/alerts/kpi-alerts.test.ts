@@ -1,7 +1,10 @@
 /**
  * The alert method (docs/contract.md, kpi_alerts) on hand-made series; every expected value is
  * worked out by hand beside its assertion. A series is [R - 28, R]: index 28 is R, and index i is
- * R's weekday when i is a multiple of 7.
+ * R's weekday when i is a multiple of 7. Flat histories have no spread of their own, so the floors
+ * set the ranges: a count of expected m has the spread s = sqrt(1 + 0.15^2 m) / 2 on the
+ * square-root scale and the range [(sqrt(m) - 3.5 s)^2, (sqrt(m) + 3.5 s)^2]; spend 0.1 * m, 3.5
+ * spreads each side.
  */
 import { describe, expect, it } from 'vitest';
 import { baselineOf, median, weekdayFactors, weeklySums } from '../../lambdas/alerts/baseline.ts';
@@ -54,10 +57,11 @@ describe('baseline', () => {
 });
 
 describe('kpiAlerts', () => {
-  it('raises nothing for 2 -> 4 sign-ups, nor for 2 -> 9, far outside the range but below 10', () => {
-    // Prepare: expected 2, range 2 +- 3 * sqrt(2) = [0, 6.24]; 9 is above it, +350 %, but neither
-    // 9 nor 2 reaches the volume of 10.
-    const small = [partner('tiny', { signups: days(2, 4) }), partner('small', { signups: days(2, 9) })];
+  it('raises nothing for 2 -> 4 sign-ups, nor for 1 -> 9, far outside the range but below 10', () => {
+    // Prepare: expected 2: s = sqrt(1.045) / 2 = 0.51113, range [0, (1.41421 + 1.78894)^2] = [0, 10.26],
+    // 4 is inside. Expected 1: s = sqrt(1.0225) / 2 = 0.50559, range [0, (1 + 1.76958)^2] = [0, 7.67];
+    // 9 is above it, +800 %, but neither 9 nor 1 reaches the volume of 10.
+    const small = [partner('tiny', { signups: days(2, 4) }), partner('small', { signups: days(1, 9) })];
 
     // Act
     const alerts = kpiAlerts(R, small);
@@ -88,9 +92,9 @@ describe('kpiAlerts', () => {
     // Act
     const alerts = kpiAlerts(R, spike);
 
-    // Assess: expected 20, spread 0 below the Poisson floor sqrt(20) = 4.4721, half-width
-    // 3 * 4.4721 = 13.4164: range [6.5836, 33.4164]. 45 is above it, +125 % >= 40 %, and 45 >= 10.
-    // Critical would need |45 - 20| = 25 > 2 * 13.4164 = 26.83: warn.
+    // Assess: expected 20, s = sqrt(1 + 0.0225 * 20) / 2 = 0.60208, 3.5 s = 2.10728, range
+    // [(4.47214 - 2.10728)^2, (4.47214 + 2.10728)^2] = [5.5925, 43.2887]. 45 is above it, +125 % >= 40 %,
+    // and 45 >= 10. Critical would need sqrt(45) - sqrt(20) = 2.23607 > 2 * 2.10728 = 4.21456: warn.
     expect(alerts).toHaveLength(1);
     const [alert] = alerts;
     expect(alert).toMatchObject({
@@ -101,10 +105,10 @@ describe('kpiAlerts', () => {
       expected: 20,
       direction: 'up',
       severity: 'warn',
-      reason: 'Sign-ups of partner kol-a on 2026-05-30: 45, above the expected 20 (range 6.6 to 33.4).',
+      reason: 'Sign-ups of partner kol-a on 2026-05-30: 45, above the expected 20 (range 5.6 to 43.3).',
     });
-    expect(alert?.lower).toBeCloseTo(6.583592, 6);
-    expect(alert?.upper).toBeCloseTo(33.416408, 6);
+    expect(alert?.lower).toBeCloseTo(5.592548, 6);
+    expect(alert?.upper).toBeCloseTo(43.288702, 6);
   });
 
   it('raises a drop down for a partner that loses most of its sign-ups', () => {
@@ -114,7 +118,9 @@ describe('kpiAlerts', () => {
     // Act
     const [alert] = kpiAlerts(R, drop);
 
-    // Assess: half-width 3 * sqrt(40) = 18.974, range [21.026, 58.974]; |5 - 40| = 35 <= 2 * 18.974 = 37.95: warn.
+    // Assess: s = sqrt(1 + 0.0225 * 40) / 2 = 0.68920, 3.5 s = 2.41221, range
+    // [(6.32456 - 2.41221)^2, (6.32456 + 2.41221)^2] = [15.3065, 76.3310]; sqrt(40) - sqrt(5) = 4.08849
+    // <= 2 * 2.41221 = 4.82442: warn.
     expect(alert).toMatchObject({
       metric: 'signups',
       value: 5,
@@ -122,7 +128,8 @@ describe('kpiAlerts', () => {
       direction: 'down',
       severity: 'warn',
     });
-    expect(alert?.lower).toBeCloseTo(40 - 3 * Math.sqrt(40), 9);
+    expect(alert?.lower).toBeCloseTo(15.306457, 6);
+    expect(alert?.upper).toBeCloseTo(76.331043, 6);
   });
 
   it('raises tracking for a partner of >= 5 sign-ups a day with spend and no sign-up on R', () => {
@@ -136,8 +143,9 @@ describe('kpiAlerts', () => {
     // Act
     const alerts = kpiAlerts(R, scopes);
 
-    // Assess: expected 8, half-width 3 * sqrt(8) = 8.4853, range [0, 16.4853]; the sign-ups alert
-    // is not raised beside it (nor would it be: neither 0 nor 8 reaches 10).
+    // Assess: expected 8, s = sqrt(1 + 0.0225 * 8) / 2 = 0.54314, 3.5 s = 1.90099, range
+    // [(2.82843 - 1.90099)^2, (2.82843 + 1.90099)^2] = [0.8601, 22.3674]; the sign-ups alert is not
+    // raised beside it (nor would it be: neither 0 nor 8 reaches 10).
     expect(alerts).toHaveLength(1);
     const [alert] = alerts;
     expect(alert).toMatchObject({
@@ -146,13 +154,13 @@ describe('kpiAlerts', () => {
       metric: 'tracking',
       value: 0,
       expected: 8,
-      lower: 0,
       direction: 'down',
       severity: 'critical',
       reason:
-        'Partner aff-b spent $200.00 on 2026-05-30 but recorded no sign-up against 8 expected (range 0 to 16.5): check its tracking.',
+        'Partner aff-b spent $200.00 on 2026-05-30 but recorded no sign-up against 8 expected (range 0.9 to 22.4): check its tracking.',
     });
-    expect(alert?.upper).toBeCloseTo(16.485281, 6);
+    expect(alert?.lower).toBeCloseTo(0.860146, 6);
+    expect(alert?.upper).toBeCloseTo(22.367354, 6);
   });
 
   it('raises a CAC blow-up when spend triples and FTDs stay flat, and spend itself', () => {
@@ -162,11 +170,12 @@ describe('kpiAlerts', () => {
     // Act
     const alerts = kpiAlerts(R, scopes);
 
-    // Assess: spend: expected 1000, spread floor 0.1 * 1000 = 100, half-width 300, range [700, 1300];
-    // |3000 - 1000| = 2000 > 2 * 300: critical.
-    // CAC: 3000 / 20 = 150 against 1000 / 20 = 50; relative spread sqrt((100 / 1000)^2 + (sqrt(20) / 20)^2)
-    // = sqrt(0.01 + 0.05) = 0.244949, log half-width 3 * 0.244949 = 0.734847: range
-    // [50 * e^-0.734847, 50 * e^0.734847] = [23.979, 104.258]; ln(150 / 50) = 1.0986 <= 2 * 0.7348: warn.
+    // Assess: spend: expected 1000, spread floor 0.1 * 1000 = 100, half-width 350, range [650, 1350];
+    // |3000 - 1000| = 2000 > 2 * 350: critical.
+    // CAC: 3000 / 20 = 150 against 1000 / 20 = 50. Relative spreads: spend 100 / 1000 = 0.1; FTDs
+    // 2 s / sqrt(20) = 2 * 0.60208 / 4.47214 = 0.26926 (s as in the spike test); together
+    // sqrt(0.1^2 + 0.26926^2) = 0.28723, log half-width 3.5 * 0.28723 = 1.00530: range
+    // [50 * e^-1.00530, 50 * e^1.00530] = [18.297, 136.636]; ln(150 / 50) = 1.0986 <= 2 * 1.0053: warn.
     expect(alerts.map((alert) => [alert.metric, alert.direction, alert.severity])).toEqual([
       ['cac_usd', 'up', 'warn'],
       ['spend_usd', 'up', 'critical'],
@@ -174,11 +183,11 @@ describe('kpiAlerts', () => {
     const [cac, spend] = alerts;
     expect(cac?.value).toBe(150);
     expect(cac?.expected).toBe(50);
-    expect(cac?.lower).toBeCloseTo(23.978943, 5);
-    expect(cac?.upper).toBeCloseTo(104.258139, 5);
-    expect(spend).toMatchObject({ value: 3000, expected: 1000, lower: 700, upper: 1300 });
+    expect(cac?.lower).toBeCloseTo(18.29677, 5);
+    expect(cac?.upper).toBeCloseTo(136.636138, 5);
+    expect(spend).toMatchObject({ value: 3000, expected: 1000, lower: 650, upper: 1350 });
     expect(cac?.reason).toBe(
-      'CAC of partner kol-a on 2026-05-30: $150.00, above the expected $50.00 (range $23.98 to $104.26).',
+      'CAC of partner kol-a on 2026-05-30: $150.00, above the expected $50.00 (range $18.30 to $136.64).',
     );
   });
 
