@@ -31,13 +31,14 @@ type Anomaly = (typeof ANOMALIES)[number];
 /**
  * The alerts that detect each anomaly: their metrics and direction. A CAC blow-up (spend tripled,
  * FTDs as usual) is detected by CAC up, or by spend up where the FTDs are too few for CAC to be
- * judged: either tells the manager what happened.
+ * judged: either tells the manager what happened. A tracking outage is detected by tracking, or
+ * by sign-ups down (the week-over-week rule has no tracking alert).
  */
 const DETECTED_BY: Record<Anomaly, { metrics: readonly string[]; direction: 'up' | 'down' }> = {
   spike: { metrics: ['signups'], direction: 'up' },
   drop: { metrics: ['signups'], direction: 'down' },
   cac_blowup: { metrics: ['cac_usd', 'spend_usd'], direction: 'up' },
-  tracking: { metrics: ['tracking'], direction: 'down' },
+  tracking: { metrics: ['tracking', 'signups'], direction: 'down' },
 };
 
 interface Partner {
