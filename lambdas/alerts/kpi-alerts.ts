@@ -220,7 +220,7 @@ function alertOf(
  * CAC of R (spend / FTDs of R) against expected spend over expected FTDs, its range by the delta
  * method on the log scale: the relative spreads of spend and FTDs (the FTDs' with their Poisson
  * floor) add in quadrature, so few FTDs give a wide range. Judged only when the expected FTDs reach
- * `cacMinExpectedFtds` and R has an FTD.
+ * `cacMinExpectedFtds` and R has spend and an FTD (no spend is a spend alert, not a CAC one).
  */
 function cacAlert(
   target: ScopeSeries,
@@ -231,7 +231,8 @@ function cacAlert(
 ): KpiAlert | null {
   const spendToday = target.series.spend_usd[HISTORY_DAYS] as number;
   const ftdsToday = target.series.ftds[HISTORY_DAYS] as number;
-  if (ftds.expected < config.cacMinExpectedFtds || ftdsToday <= 0 || spend.expected <= 0) return null;
+  if (ftds.expected < config.cacMinExpectedFtds || ftdsToday <= 0 || !(spendToday > 0) || spend.expected <= 0)
+    return null;
   const value = spendToday / ftdsToday;
   const expected = spend.expected / ftds.expected;
   const band = bandAround(

@@ -85,6 +85,23 @@ describe('kpiAlerts', () => {
     expect(alerts).toEqual([]);
   });
 
+  it("raises nothing for a partner's own weekend dip that the program does not share", () => {
+    // Prepare: the program is flat at 1000 a day (every weekday factor 1); the partner dips to half
+    // on weekends, and R is a Saturday of 50.
+    const scopes: ScopeSeries[] = [
+      { ...partner('all', { signups: days(1000, 1000) }), scope: 'all' },
+      partner('kol-a', { signups: days((index) => (index % 7 <= 1 ? 50 : 100), 50) }),
+    ];
+
+    // Act
+    const alerts = kpiAlerts(R, scopes);
+
+    // Assess: level 600 / 7 = 85.714 times factor 1, and the Saturdays' median 50: expected
+    // (85.714 + 50) / 2 = 67.857; 50 is 26 % below it, under the 40 % gate (and inside the range
+    // [(8.2376 - 3.5 * 0.79479)^2, ...] = [29.77, ...]: s = sqrt(1 + 0.0225 * 67.857) / 2).
+    expect(alerts).toEqual([]);
+  });
+
   it('raises a genuine spike up with its expected range', () => {
     // Prepare: 20 sign-ups a day, 45 on R.
     const spike = [partner('kol-a', { signups: days(20, 45) })];
