@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- <ingest|daily|recommend|ltv|campaigns|quality|churn|cli>`: benchmarks that print figures as ratios against a
+ * `npm run bench -- <ingest|daily|recommend|ltv|campaigns|quality|churn|alerts|cli>`: benchmarks that print figures as ratios against a
  * baseline measured in the same run, because these machines are shared and noisy.
  */
 const SUITES: Record<string, () => Promise<void>> = {
@@ -11,6 +11,7 @@ const SUITES: Record<string, () => Promise<void>> = {
   quality: async () => (await import('./quality.ts')).benchQuality(),
   cli: async () => (await import('./cli.ts')).benchCli(),
   churn: async () => (await import('./churn.ts')).benchChurn(),
+  alerts: async () => (await import('./alerts.ts')).benchAlerts(),
 };
 
 const names = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));

@@ -72,6 +72,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['lambdas/pipeline/'],
   [
     'lambdas/ingest/',
+    'lambdas/alerts/',
     'lambdas/recommend/',
     'lambdas/experiments/',
     'lambdas/audiences/',

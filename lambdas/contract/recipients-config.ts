@@ -46,8 +46,6 @@ export type Recipient = z.infer<typeof RecipientSchema>;
 
 /** When a partner's numbers raise an alert in a digest. */
 export const AlertThresholdsSchema = z.object({
-  /** Alert when a partner's 7-day CAC is up more than this fraction over the previous 7 days. */
-  cacIncrease: z.number().positive().default(0.25),
   /** Alert when a partner's roi_d30 (30-day window) is below this ROI (a fraction; 0 = break-even). */
   targetRoiD30: z.number().default(0),
 });
@@ -63,7 +61,7 @@ export const RecipientsConfigSchema = z
      * @default - the dashboard's location in the object store (a file:// URL locally)
      */
     dashboardBaseUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
-    alerts: AlertThresholdsSchema.default({ cacIncrease: 0.25, targetRoiD30: 0 }),
+    alerts: AlertThresholdsSchema.default({ targetRoiD30: 0 }),
     recipients: z.array(RecipientSchema).min(1, 'list at least one recipient'),
   })
   .superRefine((config, context) => {

@@ -3,6 +3,7 @@
  * The DuckDB views, the Glue tables and the table docs are all derived from it.
  */
 import type { TableDef } from './table-def.ts';
+import { KPI_ALERTS } from './tables-alerts.ts';
 import { CAMPAIGN_RESULTS, CAMPAIGN_USER_STATE } from './tables-campaigns.ts';
 import { CHURN_MODEL } from './tables-churn.ts';
 import { CAMPAIGNS, EVENTS, EXPOSURES, FX, PARTNERS, SPEND } from './tables-curated.ts';
@@ -47,6 +48,7 @@ import {
 } from './tables-traffic.ts';
 
 export type { ColumnDef, ColumnType, StorageFormat, TableDef, TableLayer } from './table-def.ts';
+export * from './tables-alerts.ts';
 export * from './tables-campaigns.ts';
 export * from './tables-churn.ts';
 export * from './tables-curated.ts';
@@ -106,6 +108,7 @@ export const TABLES = {
   tracker_conversions: TRACKER_CONVERSIONS,
   tracker_reconciliation: TRACKER_RECONCILIATION,
   plan_pacing: PLAN_PACING,
+  kpi_alerts: KPI_ALERTS,
   identifier_users: IDENTIFIER_USERS,
   signup_clicks: SIGNUP_CLICKS,
   user_quality_signals: USER_QUALITY_SIGNALS,

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import {
   BUILD_MANIFEST,
   CAMPAIGN_USER_STATE,
+  KPI_ALERTS,
   PARTNER_PERFORMANCE,
   PLAN_PACING,
   SEGMENT_SUMMARY,
@@ -81,7 +82,7 @@ export function campaignModelVersion(): string {
 
 /**
  * The version of the marts kept in one partition per run date (partner_performance,
- * segment_summary, plan_pacing): a release that changes them (a new column, say) makes every earlier run date's
+ * segment_summary, plan_pacing, kpi_alerts): a release that changes them (a new column, say) makes every earlier run date's
  * partition stale, so the next run rebuilds them all instead of leaving old partitions of another
  * shape (a new column read as null) beside new ones.
  */
@@ -91,8 +92,9 @@ export function runMartsModelVersion(): string {
       loadQuery('marts/partner_performance'),
       loadQuery('marts/segment_summary'),
       loadQuery('marts/plan_pacing'),
+      loadQuery('marts/kpi_alert_series'),
     ],
-    [PARTNER_PERFORMANCE, SEGMENT_SUMMARY, PLAN_PACING],
+    [PARTNER_PERFORMANCE, SEGMENT_SUMMARY, PLAN_PACING, KPI_ALERTS],
   );
 }
 

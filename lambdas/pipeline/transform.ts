@@ -2,12 +2,15 @@
  * The transform step's work (see transformStep in steps.ts): the state tables and marts of a run
  * date, built incrementally from what changed since the last run.
  */
+
+import { buildKpiAlerts } from '../alerts/build-kpi-alerts.ts';
 import { type ChurnFitReport, fitChurnModels } from '../churn/churn-model.ts';
 import { addDays } from '../contract/dates.ts';
 import {
   CHURN_MODEL,
   COHORT_LTV,
   FUNNEL,
+  KPI_ALERTS,
   PARTNER_PERFORMANCE,
   PLAN_PACING,
   RETENTION,
@@ -323,6 +326,11 @@ export async function transformAndMeasure(
     await buildMarts(engine, date, { latest: date === latestRun, spendOnly }, steps);
     manifest.set('run', date, fingerprints.run(date));
   }
+  // Each date's alerts read its own 29 days [R - 28, R]: the new date's, and those late or restated
+  // data reached (spend alone included).
+  await timed(steps, KPI_ALERTS.name, async () => {
+    for (const dates of chunks(runDates, MAX_PARTITIONS_PER_WRITE)) await buildKpiAlerts(engine, dates);
+  });
   manifest.set('run_marts_model', NO_BASE, martsModel);
   // Every run date whose state is current: a tracker export or map reaches earlier run dates too.
   const currentRuns = [...previousRuns, runDate].filter(

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { addDays } from '../contract/dates.ts';
+import { ALERT_METRICS, alertLine, alertScopeLabel, sortedAlerts } from './alert-display.ts';
 import {
   CAMPAIGN_METRIC_DISPLAY,
   campaignLabel,
@@ -483,6 +484,30 @@ function statusBadge(status: TrackerStatus): string {
   return `<span class="tag status-${status}">${e(status)}</span>`;
 }
 
+/** R's kpi_alerts, most severe first: each value against its expected range. */
+function alertsSection(model: PublishModel): string {
+  if (model.alerts.length === 0)
+    return '<p class="empty">No alert: every KPI of the day is within its expected range.</p>';
+  return (
+    table(
+      ['Metric', 'Severity', 'Value', 'Expected', 'Range', 'Why'],
+      sortedAlerts(model.alerts).map((alert) => {
+        const metric = ALERT_METRICS[alert.metric];
+        return [
+          `<span class="partner">${e(metric.label)}</span> <span class="muted">${e(alertScopeLabel(model, alert))}</span>`,
+          `<span class="tag status-${alert.severity === 'critical' ? 'broken' : 'warn'}">${e(alert.severity)}</span> ${e(alert.direction === 'up' ? '▲' : '▼')}`,
+          e(metric.format(alert.value)),
+          e(metric.format(alert.expected)),
+          e(`${metric.format(alert.lower)}–${metric.format(alert.upper)}`),
+          e(alertLine(model, alert)),
+        ];
+      }),
+      { numeric: [2, 3, 4], wide: [5], stackOnPhone: true },
+    ) +
+    '<p class="note">Each scope and metric of the day against the same weekday of the last four weeks and their level; an alert needs volume, a large relative change and a value outside the range the day-to-day noise allows. Tracking: a partner of at least 5 sign-ups a day with spend and no sign-up.</p>'
+  );
+}
+
 /** The targets whose period contains R, worst first: actual and forecast against target. */
 function planSection(model: PublishModel): string {
   if (model.plan.length === 0)
@@ -677,6 +702,7 @@ export function renderDashboard(model: PublishModel): string {
     `<section id="kpis" aria-labelledby="kpis-title"><h2 id="kpis-title">Last 7 days <span class="muted">${e(shortDate(week.from))}–${e(shortDate(week.to))} vs ${e(shortDate(week.previousFrom))}–${e(shortDate(week.previousTo))}</span></h2>` +
       `<div class="kpis">${kpiCards(model)}</div>` +
       `<p class="note">CAC = spend / first-time depositors. ROI at day 7 pools the cohorts that reached day 7 in the window, weighted by their spend. The smaller line compares ${e(shortDate(model.kpis.day.date))} with the same weekday a week earlier.${e(previousNote)}</p></section>`,
+    `<section id="alerts" aria-labelledby="alerts-title"><h2 id="alerts-title">Alerts <span class="muted">${e(shortDate(model.runDate))} against its expected range</span></h2>${alertsSection(model)}</section>`,
     `<section id="trends" aria-labelledby="trends-title"><h2 id="trends-title">Trends <span class="muted">${e(shortDate(seriesFrom))}–${e(shortDate(model.runDate))}, ${SERIES_DAYS} days</span></h2><div class="grid">` +
       chartPanel(charts, 'spend', 'Spend per day', trends.spend, 'All partners, USD.') +
       chartPanel(
@@ -725,6 +751,7 @@ export function renderDashboard(model: PublishModel): string {
 
   const nav = [
     ['kpis', 'KPIs'],
+    ['alerts', 'Alerts'],
     ['trends', 'Trends'],
     ['cohorts', 'Cohorts'],
     ['partners', 'Partners'],
@@ -755,7 +782,7 @@ export function renderDashboard(model: PublishModel): string {
 <main class="wrap">
 ${sections.join('\n')}
 </main>
-<footer class="wrap muted">Run date ${e(model.runDate)} (UTC). Built from partner_performance, spend, users, cohort_ltv, funnel, segment_summary, budget_recommendations, plan_pacing, tracker_reconciliation, tracker_conversions, partner_quality, user_risk_flags and campaign_results.</footer>
+<footer class="wrap muted">Run date ${e(model.runDate)} (UTC). Built from partner_performance, spend, users, cohort_ltv, funnel, segment_summary, budget_recommendations, plan_pacing, kpi_alerts, tracker_reconciliation, tracker_conversions, partner_quality, user_risk_flags and campaign_results.</footer>
 <script type="application/json" id="dashboard-data">${data}</script>
 <script>${scriptSafe(chartJs())}</script>
 <script>${scriptSafe(DASHBOARD_CLIENT_SCRIPT)}</script>

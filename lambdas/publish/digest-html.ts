@@ -3,6 +3,7 @@
  * SVG, no images, so Gmail and Outlook (Word's renderer) show it as designed.
  */
 
+import { alertLine, KPI_ALERTS_SHOWN, NO_ALERTS, severityLabel } from './alert-display.ts';
 import {
   CAMPAIGN_METRIC_DISPLAY,
   campaignLabel,
@@ -129,17 +130,31 @@ function moversTable(movers: readonly Mover[]): string {
   );
 }
 
+/** One alert box: a red or amber bar with its label. */
+function alertBox(label: string, text: string, tone: 'critical' | 'warn'): string {
+  const [background, bar, strong] =
+    tone === 'critical' ? ['#fef2f2', '#dc2626', '#991b1b'] : ['#fffbeb', '#d97706', '#92400e'];
+  return (
+    '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;margin:0 0 6px 0;">' +
+    `<tr><td style="${TEXT}padding:8px 12px;background-color:${background};border-left:4px solid ${bar};">` +
+    `<strong style="color:${strong};">${e(label)}:</strong> ${e(text)}</td></tr></table>`
+  );
+}
+
 function alertsList(content: DigestContent): string {
-  if (content.alerts.length === 0)
-    return `<p style="${SMALL}margin:0;">No alerts. CAC and ROI are within your thresholds.</p>`;
-  return content.alerts
-    .map(
-      (alert) =>
-        '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;margin:0 0 6px 0;">' +
-        `<tr><td style="${TEXT}padding:8px 12px;background-color:#fef2f2;border-left:4px solid #dc2626;">` +
-        `<strong style="color:#991b1b;">${alert.kind === 'cac_up' ? 'CAC up' : 'ROI below target'}:</strong> ${e(alert.message)}</td></tr></table>`,
-    )
-    .join('');
+  if (content.kpiAlerts.length === 0 && content.alerts.length === 0)
+    return `<p style="${SMALL}margin:0;">${NO_ALERTS}</p>`;
+  const more = content.kpiAlerts.length - KPI_ALERTS_SHOWN;
+  return (
+    content.kpiAlerts
+      .slice(0, KPI_ALERTS_SHOWN)
+      .map((alert) => alertBox(severityLabel(alert), alertLine(content.view, alert), alert.severity))
+      .join('') +
+    (more > 0
+      ? `<p style="${SMALL}margin:0 0 6px 0;">… and ${e(formatCount(more))} more on the dashboard.</p>`
+      : '') +
+    content.alerts.map((alert) => alertBox('ROI below target', alert.message, 'critical')).join('')
+  );
 }
 
 function recommendationsTable(content: DigestContent): string {

@@ -1,4 +1,6 @@
 /** A digest's plain-text part: the same content as the HTML part, in aligned columns. */
+
+import { alertLine, KPI_ALERTS_SHOWN, NO_ALERTS, severityLabel } from './alert-display.ts';
 import {
   CAMPAIGN_METRIC_DISPLAY,
   campaignLabel,
@@ -166,10 +168,17 @@ function planBlock(content: DigestContent): string[] {
 /** Renders the plain-text part of a digest. */
 export function renderDigestText(content: DigestContent): string {
   const weekly = content.recipient.cadence === 'weekly';
+  const more = content.kpiAlerts.length - KPI_ALERTS_SHOWN;
   const alerts =
-    content.alerts.length === 0
-      ? 'No alerts. CAC and ROI are within your thresholds.'
-      : content.alerts.map((alert) => `! ${alert.message}`).join('\n');
+    content.kpiAlerts.length === 0 && content.alerts.length === 0
+      ? NO_ALERTS
+      : [
+          ...content.kpiAlerts
+            .slice(0, KPI_ALERTS_SHOWN)
+            .map((alert) => `! ${severityLabel(alert)}: ${alertLine(content.view, alert)}`),
+          ...(more > 0 ? [`... and ${more} more on the dashboard.`] : []),
+          ...content.alerts.map((alert) => `! ${alert.message}`),
+        ].join('\n');
   return [
     `growthlake ${weekly ? 'weekly' : 'daily'} digest - ${content.runDate} - ${content.scopeLabel}`,
     '',

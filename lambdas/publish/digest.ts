@@ -1,9 +1,11 @@
 /**
  * A recipient's digest: the model filtered to the partners they own, and every number in it
- * (headline, movers, alerts, recommendations) computed only from those partners' rows.
+ * (headline, movers, alerts, recommendations) computed only from those partners' rows (the
+ * alerts are kpi_alerts of the view's partners and channels, and ROI below target).
  */
 
 import type { AlertThresholds, Recipient, Scope } from '../contract/recipients-config.ts';
+import { sortedAlerts } from './alert-display.ts';
 import { primaryResult } from './campaign-display.ts';
 import { formatChange, formatCount, formatUsd } from './format.ts';
 import { ratio } from './kpis.ts';
@@ -11,6 +13,7 @@ import type {
   CampaignMetricResult,
   CampaignResults,
   Kpi,
+  KpiAlert,
   PartnerQuality,
   PublishModel,
   Recommendation,
@@ -34,9 +37,9 @@ export interface Mover {
   readonly change: number | null;
 }
 
-/** Something a manager should look at today. */
+/** A partner whose ROI at day 30 is below the recipients' target. */
 export interface Alert {
-  readonly kind: 'cac_up' | 'roi_below_target';
+  readonly kind: 'roi_below_target';
   /** Null for the recipient's partners as a whole. */
   readonly partnerId: string | null;
   readonly message: string;
@@ -80,6 +83,12 @@ export interface DigestContent {
   readonly scopeLabel: string;
   readonly subject: string;
   readonly movers: readonly Mover[];
+  /**
+   * The view's kpi_alerts of R, most severe first (see sortedAlerts); the digest shows the first
+   * {@link KPI_ALERTS_SHOWN}.
+   */
+  readonly kpiAlerts: readonly KpiAlert[];
+  /** ROI below target. */
   readonly alerts: readonly Alert[];
   readonly recommendations: readonly DigestRecommendation[];
   /** True when the run has no recommendations at all (not only none in scope). */
@@ -189,46 +198,15 @@ export function topMovers(view: PublishModel, perMetric = MOVERS_PER_METRIC): Mo
 }
 
 /**
- * CAC up more than the threshold week over week (per partner and overall), and ROI below target: by
- * the projection at the value horizon when there is one, by day-30 ROI before (roi-display.ts).
+ * The view's partners whose ROI is below the target: by the projection at the value horizon when
+ * there is one, by day-30 ROI before (roi-display.ts), by name.
  */
 export function digestAlerts(view: PublishModel, thresholds: AlertThresholds): Alert[] {
   const names = new Map(view.partners.map((partner) => [partner.partnerId, partner.name]));
   const alerts: Alert[] = [];
-  const cacAlert = (
-    who: string,
-    partnerId: string | null,
-    current: number | null,
-    previous: number | null,
-  ) => {
-    const quotient = ratio(current, previous);
-    if (quotient === null || quotient - 1 <= thresholds.cacIncrease) return;
-    alerts.push({
-      kind: 'cac_up',
-      partnerId,
-      message: `CAC of ${who} up ${formatChange(quotient - 1).slice(1)} week over week: ${formatUsd(previous)} → ${formatUsd(current)}.`,
-    });
-  };
-  const total = view.kpis.week.cacUsd;
-  cacAlert(
-    view.partners.length === 1 ? (view.partners[0]?.name ?? 'your partner') : 'your partners overall',
-    null,
-    total.current,
-    total.previous,
-  );
   const byName = [...view.performance].sort((a, b) =>
     (names.get(a.partnerId) ?? a.partnerId).localeCompare(names.get(b.partnerId) ?? b.partnerId),
   );
-  if (view.partners.length > 1) {
-    for (const row of byName) {
-      cacAlert(
-        names.get(row.partnerId) ?? row.partnerId,
-        row.partnerId,
-        ratio(row.week.spendUsd, row.week.ftds),
-        ratio(row.previousWeek.spendUsd, row.previousWeek.ftds),
-      );
-    }
-  }
   const roiByPartner = new Map(view.roi.map((roi) => [roi.partnerId, roi]));
   const recommendationOf = new Map(view.recommendations.map((row) => [row.partnerId, row]));
   for (const row of byName) {
@@ -302,6 +280,7 @@ export function digestContent(
     scopeLabel: describeScope(recipient.scope),
     subject: digestSubject(view, recipient),
     movers: topMovers(view),
+    kpiAlerts: sortedAlerts(view.alerts),
     alerts: digestAlerts(view, options.thresholds),
     recommendations,
     hasNoRecommendationsYet: model.recommendations.length === 0,

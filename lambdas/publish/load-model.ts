@@ -14,6 +14,7 @@ import {
   type DailyPartnerRow,
   type FlagUsers,
   type FunnelRow,
+  KpiAlertSchema,
   type PartnerPerformance,
   type PartnerQuality,
   PlanPacingSchema,
@@ -81,6 +82,19 @@ const RoiQueryRowSchema = z.object({
   payback_day: count.nullable(),
   payback_day_earliest: count.nullable(),
   payback_day_latest: count.nullable(),
+});
+
+const AlertQueryRowSchema = z.object({
+  scope: KpiAlertSchema.shape.scope,
+  scope_id: z.string().min(1),
+  metric: KpiAlertSchema.shape.metric,
+  value: amount,
+  expected: amount,
+  lower: amount,
+  upper: amount,
+  direction: KpiAlertSchema.shape.direction,
+  severity: KpiAlertSchema.shape.severity,
+  reason: z.string(),
 });
 
 const DailyQueryRowSchema = z.object({
@@ -403,7 +417,7 @@ function derivedPreviousWeek(
 /**
  * Loads everything the dashboard and the digests of run date `runDate` show. Tables the run
  * has not built yet (no recommendations, no segments, no campaign results, no tracker reconciliation, no
- * partner quality) load as empty; a partition of R - 7 that
+ * partner quality, no alerts) load as empty; a partition of R - 7 that
  * is missing makes the previous week derived (see {@link PublishModel.previousWeekSource}).
  */
 export async function loadPublishModel(engine: Engine, runDate: string): Promise<PublishModel> {
@@ -423,6 +437,7 @@ export async function loadPublishModel(engine: Engine, runDate: string): Promise
     qualityRows,
     planRows,
     roiRows,
+    alertRows,
   ] = await Promise.all([
     load(engine, 'publish_partners', runDate, PartnerQueryRowSchema),
     load(engine, 'publish_partner_windows', runDate, PartnerWindowQueryRowSchema),
@@ -436,6 +451,7 @@ export async function loadPublishModel(engine: Engine, runDate: string): Promise
     load(engine, 'publish_quality', runDate, QualityQueryRowSchema),
     load(engine, 'publish_plan', runDate, PlanQueryRowSchema),
     load(engine, 'publish_roi', runDate, RoiQueryRowSchema),
+    load(engine, 'publish_alerts', runDate, AlertQueryRowSchema),
   ]);
 
   const daily: DailyPartnerRow[] = dailyRows.map((row) => ({
@@ -580,6 +596,18 @@ export async function loadPublishModel(engine: Engine, runDate: string): Promise
       forecastEnd: row.forecast_end,
       forecastAttainment: row.forecast_attainment,
       status: row.status,
+    })),
+    alerts: alertRows.map((row) => ({
+      scope: row.scope,
+      scopeId: row.scope_id,
+      metric: row.metric,
+      value: row.value,
+      expected: row.expected,
+      lower: row.lower,
+      upper: row.upper,
+      direction: row.direction,
+      severity: row.severity,
+      reason: row.reason,
     })),
   });
 }

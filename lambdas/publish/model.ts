@@ -198,6 +198,22 @@ export const PlanPacingSchema = z.object({
 });
 export type PlanPacing = z.infer<typeof PlanPacingSchema>;
 
+/** One kpi_alerts row of R (docs/contract.md, kpi_alerts): a scope's day R outside its expected range. */
+export const KpiAlertSchema = z.object({
+  scope: z.enum(['all', 'channel', 'partner']),
+  /** `all`, the channel, or the partner id. */
+  scopeId: z.string().min(1),
+  metric: z.enum(['spend_usd', 'signups', 'ftds', 'cac_usd', 'net_revenue_usd', 'tracking']),
+  value: z.number(),
+  expected: z.number(),
+  lower: z.number(),
+  upper: z.number(),
+  direction: z.enum(['up', 'down']),
+  severity: z.enum(['warn', 'critical']),
+  reason: z.string(),
+});
+export type KpiAlert = z.infer<typeof KpiAlertSchema>;
+
 /** A tracking tool whose conversions are reconciled with the platform (docs/contract.md, tracker_reconciliation). */
 export const TrackerSourceSchema = z.enum(['appsflyer', 'adjust', 'impact']);
 export type TrackerSource = z.infer<typeof TrackerSourceSchema>;
@@ -400,6 +416,11 @@ export const PublishModelSchema = z.object({
    * of its own channels and partners (see scopeModel).
    */
   plan: z.array(PlanPacingSchema),
+  /**
+   * kpi_alerts of R; empty when it raised none. A scoped view keeps the alerts of its own
+   * partners and channels (see scopeModel).
+   */
+  alerts: z.array(KpiAlertSchema),
   /** Derived from `performance` and `daily` (kpis.ts). */
   kpis: KpisSchema,
   /** Derived from `daily` (kpis.ts), one point per date of the last {@link SERIES_DAYS} days. */

@@ -2,7 +2,7 @@
 
 import type { Scope } from '../contract/recipients-config.ts';
 import { withDerived } from './kpis.ts';
-import type { PublishModel, PublishPartner } from './model.ts';
+import type { KpiAlert, PublishModel, PublishPartner } from './model.ts';
 
 /** Whether a partner is in a scope. Partners outside the registry have no channel, so only `all` includes them. */
 export function isInScope(partner: PublishPartner, scope: Scope): boolean {
@@ -28,10 +28,21 @@ function isPlanInScope(planScope: string, scope: Scope, ids: ReadonlySet<string>
 }
 
 /**
+ * Whether an alert belongs to a recipient's view: a partner's to a view that has the partner, a
+ * channel's to a recipient of that channel; the program's only to the whole program.
+ */
+function isAlertInScope(alert: KpiAlert, scope: Scope, ids: ReadonlySet<string>): boolean {
+  if (alert.scope === 'partner') return ids.has(alert.scopeId);
+  if (alert.scope === 'channel')
+    return scope.kind === 'channels' && (scope.channels as readonly string[]).includes(alert.scopeId);
+  return false;
+}
+
+/**
  * The model restricted to the partners in `scope`: every per-partner row of another partner is
  * dropped (tracking rows of `unmapped` and `organic` too), then the KPIs and series are recomputed from what is left. Segments are not kept per
  * partner, so a scoped view has none; campaigns are not about partners, so it keeps them all; the
- * traffic-quality medians describe the whole program, so it keeps them; it keeps the plan's targets of its own channels and partners.
+ * traffic-quality medians describe the whole program, so it keeps them; it keeps the plan's targets and the alerts of its own channels and partners.
  */
 export function scopeModel(model: PublishModel, scope: Scope): PublishModel {
   if (scope.kind === 'all') return model;
@@ -54,5 +65,6 @@ export function scopeModel(model: PublishModel, scope: Scope): PublishModel {
     tracking: keep(model.tracking),
     quality: { ...model.quality, partners: keep(model.quality.partners) },
     plan: model.plan.filter((row) => isPlanInScope(row.scope, scope, ids)),
+    alerts: model.alerts.filter((alert) => isAlertInScope(alert, scope, ids)),
   });
 }

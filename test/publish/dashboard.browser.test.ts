@@ -182,6 +182,28 @@ describe('the dashboard in Chromium', () => {
     );
   });
 
+  it("lists R's alerts, most severe first, each value against its expected range", async () => {
+    // Act
+    const { page } = await openDashboard({ width: 1366, height: 900 }, false);
+    const rows = page.locator('#alerts tbody tr');
+
+    // Assess: test/publish/fixture.ts, KPI_ALERT_ROWS: all nine of R (the digest shows eight), the
+    // tracking outage first, kol_alpha's sign-ups (1.07 half-widths outside) last.
+    await expect(rows.count()).resolves.toBe(9);
+    await expect(rows.nth(0).locator('th, td').allTextContents()).resolves.toEqual([
+      'Tracking YieldHunters',
+      'critical ▼',
+      '0',
+      '8',
+      '1–22',
+      'YieldHunters had spend but recorded no sign-up, against 8 expected (range 1 to 22): check its tracking.',
+    ]);
+    await expect(rows.nth(1).locator('th, td').nth(4).textContent()).resolves.toBe('$650–$1,350');
+    await expect(rows.nth(8).locator('th').textContent()).resolves.toBe(
+      'Sign-ups Alpha Crypto <Live> & "Friends"',
+    );
+  });
+
   it('shows the plan, worst first, each target against its forecast', async () => {
     // Act
     const { page } = await openDashboard({ width: 1366, height: 900 }, false);

@@ -164,24 +164,36 @@ describe('digests of the fixture run', () => {
     expect(mails.get('affiliates@example.com')?.text).not.toContain('Plan:');
   });
 
-  it('raises the CAC and ROI alerts, overall and per partner', () => {
+  it("lists R's kpi_alerts most severe first, 8 of them, then the ROI alerts", () => {
+    // The fixture's kpi_alerts of R (fixture.ts): the two critical first (tracking before the
+    // rest), then the warns farthest outside their range first; the ninth, kol_alpha's sign-ups
+    // (1.07 half-widths), is left to the dashboard. Counts are rounded, money as the digest writes it.
     const text = mails.get('growth@example.com')?.text ?? '';
     const alerts = text.split('\n').filter((line) => line.startsWith('! '));
     expect(alerts).toEqual([
-      '! CAC of your partners overall up 32% week over week: $127 → $168.',
-      '! CAC of Alpha Crypto <Live> & "Friends" up 79% week over week: $196 → $350.',
-      '! CAC of Beta Signals up 75% week over week: $200 → $350.',
-      '! CAC of YieldHunters up 150% week over week: $140 → $350.',
-      // Judged by the projection at 180 days: YieldHunters' -35% at day 30 is on course (see the note below).
+      '! Critical: YieldHunters had spend but recorded no sign-up, against 8 expected (range 1 to 22): check its tracking.',
+      '! Critical: Spend of kol channel: $3,000, above the expected $1,000 (range $650 to $1,350).',
+      '! Warning: Spend of YieldHunters: $700, above the expected $400 (range $260 to $540).',
+      '! Warning: Net revenue of Beta Signals: $200, below the expected $1,000 (range $500 to $1,500).',
+      '! Warning: Sign-ups of all partners: 50, above the expected 18 (range 5 to 40).',
+      '! Warning: FTDs of organic: 5, below the expected 40 (range 15 to 76).',
+      '! Warning: Sign-ups of ghost_99: 30, above the expected 10 (range 2 to 25).',
+      // CoinCompare is raised 80% on its recommendation: the alert says how the two fit.
+      '! Warning: CAC of CoinCompare: $150, above the expected $50 (range $18 to $137). One day does not move its recommendation to raise it, which reads weeks of spend against acquisition valued at the horizon (each extra $100 returns about $160); if this lasts, the next runs will lower it.',
+      // ROI judged by the projection at 180 days: YieldHunters' -35% at day 30 is on course (see the note below).
       '! Cohorts of the last 30 days of Beta Signals are projected to return -30% at 180 days (95%: -45% to -15%), below the 0% target and do not pay back within 365 days; its matured cohorts made -20% by day 30.',
       "! Cohorts of the last 30 days of CoinCompare are projected to return -10% at 180 days (95%: -20% to -2.0%), below the 0% target and do not pay back within 365 days; its matured cohorts made 40% by day 30. The recommendation still raises it: it values the next dollar on the partner's response curve over recent weeks of spend (each extra $100 returns about $160 at 180 days), while this is the average of the last 30 days' dollars; watch the next runs before raising it further.",
     ]);
     expect(text).toContain(
       '  Day-30 ROI of -35% is not the last word: its last 30 days of cohorts are projected to return 25% at 180 days (95%: 5.0% to 45%), paying back on day 140 (110 to 200).',
     );
-    expect(mails.get('growth@example.com')?.html).toContain(
-      'CAC of Alpha Crypto &lt;Live&gt; &amp; &quot;Friends&quot; up 79% week over week',
+    expect(text).toContain('... and 1 more on the dashboard.');
+    expect(text).not.toContain('week over week: $');
+    const html = mails.get('growth@example.com')?.html || '';
+    expect(html).toContain(
+      '<strong style="color:#991b1b;">Critical:</strong> Spend of kol channel: $3,000, above the expected $1,000 (range $650 to $1,350).',
     );
+    expect(html).toContain('… and 1 more on the dashboard.');
   });
 
   it('lists the top movers week over week', () => {
@@ -224,10 +236,12 @@ describe('digests of the fixture run', () => {
     const mail = mails.get('kol@example.com') as ParsedMail;
     expect(headlineRow(mail, 'Spend')).toEqual(['Spend', '$1,200', '+33%', '$8,400', '+33%']);
     expect(headlineRow(mail, 'CAC')).toEqual(['CAC', '$300', '+67%', '$350', '+78%']);
+    // The kol channel's alert and its partners' (not the program's, nor the affiliates').
     expect((mail.text ?? '').split('\n').filter((line) => line.startsWith('! '))).toEqual([
-      '! CAC of your partners overall up 78% week over week: $197 → $350.',
-      '! CAC of Alpha Crypto <Live> & "Friends" up 79% week over week: $196 → $350.',
-      '! CAC of Beta Signals up 75% week over week: $200 → $350.',
+      '! Critical: Spend of kol channel: $3,000, above the expected $1,000 (range $650 to $1,350).',
+      '! Warning: Net revenue of Beta Signals: $200, below the expected $1,000 (range $500 to $1,500).',
+      // Alpha is cut 20% on its recommendation: one good day does not change that, and the alert says so.
+      '! Warning: Sign-ups of Alpha Crypto <Live> & "Friends": 45, above the expected 20 (range 6 to 43). One good day does not move its recommendation to cut it, which reads weeks of spend against acquisition valued at the horizon; if this lasts, the next runs will raise it.',
       '! Cohorts of the last 30 days of Beta Signals are projected to return -30% at 180 days (95%: -45% to -15%), below the 0% target and do not pay back within 365 days; its matured cohorts made -20% by day 30.',
     ]);
     expect(mail.text).toMatch(
@@ -266,7 +280,9 @@ describe('digests of the fixture run', () => {
 
   it('says so when a recipient has no alerts', () => {
     const text = mails.get('content@example.com')?.text ?? '';
-    expect(text).toContain('No alerts. CAC and ROI are within your thresholds.');
+    expect(text).toContain(
+      'No alerts. Every KPI of the day is within its expected range, and ROI within your target.',
+    );
     expect(text).toContain(
       '* Chain Chronicle (content_blog): $0 -> $0 a day, insufficient data confidence.\n  No spend yet.',
     );

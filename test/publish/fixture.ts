@@ -15,6 +15,7 @@ import {
   CAMPAIGNS,
   COHORT_LTV,
   FUNNEL,
+  KPI_ALERTS,
   PARTNER_PERFORMANCE,
   PARTNER_ROI_FORECAST,
   PARTNERS,
@@ -801,6 +802,59 @@ function plan(
   };
 }
 
+/**
+ * kpi_alerts of R (and one of R - 1, to show it is not read). The ranges are those the method gives
+ * a flat history (test/alerts/kpi-alerts.test.ts): sign-ups expected 20 -> [5.59, 43.29], 18 ->
+ * [4.70, 39.90], 10 -> [1.90, 25.00] (rounded), FTDs 40 -> [15.31, 76.33], tracking 8 ->
+ * [0.86, 22.37]; CAC 50 on 20 FTDs -> [18.30, 136.64]; spend 1000 -> [650, 1350], 400 -> [260, 540];
+ * net revenue 1000 -> [500, 1500] (chosen by hand, not by the method).
+ * How far outside its range each is, in half-widths on its side (the digest's order among warns):
+ * aff_two spend 300 / 140 = 2.14, kol_beta net revenue 800 / 500 = 1.6, all sign-ups 32 / 21.90 =
+ * 1.46, organic FTDs 35 / 24.69 = 1.42, ghost_99 sign-ups 20 / 15 = 1.33, aff_one CAC 100 / 86.64 =
+ * 1.15, kol_alpha sign-ups 25 / 23.29 = 1.07.
+ */
+export const KPI_ALERT_ROWS: readonly Record<string, Value>[] = [
+  alert('all', 'all', 'signups', 50, 18, 4.7016, 39.904, 'up', 'warn'),
+  alert('channel', 'kol', 'spend_usd', 3000, 1000, 650, 1350, 'up', 'critical'),
+  alert('partner', 'aff_one', 'cac_usd', 150, 50, 18.2968, 136.6361, 'up', 'warn'),
+  alert('partner', 'aff_two', 'spend_usd', 700, 400, 260, 540, 'up', 'warn'),
+  alert('partner', 'aff_two', 'tracking', 0, 8, 0.8601, 22.3674, 'down', 'critical'),
+  alert('partner', 'ghost_99', 'signups', 30, 10, 1.9, 25, 'up', 'warn'),
+  alert('partner', 'kol_alpha', 'signups', 45, 20, 5.5925, 43.2887, 'up', 'warn'),
+  alert('partner', 'kol_beta', 'net_revenue_usd', 200, 1000, 500, 1500, 'down', 'warn'),
+  alert('partner', 'organic', 'ftds', 5, 40, 15.3065, 76.331, 'down', 'warn'),
+  {
+    ...alert('partner', 'kol_beta', 'signups', 90, 20, 5.5925, 43.2887, 'up', 'critical'),
+    run_date: YESTERDAY,
+  },
+];
+
+function alert(
+  scope: string,
+  scopeId: string,
+  metric: string,
+  value: number,
+  expected: number,
+  lower: number,
+  upper: number,
+  direction: string,
+  severity: string,
+): Record<string, Value> {
+  return {
+    scope,
+    scope_id: scopeId,
+    metric,
+    value,
+    expected,
+    lower,
+    upper,
+    direction,
+    severity,
+    reason: `${metric} of ${scope} ${scopeId}: ${value} against ${expected}.`,
+    run_date: R,
+  };
+}
+
 export const TEST_RECIPIENTS: RecipientsConfig = parseRecipientsConfig({
   from: 'growthlake@example.com',
   dashboardBaseUrl: 'https://growth.example.com/published',
@@ -897,6 +951,7 @@ export async function buildFixtureLake(
   );
   await writeRows(engine, SEGMENT_SUMMARY, segmentRows());
   await writeRows(engine, PLAN_PACING, PLAN_ROWS);
+  await writeRows(engine, KPI_ALERTS, KPI_ALERT_ROWS);
   if (options.withoutRecommendations !== true) {
     await writeRows(engine, BUDGET_RECOMMENDATIONS, RECOMMENDATIONS);
     await writeRows(engine, PARTNER_ROI_FORECAST, ROI_FORECASTS);

@@ -132,6 +132,47 @@ describe('loadPublishModel over the fixture lake', () => {
     });
   });
 
+  it('loads kpi_alerts of R, not of R - 1, and scopes them to the partners and channels of a view', () => {
+    // Assess: the fixture's nine alerts of R by scope, scope id and metric (fixture.ts, KPI_ALERT_ROWS);
+    // kol_beta's sign-ups alert is of R - 1.
+    expect(model.alerts.map((row) => [row.scope, row.scopeId, row.metric])).toEqual([
+      ['all', 'all', 'signups'],
+      ['channel', 'kol', 'spend_usd'],
+      ['partner', 'aff_one', 'cac_usd'],
+      ['partner', 'aff_two', 'spend_usd'],
+      ['partner', 'aff_two', 'tracking'],
+      ['partner', 'ghost_99', 'signups'],
+      ['partner', 'kol_alpha', 'signups'],
+      ['partner', 'kol_beta', 'net_revenue_usd'],
+      ['partner', 'organic', 'ftds'],
+    ]);
+    expect(model.alerts[1]).toEqual({
+      scope: 'channel',
+      scopeId: 'kol',
+      metric: 'spend_usd',
+      value: 3000,
+      expected: 1000,
+      lower: 650,
+      upper: 1350,
+      direction: 'up',
+      severity: 'critical',
+      reason: 'spend_usd of channel kol: 3000 against 1000.',
+    });
+    // A KOL view keeps the kol channel's alert and its partners'; a view of two partners, only theirs.
+    const kol = scopeModel(model, { kind: 'channels', channels: ['kol'] });
+    expect(kol.alerts.map((row) => `${row.scope}:${row.scopeId}:${row.metric}`)).toEqual([
+      'channel:kol:spend_usd',
+      'partner:kol_alpha:signups',
+      'partner:kol_beta:net_revenue_usd',
+    ]);
+    const two = scopeModel(model, { kind: 'partners', partnerIds: ['aff_two', 'ghost_99'] });
+    expect(two.alerts.map((row) => `${row.scope}:${row.scopeId}:${row.metric}`)).toEqual([
+      'partner:aff_two:spend_usd',
+      'partner:aff_two:tracking',
+      'partner:ghost_99:signups',
+    ]);
+  });
+
   it('pools day-7 ROI over partners weighted by the spend of their matured cohorts', () => {
     // Now: cohorts of Nov 9-15 (spend 4900, 1400, 2800): (-0.4*4900 - 0.7*1400 - 0.2*2800) / 9100.
     // Before: cohorts of Nov 2-8 (4200, 1400, 2800, 700): (-0.5*4200 - 0.6*1400 - 0.3*2800 - 0.9*700) / 9100.

@@ -28,7 +28,7 @@ describe('recipients config', () => {
     // Assess
     expect(config.recipients[0]?.cadence).toBe('daily');
     expect(config.recipients[0]?.role).toBe('growth');
-    expect(config.alerts).toEqual({ cacIncrease: 0.25, targetRoiD30: 0 });
+    expect(config.alerts).toEqual({ targetRoiD30: 0 });
     expect(config.dashboardBaseUrl).toBeUndefined();
   });
 
