@@ -241,9 +241,12 @@ function qualitySection(content: DigestContent): string {
 
 const VERDICT_COLOURS = { win: '#166534', loss: '#b91c1c', inconclusive: '#334155', srm: '#92400e' } as const;
 
-/** The user-operations lead's campaign sections; none at all when there is nothing to say. */
+/** The user-operations lead's churn and campaign sections; none at all when there is nothing to say. */
 function campaignSections(content: DigestContent): string {
-  let html = '';
+  let html =
+    content.churnLine === null
+      ? ''
+      : section('Churn risk', `<p style="${TEXT}margin:0;">${e(content.churnLine)}</p>`);
   if (content.campaignVerdicts.length > 0) {
     const rows = content.campaignVerdicts
       .map(

@@ -98,9 +98,10 @@ function recommendationsBlock(content: DigestContent): string {
     .join('\n');
 }
 
-/** The user-operations lead's campaign blocks; none at all when there is nothing to say. */
+/** The user-operations lead's churn and campaign blocks; none at all when there is nothing to say. */
 function campaignBlocks(content: DigestContent): string[] {
   const blocks: string[] = [];
+  if (content.churnLine !== null) blocks.push(heading('Churn risk'), content.churnLine, '');
   if (content.campaignVerdicts.length > 0) {
     const lines = content.campaignVerdicts.map(({ campaign, result }) => {
       const metric = CAMPAIGN_METRIC_DISPLAY[result.metric].label;

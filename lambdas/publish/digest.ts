@@ -7,7 +7,7 @@
 import type { AlertThresholds, Recipient, Scope } from '../contract/recipients-config.ts';
 import { sortedAlerts } from './alert-display.ts';
 import { primaryResult } from './campaign-display.ts';
-import { formatChange, formatCount, formatUsd } from './format.ts';
+import { formatChange, formatCount, formatPercent, formatUsd } from './format.ts';
 import { ratio } from './kpis.ts';
 import type {
   CampaignMetricResult,
@@ -97,6 +97,11 @@ export interface DigestContent {
   readonly campaignVerdicts: readonly CampaignVerdictNews[];
   /** Campaigns with a sample-ratio mismatch; only for the `user_operations` role. */
   readonly srmCampaigns: readonly CampaignResults[];
+  /**
+   * Users per churn_risk band on R, in one sentence; only for the `user_operations` role, and null
+   * before the churn model's first run date (or in a view scoped to partners: bands are not kept per partner).
+   */
+  readonly churnLine: string | null;
   /**
    * The recipient's partners whose tracking is `broken` or `warn` over 7 days, most severe first;
    * only for the `growth` role. The digest shows the first {@link TRACKING_ISSUES_SHOWN}.
@@ -223,6 +228,23 @@ export function digestAlerts(view: PublishModel, thresholds: AlertThresholds): A
   return alerts;
 }
 
+/**
+ * `Churn risk over the next 30 days: 4,765 users high (29%), 2,581 medium (16%), 9,104 low (55%). ...`,
+ * from the churn_risk sizes of the segments; null when there are none.
+ */
+export function churnLine(view: PublishModel): string | null {
+  const bands = (view.segments?.sizes ?? []).filter((size) => size.dimension === 'churn_risk');
+  if (bands.length === 0) return null;
+  const band = (name: string, noun = '') => {
+    const size = bands.find((candidate) => candidate.segment === name);
+    return `${formatCount(size?.users ?? 0)} ${noun}${name} (${formatPercent(size?.share ?? 0)})`;
+  };
+  return (
+    `Churn risk over the next 30 days: ${band('high', 'users ')}, ${band('medium')}, ${band('low')}. ` +
+    'The retain_at_risk_valuable audience holds the high-risk users with mid value or more who are not yet dormant.'
+  );
+}
+
 /** The campaigns whose primary metric reached a verdict since yesterday, by campaign id. */
 export function campaignVerdictNews(campaigns: readonly CampaignResults[]): CampaignVerdictNews[] {
   return campaigns.flatMap((campaign) => {
@@ -288,8 +310,9 @@ export function digestContent(
       ? {
           campaignVerdicts: campaignVerdictNews(model.campaigns),
           srmCampaigns: model.campaigns.filter((campaign) => campaign.srmFlag),
+          churnLine: churnLine(view),
         }
-      : { campaignVerdicts: [], srmCampaigns: [] }),
+      : { campaignVerdicts: [], srmCampaigns: [], churnLine: null }),
     trackingIssues: recipient.role === 'growth' ? digestTrackingIssues(view) : [],
     flaggedPartners: recipient.role === 'growth' ? digestFlaggedPartners(view) : [],
     planLines: recipient.role === 'growth' ? sortedPlan(view.plan).map((row) => planLine(view, row)) : [],

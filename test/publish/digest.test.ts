@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Recipient } from '../../lambdas/contract/recipients-config.ts';
 import { openLocalLake } from '../../lambdas/pipeline/local-lake.ts';
 import { SRM_EXPLANATION } from '../../lambdas/publish/campaign-display.ts';
-import { digestContent, topMovers } from '../../lambdas/publish/digest.ts';
+import { churnLine, digestContent, topMovers } from '../../lambdas/publish/digest.ts';
 import { renderDigestHtml } from '../../lambdas/publish/digest-html.ts';
 import { renderDigestText } from '../../lambdas/publish/digest-text.ts';
 import { loadPublishModel } from '../../lambdas/publish/load-model.ts';
@@ -455,5 +455,31 @@ describe('publishing a lake whose marts are not built yet', () => {
       await lake.close();
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("churnLine (the user-operations lead's digest)", () => {
+  it('counts the users of each churn_risk band with their shares', () => {
+    const view = {
+      segments: {
+        sizes: [
+          { dimension: 'lifecycle', segment: 'active', users: 9000, share: 0.55 },
+          { dimension: 'churn_risk', segment: 'low', users: 9104, share: 9104 / 16450 },
+          { dimension: 'churn_risk', segment: 'medium', users: 2581, share: 2581 / 16450 },
+          { dimension: 'churn_risk', segment: 'high', users: 4765, share: 4765 / 16450 },
+        ],
+        transitions: [],
+      },
+    } as unknown as PublishModel;
+    // 4765 / 16450 = 29.0%, 2581 / 16450 = 15.7%, 9104 / 16450 = 55.3%.
+    expect(churnLine(view)).toBe(
+      'Churn risk over the next 30 days: 4,765 users high (29%), 2,581 medium (16%), 9,104 low (55%). ' +
+        'The retain_at_risk_valuable audience holds the high-risk users with mid value or more who are not yet dormant.',
+    );
+  });
+
+  it('says nothing before the churn model exists or in a scoped view', () => {
+    expect(churnLine({ segments: { sizes: [], transitions: [] } } as unknown as PublishModel)).toBeNull();
+    expect(churnLine({ segments: null } as unknown as PublishModel)).toBeNull();
   });
 });
