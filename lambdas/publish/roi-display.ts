@@ -92,7 +92,7 @@ function marginalText(recommendation: Recommendation | undefined): string {
  * The sentence beside a recommendation that raises or keeps a partner whose matured day-30 ROI is
  * below `target` while its cohorts are projected to reach it: why the two do not disagree. Null
  * otherwise (a cut needs no such word: it judges the marginal dollar, which can lose money while
- * the average makes it).
+ * the average makes it; nor does a paused partner).
  */
 export function roiNote(
   roi: PartnerRoi | undefined,
@@ -101,7 +101,8 @@ export function roiNote(
 ): string | null {
   if (roi === undefined || roi.projectedRoi === null || roi.roiD30 === null) return null;
   if (roi.roiD30 >= target || roi.projectedRoi < target) return null;
-  if ((recommendation.changePct ?? 0) <= -KEEP_BAND) return null;
+  if ((recommendation.changePct ?? 0) <= -KEEP_BAND || recommendation.bindingConstraint === 'paused')
+    return null;
   const payback = roi.paybackDay === null ? '' : `, paying back on ${paybackText(roi)}`;
   return `Day-30 ROI of ${formatPercent(roi.roiD30)} is not the last word: its last 30 days of cohorts are projected to return ${projectedRoiText(roi)}${payback}.`;
 }

@@ -93,8 +93,20 @@ describe('roiNote', () => {
     );
   });
 
-  it('says nothing beside a cut, when day 30 is on target, or when the projection is below it', () => {
+  it('says nothing beside a cut or a paused partner, when day 30 is on target, or when the projection is below it', () => {
     expect(roiNote(roi({}), recommendation({ changePct: -0.1 }), 0)).toBeNull();
+    expect(
+      roiNote(
+        roi({}),
+        recommendation({
+          changePct: 0,
+          recommendedDailySpendUsd: 0,
+          currentDailySpendUsd: 0,
+          bindingConstraint: 'paused',
+        }),
+        0,
+      ),
+    ).toBeNull();
     expect(roiNote(roi({ roiD30: 0.05 }), recommendation({}), 0)).toBeNull();
     expect(roiNote(roi({ projectedRoi: -0.05 }), recommendation({}), 0)).toBeNull();
   });
