@@ -5,10 +5,18 @@ import { csvRecord } from './staging-writer.ts';
 /** The longest raw line kept in quarantine. */
 export const MAX_RAW_CHARS = 8192;
 
+/** The longest event line read, MiB: a longer one is quarantined unread, so memory stays bounded. */
+export const MAX_LINE_MIB = 16;
+
 /** A block of whole lines of an events file, and the number of its first line. */
 export interface EventBlock {
   readonly firstLine: number;
   readonly bytes: Uint8Array;
+  /**
+   * Instead of lines: one line longer than the reader holds (see MAX_LINE_BYTES in
+   * block-reader.ts), its length and first characters, to be quarantined as such.
+   */
+  readonly oversized?: { readonly bytes: number; readonly head: string };
 }
 
 /** What the validator hands each validation worker when it starts. */
@@ -36,6 +44,15 @@ const decoder = new TextDecoder();
  * and funding ids are pseudonymized, in the staged rows and in the quarantined lines' raw text.
  */
 export function validateEventBlock(block: EventBlock, pseudonymizer?: Pseudonymizer): ValidatedBatch {
+  if (block.oversized !== undefined) {
+    const { bytes, head } = block.oversized;
+    const rejected = csvRecord([
+      block.firstLine,
+      `line is ${bytes} bytes long, more than the ${MAX_LINE_MIB} MiB an event line may have: not read`,
+      redactQuarantinedLine(head, pseudonymizer).slice(0, MAX_RAW_CHARS),
+    ]);
+    return { rowsRead: 1, staged: '', stagedRows: 0, rejected, rejectedRows: 1 };
+  }
   const lines = decoder.decode(block.bytes).split('\n');
   let staged = '';
   let rejected = '';

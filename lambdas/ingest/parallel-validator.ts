@@ -92,7 +92,12 @@ export class ParallelValidator {
     );
     const bytes = block.bytes;
     (this.#workers[id % this.#workers.length] as Worker).postMessage(
-      { id, firstLine: block.firstLine, bytes },
+      {
+        id,
+        firstLine: block.firstLine,
+        bytes,
+        ...(block.oversized === undefined ? {} : { oversized: block.oversized }),
+      },
       [bytes.buffer as ArrayBuffer],
     );
     const done = result.then(onDone);

@@ -720,6 +720,38 @@ describe('ingestFile events: formats, dates and idempotence', () => {
     expect(await lakeFiles(lake.lake)).toEqual([]);
   });
 
+  it('quarantines a line longer than 16 MiB unread, with its length, and loads the lines around it', async () => {
+    // Prepare: a valid event, then a 17 MiB line (a broken export), then another valid event.
+    const lake = await newLake();
+    const file = join(lake.root, 'events-long-line.jsonl');
+    const long = `{"event_id":"evt-long","junk":"${'x'.repeat(17 * 1024 * 1024)}"}`;
+    await writeFile(
+      file,
+      [
+        '{"event_id":"evt-a","event_type":"signup","user_id":"u-a","occurred_at":"2026-11-20T08:15:00Z"}',
+        long,
+        '{"event_id":"evt-b","event_type":"login","user_id":"u-a","occurred_at":"2026-11-20T09:15:00Z"}',
+        '',
+      ].join('\n'),
+    );
+
+    // Act
+    const result = await ingestFile(lake.context, 'events', file);
+
+    // Assess: 3 lines read, 2 accepted, the long one quarantined with its byte length and head.
+    expect([result.rowsRead, result.rowsAccepted, result.rowsQuarantined]).toEqual([3, 2, 1]);
+    expect(await lake.rows('select event_id from events order by event_id')).toEqual([
+      { event_id: 'evt-a' },
+      { event_id: 'evt-b' },
+    ]);
+    const [quarantined] = await lake.rows('select line, reason, raw from quarantine');
+    expect(quarantined?.line).toBe(2);
+    expect(quarantined?.reason).toBe(
+      `line is ${long.length} bytes long, more than the 16 MiB an event line may have: not read`,
+    );
+    expect(String(quarantined?.raw)).toBe(long.slice(0, 8192));
+  });
+
   it('fails with a one-line IngestError for a truncated gzip file, writing nothing', async () => {
     // Prepare: the fixture gzipped, cut off in the middle of its compressed stream.
     const lake = await newLake();
