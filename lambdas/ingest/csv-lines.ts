@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { IngestError } from './errors.ts';
-import { type NumberedLine, type ReadOptions, readLines } from './line-reader.ts';
+import { type NumberedLine, oversizedLineReason, type ReadOptions, readLines } from './line-reader.ts';
 
 /** One data line of a CSV file: its fields by header name, or why it could not be read. */
 export type CsvRecord =
@@ -58,7 +58,16 @@ export async function* readCsvRecords(
 ): AsyncGenerator<CsvRecord> {
   let header: string[] | undefined;
   let block: NumberedLine[] = [];
-  for await (const { line, text } of readLines(path, options)) {
+  for await (const { line, text, oversizedChars } of readLines(path, options)) {
+    if (oversizedChars !== undefined) {
+      if (header === undefined)
+        throw new IngestError(`${path}: the header row: ${oversizedLineReason(oversizedChars)}`);
+      // In order: the lines before it, then it.
+      yield* recordsOf(block, header);
+      block = [];
+      yield { line, raw: text, error: oversizedLineReason(oversizedChars) };
+      continue;
+    }
     if (text.trim() === '') continue;
     if (header === undefined) {
       const names = splitLine(text.replace(/^\uFEFF/, ''));

@@ -1,5 +1,5 @@
 import { readCsvRecords } from './csv-lines.ts';
-import { type ReadOptions, readLines } from './line-reader.ts';
+import { oversizedLineReason, type ReadOptions, readLines } from './line-reader.ts';
 
 /** One input row of a tabular file (CSV or NDJSON): its fields, or why it could not be read. */
 export type InputRecord =
@@ -15,7 +15,11 @@ async function firstNonBlankCharacter(path: string): Promise<string | undefined>
 }
 
 async function* readJsonRecords(path: string, options: ReadOptions = {}): AsyncGenerator<InputRecord> {
-  for await (const { line, text } of readLines(path, options)) {
+  for await (const { line, text, oversizedChars } of readLines(path, options)) {
+    if (oversizedChars !== undefined) {
+      yield { line, raw: text, error: oversizedLineReason(oversizedChars) };
+      continue;
+    }
     if (text.trim() === '') continue;
     let parsed: unknown;
     try {
