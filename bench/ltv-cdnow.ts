@@ -25,14 +25,12 @@ const RUN_RATE_DAYS = 90;
 const MODELS = ['BG/NBD + GG', 'run rate 90d', 'product'] as const;
 type Model = (typeof MODELS)[number];
 
-/** Where the log is: BENCH_LTV_CDNOW, else `../shared/data/` beside the checkout (or a worktree's). */
+/**
+ * Where the log is: BENCH_LTV_CDNOW, else the project's copy, `bench/data/CDNOW_sample.txt` (the CDNOW
+ * sample as the MIT-licensed `lifetimes` library ships it).
+ */
 function cdnowPath(): string | null {
-  const root = join(import.meta.dirname, '..');
-  const candidates = [
-    process.env.BENCH_LTV_CDNOW,
-    join(root, '..', 'shared', 'data', 'CDNOW_sample.txt'),
-    join(root, '..', '..', 'shared', 'data', 'CDNOW_sample.txt'),
-  ];
+  const candidates = [process.env.BENCH_LTV_CDNOW, join(import.meta.dirname, 'data', 'CDNOW_sample.txt')];
   return candidates.find((path) => path !== undefined && existsSync(path)) ?? null;
 }
 
