@@ -5,6 +5,12 @@
 import { z } from 'zod';
 import { LTV_HORIZONS_DAYS } from './tables-recommend.ts';
 
+/**
+ * A change of a partner's spend smaller than this fraction of current spend reads as "keep": in the
+ * recommendations' reasons, and wherever the publications ask whether a recommendation raises or cuts.
+ */
+export const KEEP_BAND = 0.005;
+
 /** Settings of one allocation run. */
 export const AllocationConfigSchema = z.object({
   /**

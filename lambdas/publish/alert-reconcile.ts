@@ -5,12 +5,8 @@
  * acquisition valued at the horizon), but a manager cannot act on both unless the digest says how
  * they fit. This is the sentence that says it.
  */
-import { formatUsd } from './format.ts';
 import type { Recommendation } from './model.ts';
-import { raises } from './roi-display.ts';
-
-/** A change of spend at least this much below current reads as a cut (as the recommender's reasons). */
-const CUT_BAND = -0.005;
+import { cuts, marginalReturn, raises } from './roi-display.ts';
 
 /** What the reconciliation needs of an alert. */
 export interface DirectedAlert {
@@ -32,15 +28,6 @@ export function isGoodNews(alert: DirectedAlert): boolean {
   return !isBadNews(alert);
 }
 
-function cuts(recommendation: Recommendation): boolean {
-  return (recommendation.changePct ?? 0) <= CUT_BAND;
-}
-
-function marginal(recommendation: Recommendation): string {
-  const roas = recommendation.expectedMarginalRoas;
-  return roas === null ? '' : ` (each extra $100 returns about ${formatUsd(100 * roas)})`;
-}
-
 /**
  * The sentence that reconciles a partner-level alert with the partner's recommendation when they
  * point opposite ways; null when they agree or there is no recommendation.
@@ -53,9 +40,10 @@ export function reconcileAlert(
   if (isBadNews(alert) && raises(recommendation)) {
     if (recommendation.bindingConstraint === 'registry_min')
       return 'Its recommendation raises it only because its registry minimum requires it.';
+    const marginal = marginalReturn(recommendation);
     if (alert.metric === 'tracking')
       return 'Hold its recommended raise until tracking is back: the raise rests on sign-ups the platform no longer records.';
-    return `One day does not move its recommendation to raise it, which reads weeks of spend against acquisition valued at the horizon${marginal(recommendation)}; if this lasts, the next runs will lower it.`;
+    return `One day does not move its recommendation to raise it, which reads weeks of spend against acquisition valued at the horizon${marginal === null ? '' : ` (${marginal})`}; if this lasts, the next runs will lower it.`;
   }
   if (isGoodNews(alert) && cuts(recommendation)) {
     return 'One good day does not move its recommendation to cut it, which reads weeks of spend against acquisition valued at the horizon; if this lasts, the next runs will raise it.';

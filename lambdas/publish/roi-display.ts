@@ -4,11 +4,9 @@
  * before, and a partner whose day-30 ROI looks bad but whose cohorts are on course to pay back is
  * explained beside its recommendation instead of raising an alert.
  */
+import { KEEP_BAND } from '../contract/recommend-config.ts';
 import { formatPercent, formatUsd } from './format.ts';
 import type { PartnerRoi, Recommendation } from './model.ts';
-
-/** A change of spend smaller than this fraction reads as "keep" (as the recommender's reasons). */
-const KEEP_BAND = 0.005;
 
 /** `day 135 (61 to 180)`, `day 135 (61 or later)`, `not within 365 days`. */
 export function paybackText(roi: PartnerRoi): string {
@@ -36,6 +34,19 @@ export function raises(recommendation: Recommendation | undefined): boolean {
   if (recommendation.changePct === null)
     return recommendation.recommendedDailySpendUsd > recommendation.currentDailySpendUsd;
   return recommendation.changePct >= KEEP_BAND;
+}
+
+/** Whether a recommendation cuts the partner's spend. */
+export function cuts(recommendation: Recommendation): boolean {
+  return (recommendation.changePct ?? 0) <= -KEEP_BAND;
+}
+
+/** `each extra $100 returns about $706`; null when the recommendation has no marginal return. */
+export function marginalReturn(recommendation: Recommendation | undefined): string | null {
+  const roas = recommendation?.expectedMarginalRoas;
+  return roas === null || roas === undefined
+    ? null
+    : `each extra $100 returns about ${formatUsd(100 * roas)}`;
 }
 
 /** An ROI alert of one partner, in words. */
@@ -74,18 +85,11 @@ export function roiAlert(
   if (raises(recommendation) && recommendation?.bindingConstraint === 'registry_min')
     reconcile = ' The recommendation raises it only because its registry minimum requires it.';
   else if (raises(recommendation))
-    reconcile = ` The recommendation still raises it: it values the next dollar on the partner's response curve over recent weeks of spend (${marginalText(recommendation)} at ${roi.horizonDays} days), while this is the average of the last 30 days' dollars; watch the next runs before raising it further.`;
+    reconcile = ` The recommendation still raises it: it values the next dollar on the partner's response curve over recent weeks of spend (${marginalReturn(recommendation) ?? 'its marginal return'} at ${roi.horizonDays} days), while this is the average of the last 30 days' dollars; watch the next runs before raising it further.`;
   return {
     partnerId,
     message: `Cohorts of the last 30 days of ${name} are projected to return ${projectedRoiText(roi)}, below the ${formatPercent(target)} target${payback}${matured}.${reconcile}`,
   };
-}
-
-function marginalText(recommendation: Recommendation | undefined): string {
-  const roas = recommendation?.expectedMarginalRoas;
-  return roas === null || roas === undefined
-    ? 'its marginal return'
-    : `each extra $100 returns about ${formatUsd(100 * roas)}`;
 }
 
 /**
@@ -101,8 +105,7 @@ export function roiNote(
 ): string | null {
   if (roi === undefined || roi.projectedRoi === null || roi.roiD30 === null) return null;
   if (roi.roiD30 >= target || roi.projectedRoi < target) return null;
-  if ((recommendation.changePct ?? 0) <= -KEEP_BAND || recommendation.bindingConstraint === 'paused')
-    return null;
+  if (cuts(recommendation) || recommendation.bindingConstraint === 'paused') return null;
   const payback = roi.paybackDay === null ? '' : `, paying back on ${paybackText(roi)}`;
   return `Day-30 ROI of ${formatPercent(roi.roiD30)} is not the last word: its last 30 days of cohorts are projected to return ${projectedRoiText(roi)}${payback}.`;
 }

@@ -1,8 +1,6 @@
 /** The one sentence per partner a manager reads, worded from what allocation-explanation.ts worked out. */
+import { KEEP_BAND } from '../contract/recommend-config.ts';
 import type { AllocationResult, PartnerAllocation } from './allocation-types.ts';
-
-/** A change smaller than this fraction of current spend reads as "keep". */
-const KEEP_BAND = 0.005;
 
 const dollars = new Intl.NumberFormat('en-US', {
   style: 'currency',

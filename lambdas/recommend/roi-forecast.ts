@@ -113,9 +113,16 @@ export function forecastPartnerRoi(
   const spendUsd = days.reduce((total, day) => total + day.spend, 0);
   const cohortUsers = days.reduce((total, day) => total + (day.cohort?.users ?? 0), 0);
   const valueToDateUsd = days.reduce((total, day) => total + (day.cohort?.toDate ?? 0), 0);
-  const atHorizon = (h: LtvHorizonDays) =>
-    ratioWithError(days.map((day) => ({ x: day.spend, y: day.cohort?.[h] ?? 0 })));
-  const roas = input.cohorts === null ? null : atHorizon(horizon);
+  // Each horizon's ratio estimate, once: the projection reads one, the payback curves all three.
+  const estimates = new Map(
+    LTV_HORIZONS_DAYS.map((h) => [
+      h,
+      input.cohorts === null
+        ? null
+        : ratioWithError(days.map((day) => ({ x: day.spend, y: day.cohort?.[h] ?? 0 }))),
+    ]),
+  );
+  const roas = estimates.get(horizon) ?? null;
   const spread = roas?.standardError === null || roas === null ? null : Z_95 * roas.standardError;
 
   const matured = [
@@ -127,8 +134,10 @@ export function forecastPartnerRoi(
   const curve = (shift: (estimate: { ratio: number; standardError: number | null }) => number) => {
     if (input.cohorts === null) return null;
     const projected = LTV_HORIZONS_DAYS.flatMap((h) => {
-      const estimate = atHorizon(h);
-      return estimate === null ? [] : [{ ageDay: h as number, roas: shift(estimate) }];
+      const estimate = estimates.get(h);
+      return estimate === null || estimate === undefined
+        ? []
+        : [{ ageDay: h as number, roas: shift(estimate) }];
     });
     const ceiling = projected[0]?.roas ?? 0;
     return [...matured.filter((point) => point.roas <= ceiling), ...projected];

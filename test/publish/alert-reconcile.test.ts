@@ -1,19 +1,7 @@
 /** The sentence that reconciles a day's alert with a recommendation pointing the other way. */
 import { describe, expect, it } from 'vitest';
 import { isBadNews, isGoodNews, reconcileAlert } from '../../lambdas/publish/alert-reconcile.ts';
-import type { Recommendation } from '../../lambdas/publish/model.ts';
-
-const recommendation = (values: Partial<Recommendation>): Recommendation => ({
-  partnerId: 'kol-003',
-  currentDailySpendUsd: 100,
-  recommendedDailySpendUsd: 130,
-  changePct: 0.3,
-  expectedMarginalRoas: 7.06,
-  confidence: 'high',
-  reason: 'Raise kol-003 by 30% to $130/day.',
-  bindingConstraint: 'max_change',
-  ...values,
-});
+import { recommendation } from './recommendation.ts';
 
 describe('isBadNews and isGoodNews', () => {
   it('reads CAC up, volumes down and tracking as bad, their opposites as good, spend as neither', () => {

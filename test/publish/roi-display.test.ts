@@ -3,8 +3,9 @@
  * by what, and the sentences that reconcile it with the partner's recommendation.
  */
 import { describe, expect, it } from 'vitest';
-import type { PartnerRoi, Recommendation } from '../../lambdas/publish/model.ts';
+import type { PartnerRoi } from '../../lambdas/publish/model.ts';
 import { paybackText, roiAlert, roiNote } from '../../lambdas/publish/roi-display.ts';
+import { recommendation } from './recommendation.ts';
 
 const roi = (values: Partial<PartnerRoi>): PartnerRoi => ({
   partnerId: 'kol-003',
@@ -18,18 +19,6 @@ const roi = (values: Partial<PartnerRoi>): PartnerRoi => ({
   paybackDay: 95,
   paybackDayEarliest: 80,
   paybackDayLatest: 130,
-  ...values,
-});
-
-const recommendation = (values: Partial<Recommendation>): Recommendation => ({
-  partnerId: 'kol-003',
-  currentDailySpendUsd: 100,
-  recommendedDailySpendUsd: 130,
-  changePct: 0.3,
-  expectedMarginalRoas: 7.06,
-  confidence: 'high',
-  reason: 'Raise kol-003 by 30% to $130/day.',
-  bindingConstraint: 'max_change',
   ...values,
 });
 
