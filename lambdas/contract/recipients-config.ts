@@ -46,7 +46,11 @@ export type Recipient = z.infer<typeof RecipientSchema>;
 
 /** When a partner's numbers raise an alert in a digest. */
 export const AlertThresholdsSchema = z.object({
-  /** Alert when a partner's roi_d30 (30-day window) is below this ROI (a fraction; 0 = break-even). */
+  /**
+   * The ROI target (a fraction; 0 = break-even). A partner's ROI alert compares with it the projected
+   * ROI at the value horizon (partner_roi_forecast), its whole 95% interval below it; roi_d30 only
+   * while there is no projection. The name predates the projection.
+   */
   targetRoiD30: z.number().default(0),
 });
 export type AlertThresholds = z.infer<typeof AlertThresholdsSchema>;
