@@ -8,11 +8,12 @@
  * (`If-Match: <ETag>`), so of two writers that find the same lapsed lock only one takes it over.
  */
 import { z } from 'zod';
+import { LOCK_PREFIX } from '../contract/lake-layout.ts';
 import { LakeBusyError } from '../pipeline/errors.ts';
 import { LakeIngestInProgressError } from './errors.ts';
 
 /** The lock object's key in the lake bucket. */
-export const LAKE_LEASE_KEY = '_lock/lake.json';
+export const LAKE_LEASE_KEY = `${LOCK_PREFIX}/lake.json`;
 
 /** Who holds the lake, as the lock object records it. */
 export const LakeLeaseSchema = z.object({

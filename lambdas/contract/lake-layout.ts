@@ -12,3 +12,9 @@ export const ATHENA_SCRATCH_PREFIX = `${SCRATCH_PREFIX}/athena`;
 
 /** The top-level directory of everything a run publishes (dashboard, digests, audiences). */
 export const PUBLISHED_ROOT = 'published';
+
+/**
+ * Where the lake's lock lives (`_lock/lake.json` on S3): one writer at a time, so never under the
+ * scratch, whose objects expire.
+ */
+export const LOCK_PREFIX = '_lock';
