@@ -14,6 +14,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { ENV, MAX_PRESIGNED_URL_SECONDS } from '../lambdas/aws/env.ts';
+import { LANDING_PREFIX } from '../lambdas/aws/landing-key.ts';
 import { DAILY_STEP_NAMES, type DailyStepName } from '../lambdas/aws/step-events.ts';
 import { LOCK_PREFIX } from '../lambdas/contract/lake-layout.ts';
 import { RunConfigSchema } from '../lambdas/contract/run-config.ts';
@@ -49,6 +50,11 @@ export const LAKE_INGESTING_ERROR = 'LakeIngestInProgressError';
 /** Properties of {@link DailyPipeline}. */
 export interface DailyPipelineProps {
   readonly lakeBucket: s3.IBucket;
+  /**
+   * Where files land: files whose ingest waited for a run (the lake was locked) are landed again
+   * under `landing/` once the run releases the lake, so S3 announces them to the ingest Lambda anew.
+   */
+  readonly landingBucket: s3.IBucket;
   readonly catalog: Catalog;
   readonly queryEngine: QueryEngine;
   readonly publishing: Publishing;
@@ -190,6 +196,7 @@ export class DailyPipeline extends Construct {
       description: 'growthlake daily run: takes and releases the lake lock, one run at a time',
       environment: {
         [ENV.lakeBucket]: props.lakeBucket.bucketName,
+        [ENV.landingBucket]: props.landingBucket.bucketName,
         // A run's lock lapses when the execution must have ended: a killed run frees the lake then.
         [ENV.lakeLockTtlSeconds]: String(runTimeout.toSeconds()),
       },
@@ -199,9 +206,14 @@ export class DailyPipeline extends Construct {
     const lockObjects = `${LOCK_PREFIX}/*`;
     props.lakeBucket.grantReadWrite(this.lockFunction.role, lockObjects);
     props.lakeBucket.grantDelete(this.lockFunction.role, lockObjects);
+    const landed = `${LANDING_PREFIX}*`;
+    props.landingBucket.grantRead(this.lockFunction.role, landed);
+    props.landingBucket.grantPut(this.lockFunction.role, landed);
     acknowledgeBucketGrants(this.lockFunction.role, {
       [props.lakeBucket.arnForObjects(lockObjects)]:
-        'The lock object _lock/lake.json is created, read, replaced and deleted under conditions.',
+        'The lock object _lock/lake.json is created, read, replaced and deleted under conditions, and the records of deferred ingests beside it.',
+      [props.landingBucket.arnForObjects(landed)]:
+        'A file whose ingest waited for the run is copied onto itself under landing/, so S3 announces it again.',
     });
 
     this.stateMachine = this.#stateMachine(props, runTimeout);

@@ -48,9 +48,13 @@ const LockTtlSchema = z.coerce
   .int('must be a whole number of seconds')
   .min(60, 'must be at least 60 seconds');
 
-/** The lake-lock Lambda of the daily run: the lake bucket and how long a run may hold it. */
+/**
+ * The lake-lock Lambda of the daily run: the lake bucket, how long a run may hold it, and the
+ * landing bucket whose deferred files it lands again on release.
+ */
 export const LakeLockEnvSchema = z.object({
   [ENV.lakeBucket]: bucketName,
+  [ENV.landingBucket]: bucketName,
   [ENV.lakeLockTtlSeconds]: LockTtlSchema,
 });
 /** The lake-lock settings after validation. */

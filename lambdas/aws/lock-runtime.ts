@@ -1,11 +1,15 @@
 /**
  * The composition root of the lake-lock Lambda, the first and the last state of every daily-run
  * execution: it takes the lake's lock for the execution (see {@link LakeLock}) and releases it,
- * on success and on the failure path alike.
+ * on success and on the failure path alike, then lands again the files whose ingest the run
+ * deferred (see {@link DeferredIngests}).
  */
+import { S3Store } from '../storage/s3-store.ts';
 import { newS3Client } from './clients.ts';
+import { DeferredIngests } from './deferred-ingests.ts';
 import { ENV, LakeLockEnvSchema, parseEnv } from './env.ts';
 import { LakeLock } from './lake-lease.ts';
+import { S3LandingBucket } from './landing-bucket.ts';
 import { newObservability, type Observability } from './observability.ts';
 import { S3ConditionalObjects } from './s3-conditional-objects.ts';
 import { type LakeLockEvent, runDateOf } from './step-events.ts';
@@ -15,6 +19,8 @@ export interface LockRuntime extends Observability {
   readonly lock: LakeLock;
   /** How long a run may hold the lake: the state machine's timeout. */
   readonly ttlSeconds: number;
+  /** Files whose ingest waited for the run. */
+  readonly deferrals: DeferredIngests;
 }
 
 /** The lake-lock Lambda's runtime from its environment; throws AwsConfigError naming every bad variable. */
@@ -23,13 +29,18 @@ export function lockRuntimeFromEnv(
 ): LockRuntime {
   const settings = parseEnv(LakeLockEnvSchema, env);
   const bucket = settings[ENV.lakeBucket];
+  const s3 = newS3Client();
   return {
     ...newObservability(),
     lock: new LakeLock({
-      objects: new S3ConditionalObjects({ client: newS3Client(), bucket }),
+      objects: new S3ConditionalObjects({ client: s3, bucket }),
       lakeName: `s3://${bucket}`,
     }),
     ttlSeconds: settings[ENV.lakeLockTtlSeconds],
+    deferrals: new DeferredIngests({
+      lake: new S3Store({ client: s3, bucket }),
+      landing: new S3LandingBucket({ client: s3, bucket: settings[ENV.landingBucket] }),
+    }),
   };
 }
 
@@ -42,6 +53,8 @@ export interface LockSummary {
   readonly holder: string;
   readonly outcome: 'acquired' | 'released' | 'not-held';
   readonly runDate?: string;
+  /** On release: the landing keys whose deferred ingest was started again. */
+  readonly relanded?: readonly string[];
 }
 
 /**
@@ -62,6 +75,10 @@ export async function handleLakeLock(runtime: LockRuntime, event: LakeLockEvent)
     return { action: 'acquire', holder, outcome: 'acquired', runDate };
   }
   const outcome = await runtime.lock.release(holder);
-  runtime.logger.info(`lake lock ${outcome}`, { holder });
-  return { action: 'release', holder, outcome };
+  // Only the run that held the lake hands the deferred files on: a refused execution's release
+  // (the failure path of a second run) leaves them for the holder.
+  const relanded =
+    outcome === 'released' ? await runtime.deferrals.redrive(`after ${event.executionId}`) : [];
+  runtime.logger.info(`lake lock ${outcome}`, { holder, relanded });
+  return { action: 'release', holder, outcome, relanded };
 }

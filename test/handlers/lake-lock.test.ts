@@ -3,17 +3,28 @@
  * once on one lake, against a model of S3's conditional writes (see conditional-s3-model.ts).
  */
 import { describe, expect, it } from 'vitest';
+import { DeferredIngests } from '../../lambdas/aws/deferred-ingests.ts';
 import { InvalidEventError } from '../../lambdas/aws/errors.ts';
 import { LakeLock } from '../../lambdas/aws/lake-lease.ts';
+import type { LandingBucket } from '../../lambdas/aws/landing-bucket.ts';
 import type { LockRuntime } from '../../lambdas/aws/lock-runtime.ts';
 import { newObservability } from '../../lambdas/aws/observability.ts';
 import { S3ConditionalObjects } from '../../lambdas/aws/s3-conditional-objects.ts';
 import { createLockHandler } from '../../lambdas/handlers/create-lock-handler.ts';
 import { LakeBusyError } from '../../lambdas/pipeline/errors.ts';
 import { conditionalS3Model } from '../aws/conditional-s3-model.ts';
+import { MemoryStore } from '../warehouse/memory-store.ts';
 import { captureFailure, captureStdout, LAKE_BUCKET, lambdaContext } from './handler-fixture.ts';
 
 const STARTED = new Date('2026-11-22T06:00:00.000Z');
+
+const unusedLanding: LandingBucket = {
+  bucket: 'growthlake-landing',
+  download: () => Promise.reject(new Error('not in this test')),
+  move: () => Promise.reject(new Error('not in this test')),
+  putJson: () => Promise.reject(new Error('not in this test')),
+  reland: () => Promise.reject(new Error('not in this test')),
+};
 
 function lockRuntime(model: ReturnType<typeof conditionalS3Model>): LockRuntime {
   return {
@@ -24,6 +35,8 @@ function lockRuntime(model: ReturnType<typeof conditionalS3Model>): LockRuntime 
       now: () => STARTED,
     }),
     ttlSeconds: 21_600,
+    // No ingest was deferred in these tests: the lake holds no record, so nothing is landed again.
+    deferrals: new DeferredIngests({ lake: new MemoryStore(), landing: unusedLanding }),
   };
 }
 
@@ -65,7 +78,12 @@ describe('the lake-lock Lambda', () => {
       `the lake s3://${LAKE_BUCKET} is in use by daily run sched-1 for 2026-11-21 ` +
         '(since 2026-11-22T06:00:00.000Z, lapsing at 2026-11-22T12:00:00.000Z at the latest); wait for it to finish',
     );
-    expect(released.result).toEqual({ action: 'release', holder: 'run:sched-1', outcome: 'released' });
+    expect(released.result).toEqual({
+      action: 'release',
+      holder: 'run:sched-1',
+      outcome: 'released',
+      relanded: [],
+    });
     expect(next.result).toMatchObject({ holder: 'run:manual-2', outcome: 'acquired' });
   });
 
@@ -83,7 +101,12 @@ describe('the lake-lock Lambda', () => {
     const bad = await captureFailure(() => handler({ action: 'steal', executionId: 'x' }, context));
 
     // Assess
-    expect(other.result).toEqual({ action: 'release', holder: 'run:refused', outcome: 'not-held' });
+    expect(other.result).toEqual({
+      action: 'release',
+      holder: 'run:refused',
+      outcome: 'not-held',
+      relanded: [],
+    });
     expect(model.objects.size).toBe(1);
     expect(bad.error).toBeInstanceOf(InvalidEventError);
   });

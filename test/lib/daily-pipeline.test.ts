@@ -242,10 +242,11 @@ describe('DailyPipeline lake lock', () => {
     });
   });
 
-  it('gives the lock Lambda the lake bucket, a lock lapsing with the run timeout, and only the _lock/ objects', () => {
+  it('gives the lock Lambda the lake bucket, a lock lapsing with the run timeout, and only the _lock/ and landing/ objects', () => {
     // Prepare
     const lock = synth.stack.pipeline.lockFunction;
     const lakeId = logicalIdOf(synth.stack, synth.stack.storage.lake);
+    const landingId = logicalIdOf(synth.stack, synth.stack.storage.landing);
     const [policy] = Object.values(
       synth.template.findResources('AWS::IAM::Policy', {
         Properties: { Roles: [{ Ref: logicalIdOf(synth.stack, lock.role) }] },
@@ -269,12 +270,21 @@ describe('DailyPipeline lake lock', () => {
         Variables: Match.objectEquals({
           NODE_OPTIONS: '--enable-source-maps',
           [ENV.lakeBucket]: { Ref: lakeId },
+          [ENV.landingBucket]: { Ref: logicalIdOf(synth.stack, synth.stack.storage.landing) },
           [ENV.lakeLockTtlSeconds]: '21600',
         }),
       },
     });
     // The bucket itself for s3:ListBucket, without which S3 answers a read of the absent lock 403, not 404.
-    expect(new Set(s3Resources)).toEqual(new Set([`\${${lakeId}.Arn}`, `\${${lakeId}.Arn}/_lock/*`]));
+    // landing/* to copy a deferred file onto itself (read and put), which S3 announces again.
+    expect(new Set(s3Resources)).toEqual(
+      new Set([
+        `\${${lakeId}.Arn}`,
+        `\${${lakeId}.Arn}/_lock/*`,
+        `\${${landingId}.Arn}`,
+        `\${${landingId}.Arn}/landing/*`,
+      ]),
+    );
   });
 });
 
