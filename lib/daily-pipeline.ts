@@ -259,14 +259,29 @@ export class DailyPipeline extends Construct {
   }
 
   /** A state of the lake-lock Lambda: its answer is discarded, the state's input passes through. */
-  #lockTask(id: string, payload: Record<string, unknown>): tasks.LambdaInvoke {
-    return new tasks.LambdaInvoke(this, id, {
+  #lockTask(
+    id: string,
+    payload: Record<string, unknown>,
+    retries: sfn.RetryProps[] = [],
+  ): tasks.LambdaInvoke {
+    const task = new tasks.LambdaInvoke(this, id, {
       lambdaFunction: this.lockFunction.function,
       payload: sfn.TaskInput.fromObject(payload),
       payloadResponseOnly: true,
       resultPath: sfn.JsonPath.DISCARD,
       taskTimeout: sfn.Timeout.duration(Duration.minutes(2)),
     });
+    // The specific retriers first: Step Functions uses the first whose errors match.
+    for (const retry of retries) task.addRetry(retry);
+    task.addRetry({ errors: NON_RETRYABLE_ERRORS, maxAttempts: 0 });
+    // S3 failing for longer than the SDK's own retries.
+    task.addRetry({
+      errors: [sfn.Errors.TASKS_FAILED, sfn.Errors.TIMEOUT],
+      interval: Duration.seconds(30),
+      backoffRate: 2,
+      maxAttempts: 2,
+    });
+    return task;
   }
 
   #stateMachine(props: DailyPipelineProps, runTimeout: Duration): sfn.StateMachine {
@@ -291,18 +306,14 @@ export class DailyPipeline extends Construct {
     releaseAfterFailure.next(notify);
     const releaseAfterSuccess = this.#lockTask('ReleaseLakeLock', release);
     releaseAfterSuccess.addCatch(notify, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
-    const acquire = this.#lockTask('AcquireLakeLock', {
-      action: 'acquire',
-      executionId: sfn.JsonPath.executionName,
-      request: sfn.JsonPath.entirePayload,
-    });
-    acquire.addRetry({ errors: [...NON_RETRYABLE_ERRORS, LAKE_BUSY_ERROR], maxAttempts: 0 });
-    acquire.addRetry({
-      errors: [LAKE_INGESTING_ERROR],
-      interval: Duration.minutes(1),
-      backoffRate: 1,
-      maxAttempts: 15,
-    });
+    const acquire = this.#lockTask(
+      'AcquireLakeLock',
+      { action: 'acquire', executionId: sfn.JsonPath.executionName, request: sfn.JsonPath.entirePayload },
+      [
+        { errors: [LAKE_BUSY_ERROR], maxAttempts: 0 },
+        { errors: [LAKE_INGESTING_ERROR], interval: Duration.minutes(1), backoffRate: 1, maxAttempts: 15 },
+      ],
+    );
     // Not released on this path: the lock is another writer's (or was never taken).
     acquire.addCatch(notify, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
 

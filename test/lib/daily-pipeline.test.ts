@@ -229,11 +229,25 @@ describe('DailyPipeline lake lock', () => {
       Parameters: { action: 'acquire', 'executionId.$': '$$.Execution.Name', 'request.$': '$' },
       Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'NotifyFailure' }],
     });
+    const transient = {
+      ErrorEquals: ['States.TaskFailed', 'States.Timeout'],
+      IntervalSeconds: 30,
+      MaxAttempts: 2,
+      BackoffRate: 2,
+    };
     expect(States.AcquireLakeLock?.Retry?.slice(1)).toEqual([
-      { ErrorEquals: [...NON_RETRYABLE_ERRORS, LAKE_BUSY_ERROR], MaxAttempts: 0 },
+      { ErrorEquals: [LAKE_BUSY_ERROR], MaxAttempts: 0 },
       // An ingest holds the lake for 15 minutes at most: 15 tries a minute apart.
       { ErrorEquals: [LAKE_INGESTING_ERROR], IntervalSeconds: 60, MaxAttempts: 15, BackoffRate: 1 },
+      { ErrorEquals: NON_RETRYABLE_ERRORS, MaxAttempts: 0 },
+      transient,
     ]);
+    for (const release of ['ReleaseLakeLock', 'ReleaseLakeLockAfterFailure']) {
+      expect(States[release]?.Retry?.slice(1)).toEqual([
+        { ErrorEquals: NON_RETRYABLE_ERRORS, MaxAttempts: 0 },
+        transient,
+      ]);
+    }
     expect(States.ReleaseLakeLock).toMatchObject({
       Next: 'RunSucceeded',
       ResultPath: null,
