@@ -11,6 +11,8 @@ import type { LandingBucket } from './landing-bucket.ts';
 /** Where the records of deferred ingests live in the lake bucket. */
 export const DEFERRED_PREFIX = `${LOCK_PREFIX}/deferred`;
 
+const recordKey = (eventId: string): string => `${DEFERRED_PREFIX}/${encodeURIComponent(eventId)}.json`;
+
 /** What {@link DeferredIngests} needs. */
 export interface DeferredIngestsOptions {
   /** The lake bucket. */
@@ -31,10 +33,12 @@ export class DeferredIngests {
   /** Records that the file landed at `key` waits for the lake (keyed by the event, so a redelivery writes the same record). */
   public async defer(eventId: string, key: string, heldBy: string): Promise<void> {
     const deferredAt = (this.#options.now ?? (() => new Date()))().toISOString();
-    await this.#options.lake.put(
-      `${DEFERRED_PREFIX}/${encodeURIComponent(eventId)}.json`,
-      JSON.stringify({ key, heldBy, deferredAt }),
-    );
+    await this.#options.lake.put(recordKey(eventId), JSON.stringify({ key, heldBy, deferredAt }));
+  }
+
+  /** Removes the record of an event whose file was ingested after all. */
+  public async forget(eventId: string): Promise<void> {
+    await this.#options.lake.delete([recordKey(eventId)]);
   }
 
   /**

@@ -128,19 +128,29 @@ export async function handleObjectCreated(
     );
   }
   const holder = `ingest:${event.id}`;
-  try {
-    await runtime.lock.acquire({
+  const acquire = () =>
+    runtime.lock.acquire({
       holder,
       kind: 'ingest',
       description: `the ingest of s3://${bucket.name}/${object.key}`,
       ttlSeconds: runtime.lockTtlSeconds,
     });
+  try {
+    await acquire();
   } catch (error) {
     if (!(error instanceof LakeBusyError)) throw error;
     await runtime.deferrals.defer(event.id, object.key, error.message);
-    const summary = deferredSummary(object.key, error.message);
-    runtime.logger.info('landed file deferred', { ...summary });
-    return summary;
+    // The run may have released the lake, and landed its deferred files again, between the refusal
+    // and the record: one more try, so the record is never left for the next day's run alone.
+    try {
+      await acquire();
+    } catch (again) {
+      if (!(again instanceof LakeBusyError)) throw again;
+      const summary = deferredSummary(object.key, again.message);
+      runtime.logger.info('landed file deferred', { ...summary });
+      return summary;
+    }
+    await runtime.deferrals.forget(event.id);
   }
   try {
     return await ingestHeld(runtime, event);

@@ -8,13 +8,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DeferredIngests } from '../../lambdas/aws/deferred-ingests.ts';
 import { InvalidEventError } from '../../lambdas/aws/errors.ts';
 import type { IngestRuntime } from '../../lambdas/aws/ingest-runtime.ts';
-import { LAKE_LEASE_KEY, LakeLock } from '../../lambdas/aws/lake-lease.ts';
+import { LAKE_LEASE_KEY, type LakeLease, LakeLock, type LeaseRequest } from '../../lambdas/aws/lake-lease.ts';
 import { S3LandingBucket } from '../../lambdas/aws/landing-bucket.ts';
 import { handleLakeLock, type LockRuntime } from '../../lambdas/aws/lock-runtime.ts';
 import { METRICS_NAMESPACE } from '../../lambdas/aws/metric-names.ts';
 import { newObservability } from '../../lambdas/aws/observability.ts';
 import { S3ConditionalObjects } from '../../lambdas/aws/s3-conditional-objects.ts';
 import { createIngestHandler } from '../../lambdas/handlers/create-ingest-handler.ts';
+import { LakeBusyError } from '../../lambdas/pipeline/errors.ts';
 import { S3Store } from '../../lambdas/storage/s3-store.ts';
 import { conditionalS3Model } from '../aws/conditional-s3-model.ts';
 import { type LocalS3, startLocalS3 } from '../storage/s3rver-process.ts';
@@ -345,6 +346,35 @@ describe('ingest handler', () => {
     expect(athena.started).toEqual([]);
     expect(await lake.list('_lock')).toEqual([]);
     expect(lockObjects.objects.has(LAKE_LEASE_KEY)).toBe(false);
+  });
+
+  it('takes the file after all when the run released the lake while the deferral was being recorded', async () => {
+    // Prepare: a lock that refuses the first attempt (the run still held it) and grants the second.
+    class ReleasedMeanwhile extends LakeLock {
+      #refused = false;
+      public override async acquire(request: LeaseRequest): Promise<LakeLease> {
+        if (this.#refused) return super.acquire(request);
+        this.#refused = true;
+        throw new LakeBusyError('the lake is in use by daily run exec-1 for 2026-11-21');
+      }
+    }
+    const key = 'landing/clicks/2026-11-21.csv';
+    await land(key, 'date,clicks\n2026-11-21,10\n');
+    const lock = new ReleasedMeanwhile({
+      objects: new S3ConditionalObjects({ client: conditionalS3Model().client, bucket: LAKE_BUCKET }),
+      lakeName: `s3://${LAKE_BUCKET}`,
+    });
+    const handler = createIngestHandler({
+      ...(await ingestRuntime(s3, fakeAthena(s3), recordedWaits())),
+      lock,
+    });
+
+    // Act
+    const { result } = await captureStdout(() => handler(objectCreated(key), lambdaContext('ingest')));
+
+    // Assess: handled now (refused, as clicks is no input kind), and no deferral record left behind.
+    expect(result).toMatchObject({ status: 'rejected', movedTo: 'rejected/clicks/2026-11-21.csv' });
+    expect(await lake.list('_lock')).toEqual([]);
   });
 
   it("rejects a file the core refuses as a whole, with the core's one-line reason", async () => {
