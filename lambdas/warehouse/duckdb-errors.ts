@@ -18,6 +18,11 @@ import { QueryError } from './errors.ts';
 const UNREADABLE_PARQUET: readonly { readonly pattern: RegExp; readonly meaning: string }[] = [
   { pattern: /No magic bytes found at end of file '([^']+)'/, meaning: 'has no Parquet footer at its end' },
   { pattern: /File '([^']+)' too small to be a Parquet file/, meaning: 'is too small to be Parquet' },
+  // A replaced table is read from the files its manifests name (table-files.ts).
+  {
+    pattern: /No files found that match the pattern "([^"]+\.parquet)"/,
+    meaning: 'is missing, though the table names it',
+  },
 ];
 
 /** A lake file that DuckDB cannot read as Parquet; the message says which table and what to do. */
@@ -57,8 +62,10 @@ function remedy(table: TableDef | undefined, lakeRoot: string): string {
   if (table === undefined) return 'restore it from a backup, or move it out of the lake';
   if (table.layer === 'state' || table.layer === 'mart') {
     const manifest = TABLES.build_manifest.location.split('/').join(sep);
+    const folder = table.location.split('/').join(sep);
+    // The table's manifests name the file: the folder goes whole, manifests and all.
     return (
-      `restore it from a backup, or delete it and ${lakeRoot}${sep}${manifest}${sep} ` +
+      `restore it from a backup, or delete ${lakeRoot}${sep}${folder}${sep} and ${lakeRoot}${sep}${manifest}${sep} ` +
       'and run the latest date again, which rebuilds the derived tables from the ingested data'
     );
   }
@@ -87,8 +94,9 @@ export function duckDbError(
     const file = inLake.split(sep).join('/');
     const table = tableOf(file, tables);
     const what = table === undefined ? `the lake file ${file}` : `table ${table.name}: the file ${file}`;
+    const damage = meaning.startsWith('is missing') ? '' : ': it is truncated or corrupt';
     return new CorruptLakeFileError(
-      `${what} ${meaning}: it is truncated or corrupt; ${remedy(table, lakeRoot)}`,
+      `${what} ${meaning}${damage}; ${remedy(table, lakeRoot)}`,
       file,
       table?.name,
       { cause: error },

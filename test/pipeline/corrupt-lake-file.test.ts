@@ -100,13 +100,13 @@ describe('growthlake run over a lake with a truncated Parquet file', () => {
     expect(failed.code).toBe(1);
     expect(failed.stderr).toBe(
       `growthlake: table user_daily: the file ${file} is too small to be Parquet: it is truncated or ` +
-        `corrupt; restore it from a backup, or delete it and ${join(lake, 'state', 'build_manifest')}/ ` +
+        `corrupt; restore it from a backup, or delete ${join(lake, 'state', 'user_daily')}/ and ${join(lake, 'state', 'build_manifest')}/ ` +
         'and run the latest date again, which rebuilds the derived tables from the ingested data\n',
     );
     expect(await lakeFiles(lake)).toEqual(before);
 
     // Act: do as the line says.
-    await rm(join(lake, file));
+    await rm(join(lake, TABLES.user_daily.location), { recursive: true });
     await rm(join(lake, TABLES.build_manifest.location), { recursive: true });
     const rerun = await growthlake('run', '--date', R, '--lake', lake);
 

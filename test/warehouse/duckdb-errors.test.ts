@@ -44,10 +44,28 @@ describe('duckDbError', () => {
     expect(error.cause).toBe(cause);
     expect(error.message).toBe(
       'table daily: the file marts/daily/dt=2026-11-18/part_0.parquet has no Parquet footer at its end: ' +
-        'it is truncated or corrupt; restore it from a backup, or delete it and /lake/state/build_manifest/ ' +
+        'it is truncated or corrupt; restore it from a backup, or delete /lake/marts/daily/ and /lake/state/build_manifest/ ' +
         'and run the latest date again, which rebuilds the derived tables from the ingested data',
     );
     expect(error).toMatchObject({ table: 'daily', file: 'marts/daily/dt=2026-11-18/part_0.parquet' });
+  });
+
+  it('names a file a manifest names but the lake lacks', () => {
+    // Act
+    const error = duckDbError(
+      new Error(
+        'IO Error: No files found that match the pattern "/lake/marts/daily/dt=2026-11-18/part_ab_0.parquet"',
+      ),
+      '/lake',
+      [DAILY, INPUT],
+    );
+
+    // Assess
+    expect(error.message).toBe(
+      'table daily: the file marts/daily/dt=2026-11-18/part_ab_0.parquet is missing, though the table names it; ' +
+        'restore it from a backup, or delete /lake/marts/daily/ and /lake/state/build_manifest/ ' +
+        'and run the latest date again, which rebuilds the derived tables from the ingested data',
+    );
   });
 
   it('sends an ingested table to a backup, and leaves other failures as DuckDB said them', () => {
@@ -116,7 +134,7 @@ describe('DuckDbEngine over a truncated Parquet file', () => {
     await expect(opening).rejects.toThrow(CorruptLakeFileError);
     await expect(DuckDbEngine.open(store, [SPEND_DAILY])).rejects.toThrow(
       `table spend_daily: the file ${file?.key} has no Parquet footer at its end: it is truncated or corrupt; ` +
-        `restore it from a backup, or delete it and ${join(root, 'state', 'build_manifest')}/ and run the latest date again`,
+        `restore it from a backup, or delete ${join(root, 'state', 'spend_daily')}/ and ${join(root, 'state', 'build_manifest')}/ and run the latest date again`,
     );
   });
 });
