@@ -155,6 +155,51 @@ export const PlatformEventLineSchema = z.object({
 });
 export type PlatformEventLine = z.infer<typeof PlatformEventLineSchema>;
 
+const EVENT_TYPE_SET: ReadonlySet<unknown> = new Set(EVENT_TYPES);
+const PLATFORM_SET: ReadonlySet<unknown> = new Set(['web', 'ios', 'android']);
+
+/** An identifier {@link PlatformEventLineSchema} surely accepts: 1 to 128 UTF-16 units (so code points). */
+const isPlainIdentifier = (value: unknown): boolean =>
+  typeof value === 'string' && value.length >= 1 && value.length <= 128;
+
+/** A value of an optional text, amount or opaque-id field: absent, null, a string or a finite number. */
+const isTextOrNumber = (value: unknown): boolean =>
+  value === undefined ||
+  value === null ||
+  typeof value === 'string' ||
+  (typeof value === 'number' && Number.isFinite(value));
+
+const isOptionalString = (value: unknown): boolean =>
+  value === undefined || value === null || typeof value === 'string';
+
+/**
+ * Whether a parsed JSON object surely has the shape of {@link PlatformEventLineSchema}, checked
+ * without allocating: the ingest's fast path, since the schema's parse costs more than the JSON
+ * parse itself. It accepts only objects the schema accepts, whose fields the schema would return
+ * unchanged, so the object can stand for the schema's output (its other keys are never read). An
+ * object it does not accept is not necessarily invalid: the caller parses it with the schema,
+ * which decides and gives the reason (identifiers over 128 UTF-16 units, for one, are measured by
+ * the schema in code points).
+ */
+export function isPlainEventLine(value: Readonly<Record<string, unknown>>): value is PlatformEventLine {
+  return (
+    isPlainIdentifier(value.event_id) &&
+    EVENT_TYPE_SET.has(value.event_type) &&
+    isPlainIdentifier(value.user_id) &&
+    typeof value.occurred_at === 'string' &&
+    isTextOrNumber(value.partner_id) &&
+    isTextOrNumber(value.amount_usd) &&
+    isTextOrNumber(value.fee_usd) &&
+    isOptionalString(value.product) &&
+    isTextOrNumber(value.country) &&
+    (value.platform === undefined || value.platform === null || PLATFORM_SET.has(value.platform)) &&
+    isTextOrNumber(value.campaign_id) &&
+    isOptionalString(value.click_at) &&
+    isTextOrNumber(value.device_id) &&
+    isTextOrNumber(value.funding_id)
+  );
+}
+
 /** A platform event as the lake stores it: `occurred_at_ms` is epoch milliseconds UTC. */
 export interface PlatformEvent {
   readonly event_id: string;

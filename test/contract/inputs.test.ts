@@ -4,6 +4,7 @@ import { z } from 'zod';
 import {
   EARLIEST_EVENT_AT_MS,
   FxRateSchema,
+  isPlainEventLine,
   normalizeEvent,
   PartnerSchema,
   type PlatformEvent,
@@ -472,6 +473,114 @@ describe('PlatformEventLineSchema with reasonOf', () => {
     expect(numericEventId).toBe('event_id must be a string');
     expect(textSpend).toBe('spend must be a number');
     expect(textRevshare).toBe('revshare_rate must be a number');
+  });
+});
+
+describe('isPlainEventLine', () => {
+  const SHAPE_FIELDS = Object.keys(PlatformEventLineSchema.shape);
+  /** Values of every JSON type and the edges of each field's rule. */
+  const anyValue = fc.constantFrom<unknown>(
+    undefined,
+    null,
+    '',
+    'x',
+    'e'.repeat(128),
+    'e'.repeat(129),
+    // 65 emoji: 130 UTF-16 units but 65 code points, which the schema's max(128) accepts.
+    '\u{1F600}'.repeat(65),
+    'login',
+    'trade',
+    'Login',
+    'web',
+    'tv',
+    '2026-11-21T09:30:00Z',
+    0,
+    -1.5,
+    1e308,
+    Number.POSITIVE_INFINITY,
+    Number.NaN,
+    true,
+    [],
+    ['web'],
+    {},
+  );
+  /** A valid value of each field, drawn as often as any value, so that many lines pass. */
+  const GOOD: Record<string, unknown> = {
+    event_id: 'evt-1',
+    event_type: 'deposit',
+    user_id: 'u-1',
+    platform: 'web',
+  };
+  const anyLine = fc.record(
+    Object.fromEntries(
+      SHAPE_FIELDS.map((field) => [field, fc.oneof(fc.constant(GOOD[field] ?? 'x'), anyValue)]),
+    ),
+    { requiredKeys: [] },
+  );
+
+  it('accepts only what the schema accepts, and the schema returns those fields unchanged', () => {
+    let plain = 0;
+    fc.assert(
+      fc.property(anyLine, (line) => {
+        if (!isPlainEventLine(line)) return;
+        plain += 1;
+        const parsed = PlatformEventLineSchema.safeParse(line);
+        expect(parsed.success).toBe(true);
+        for (const field of SHAPE_FIELDS) {
+          expect((parsed.data as Record<string, unknown>)[field]).toStrictEqual(
+            (line as Record<string, unknown>)[field],
+          );
+        }
+      }),
+      { numRuns: 20_000 },
+    );
+    // The property was put to the test: some lines took the fast path.
+    expect(plain).toBeGreaterThan(100);
+  });
+
+  it('accepts the lines a platform sends: every field of its type, optional ones absent or null', () => {
+    // Arrange
+    const login = {
+      event_id: 'evt-1',
+      event_type: 'login',
+      user_id: 'u-1',
+      occurred_at: '2026-11-21T09:30:00Z',
+    };
+    const trade = {
+      ...login,
+      event_type: 'trade',
+      partner_id: null,
+      amount_usd: '12.5',
+      fee_usd: 0.01,
+      product: 'spot',
+      country: 'US',
+      platform: 'ios',
+      campaign_id: 7,
+      click_at: null,
+      device_id: 'd-1',
+      funding_id: 42,
+      extra: { ignored: true },
+    };
+
+    // Act and assess
+    expect(isPlainEventLine(login)).toBe(true);
+    expect(isPlainEventLine(trade)).toBe(true);
+  });
+
+  it('leaves to the schema what it cannot decide without it: 129 units, a non-finite number, a wrong type', () => {
+    // Arrange
+    const login = {
+      event_id: 'evt-1',
+      event_type: 'login',
+      user_id: 'u-1',
+      occurred_at: '2026-11-21T09:30:00Z',
+    };
+
+    // Act and assess
+    expect(isPlainEventLine({ ...login, event_id: '\u{1F600}'.repeat(65) })).toBe(false);
+    expect(isPlainEventLine({ ...login, amount_usd: Number.POSITIVE_INFINITY })).toBe(false);
+    expect(isPlainEventLine({ ...login, platform: 'tv' })).toBe(false);
+    expect(isPlainEventLine({ ...login, device_id: true })).toBe(false);
   });
 });
 
