@@ -9,17 +9,6 @@ staged as (
     where staging_id = :staging_id
 ),
 
--- The same rows again, for their ids alone: a second import rather than a second reference to
--- `staged`, which DuckDB would materialize (every staged row held, spilling past the ingest's
--- memory limit) where two scans of the staged file cost less.
-staged_ids as (
-    select
-        event_id,
-        line
-    from staged_events
-    where staging_id = :staging_id
-),
-
 existing_events as (
     -- An interrupted earlier attempt of this same ingest may have left rows; they are replaced.
     select event_id from events
@@ -32,7 +21,7 @@ repeated_ids as (
     select
         event_id,
         min(cast(line as bigint)) as first_line
-    from staged_ids
+    from staged
     group by event_id
     having count(*) > 1
 ),
