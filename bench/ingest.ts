@@ -206,9 +206,9 @@ export async function benchIngest(): Promise<void> {
       largestBaseline = baselineRate;
       const ratio = ingestRate / baselineRate;
       process.stdout.write(
-        `  round ${round}: baseline ${count(baselineRate)} lines/s (${(baseline.wallMs / 1000).toFixed(1)} s, ${baseline.peakRssMb.toFixed(0)} MB); ` +
-          `ingest ${count(ingestRate)} events/s (${(ingest.wallMs / 1000).toFixed(1)} s, ${count(Number(counts?.[2]))} accepted); ` +
-          `ratio ${ratio.toFixed(2)} ${ratio >= TARGET_RATIO ? 'ok' : 'MISSED'}; ` +
+        `  round ${round}: baseline ${count(baselineRate)} lines/s (${(baseline.wallMs / 1000).toFixed(1)} s, CPU ${baseline.cpuSeconds.toFixed(1)} s, ${baseline.peakRssMb.toFixed(0)} MB); ` +
+          `ingest ${count(ingestRate)} events/s (${(ingest.wallMs / 1000).toFixed(1)} s, CPU ${ingest.cpuSeconds.toFixed(1)} s, ${count(Number(counts?.[2]))} accepted); ` +
+          `ratio ${ratio.toFixed(2)} ${ratio >= TARGET_RATIO ? 'ok' : 'MISSED'} (of CPU time: ${(baseline.cpuSeconds / ingest.cpuSeconds).toFixed(2)}); ` +
           `peak RSS ${ingest.peakRssMb.toFixed(0)} MB ${ingest.peakRssMb < TARGET_RSS_MB ? 'ok' : 'OVER'}; load ${loadAverage()}\n`,
       );
     }

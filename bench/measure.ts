@@ -39,13 +39,15 @@ export const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)
 export interface ProcessMeasurement {
   readonly wallMs: number;
   readonly peakRssMb: number;
+  /** User plus system CPU time of the process and its threads, seconds. */
+  readonly cpuSeconds: number;
   readonly stdout: string;
 }
 
 /**
  * Runs `node <args>` as a whole process under GNU time (`/usr/bin/time`, Debian's `time` package),
- * which reports the process's peak resident memory, worker threads included, as the kernel counted
- * it; the wall time is taken here, from spawn to exit, so it includes Node's start-up and the
+ * which reports the process's peak resident memory and CPU time, worker threads included, as the
+ * kernel counted them; the wall time is taken here, from spawn to exit, so it includes Node's start-up and the
  * command's own loading.
  */
 export async function measureProcess(args: readonly string[], cwd?: string): Promise<ProcessMeasurement> {
@@ -55,12 +57,14 @@ export async function measureProcess(args: readonly string[], cwd?: string): Pro
     const started = performance.now();
     const { stdout } = await execFileAsync(
       '/usr/bin/time',
-      ['-f', '%M', '-o', report, process.execPath, ...args],
+      ['-f', '%M %U %S', '-o', report, process.execPath, ...args],
       { maxBuffer: 1 << 24, ...(cwd === undefined ? {} : { cwd }) },
     );
     const wallMs = performance.now() - started;
-    const peakRssKb = Number((await readFile(report, 'utf8')).trim().split('\n').at(-1));
-    return { wallMs, peakRssMb: peakRssKb / 1024, stdout };
+    const [peakRssKb, user, system] = ((await readFile(report, 'utf8')).trim().split('\n').at(-1) ?? '')
+      .split(' ')
+      .map(Number) as [number, number, number];
+    return { wallMs, peakRssMb: peakRssKb / 1024, cpuSeconds: user + system, stdout };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
