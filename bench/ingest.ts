@@ -1,13 +1,17 @@
+import { execFile } from 'node:child_process';
 import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { createWriteStream, readdirSync, statSync } from 'node:fs';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { stringify } from 'csv-stringify/sync';
 import { APPSFLYER_HEADER } from '../test/trackers/exports.ts';
-import { mb, measureChild } from './measure.ts';
+import { mb, measureChild, measureProcess } from './measure.ts';
 
-const BENCH_DIR = join(import.meta.dirname, '..', '.bench');
-const TARGET_MB = Number(process.env.BENCH_INGEST_MB ?? 1100);
+const execFileAsync = promisify(execFile);
+const ROOT = join(import.meta.dirname, '..');
+const BENCH_DIR = join(ROOT, '.bench');
 const APPSFLYER_MB = Number(process.env.BENCH_APPSFLYER_MB ?? 1024);
 
 const TYPES = [
@@ -100,51 +104,141 @@ async function ensureFile(
   header: string | null,
   line: (i: number) => string,
 ): Promise<string> {
+  return writeOnce(
+    name,
+    header,
+    line,
+    (written) => written >= targetMb * 1024 * 1024,
+    targetMb * 1024 * 1024,
+  );
+}
+
+/** Writes the first `count` event lines to `.bench/<name>`, unless it is there already. */
+async function ensureEventsFile(count: number): Promise<string> {
+  let lines = 0;
+  return writeOnce(`events-${count}.jsonl`, null, eventLine, () => {
+    lines += 1;
+    return lines > count;
+  });
+}
+
+/** Writes `line(0)`, `line(1)`, ... to `.bench/<name>` until `done`, unless the file exists (of `minBytes` at least). */
+async function writeOnce(
+  name: string,
+  header: string | null,
+  line: (i: number) => string,
+  done: (written: number) => boolean,
+  minBytes = 1,
+): Promise<string> {
   await mkdir(BENCH_DIR, { recursive: true });
   const file = join(BENCH_DIR, name);
   try {
-    if ((await stat(file)).size >= targetMb * 1024 * 1024) return file;
+    if ((await stat(file)).size >= minBytes) return file;
   } catch {
     // Not generated yet.
   }
-  process.stderr.write(`writing a ${targetMb} MB file to ${file} (kept in .bench/ for later runs)\n`);
-  const out = createWriteStream(file);
+  process.stderr.write(`writing ${file} (kept in .bench/ for later runs)\n`);
+  const partial = `${file}.partial`;
+  const out = createWriteStream(partial);
   let written = 0;
   if (header !== null) out.write(`${header}\n`);
-  for (let i = 0; written < targetMb * 1024 * 1024; i += 1) {
+  for (let i = 0; !done(written); i += 1) {
     const text = `${line(i)}\n`;
     written += text.length;
     if (!out.write(text)) await once(out, 'drain');
   }
   out.end();
   await once(out, 'finish');
+  await rename(partial, file);
   return file;
 }
 
-/** Events per second of `growthlake ingest events` against reading and JSON.parse-ing the same lines. */
+/** The sizes measured, in events: `BENCH_INGEST_EVENTS`, comma-separated. */
+const EVENT_COUNTS = (process.env.BENCH_INGEST_EVENTS ?? '1000000,3000000,6500000')
+  .split(',')
+  .map((text) => Number(text.trim()))
+  .filter((count) => Number.isInteger(count) && count > 0);
+
+/** Rounds per size (each runs the baseline, then the ingest): `BENCH_INGEST_ROUNDS`. */
+const ROUNDS = Number(process.env.BENCH_INGEST_ROUNDS ?? 2);
+
+const TARGET_RATIO = 0.33;
+const TARGET_RSS_MB = 512;
+
+const count = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+/**
+ * Events per second of `growthlake ingest events`, the installed command (the bundled CLI in
+ * dist/cli/) as a whole process, against a bare Node script reading the same file's lines with
+ * readline and JSON.parse-ing each (bench/ingest-baseline.mjs), also a whole process; at every size
+ * of `BENCH_INGEST_EVENTS`, `BENCH_INGEST_ROUNDS` times, baseline and ingest alternately. Then the
+ * AppsFlyer half, unless `BENCH_APPSFLYER_MB=0`.
+ */
 export async function benchIngest(): Promise<void> {
-  const file = await ensureFile(`events-${TARGET_MB}mb.jsonl`, TARGET_MB, null, eventLine);
-  const size = (await stat(file)).size;
-  const lake = join(BENCH_DIR, 'ingest-lake');
-  await rm(lake, { recursive: true, force: true });
-
-  const baseline = await measureChild('ingest-child.ts', ['baseline', file, lake]);
-  const ingest = await measureChild('ingest-child.ts', ['ingest', file, lake]);
-  await rm(lake, { recursive: true, force: true });
-
-  const lines = Number(ingest.result.lines);
-  const baselineRate = Number(baseline.result.lines) / (Number(baseline.result.elapsedMs) / 1000);
-  const ingestRate = lines / (Number(ingest.result.elapsedMs) / 1000);
+  await execFileAsync(process.execPath, [join(ROOT, 'bin', 'build-cli.mjs')], { cwd: ROOT });
+  if (!bundleIsFresh()) throw new Error('dist/cli is older than the sources: the bench would time tsx');
   process.stdout.write(
-    [
-      `bench ingest: ${mb(size)} NDJSON, ${lines.toLocaleString('en-US')} lines, ${Number(ingest.result.accepted).toLocaleString('en-US')} accepted`,
-      `  baseline (read lines + JSON.parse): ${Math.round(baselineRate).toLocaleString('en-US')} lines/s, peak RSS ${baseline.peakRssMb.toFixed(0)} MB`,
-      `  growthlake ingest events:           ${Math.round(ingestRate).toLocaleString('en-US')} events/s, peak RSS ${ingest.peakRssMb.toFixed(0)} MB`,
-      `  ratio ingest / baseline: ${(ingestRate / baselineRate).toFixed(2)} (target >= 0.33); peak RSS ${ingest.peakRssMb < 512 ? 'under' : 'OVER'} 512 MB`,
-    ].join('\n') + '\n',
+    `bench ingest: \`node bin/growthlake.mjs ingest events\` running the bundled CLI (dist/cli/, fresh), whole processes; load ${loadAverage()}\n`,
   );
-  await benchAppsflyer(baselineRate);
+  let largestBaseline = 0;
+  for (const events of EVENT_COUNTS) {
+    const file = await ensureEventsFile(events);
+    const size = (await stat(file)).size;
+    const lake = join(BENCH_DIR, 'ingest-lake');
+    process.stdout.write(
+      `${count(events)} events (${mb(size)} NDJSON); targets: ratio >= ${TARGET_RATIO}, peak RSS < ${TARGET_RSS_MB} MB\n`,
+    );
+    for (let round = 1; round <= ROUNDS; round += 1) {
+      await rm(lake, { recursive: true, force: true });
+      const baseline = await measureProcess([join(ROOT, 'bench', 'ingest-baseline.mjs'), file], ROOT);
+      const ingest = await measureProcess(
+        [join(ROOT, 'bin', 'growthlake.mjs'), 'ingest', 'events', file, '--lake', lake],
+        ROOT,
+      );
+      await rm(lake, { recursive: true, force: true });
+      const baselineLines = Number(JSON.parse(baseline.stdout).lines);
+      const counts = /read=(\d+) accepted=(\d+)/.exec(ingest.stdout);
+      const read = Number(counts?.[1]);
+      if (read !== baselineLines)
+        throw new Error(`the ingest read ${read} lines, the baseline ${baselineLines}`);
+      const baselineRate = baselineLines / (baseline.wallMs / 1000);
+      const ingestRate = read / (ingest.wallMs / 1000);
+      largestBaseline = baselineRate;
+      const ratio = ingestRate / baselineRate;
+      process.stdout.write(
+        `  round ${round}: baseline ${count(baselineRate)} lines/s (${(baseline.wallMs / 1000).toFixed(1)} s, CPU ${baseline.cpuSeconds.toFixed(1)} s, ${baseline.peakRssMb.toFixed(0)} MB); ` +
+          `ingest ${count(ingestRate)} events/s (${(ingest.wallMs / 1000).toFixed(1)} s, CPU ${ingest.cpuSeconds.toFixed(1)} s, ${count(Number(counts?.[2]))} accepted); ` +
+          `ratio ${ratio.toFixed(2)} ${ratio >= TARGET_RATIO ? 'ok' : 'MISSED'} (of CPU time: ${(baseline.cpuSeconds / ingest.cpuSeconds).toFixed(2)}); ` +
+          `peak RSS ${ingest.peakRssMb.toFixed(0)} MB ${ingest.peakRssMb < TARGET_RSS_MB ? 'ok' : 'OVER'}; load ${loadAverage()}\n`,
+      );
+    }
+  }
+  if (APPSFLYER_MB > 0) await benchAppsflyer(largestBaseline);
 }
+
+/** Whether bin/growthlake.mjs runs the bundle: the same rule it applies (bundle newer than every source). */
+function bundleIsFresh(): boolean {
+  const newest = (dir: string): number => {
+    let latest = 0;
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) latest = Math.max(latest, newest(path));
+      else if (/\.(ts|mjs)$/.test(entry.name)) latest = Math.max(latest, statSync(path).mtimeMs);
+    }
+    return latest;
+  };
+  try {
+    const built = statSync(join(ROOT, 'dist', 'cli', 'growthlake.mjs')).mtimeMs;
+    return built >= Math.max(newest(join(ROOT, 'bin')), newest(join(ROOT, 'lambdas')));
+  } catch {
+    return false;
+  }
+}
+
+const loadAverage = (): string =>
+  loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ');
 
 /**
  * Rows per second of `growthlake ingest appsflyer` on a raw-data CSV with every report column,

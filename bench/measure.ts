@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -32,3 +34,38 @@ export async function measureChild(script: string, args: readonly string[]): Pro
 
 /** Formats a number of bytes as MB. */
 export const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+/** What a whole measured process took: wall time from spawn to exit, its peak RSS and its stdout. */
+export interface ProcessMeasurement {
+  readonly wallMs: number;
+  readonly peakRssMb: number;
+  /** User plus system CPU time of the process and its threads, seconds. */
+  readonly cpuSeconds: number;
+  readonly stdout: string;
+}
+
+/**
+ * Runs `node <args>` as a whole process under GNU time (`/usr/bin/time`, Debian's `time` package),
+ * which reports the process's peak resident memory and CPU time, worker threads included, as the
+ * kernel counted them; the wall time is taken here, from spawn to exit, so it includes Node's start-up and the
+ * command's own loading.
+ */
+export async function measureProcess(args: readonly string[], cwd?: string): Promise<ProcessMeasurement> {
+  const dir = await mkdtemp(join(tmpdir(), 'growthlake-measure-'));
+  const report = join(dir, 'time.txt');
+  try {
+    const started = performance.now();
+    const { stdout } = await execFileAsync(
+      '/usr/bin/time',
+      ['-f', '%M %U %S', '-o', report, process.execPath, ...args],
+      { maxBuffer: 1 << 24, ...(cwd === undefined ? {} : { cwd }) },
+    );
+    const wallMs = performance.now() - started;
+    const [peakRssKb, user, system] = ((await readFile(report, 'utf8')).trim().split('\n').at(-1) ?? '')
+      .split(' ')
+      .map(Number) as [number, number, number];
+    return { wallMs, peakRssMb: peakRssKb / 1024, cpuSeconds: user + system, stdout };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -17,6 +17,8 @@ const RFC3339 =
  * Returns a reason string when the text is not such a timestamp.
  */
 export function parseRfc3339(text: string): number | string {
+  const fast = plainRfc3339(text);
+  if (fast !== undefined) return fast;
   const m = RFC3339.exec(text);
   if (m === null) {
     return /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text)
@@ -40,6 +42,81 @@ export function parseRfc3339(text: string): number | string {
 }
 
 const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
+
+/** The digit at `at` as a number, or -1 when there is none. */
+function digitAt(text: string, at: number): number {
+  const code = text.charCodeAt(at) - 48;
+  return code >= 0 && code <= 9 ? code : -1;
+}
+
+/** The two-digit number at `at`, or -1. */
+function twoDigitsAt(text: string, at: number): number {
+  const tens = digitAt(text, at);
+  const ones = digitAt(text, at + 1);
+  return tens < 0 || ones < 0 ? -1 : tens * 10 + ones;
+}
+
+/**
+ * {@link parseRfc3339} without a regular expression for a valid timestamp (the ingest reads one or
+ * two per event): the instant, computed exactly as there, or undefined for anything it does not
+ * read as valid, which parseRfc3339 then reads with its expression and explains.
+ */
+function plainRfc3339(text: string): number | undefined {
+  const length = text.length;
+  if (length < 20) return undefined;
+  const y1 = twoDigitsAt(text, 0);
+  const y2 = twoDigitsAt(text, 2);
+  const month = twoDigitsAt(text, 5);
+  const day = twoDigitsAt(text, 8);
+  const hour = twoDigitsAt(text, 11);
+  const minute = twoDigitsAt(text, 14);
+  const second = twoDigitsAt(text, 17);
+  const separator = text.charCodeAt(10);
+  if (
+    y1 < 0 ||
+    y2 < 0 ||
+    month < 0 ||
+    day < 0 ||
+    hour < 0 ||
+    minute < 0 ||
+    second < 0 ||
+    text.charCodeAt(4) !== 0x2d ||
+    text.charCodeAt(7) !== 0x2d ||
+    (separator !== 0x54 && separator !== 0x74 && separator !== 0x20) ||
+    text.charCodeAt(13) !== 0x3a ||
+    text.charCodeAt(16) !== 0x3a
+  ) {
+    return undefined;
+  }
+  let at = 19;
+  let millis = 0;
+  if (text.charCodeAt(at) === 0x2e) {
+    let end = at + 1;
+    while (end < length && digitAt(text, end) >= 0) end += 1;
+    const digits = end - at - 1;
+    if (digits < 1 || digits > 9) return undefined;
+    millis = Math.floor(Number(`0${text.slice(at, end)}`) * 1000);
+    at = end;
+  }
+  let offsetMinutes = 0;
+  const zone = text.charCodeAt(at);
+  if (zone === 0x5a || zone === 0x7a) {
+    if (at + 1 !== length) return undefined;
+  } else if (zone === 0x2b || zone === 0x2d) {
+    const offsetHours = twoDigitsAt(text, at + 1);
+    const colon = text.charCodeAt(at + 3) === 0x3a ? 1 : 0;
+    const offsetMins = twoDigitsAt(text, at + 3 + colon);
+    if (offsetHours < 0 || offsetMins < 0 || at + 5 + colon !== length || offsetMins > 59) return undefined;
+    offsetMinutes = (zone === 0x2d ? -1 : 1) * (offsetHours * 60 + offsetMins);
+    if (Math.abs(offsetMinutes) > 18 * 60) return undefined;
+  } else {
+    return undefined;
+  }
+  const year = y1 * 100 + y2;
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  if (hour > 23 || minute > 59 || second > 60) return undefined;
+  return Date.UTC(year, month - 1, day, hour, minute, Math.min(second, 59)) + millis - offsetMinutes * 60_000;
+}
 
 function daysInMonth(year: number, month: number): number {
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
@@ -154,6 +231,51 @@ export const PlatformEventLineSchema = z.object({
   funding_id: optionalOpaqueId('funding_id'),
 });
 export type PlatformEventLine = z.infer<typeof PlatformEventLineSchema>;
+
+const EVENT_TYPE_SET: ReadonlySet<unknown> = new Set(EVENT_TYPES);
+const PLATFORM_SET: ReadonlySet<unknown> = new Set(['web', 'ios', 'android']);
+
+/** An identifier {@link PlatformEventLineSchema} surely accepts: 1 to 128 UTF-16 units (so code points). */
+const isPlainIdentifier = (value: unknown): boolean =>
+  typeof value === 'string' && value.length >= 1 && value.length <= 128;
+
+/** A value of an optional text, amount or opaque-id field: absent, null, a string or a finite number. */
+const isTextOrNumber = (value: unknown): boolean =>
+  value === undefined ||
+  value === null ||
+  typeof value === 'string' ||
+  (typeof value === 'number' && Number.isFinite(value));
+
+const isOptionalString = (value: unknown): boolean =>
+  value === undefined || value === null || typeof value === 'string';
+
+/**
+ * Whether a parsed JSON object surely has the shape of {@link PlatformEventLineSchema}, checked
+ * without allocating: the ingest's fast path, since the schema's parse costs more than the JSON
+ * parse itself. It accepts only objects the schema accepts, whose fields the schema would return
+ * unchanged, so the object can stand for the schema's output (its other keys are never read). An
+ * object it does not accept is not necessarily invalid: the caller parses it with the schema,
+ * which decides and gives the reason (identifiers over 128 UTF-16 units, for one, are measured by
+ * the schema in code points).
+ */
+export function isPlainEventLine(value: Readonly<Record<string, unknown>>): value is PlatformEventLine {
+  return (
+    isPlainIdentifier(value.event_id) &&
+    EVENT_TYPE_SET.has(value.event_type) &&
+    isPlainIdentifier(value.user_id) &&
+    typeof value.occurred_at === 'string' &&
+    isTextOrNumber(value.partner_id) &&
+    isTextOrNumber(value.amount_usd) &&
+    isTextOrNumber(value.fee_usd) &&
+    isOptionalString(value.product) &&
+    isTextOrNumber(value.country) &&
+    (value.platform === undefined || value.platform === null || PLATFORM_SET.has(value.platform)) &&
+    isTextOrNumber(value.campaign_id) &&
+    isOptionalString(value.click_at) &&
+    isTextOrNumber(value.device_id) &&
+    isTextOrNumber(value.funding_id)
+  );
+}
 
 /** A platform event as the lake stores it: `occurred_at_ms` is epoch milliseconds UTC. */
 export interface PlatformEvent {

@@ -1,4 +1,11 @@
-import { normalizeEvent, PlatformEventLineSchema, reasonOf, utcTimestampText } from '../contract/inputs.ts';
+import {
+  isPlainEventLine,
+  normalizeEvent,
+  type PlatformEventLine,
+  PlatformEventLineSchema,
+  reasonOf,
+  utcTimestampText,
+} from '../contract/inputs.ts';
 import { MissingPseudonymizationKeyError } from './errors.ts';
 import type { Pseudonymizer } from './pseudonymizer.ts';
 import type { StagedValue } from './staging-writer.ts';
@@ -27,9 +34,14 @@ export function validateEventLine(
     return 'not valid JSON';
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return 'not a JSON object';
-  const shape = PlatformEventLineSchema.safeParse(parsed);
-  if (!shape.success) return reasonOf(shape.error);
-  const event = normalizeEvent(shape.data);
+  let shaped: PlatformEventLine;
+  if (isPlainEventLine(parsed as Record<string, unknown>)) shaped = parsed as PlatformEventLine;
+  else {
+    const shape = PlatformEventLineSchema.safeParse(parsed);
+    if (!shape.success) return reasonOf(shape.error);
+    shaped = shape.data;
+  }
+  const event = normalizeEvent(shaped);
   if (typeof event === 'string') return event;
   const occurredAt = utcTimestampText(event.occurred_at_ms);
   const device = event.device_id;

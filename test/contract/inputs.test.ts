@@ -4,6 +4,7 @@ import { z } from 'zod';
 import {
   EARLIEST_EVENT_AT_MS,
   FxRateSchema,
+  isPlainEventLine,
   normalizeEvent,
   PartnerSchema,
   type PlatformEvent,
@@ -41,6 +42,97 @@ function reasonFor(schema: z.ZodType, value: unknown): string {
   const parsed = schema.safeParse(value);
   return parsed.success ? 'ok' : reasonOf(parsed.error);
 }
+
+/** parseRfc3339 as it was before its fast path: the regular expression alone (the reference). */
+function referenceRfc3339(text: string): number | string {
+  const m =
+    /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(?:([Zz])|([+-])(\d{2}):?(\d{2}))$/.exec(
+      text,
+    );
+  if (m === null) {
+    return /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text)
+      ? 'has no UTC offset'
+      : 'is not an RFC 3339 timestamp';
+  }
+  const [, y, mo, d, h, mi, s, frac, , sign, oh, om] = m as unknown as string[];
+  const [year, month, day, hour, minute, second] = [y, mo, d, h, mi, s].map(Number) as number[] as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] as number;
+  if (month < 1 || month > 12 || day < 1 || day > days) return 'has an invalid date';
+  if (hour > 23 || minute > 59 || second > 60) return 'has an invalid time';
+  if (sign !== undefined && Number(om) > 59) return 'has an invalid offset';
+  const offsetMinutes = sign === undefined ? 0 : (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om));
+  if (Math.abs(offsetMinutes) > 18 * 60) return 'has an offset beyond +/-18:00';
+  const millis = frac === undefined ? 0 : Math.floor(Number(`0${frac}`) * 1000);
+  return Date.UTC(year, month - 1, day, hour, minute, Math.min(second, 59)) + millis - offsetMinutes * 60_000;
+}
+
+describe('parseRfc3339 against its regular expression', () => {
+  const digits = (n: number) => fc.array(fc.constantFrom(...'0123456789'), { minLength: n, maxLength: n });
+  const twoDigits = digits(2).map((d) => d.join(''));
+  /** Mostly the values at and around a part's limits, sometimes any two digits. */
+  const part = (...near: string[]) =>
+    fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...near) }, { weight: 1, arbitrary: twoDigits });
+  /** Timestamps of the grammar, each part drawn near its limits, and now and then one character changed. */
+  const timestamp = fc
+    .tuple(
+      fc.constantFrom('2026', '2024', '2023', '1900', '2000', '0099', '9999'),
+      part('01', '02', '11', '12', '00', '13'),
+      part('01', '28', '29', '30', '31', '00', '32'),
+      fc.constantFrom('T', 't', ' ', 'T', 'x'),
+      part('00', '09', '23', '24'),
+      part('00', '30', '59', '60'),
+      part('00', '30', '59', '60', '61'),
+      fc.oneof(
+        fc.constant(''),
+        fc.integer({ min: 0, max: 10 }).chain((n) => digits(n).map((d) => `.${d.join('')}`)),
+      ),
+      fc.oneof(
+        { weight: 2, arbitrary: fc.constantFrom('Z', 'z') },
+        { weight: 1, arbitrary: fc.constantFrom('', 'UTC', '+', '+1') },
+        {
+          weight: 2,
+          arbitrary: fc
+            .tuple(
+              fc.constantFrom('+', '-'),
+              part('00', '05', '08', '18', '19'),
+              fc.constantFrom(':', '', ':', '::'),
+              part('00', '30', '59', '60'),
+            )
+            .map((p) => p.join('')),
+        },
+      ),
+      fc.option(fc.tuple(fc.nat(40), fc.string({ minLength: 0, maxLength: 2 })), { nil: undefined, freq: 4 }),
+    )
+    .map(([y, mo, d, t, h, mi, s, frac, zone, edit]) => {
+      const text = `${y}-${mo}-${d}${t}${h}:${mi}:${s}${frac}${zone}`;
+      if (edit === undefined) return text;
+      const [at, put] = edit;
+      return text.slice(0, at) + put + text.slice(at + 1);
+    });
+
+  it('gives the same instant or the same reason for any text', () => {
+    let instants = 0;
+    fc.assert(
+      fc.property(timestamp, (text) => {
+        const result = parseRfc3339(text);
+        if (typeof result === 'number') instants += 1;
+        expect(result).toStrictEqual(referenceRfc3339(text));
+      }),
+      { numRuns: 50_000 },
+    );
+    // Both kinds of answer were compared: many instants, and reasons for the rest.
+    expect(instants).toBeGreaterThan(500);
+    expect(instants).toBeLessThan(49_000);
+  });
+});
 
 describe('parseRfc3339', () => {
   it.each([
@@ -472,6 +564,114 @@ describe('PlatformEventLineSchema with reasonOf', () => {
     expect(numericEventId).toBe('event_id must be a string');
     expect(textSpend).toBe('spend must be a number');
     expect(textRevshare).toBe('revshare_rate must be a number');
+  });
+});
+
+describe('isPlainEventLine', () => {
+  const SHAPE_FIELDS = Object.keys(PlatformEventLineSchema.shape);
+  /** Values of every JSON type and the edges of each field's rule. */
+  const anyValue = fc.constantFrom<unknown>(
+    undefined,
+    null,
+    '',
+    'x',
+    'e'.repeat(128),
+    'e'.repeat(129),
+    // 65 emoji: 130 UTF-16 units but 65 code points, which the schema's max(128) accepts.
+    '\u{1F600}'.repeat(65),
+    'login',
+    'trade',
+    'Login',
+    'web',
+    'tv',
+    '2026-11-21T09:30:00Z',
+    0,
+    -1.5,
+    1e308,
+    Number.POSITIVE_INFINITY,
+    Number.NaN,
+    true,
+    [],
+    ['web'],
+    {},
+  );
+  /** A valid value of each field, drawn as often as any value, so that many lines pass. */
+  const GOOD: Record<string, unknown> = {
+    event_id: 'evt-1',
+    event_type: 'deposit',
+    user_id: 'u-1',
+    platform: 'web',
+  };
+  const anyLine = fc.record(
+    Object.fromEntries(
+      SHAPE_FIELDS.map((field) => [field, fc.oneof(fc.constant(GOOD[field] ?? 'x'), anyValue)]),
+    ),
+    { requiredKeys: [] },
+  );
+
+  it('accepts only what the schema accepts, and the schema returns those fields unchanged', () => {
+    let plain = 0;
+    fc.assert(
+      fc.property(anyLine, (line) => {
+        if (!isPlainEventLine(line)) return;
+        plain += 1;
+        const parsed = PlatformEventLineSchema.safeParse(line);
+        expect(parsed.success).toBe(true);
+        for (const field of SHAPE_FIELDS) {
+          expect((parsed.data as Record<string, unknown>)[field]).toStrictEqual(
+            (line as Record<string, unknown>)[field],
+          );
+        }
+      }),
+      { numRuns: 20_000 },
+    );
+    // The property was put to the test: some lines took the fast path.
+    expect(plain).toBeGreaterThan(100);
+  });
+
+  it('accepts the lines a platform sends: every field of its type, optional ones absent or null', () => {
+    // Arrange
+    const login = {
+      event_id: 'evt-1',
+      event_type: 'login',
+      user_id: 'u-1',
+      occurred_at: '2026-11-21T09:30:00Z',
+    };
+    const trade = {
+      ...login,
+      event_type: 'trade',
+      partner_id: null,
+      amount_usd: '12.5',
+      fee_usd: 0.01,
+      product: 'spot',
+      country: 'US',
+      platform: 'ios',
+      campaign_id: 7,
+      click_at: null,
+      device_id: 'd-1',
+      funding_id: 42,
+      extra: { ignored: true },
+    };
+
+    // Act and assess
+    expect(isPlainEventLine(login)).toBe(true);
+    expect(isPlainEventLine(trade)).toBe(true);
+  });
+
+  it('leaves to the schema what it cannot decide without it: 129 units, a non-finite number, a wrong type', () => {
+    // Arrange
+    const login = {
+      event_id: 'evt-1',
+      event_type: 'login',
+      user_id: 'u-1',
+      occurred_at: '2026-11-21T09:30:00Z',
+    };
+
+    // Act and assess
+    expect(isPlainEventLine({ ...login, event_id: '\u{1F600}'.repeat(65) })).toBe(false);
+    expect(isPlainEventLine({ ...login, amount_usd: Number.POSITIVE_INFINITY })).toBe(false);
+    expect(isPlainEventLine({ ...login, platform: 'tv' })).toBe(false);
+    expect(isPlainEventLine({ ...login, device_id: true })).toBe(false);
   });
 });
 
