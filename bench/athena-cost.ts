@@ -1,0 +1,89 @@
+import { TABLES } from '../lambdas/contract/tables.ts';
+import type { StatementCost } from './query-profile.ts';
+
+/** Athena's list price (us-east-1), USD per TB scanned. */
+export const ATHENA_USD_PER_TB = 5;
+/** Athena bills each query's scan rounded up to the MB, and at least 10 MB. */
+export const ATHENA_MIN_BYTES = 10 * 2 ** 20;
+const MB = 2 ** 20;
+const TB = 2 ** 40;
+
+/**
+ * The Athena queries one profiled statement of a local run stands for, each as the bytes it would
+ * scan: a query is one; a write of a partitioned table is two, because AthenaEngine first asks
+ * which partitions the query produces and then UNLOADs it, and both read its inputs (counted here
+ * at the bytes DuckDB read once); a write of another table is one; a write of literal rows is one
+ * that scans nothing (a VALUES query, billed the minimum; longer lists take more than one);
+ * defining a view is DDL and refreshing one does nothing on Athena, neither billed.
+ */
+export function athenaScans(label: string, bytes: number): number[] {
+  if (label.startsWith('query ')) return [bytes];
+  const write = /^write (\w+)( \(\d+ rows\))?$/.exec(label);
+  if (write === null) return [];
+  if (write[2] !== undefined) return [0];
+  const table = Object.values(TABLES).find((t) => t.name === write[1]);
+  return table?.partition === undefined ? [bytes] : [bytes, bytes];
+}
+
+/** Bytes billed for queries scanning `scans`: each rounded up to a MB, at least 10 MB. */
+export function billedBytes(scans: readonly number[]): number {
+  return scans.reduce((sum, bytes) => sum + Math.max(ATHENA_MIN_BYTES, Math.ceil(bytes / MB) * MB), 0);
+}
+
+/** What a daily run would cost on Athena. */
+export interface AthenaEstimate {
+  readonly queries: number;
+  readonly scannedBytes: number;
+  readonly billedBytes: number;
+  readonly usd: number;
+}
+
+/** The statements of one measured run at a user base. */
+export interface ProfiledRun {
+  readonly users: number;
+  readonly statements: readonly StatementCost[];
+}
+
+/** Statements keyed by label and occurrence, so that two runs of the same code line up. */
+function keyed(statements: readonly StatementCost[]): Map<string, StatementCost> {
+  const seen = new Map<string, number>();
+  const map = new Map<string, StatementCost>();
+  for (const statement of statements) {
+    const n = seen.get(statement.label) ?? 0;
+    seen.set(statement.label, n + 1);
+    map.set(`${statement.label}#${n}`, statement);
+  }
+  return map;
+}
+
+/**
+ * The Athena bill of the daily run of `run` at `users`: each statement's bytes extended along the
+ * line through its bytes in `run` and in `other` (the same run at another user base); a statement
+ * `other` lacks grows in proportion to the user base. At `run.users` it is the measured bytes.
+ */
+export function athenaEstimate(run: ProfiledRun, other: ProfiledRun, users: number): AthenaEstimate {
+  const otherStatements = keyed(other.statements);
+  const scans: number[] = [];
+  for (const [key, statement] of keyed(run.statements)) {
+    const at = otherStatements.get(key)?.bytesRead;
+    let bytes = statement.bytesRead;
+    if (users !== run.users) {
+      bytes =
+        at === undefined
+          ? (statement.bytesRead * users) / run.users
+          : Math.max(
+              0,
+              statement.bytesRead +
+                ((statement.bytesRead - at) / (run.users - other.users)) * (users - run.users),
+            );
+    }
+    scans.push(...athenaScans(statement.label, bytes));
+  }
+  const billed = billedBytes(scans);
+  return {
+    queries: scans.length,
+    scannedBytes: scans.reduce((sum, bytes) => sum + bytes, 0),
+    billedBytes: billed,
+    usd: (billed / TB) * ATHENA_USD_PER_TB,
+  };
+}
