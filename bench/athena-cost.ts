@@ -30,6 +30,11 @@ export function billedBytes(scans: readonly number[]): number {
   return scans.reduce((sum, bytes) => sum + Math.max(ATHENA_MIN_BYTES, Math.ceil(bytes / MB) * MB), 0);
 }
 
+/** What Athena would scan for a statement: what DuckDB read, less what it read back from its own spill. */
+export function scannedBytes(statement: StatementCost): number {
+  return statement.bytesRead - (statement.spilledBytes ?? 0);
+}
+
 /** What a daily run would cost on Athena. */
 export interface AthenaEstimate {
   readonly queries: number;
@@ -57,25 +62,23 @@ function keyed(statements: readonly StatementCost[]): Map<string, StatementCost>
 }
 
 /**
- * The Athena bill of the daily run of `run` at `users`: each statement's bytes extended along the
- * line through its bytes in `run` and in `other` (the same run at another user base); a statement
+ * The Athena bill of the daily run of `run` at `users`: each statement's scanned bytes extended along
+ * the line through its bytes in `run` and in `other` (the same run at another user base); a statement
  * `other` lacks grows in proportion to the user base. At `run.users` it is the measured bytes.
  */
 export function athenaEstimate(run: ProfiledRun, other: ProfiledRun, users: number): AthenaEstimate {
   const otherStatements = keyed(other.statements);
   const scans: number[] = [];
   for (const [key, statement] of keyed(run.statements)) {
-    const at = otherStatements.get(key)?.bytesRead;
-    let bytes = statement.bytesRead;
+    const measured = scannedBytes(statement);
+    const otherStatement = otherStatements.get(key);
+    const at = otherStatement === undefined ? undefined : scannedBytes(otherStatement);
+    let bytes = measured;
     if (users !== run.users) {
       bytes =
         at === undefined
-          ? (statement.bytesRead * users) / run.users
-          : Math.max(
-              0,
-              statement.bytesRead +
-                ((statement.bytesRead - at) / (run.users - other.users)) * (users - run.users),
-            );
+          ? (measured * users) / run.users
+          : Math.max(0, measured + ((measured - at) / (run.users - other.users)) * (users - run.users));
     }
     scans.push(...athenaScans(statement.label, bytes));
   }

@@ -11,7 +11,7 @@
  * Each prints one JSON line last: what it did, its wall time and its peak RSS.
  */
 
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { InputKind } from '../lambdas/contract/inputs.ts';
@@ -21,6 +21,7 @@ import { ingestFile } from '../lambdas/ingest/ingest.ts';
 import { INGEST_ENGINE_OPTIONS, openLocalLake } from '../lambdas/pipeline/local-lake.ts';
 import { backfill } from '../lambdas/pipeline/run.ts';
 import { audiencesStep, publishStep, recommendStep, transformStep } from '../lambdas/pipeline/steps.ts';
+import type { FsStore } from '../lambdas/storage/fs-store.ts';
 import { ProfilingEngine } from './query-profile.ts';
 
 const [mode, ...args] = process.argv.slice(2) as [string, ...string[]];
@@ -92,12 +93,37 @@ async function backfillMode(): Promise<Record<string, unknown>> {
   }
 }
 
+/**
+ * Counts the bytes placed in the lake through `store` (files moved in, objects put), so that the
+ * profile can tell the bytes a statement wrote as output from those it spilled.
+ */
+function countOutput(store: FsStore): () => number {
+  let placed = 0;
+  const sizeOf = async (key: string) => {
+    placed += (await stat(store.uriOf(key))).size;
+  };
+  const { moveFile, put, putStream } = store;
+  store.moveFile = async (fromKey, toKey) => {
+    await moveFile.call(store, fromKey, toKey);
+    await sizeOf(toKey);
+  };
+  store.put = async (key, body) => {
+    await put.call(store, key, body);
+    await sizeOf(key);
+  };
+  store.putStream = async (key, body) => {
+    await putStream.call(store, key, body);
+    await sizeOf(key);
+  };
+  return () => placed;
+}
+
 /** The daily run as `runDaily` runs it (lambdas/pipeline/run.ts), with each step timed. */
 async function runMode(): Promise<Record<string, unknown>> {
   const [lakeDir, date] = args as [string, string];
   const lake = await openLocalLake(lakeDir, { writer: 'bench scale run' });
   try {
-    const engine = new ProfilingEngine(lake.engine);
+    const engine = new ProfilingEngine(lake.engine, countOutput(lake.store));
     const context = { ...lake, engine, config: DEFAULT_RUN_CONFIG };
     const steps: Record<string, number> = {};
     const before = lake.engine.stats().bytesRead;
@@ -136,7 +162,7 @@ async function floorMode(): Promise<Record<string, unknown>> {
   const partition = join(lakeDir, 'state', 'user_state', `dt=${date}`);
   const files = (await readdir(partition)).filter((name) => name.endsWith('.parquet'));
   const scratch = join(lakeDir, '_tmp', 'bench-floor');
-  const { mkdir, rm, stat } = await import('node:fs/promises');
+  const { mkdir, rm } = await import('node:fs/promises');
   await mkdir(scratch, { recursive: true });
   const instance = await DuckDBInstance.create(':memory:', {
     memory_limit: '1GB',
@@ -179,7 +205,6 @@ async function partitionLayouts(
   lakeDir: string,
   date: string,
 ): Promise<PartitionLayout[]> {
-  const { stat } = await import('node:fs/promises');
   const layouts: PartitionLayout[] = [];
   for (const layer of ['curated', 'state']) {
     for (const table of await readdir(join(lakeDir, layer)).catch(() => [] as string[])) {

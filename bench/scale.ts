@@ -131,15 +131,26 @@ const runOf = (m: ScaleMeasurement) => m.run.result as unknown as RunResult;
 const floorOf = (m: ScaleMeasurement) => m.floor.result as unknown as FloorResult;
 
 /** Statements summed by label, costliest first by `by`. */
-function byLabel(
-  statements: readonly StatementCost[],
-): Map<string, { ms: number; bytes: number; n: number }> {
-  const map = new Map<string, { ms: number; bytes: number; n: number }>();
+function byLabel(statements: readonly StatementCost[]): Map<string, LabelCost> {
+  const map = new Map<string, LabelCost>();
   for (const s of statements) {
-    const entry = map.get(s.label) ?? { ms: 0, bytes: 0, n: 0 };
-    map.set(s.label, { ms: entry.ms + s.elapsedMs, bytes: entry.bytes + s.bytesRead, n: entry.n + 1 });
+    const entry = map.get(s.label) ?? { ms: 0, bytes: 0, spilled: 0, n: 0 };
+    map.set(s.label, {
+      ms: entry.ms + s.elapsedMs,
+      bytes: entry.bytes + s.bytesRead,
+      spilled: entry.spilled + (s.spilledBytes ?? 0),
+      n: entry.n + 1,
+    });
   }
   return map;
+}
+
+/** A label's statements summed: time, bytes read, of them read back from spill, and how many. */
+interface LabelCost {
+  readonly ms: number;
+  readonly bytes: number;
+  readonly spilled: number;
+  readonly n: number;
 }
 
 /** The bench's figures, each beside its baseline from the same run. */
@@ -170,7 +181,7 @@ export function scaleReport(big: ScaleMeasurement, small: ScaleMeasurement): str
       job(
         'daily run of the measured day',
         m.run,
-        `  ${mb(run.bytesRead)} read, ${secs(run.runMs)} in the run`,
+        `  ${mb(run.bytesRead)} read (${mb(run.statements.reduce((sum, st) => sum + (st.spilledBytes ?? 0), 0))} of it DuckDB's spill), ${secs(run.runMs)} in the run`,
       ),
       job(
         '(floor) user_state read + written',
@@ -196,9 +207,11 @@ export function scaleReport(big: ScaleMeasurement, small: ScaleMeasurement): str
   }
   const smallLabels = byLabel(smallRun.statements);
   const labels = [...byLabel(bigRun.statements).entries()];
-  const statementLine = ([label, c]: [string, { ms: number; bytes: number; n: number }]) => {
+  const read = (c: LabelCost | undefined) =>
+    c === undefined ? '' : c.spilled > 0 ? `${mb(c.bytes)} (${mb(c.spilled)} spill)` : mb(c.bytes);
+  const statementLine = ([label, c]: [string, LabelCost]) => {
     const s = smallLabels.get(label);
-    return `    ${secs(c.ms).padStart(8)} ${mb(c.bytes).padStart(10)} | ${secs(s?.ms ?? 0).padStart(7)} ${mb(s?.bytes ?? 0).padStart(9)}  ${c.n > 1 ? `${c.n}x ` : ''}${label.slice(0, 90)}`;
+    return `    ${secs(c.ms).padStart(8)} ${read(c).padStart(10)} | ${secs(s?.ms ?? 0).padStart(7)} ${read(s).padStart(9)}  ${c.n > 1 ? `${c.n}x ` : ''}${label.slice(0, 90)}`;
   };
   lines.push(
     `    ${bigRun.statements.length} statements; the slowest (time, bytes read | the same at ${count(SMALL_USERS)}):`,

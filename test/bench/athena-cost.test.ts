@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { athenaEstimate, athenaScans, billedBytes } from '../../bench/athena-cost.ts';
+import { athenaEstimate, athenaScans, billedBytes, scannedBytes } from '../../bench/athena-cost.ts';
 
 const MB = 2 ** 20;
 
@@ -52,5 +52,18 @@ describe('the scale bench Athena estimate', () => {
     expect(extended.scannedBytes).toBeCloseTo(1810 * MB, 0);
     expect(extended.billedBytes).toBe(1810 * MB);
     expect(extended.usd).toBeCloseTo((1810 / 2 ** 20) * 5, 10);
+  });
+
+  it('leaves out what DuckDB read back from its own spill', () => {
+    // Act: 1,057 MB read, 1,050 MB of it spill: 7 MB of the table's inputs.
+    const scanned = scannedBytes({
+      label: 'write user_state',
+      elapsedMs: 1,
+      bytesRead: 1057 * MB,
+      spilledBytes: 1050 * MB,
+    });
+
+    // Assess
+    expect(scanned).toBe(7 * MB);
   });
 });
