@@ -9,18 +9,29 @@ const MB = 2 ** 20;
 const TB = 2 ** 40;
 
 /**
+ * Literal rows per Athena statement: AthenaEngine splits literal rows into VALUES queries of at most
+ * 200,000 bytes of SQL (MAX_LITERAL_SQL_BYTES), and a row of the tables written so (exposures,
+ * forecasts, alerts) takes about 256 characters.
+ */
+export const LITERAL_ROWS_PER_QUERY = 780;
+
+/**
  * The Athena queries one profiled statement of a local run stands for, each as the bytes it would
  * scan: a query is one; a write of a partitioned table is two, because AthenaEngine first asks
  * which partitions the query produces and then UNLOADs it, and both read its inputs (counted here
  * at the bytes DuckDB read once); a write of another table is one; a write of literal rows is one
- * that scans nothing (a VALUES query, billed the minimum; longer lists take more than one);
- * defining a view is DDL and refreshing one does nothing on Athena, neither billed.
+ * VALUES query per {@link LITERAL_ROWS_PER_QUERY} rows (`rowScale` times the rows profiled), each
+ * scanning nothing and billed the minimum; defining a view is DDL and refreshing one does nothing
+ * on Athena, neither billed.
  */
-export function athenaScans(label: string, bytes: number): number[] {
+export function athenaScans(label: string, bytes: number, rowScale = 1): number[] {
   if (label.startsWith('query ')) return [bytes];
-  const write = /^write (\w+)( \(\d+ rows\))?$/.exec(label);
+  const write = /^write (\w+)(?: \((\d+) rows\))?$/.exec(label);
   if (write === null) return [];
-  if (write[2] !== undefined) return [0];
+  if (write[2] !== undefined) {
+    const queries = Math.max(1, Math.ceil((Number(write[2]) * rowScale) / LITERAL_ROWS_PER_QUERY));
+    return new Array<number>(queries).fill(0);
+  }
   const table = Object.values(TABLES).find((t) => t.name === write[1]);
   return table?.partition === undefined ? [bytes] : [bytes, bytes];
 }
@@ -80,7 +91,7 @@ export function athenaEstimate(run: ProfiledRun, other: ProfiledRun, users: numb
           ? (measured * users) / run.users
           : Math.max(0, measured + ((measured - at) / (run.users - other.users)) * (users - run.users));
     }
-    scans.push(...athenaScans(statement.label, bytes));
+    scans.push(...athenaScans(statement.label, bytes, users / run.users));
   }
   const billed = billedBytes(scans);
   return {

@@ -10,6 +10,7 @@ describe('the scale bench Athena estimate', () => {
     const partitioned = athenaScans('write user_state', 7 * MB);
     const whole = athenaScans('write identifier_users', 3 * MB);
     const literal = athenaScans('write exposures (120 rows)', 1 * MB);
+    const manyLiteral = athenaScans('write exposures (40288 rows)', 0, 10);
     const view = athenaScans('define view user_segments', 1 * MB);
 
     // Assess: user_state is partitioned by dt (the partitions query, then the UNLOAD); identifier_users is not.
@@ -17,6 +18,8 @@ describe('the scale bench Athena estimate', () => {
     expect(partitioned).toEqual([7 * MB, 7 * MB]);
     expect(whole).toEqual([3 * MB]);
     expect(literal).toEqual([0]);
+    // 40,288 rows at 10 times the users: 402,880 / 780 = 516.5, so 517 VALUES queries.
+    expect(manyLiteral).toHaveLength(517);
     expect(view).toEqual([]);
   });
 
