@@ -20,16 +20,16 @@ export const LITERAL_ROWS_PER_QUERY = 780;
  * scan: a query is one; a write of a partitioned table is two, because AthenaEngine first asks
  * which partitions the query produces and then UNLOADs it, and both read its inputs (counted here
  * at the bytes DuckDB read once); a write of another table is one; a write of literal rows is one
- * VALUES query per {@link LITERAL_ROWS_PER_QUERY} rows (`rowScale` times the rows profiled), each
+ * VALUES query per {@link LITERAL_ROWS_PER_QUERY} rows (`rows`, else the rows profiled), each
  * scanning nothing and billed the minimum; defining a view is DDL and refreshing one does nothing
  * on Athena, neither billed.
  */
-export function athenaScans(label: string, bytes: number, rowScale = 1): number[] {
+export function athenaScans(label: string, bytes: number, rows?: number): number[] {
   if (label.startsWith('query ')) return [bytes];
   const write = /^write (\w+)(?: \((\d+) rows\))?$/.exec(label);
   if (write === null) return [];
   if (write[2] !== undefined) {
-    const queries = Math.max(1, Math.ceil((Number(write[2]) * rowScale) / LITERAL_ROWS_PER_QUERY));
+    const queries = Math.max(1, Math.ceil((rows ?? Number(write[2])) / LITERAL_ROWS_PER_QUERY));
     return new Array<number>(queries).fill(0);
   }
   const table = Object.values(TABLES).find((t) => t.name === write[1]);
@@ -60,38 +60,63 @@ export interface ProfiledRun {
   readonly statements: readonly StatementCost[];
 }
 
-/** Statements keyed by label and occurrence, so that two runs of the same code line up. */
+/** The rows a write of literal rows wrote, from its label. */
+function literalRows(label: string): number | undefined {
+  const rows = /\((\d+) rows\)$/.exec(label)?.[1];
+  return rows === undefined ? undefined : Number(rows);
+}
+
+/**
+ * Statements keyed by label (without a literal write's row count) and occurrence, so that two runs
+ * of the same code line up.
+ */
 function keyed(statements: readonly StatementCost[]): Map<string, StatementCost> {
   const seen = new Map<string, number>();
   const map = new Map<string, StatementCost>();
   for (const statement of statements) {
-    const n = seen.get(statement.label) ?? 0;
-    seen.set(statement.label, n + 1);
-    map.set(`${statement.label}#${n}`, statement);
+    const label = statement.label.replace(/ \(\d+ rows\)$/, '');
+    const n = seen.get(label) ?? 0;
+    seen.set(label, n + 1);
+    map.set(`${label}#${n}`, statement);
   }
   return map;
 }
 
+/** `measured` at `run.users` extended to `users` along the line through `at` (at `other.users`), else in proportion. */
+function extend(
+  measured: number,
+  at: number | undefined,
+  run: ProfiledRun,
+  other: ProfiledRun,
+  users: number,
+) {
+  if (users === run.users) return measured;
+  if (at === undefined) return (measured * users) / run.users;
+  return Math.max(0, measured + ((measured - at) / (run.users - other.users)) * (users - run.users));
+}
+
 /**
- * The Athena bill of the daily run of `run` at `users`: each statement's scanned bytes extended along
- * the line through its bytes in `run` and in `other` (the same run at another user base); a statement
- * `other` lacks grows in proportion to the user base. At `run.users` it is the measured bytes.
+ * The Athena bill of the daily run of `run` at `users`: each statement's scanned bytes (and a literal
+ * write's rows) extended along the line through its figures in `run` and in `other` (the same run at
+ * another user base); a statement `other` lacks grows in proportion to the user base. At
+ * `run.users` it is what was measured.
  */
 export function athenaEstimate(run: ProfiledRun, other: ProfiledRun, users: number): AthenaEstimate {
   const otherStatements = keyed(other.statements);
   const scans: number[] = [];
   for (const [key, statement] of keyed(run.statements)) {
-    const measured = scannedBytes(statement);
     const otherStatement = otherStatements.get(key);
-    const at = otherStatement === undefined ? undefined : scannedBytes(otherStatement);
-    let bytes = measured;
-    if (users !== run.users) {
-      bytes =
-        at === undefined
-          ? (measured * users) / run.users
-          : Math.max(0, measured + ((measured - at) / (run.users - other.users)) * (users - run.users));
-    }
-    scans.push(...athenaScans(statement.label, bytes, users / run.users));
+    const bytes = extend(
+      scannedBytes(statement),
+      otherStatement === undefined ? undefined : scannedBytes(otherStatement),
+      run,
+      other,
+      users,
+    );
+    const rows = literalRows(statement.label);
+    const otherRows = otherStatement === undefined ? undefined : literalRows(otherStatement.label);
+    const rowsAt = rows === undefined ? undefined : Math.round(extend(rows, otherRows, run, other, users));
+    scans.push(...athenaScans(statement.label, bytes, rowsAt));
   }
   const billed = billedBytes(scans);
   return {

@@ -10,7 +10,7 @@ describe('the scale bench Athena estimate', () => {
     const partitioned = athenaScans('write user_state', 7 * MB);
     const whole = athenaScans('write identifier_users', 3 * MB);
     const literal = athenaScans('write exposures (120 rows)', 1 * MB);
-    const manyLiteral = athenaScans('write exposures (40288 rows)', 0, 10);
+    const manyLiteral = athenaScans('write exposures (40288 rows)', 0, 402_880);
     const view = athenaScans('define view user_segments', 1 * MB);
 
     // Assess: user_state is partitioned by dt (the partitions query, then the UNLOAD); identifier_users is not.
@@ -18,7 +18,7 @@ describe('the scale bench Athena estimate', () => {
     expect(partitioned).toEqual([7 * MB, 7 * MB]);
     expect(whole).toEqual([3 * MB]);
     expect(literal).toEqual([0]);
-    // 40,288 rows at 10 times the users: 402,880 / 780 = 516.5, so 517 VALUES queries.
+    // 402,880 rows: 402,880 / 780 = 516.5, so 517 VALUES queries.
     expect(manyLiteral).toHaveLength(517);
     expect(view).toEqual([]);
   });
@@ -68,5 +68,31 @@ describe('the scale bench Athena estimate', () => {
 
     // Assess
     expect(scanned).toBe(7 * MB);
+  });
+
+  it('extends the rows of a literal write the same way, so a fixed-size one stays one query', () => {
+    // Prepare: exposures grow (1,000 rows at 100k users, 3,000 at 300k); alerts do not (367 at both).
+    const small = {
+      users: 100_000,
+      statements: [
+        { label: 'write exposures (1000 rows)', elapsedMs: 1, bytesRead: 0 },
+        { label: 'write kpi_alerts (367 rows)', elapsedMs: 1, bytesRead: 0 },
+      ],
+    };
+    const big = {
+      users: 300_000,
+      statements: [
+        { label: 'write exposures (3000 rows)', elapsedMs: 1, bytesRead: 0 },
+        { label: 'write kpi_alerts (367 rows)', elapsedMs: 1, bytesRead: 0 },
+      ],
+    };
+
+    // Act
+    const estimate = athenaEstimate(big, small, 1_000_000);
+
+    // Assess: 3,000 + (2,000 / 200k) * 700k = 10,000 exposure rows, 10,000 / 780 = 12.8 -> 13
+    // queries; the alerts 1; each billed 10 MB: 14 * 10 = 140 MB.
+    expect(estimate.queries).toBe(14);
+    expect(estimate.billedBytes).toBe(140 * MB);
   });
 });
