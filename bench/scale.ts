@@ -130,7 +130,7 @@ const count = (n: number) => Math.round(n).toLocaleString('en-US');
 const runOf = (m: ScaleMeasurement) => m.run.result as unknown as RunResult;
 const floorOf = (m: ScaleMeasurement) => m.floor.result as unknown as FloorResult;
 
-/** Statements summed by label, costliest first by `by`. */
+/** Statements summed by label. */
 function byLabel(statements: readonly StatementCost[]): Map<string, LabelCost> {
   const map = new Map<string, LabelCost>();
   for (const s of statements) {
