@@ -31,10 +31,14 @@ const started = performance.now();
  * opposed to DuckDB's native memory, which peak RSS also counts.
  */
 let peakHeapBytes = 0;
-const sampler = setInterval(() => {
+/** The same since the last reset: the daily run resets it at each step. */
+let stepPeakHeapBytes = 0;
+const sampleHeap = () => {
   const { heapUsed, external } = process.memoryUsage();
   peakHeapBytes = Math.max(peakHeapBytes, heapUsed + external);
-}, 50);
+  stepPeakHeapBytes = Math.max(stepPeakHeapBytes, heapUsed + external);
+};
+const sampler = setInterval(sampleHeap, 50);
 sampler.unref();
 
 /** The process's bytes read so far (`rchar`), the local stand-in for Athena's bytes scanned. */
@@ -126,12 +130,17 @@ async function runMode(): Promise<Record<string, unknown>> {
     const engine = new ProfilingEngine(lake.engine, countOutput(lake.store));
     const context = { ...lake, engine, config: DEFAULT_RUN_CONFIG };
     const steps: Record<string, number> = {};
+    /** The most the JavaScript heap held during each step (garbage not yet collected included), MB. */
+    const stepHeapMb: Record<string, number> = {};
     const before = lake.engine.stats().bytesRead;
     const runStarted = performance.now();
     const timed = async (name: string, step: () => Promise<unknown>) => {
       const stepStarted = performance.now();
+      stepPeakHeapBytes = 0;
       await step();
+      sampleHeap();
       steps[name] = performance.now() - stepStarted;
+      stepHeapMb[name] = stepPeakHeapBytes / 2 ** 20;
     };
     await timed('transform', () => transformStep(context, date));
     await timed('recommend', () => recommendStep(context, date));
@@ -147,6 +156,7 @@ async function runMode(): Promise<Record<string, unknown>> {
       runMs,
       bytesRead: bytes,
       steps,
+      stepHeapMb,
       statements: engine.costs,
       eventsOnDate: Number(counts?.events_on_date),
       users: Number(counts?.users),

@@ -32,6 +32,8 @@ interface RunResult {
   readonly runMs: number;
   readonly bytesRead: number;
   readonly steps: Record<string, number>;
+  /** The most the JavaScript heap held during each step, MB. */
+  readonly stepHeapMb?: Record<string, number>;
   readonly statements: readonly StatementCost[];
   readonly eventsOnDate: number;
   readonly users: number;
@@ -199,10 +201,13 @@ export function scaleReport(big: ScaleMeasurement, small: ScaleMeasurement): str
     `  daily run / floor at ${count(USERS)} users: time ${floorRatio.toFixed(1)} (target <= 3: ${verdict(floorRatio <= 3)}), bytes ${(bigRun.bytesRead / bigFloor.bytesRead).toFixed(1)}; at ${count(SMALL_USERS)}: time ${(smallRun.runMs / smallFloor.floorMs).toFixed(1)}`,
     `  peak RSS at ${count(USERS)} users against ${RSS_TARGET_MB} MB: daily run ${rss(big.run)} (${verdict(rssOk(big.run))}), backfill ${rss(big.backfill)} (${verdict(rssOk(big.backfill))}), ingest of the history ${rss(big.ingestHistory)}, generate ${big.generate === undefined ? 'reused' : rss(big.generate)}`,
   );
-  lines.push(`  where the daily run's time goes (${count(USERS)} users | ${count(SMALL_USERS)} users):`);
+  lines.push(
+    `  where the daily run's time goes, with the most the JS heap held in each step (${count(USERS)} users | ${count(SMALL_USERS)} users):`,
+  );
+  const heap = (run: RunResult, name: string) => `${(run.stepHeapMb?.[name] ?? 0).toFixed(0)} MB heap`;
   for (const [name, ms] of Object.entries(bigRun.steps)) {
     lines.push(
-      `    step ${name.padEnd(12)} ${secs(ms).padStart(9)} | ${secs(smallRun.steps[name] ?? 0).padStart(8)}`,
+      `    step ${name.padEnd(12)} ${secs(ms).padStart(9)} ${heap(bigRun, name).padStart(12)} | ${secs(smallRun.steps[name] ?? 0).padStart(8)} ${heap(smallRun, name).padStart(12)}`,
     );
   }
   const smallLabels = byLabel(smallRun.statements);
