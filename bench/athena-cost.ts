@@ -41,7 +41,10 @@ export function billedBytes(scans: readonly number[]): number {
   return scans.reduce((sum, bytes) => sum + Math.max(ATHENA_MIN_BYTES, Math.ceil(bytes / MB) * MB), 0);
 }
 
-/** What Athena would scan for a statement: what DuckDB read, less what it read back from its own spill. */
+/**
+ * What Athena would scan for a statement: what DuckDB read, less the estimate of what it read back
+ * from its own spill (a lower bound, see StatementCost's spilledBytes; `bytesRead` is the upper one).
+ */
 export function scannedBytes(statement: StatementCost): number {
   return statement.bytesRead - (statement.spilledBytes ?? 0);
 }

@@ -8,9 +8,11 @@ export interface StatementCost {
   readonly elapsedMs: number;
   readonly bytesRead: number;
   /**
-   * Of `bytesRead`, what DuckDB read back from its own spill files: the bytes the process wrote
-   * during the statement (`wchar`) beyond the output it placed in the lake, read back once. Athena
-   * would not scan them. 0 unless the engine was given a count of its output (see the constructor).
+   * Of `bytesRead`, an estimate of what DuckDB read back from its own spill files: the bytes the
+   * process wrote during the statement (`wchar`) beyond the output it placed in the lake, as if read
+   * back once (at most `bytesRead`). It over-counts when DuckDB writes temporary blocks it never
+   * reads back, so `bytesRead - spilledBytes` is a lower bound of the bytes scanned. 0 unless the
+   * engine was given a count of its output (see the constructor).
    */
   readonly spilledBytes?: number;
 }

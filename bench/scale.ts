@@ -246,7 +246,7 @@ export function scaleReport(big: ScaleMeasurement, small: ScaleMeasurement): str
     );
   }
   lines.push(
-    `  Athena estimate (${ATHENA_USD_PER_TB} USD per TB, 10 MB minimum per query; partitioned writes count twice, see bench/athena-cost.ts):`,
+    `  Athena estimate (${ATHENA_USD_PER_TB} USD per TB, 10 MB minimum per query; partitioned writes count twice, spill estimates left out, so a lower bound; see bench/athena-cost.ts):`,
   );
   const profiled = (m: ScaleMeasurement): ProfiledRun => ({
     users: m.users,
