@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { TableDef } from '../lambdas/contract/tables.ts';
 import type { Engine, LiteralRows, Row, WriteMode } from '../lambdas/warehouse/engine.ts';
 
@@ -6,6 +7,19 @@ export interface StatementCost {
   readonly label: string;
   readonly elapsedMs: number;
   readonly bytesRead: number;
+  /**
+   * Of `bytesRead`, an estimate of what DuckDB read back from its own spill files: the bytes the
+   * process wrote during the statement (`wchar`) beyond the output it placed in the lake, as if read
+   * back once (at most `bytesRead`). It over-counts when DuckDB writes temporary blocks it never
+   * reads back, so `bytesRead - spilledBytes` is a lower bound of the bytes scanned. 0 unless the
+   * engine was given a count of its output (see the constructor).
+   */
+  readonly spilledBytes?: number;
+}
+
+/** The process's bytes written so far (`wchar` in `/proc/self/io`). */
+function processBytesWritten(): number {
+  return Number(/wchar:\s*(\d+)/.exec(readFileSync('/proc/self/io', 'utf8'))?.[1] ?? 0);
 }
 
 /** A statement's label: the table it writes, or the model its SQL says it builds, else its first words. */
@@ -22,9 +36,15 @@ function labelOf(sql: string, table?: TableDef): string {
 export class ProfilingEngine implements Engine {
   public readonly costs: StatementCost[] = [];
   readonly #inner: Engine;
+  readonly #outputBytes: (() => number) | undefined;
 
-  public constructor(inner: Engine) {
+  /**
+   * @param outputBytes the bytes placed in the lake so far (files moved in and objects put), for
+   *   telling spill from output; @default - spill is not measured
+   */
+  public constructor(inner: Engine, outputBytes?: () => number) {
     this.#inner = inner;
+    this.#outputBytes = outputBytes;
   }
 
   public get name(): Engine['name'] {
@@ -33,12 +53,18 @@ export class ProfilingEngine implements Engine {
 
   async #measure<T>(label: string, work: () => Promise<T>): Promise<T> {
     const before = this.#inner.stats().bytesRead;
+    const written = processBytesWritten();
+    const output = this.#outputBytes?.() ?? 0;
     const started = performance.now();
     const result = await work();
+    const bytesRead = this.#inner.stats().bytesRead - before;
+    const spilled =
+      this.#outputBytes === undefined ? 0 : processBytesWritten() - written - (this.#outputBytes() - output);
     this.costs.push({
       label,
       elapsedMs: performance.now() - started,
-      bytesRead: this.#inner.stats().bytesRead - before,
+      bytesRead,
+      spilledBytes: Math.min(bytesRead, Math.max(0, spilled)),
     });
     return result;
   }

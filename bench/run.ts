@@ -1,6 +1,9 @@
 /**
- * `npm run bench -- <ingest|daily|recommend|ltv|campaigns|quality|churn|alerts|cli>`: benchmarks that print figures as ratios against a
+ * `npm run bench -- <ingest|daily|recommend|ltv|campaigns|quality|churn|alerts|cli|scale>`: benchmarks that print figures as ratios against a
  * baseline measured in the same run, because these machines are shared and noisy.
+ *
+ * `scale` is the large one (a million users; about 40 minutes, and several GB under `.bench/scale/`):
+ * it runs only when named, never with the suites run all together, and is not a test.
  */
 const SUITES: Record<string, () => Promise<void>> = {
   ingest: async () => (await import('./ingest.ts')).benchIngest(),
@@ -12,10 +15,14 @@ const SUITES: Record<string, () => Promise<void>> = {
   cli: async () => (await import('./cli.ts')).benchCli(),
   churn: async () => (await import('./churn.ts')).benchChurn(),
   alerts: async () => (await import('./alerts.ts')).benchAlerts(),
+  scale: async () => (await import('./scale.ts')).benchScale(),
 };
 
+/** Suites too large to run unless named. */
+const NAMED_ONLY = new Set(['scale']);
+
 const names = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
-const chosen = names.length === 0 ? Object.keys(SUITES) : names;
+const chosen = names.length === 0 ? Object.keys(SUITES).filter((name) => !NAMED_ONLY.has(name)) : names;
 for (const name of chosen) {
   const suite = SUITES[name];
   if (suite === undefined) {
