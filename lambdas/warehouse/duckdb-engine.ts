@@ -8,7 +8,7 @@ import {
   type DuckDBType,
   StatementType,
 } from '@duckdb/node-api';
-import { SCRATCH_PREFIX } from '../contract/lake-layout.ts';
+import { hasManifests, SCRATCH_PREFIX } from '../contract/lake-layout.ts';
 import { allColumns, type TableDef } from '../contract/table-def.ts';
 import type { FsStore } from '../storage/fs-store.ts';
 import { DUCKDB_COMPAT_STATEMENTS } from './duckdb-compat.ts';
@@ -63,6 +63,15 @@ const CATALOG_QUERY = /\b(information_schema|pg_catalog|duckdb_[a-z_]+|show|desc
  * of 100 loaded, all 273 at once ran out of memory. 64 leaves room for wider tables.
  */
 export const MAX_PARTITIONS_PER_COPY = 64;
+
+/**
+ * How often each replaced table has been written in this process, by lake root and table name.
+ * An engine's view of such a table names the files its manifests named when the view was defined
+ * (see table-files.ts); another engine on the same lake that writes the table bumps this, and the
+ * first refreshes its view before its next statement. (An engine in another process learns of a
+ * write when it opens or refreshes: runs are one at a time, see pipeline/lake-lock.ts.)
+ */
+const TABLE_WRITES = new Map<string, number>();
 
 /** The planner failure of duckdb/duckdb#25629 (see DuckDbEngine's #planned). */
 const PARTITION_STATISTICS_BUG = /^INTERNAL Error: Attempted to access index \d+ within vector of size \d+/;
@@ -155,6 +164,10 @@ export class DuckDbEngine implements Engine {
   readonly #openedAt: number;
   /** Tables whose views are not defined yet (see DuckDbEngineOptions.lazyTables), by name. */
   readonly #undefined = new Map<string, TableDef>();
+  /** The replaced tables (see table-files.ts), by name. */
+  readonly #replaced = new Map<string, TableDef>();
+  /** Each replaced table's count in {@link TABLE_WRITES} when this engine last defined its view. */
+  readonly #viewed = new Map<string, number>();
 
   private constructor(instance: DuckDBInstance, connection: DuckDBConnection, store: FsStore) {
     this.#instance = instance;
@@ -182,6 +195,7 @@ export class DuckDbEngine implements Engine {
     });
     const connection = await instance.connect();
     const engine = new DuckDbEngine(instance, connection, store);
+    for (const table of tables.filter(hasManifests)) engine.#replaced.set(table.name, table);
     for (const statement of DUCKDB_COMPAT_STATEMENTS) await engine.#run(statement);
     if (options.lazyTables === true) {
       for (const table of tables) engine.#undefined.set(table.name, table);
@@ -209,6 +223,19 @@ export class DuckDbEngine implements Engine {
         const stored = await this.#store.get(viewKey(table));
         if (stored !== undefined) await this.#defineNamed(Buffer.from(stored).toString('utf8'));
       }
+      await this.refresh(table);
+    }
+  }
+
+  #writesKey(name: string): string {
+    return `${this.#store.root}|${name}`;
+  }
+
+  /** Refreshes the views of replaced tables another engine in this process has written since. */
+  async #followWrites(): Promise<void> {
+    for (const [name, table] of this.#replaced) {
+      const writes = TABLE_WRITES.get(this.#writesKey(name)) ?? 0;
+      if ((this.#viewed.get(name) ?? 0) === writes || this.#undefined.has(name)) continue;
       await this.refresh(table);
     }
   }
@@ -249,6 +276,7 @@ export class DuckDbEngine implements Engine {
   }
 
   public async query(sql: string): Promise<Row[]> {
+    await this.#followWrites();
     await this.#defineNamed(sql);
     return (await this.#read(sql)).rows;
   }
@@ -278,6 +306,7 @@ export class DuckDbEngine implements Engine {
    * cannot change the lake.
    */
   public async queryReadOnly(sql: string): Promise<{ columns: string[]; rows: Row[] }> {
+    await this.#followWrites();
     await this.#defineNamed(sql);
     let extracted: Awaited<ReturnType<DuckDBConnection['extractStatements']>>;
     try {
@@ -304,21 +333,25 @@ export class DuckDbEngine implements Engine {
 
   public async refresh(table: TableDef): Promise<void> {
     this.#undefined.delete(table.name);
+    if (this.#replaced.has(table.name)) {
+      this.#viewed.set(table.name, TABLE_WRITES.get(this.#writesKey(table.name)) ?? 0);
+    }
     if (table.isView === true) {
       const stored = await this.#store.get(viewKey(table));
       const sql = stored === undefined ? typedEmptyQuery(table) : Buffer.from(stored).toString('utf8');
       await this.#run(viewStatement(table, sql));
       return;
     }
-    const uris =
-      table.format === 'parquet'
-        ? [...(await currentFiles(this.#store, table)).values()].flat().map((key) => this.#store.uriOf(key))
-        : [];
+    // A replaced table is read from the files its manifests name, listed here (see table-files.ts);
+    // an append-only one by a pattern that finds its files at each query, appends included.
+    const manifests = hasManifests(table);
+    const uris = manifests
+      ? [...(await currentFiles(this.#store, table)).values()].flat().map((key) => this.#store.uriOf(key))
+      : [];
     const extension = table.format === 'parquet' ? '.parquet' : '.csv';
-    const hasFiles =
-      table.format === 'parquet'
-        ? uris.length > 0
-        : (await this.#store.list(table.location)).some((file) => file.key.endsWith(extension));
+    const hasFiles = manifests
+      ? uris.length > 0
+      : (await this.#store.list(table.location)).some((file) => file.key.endsWith(extension));
     let source: string;
     if (!hasFiles) source = typedEmptyQuery(table);
     else {
@@ -328,10 +361,10 @@ export class DuckDbEngine implements Engine {
         table.partition === undefined
           ? ''
           : `, hive_partitioning = true, hive_types = {'${table.partition.name}': '${table.partition.type.toUpperCase()}'}`;
-      // Parquet tables read the files their manifests name (see table-files.ts), listed here.
+      const files = manifests ? `[${uris.map(sqlString).join(', ')}]` : sqlString(pattern);
       const reader =
         table.format === 'parquet'
-          ? `read_parquet([${uris.map(sqlString).join(', ')}], union_by_name = true${hive})`
+          ? `read_parquet(${files}, union_by_name = true${hive})`
           : `read_csv(${sqlString(pattern)}, auto_detect = false, header = false, delim = ',', quote = '"', escape = '"', ` +
             `allow_quoted_nulls = false, ` +
             `columns = {${table.columns.map((c) => `'${c.name}': 'VARCHAR'`).join(', ')}}${hive})`;
@@ -376,6 +409,7 @@ export class DuckDbEngine implements Engine {
     if (table.isView === true)
       throw new QueryError(`table ${table.name} is a view; define it with defineView`);
     checkWriteMode(table, mode);
+    await this.#followWrites();
     const scratchKey = `${SCRATCH_PREFIX}/write-${randomUUID()}`;
     const scratch = this.#store.uriOf(scratchKey);
     // Files of a replacement get names no manifest holds yet; an append's are named after its prefix.
@@ -510,6 +544,8 @@ export class DuckDbEngine implements Engine {
       written.set(value, [...(written.get(value) ?? []), target]);
     }
     await publishFiles(this.#store, table, replacedFiles(table, mode, current, written));
+    const key = this.#writesKey(table.name);
+    TABLE_WRITES.set(key, (TABLE_WRITES.get(key) ?? 0) + 1);
     await removeSuperseded(this.#store, table);
   }
 

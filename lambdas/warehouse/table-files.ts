@@ -138,7 +138,7 @@ export async function readTableFiles(store: ObjectStore, table: TableDef): Promi
   const groups = new Map<string, string[]>();
   await forEachLimited(manifests, MANIFEST_CONCURRENCY, async ({ key, value }) => {
     const body = await store.get(key);
-    // Removed since the listing: the partition was emptied in between.
+    // Removed since the listing (by a hand, not a write: writes replace manifests, never remove them).
     if (body === undefined) return;
     const keys = manifestKeys(table, key, Buffer.from(body).toString('utf8'));
     if (keys.length > 0) groups.set(value, keys);
@@ -152,9 +152,10 @@ export async function currentFiles(store: ObjectStore, table: TableDef): Promise
 }
 
 /**
- * Makes each partition of `changes` show exactly its files: one manifest PUT per partition, or
- * its removal when the list is empty (an emptied partition). Partitions not in `changes` keep
- * theirs. Each partition changes at once; a write of several changes them one after another.
+ * Makes each partition of `changes` show exactly its files: one manifest PUT per partition.
+ * Partitions not in `changes` keep theirs. Each partition changes at once; a write of several
+ * changes them one after another. An emptied partition keeps an empty manifest rather than none,
+ * so a table whose every partition was emptied is still told from one written before manifests.
  */
 export async function publishFiles(
   store: ObjectStore,
@@ -163,9 +164,7 @@ export async function publishFiles(
 ): Promise<void> {
   const entries = [...changes].sort(([a], [b]) => (a < b ? -1 : 1));
   await forEachLimited(entries, MANIFEST_CONCURRENCY, async ([value, keys]) => {
-    const key = manifestKey(table, value);
-    if (keys.length === 0) await store.delete([key]);
-    else await store.put(key, manifestText(store, [...keys].sort()));
+    await store.put(manifestKey(table, value), manifestText(store, [...keys].sort()));
   });
 }
 

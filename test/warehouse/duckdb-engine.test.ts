@@ -121,10 +121,10 @@ describe('DuckDbEngine', () => {
     ]);
     // Each remaining partition has its manifest; the emptied one has none. The replaced files stay
     // on disk for queries planned before (SUPERSEDED_GRACE_MS), named by no manifest.
-    expect((await new FsStore(root).list('marts/daily/_symlink')).map((file) => file.key)).toEqual([
-      'marts/daily/_symlink/dt=2026-01-01/manifest',
-      'marts/daily/_symlink/dt=2026-01-02/manifest',
-    ]);
+    const store = new FsStore(root);
+    expect([...(await currentFiles(store, DAILY)).keys()]).toEqual(['2026-01-01', '2026-01-02']);
+    // The emptied partition keeps an empty manifest: the table stays told from one of an earlier layout.
+    expect(await readFile(join(root, 'marts/daily/_symlink/dt=2026-01-03/manifest'), 'utf8')).toBe('');
     expect((await readdir(join(root, 'marts/daily/dt=2026-01-02'))).length).toBe(2);
   });
 
@@ -149,13 +149,15 @@ describe('DuckDbEngine', () => {
     expect(await engine.query('select id from snapshot')).toEqual([{ id: 'b' }]);
   });
 
-  it('lets a reader opened before a replacement finish on the old files, and shows the new ones to the next', async () => {
-    // Prepare: a partition, and a second process's engine that has read it.
+  it('replaces a partition at once: a query planned before reads the old file whole, the next the new one', async () => {
+    // Prepare: a partition, and another engine on the lake (as in another step) that has read it.
     await engine.write(DAILY, rows(['a', 1, '2026-01-01']), {
       kind: 'replace-partitions',
       partitions: ['2026-01-01'],
     });
-    const reader = await DuckDbEngine.open(new FsStore(root), [DAILY]);
+    const store = new FsStore(root);
+    const before = (await currentFiles(store, DAILY)).get('2026-01-01') ?? [];
+    const reader = await DuckDbEngine.open(store, [DAILY]);
     try {
       expect(await reader.query('select id from daily')).toEqual([{ id: 'a' }]);
 
@@ -165,14 +167,17 @@ describe('DuckDbEngine', () => {
         partitions: ['2026-01-01'],
       });
 
-      // Assess: the earlier reader still reads the old file whole; a fresh look reads the new one.
-      expect(await reader.query('select id from daily')).toEqual([{ id: 'a' }]);
-      await reader.refresh(DAILY);
-      expect(await reader.query('select id from daily')).toEqual([{ id: 'b' }]);
+      // Assess: the manifest names only the new file; the old one is still there, whole, for a
+      // query that listed it before; and the other engine reads the new one at its next query.
       const manifest = await readFile(join(root, 'marts/daily/_symlink/dt=2026-01-01/manifest'), 'utf8');
       expect(manifest).toMatch(
         new RegExp(`^${root}/marts/daily/dt=2026-01-01/part_[0-9a-f]{16}_0\\.parquet\n$`),
       );
+      expect(manifest).not.toContain(before[0]);
+      expect(
+        await reader.query(`select id from read_parquet('${store.uriOf(before[0] as string)}')`),
+      ).toEqual([{ id: 'a' }]);
+      expect(await reader.query('select id from daily')).toEqual([{ id: 'b' }]);
     } finally {
       await reader.close();
     }
