@@ -4,6 +4,7 @@
  * partition), and the storage of its format: Parquet, or RFC 4180 CSV for staging tables.
  */
 import type * as glue from 'aws-cdk-lib/aws-glue';
+import { hasManifests, MANIFEST_ROOT } from '../lambdas/contract/lake-layout.ts';
 import type { ColumnDef, ColumnType, TableDef } from '../lambdas/contract/tables.ts';
 
 /** The first date a date partition can hold: the first day of Bitcoin (events before it are quarantined). */
@@ -18,6 +19,17 @@ const PARQUET_STORAGE = {
   inputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
   outputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
   serdeInfo: { serializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe' },
+} as const;
+
+/**
+ * A replaced table's readers read the files its manifests name (see
+ * `lambdas/warehouse/table-files.ts`): Hive's symlink input format over Parquet, as Athena reads
+ * Delta Lake's manifests.
+ */
+const PARQUET_MANIFEST_STORAGE = {
+  inputFormat: 'org.apache.hadoop.hive.ql.io.SymlinkTextInputFormat',
+  outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
+  serdeInfo: PARQUET_STORAGE.serdeInfo,
 } as const;
 
 /**
@@ -79,11 +91,15 @@ export function projectionParameters(partition: ColumnDef, location: string): Re
 }
 
 /**
- * The Glue `TableInput` of a registry table whose files live under `tableLocation`
- * (`s3://<lake bucket>/<table.location>/`, ending in `/`).
+ * The Glue `TableInput` of a registry table whose files live under
+ * (`s3://<lake bucket>/<table.location>/`, ending in `/`): `filesLocation`. A table published through manifests
+ * is read from its manifests' folder, partition projection included.
  */
-export function glueTableInput(table: TableDef, tableLocation: string): glue.CfnTable.TableInputProperty {
+export function glueTableInput(table: TableDef, filesLocation: string): glue.CfnTable.TableInputProperty {
   const parquet = table.format === 'parquet';
+  const manifests = hasManifests(table);
+  const tableLocation = manifests ? `${filesLocation}${MANIFEST_ROOT}/` : filesLocation;
+  const storage = manifests ? PARQUET_MANIFEST_STORAGE : parquet ? PARQUET_STORAGE : CSV_STORAGE;
   return {
     name: table.name,
     description: truncate(`${table.description} Grain: ${table.grain}.`, MAX_TABLE_DESCRIPTION),
@@ -97,7 +113,7 @@ export function glueTableInput(table: TableDef, tableLocation: string): glue.Cfn
     storageDescriptor: {
       columns: table.columns.map(glueColumn),
       location: tableLocation,
-      ...(parquet ? PARQUET_STORAGE : CSV_STORAGE),
+      ...storage,
     },
   };
 }

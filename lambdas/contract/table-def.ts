@@ -53,6 +53,13 @@ export interface TableDef {
    * when given, is only the column a query filters on (its filter reaches the table below).
    */
   readonly isView?: boolean;
+  /**
+   * Written only by appends, each adding whole files named after what they hold (an ingest's id):
+   * readers list the files, and writers that land at once (two ingests) add theirs side by side.
+   * Every other Parquet table is replaced, by partition or whole, and readers see only the files
+   * its manifests name, so a replacement shows all at once (see `warehouse/table-files.ts`).
+   */
+  readonly appendOnly?: boolean;
   /** An analyst's question and the SQL that answers it, for the docs. */
   readonly example?: { readonly question: string; readonly sql: string };
 }

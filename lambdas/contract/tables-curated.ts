@@ -45,6 +45,7 @@ export const EVENTS: TableDef = {
   ],
   partition: dtPartition('The UTC date of occurred_at.'),
   location: 'curated/events',
+  appendOnly: true,
   format: 'parquet',
   example: {
     question: 'How many trades and how much fee revenue per product yesterday?',
@@ -190,6 +191,7 @@ export const EXPOSURES: TableDef = {
   ],
   partition: dtPartition('The UTC date of assigned_at.'),
   location: 'curated/exposures',
+  appendOnly: true,
   format: 'parquet',
   example: {
     question: "How many users did each campaign put in each arm, by each user's first exposure?",

@@ -25,6 +25,7 @@ export const INGEST_LOG: TableDef = {
     col('rows_quarantined', 'bigint', 'Rows rejected with a reason in quarantine.'),
   ],
   location: 'quality/ingest_log',
+  appendOnly: true,
   format: 'parquet',
   example: {
     question: 'Which files had the highest quarantine rate this week?',
@@ -50,6 +51,7 @@ export const QUARANTINE: TableDef = {
     col('raw', 'varchar', 'The line as it was read.'),
   ],
   location: 'quality/quarantine',
+  appendOnly: true,
   format: 'parquet',
   example: {
     question: 'What are the most common rejection reasons?',
@@ -81,6 +83,7 @@ export const INGEST_PARTITIONS: TableDef = {
     col('rows_accepted', 'bigint', 'How many rows it added to that date.'),
   ],
   location: 'quality/ingest_partitions',
+  appendOnly: true,
   format: 'parquet',
   sortedBy: ['kind', 'dt', 'ingest_id'],
 };

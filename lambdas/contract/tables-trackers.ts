@@ -143,6 +143,7 @@ export const TRACKER_EVENTS: TableDef = {
   ],
   partition: dtPartition('The UTC date of occurred_at.'),
   location: 'curated/tracker_events',
+  appendOnly: true,
   format: 'parquet',
   example: {
     question: 'Which AppsFlyer media sources reported the most registrations this week?',
@@ -191,6 +192,7 @@ export const IMPACT_ACTIONS: TableDef = {
   ],
   partition: dtPartition('The UTC date of occurred_at.'),
   location: 'curated/impact_actions',
+  appendOnly: true,
   format: 'parquet',
   example: {
     question: 'How did Impact action I-1001 change from export to export?',

@@ -72,7 +72,12 @@ export class FsStore implements ObjectStore {
         const path = join(dir, entry.name);
         if (entry.isDirectory()) await walk(path);
         else if (entry.isFile() && !entry.name.endsWith('.tmp')) {
-          found.push({ key: relative(this.root, path).split(sep).join('/'), size: (await stat(path)).size });
+          const stats = await stat(path);
+          found.push({
+            key: relative(this.root, path).split(sep).join('/'),
+            size: stats.size,
+            modifiedMs: stats.mtimeMs,
+          });
         }
       }
     };

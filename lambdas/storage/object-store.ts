@@ -5,6 +5,8 @@ export interface StoredObject {
   /** The key, relative to the store's root, with `/` separators. */
   readonly key: string;
   readonly size: number;
+  /** When it was last written, in epoch milliseconds, where the store knows. */
+  readonly modifiedMs?: number;
 }
 
 /**

@@ -185,7 +185,15 @@ export class S3Store implements ObjectStore {
         });
       }
       yield (response.Contents ?? []).flatMap((object) =>
-        object.Key === undefined ? [] : [{ key: this.#storeKey(object.Key), size: object.Size ?? 0 }],
+        object.Key === undefined
+          ? []
+          : [
+              {
+                key: this.#storeKey(object.Key),
+                size: object.Size ?? 0,
+                ...(object.LastModified === undefined ? {} : { modifiedMs: object.LastModified.getTime() }),
+              },
+            ],
       );
       token = response.IsTruncated === true ? response.NextContinuationToken : undefined;
     } while (token !== undefined);

@@ -19,6 +19,15 @@ import type { Engine, LiteralRows, QueryStats, Row, WriteMode } from './engine.t
 import { QueryError } from './errors.ts';
 import { chunkLiteralRows, literalRowsQuery, viewStatement } from './sql.ts';
 import {
+  adoptListedFiles,
+  checkWriteMode,
+  dataFolder,
+  forEachLimited,
+  publishFiles,
+  removeSuperseded,
+  replacedFiles,
+} from './table-files.ts';
+import {
   checkWritable,
   chunk,
   distinctPartitionsQuery,
@@ -116,30 +125,6 @@ function errorText(error: unknown): string {
 
 function fileName(key: string): string {
   return key.slice(key.lastIndexOf('/') + 1);
-}
-
-/**
- * Runs `work` over `items`, `limit` at a time. After a failure no new item starts, and the first
- * error is thrown only once the items in flight have finished, so nothing runs on behind the caller.
- */
-async function forEachLimited<T>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const failures: unknown[] = [];
-  const worker = async (): Promise<void> => {
-    while (next < items.length && failures.length === 0) {
-      try {
-        await work(items[next++] as T);
-      } catch (error) {
-        failures.push(error);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  if (failures.length > 0) throw failures[0];
 }
 
 /**
@@ -245,18 +230,11 @@ export class AthenaEngine implements Engine {
         `table ${table.name} is not in the Athena engine's registry, so no Glue table reads it`,
       );
     }
-    if (table.format !== 'parquet') {
-      throw new QueryError(
-        `table ${table.name} is stored as ${table.format}; the Athena engine writes only Parquet tables`,
-      );
-    }
+    checkWriteMode(table, mode);
     if (mode.kind === 'append' && !/^[A-Za-z0-9_-]{1,128}$/.test(mode.filePrefix)) {
       throw new QueryError(
         `append filePrefix must be letters, digits, _ and - (got ${JSON.stringify(mode.filePrefix)})`,
       );
-    }
-    if (mode.kind === 'replace-partitions' && table.partition === undefined) {
-      throw new QueryError(`table ${table.name} has no partitions to replace; use replace-table`);
     }
     const identity = JSON.stringify([table.name, mode, ...sqls.map(sha256)]);
     const writeId = sha256(
@@ -283,7 +261,7 @@ export class AthenaEngine implements Engine {
           : await this.#unloadPartitioned(table, sql, mode, part.scratch, part.writeId);
       for (const [group, keys] of files) produced.set(group, [...(produced.get(group) ?? []), ...keys]);
     }
-    await this.#place(table, mode, produced);
+    await this.#place(table, mode, produced, writeId);
     await this.#store.put(marker, `${identity}\n`);
     await this.#store.deletePrefix(scratch);
   }
@@ -392,56 +370,50 @@ export class AthenaEngine implements Engine {
   }
 
   /**
-   * Replaces or adds the produced files partition by partition: first the files the mode
-   * removes, then copies of the new ones. Copies are deterministic (same scratch file, same
-   * name), so running this again after an interruption ends in the same table.
+   * Places the produced files. An append copies them in under its prefix's names (see
+   * {@link placeAppended}); a replacement copies them in under names of this write and then
+   * publishes each replaced partition's manifest (see table-files.ts). Copies are deterministic
+   * (same scratch file, same name), so running this again after an interruption ends in the same
+   * table.
    */
-  async #place(table: TableDef, mode: WriteMode, produced: ProducedFiles): Promise<void> {
-    const location = table.location;
-    const partition = table.partition?.name;
-    const groupOf = (key: string): string => {
-      if (partition === undefined) return '';
-      const match = new RegExp(`^${partition}=([^/]+)/`).exec(key.slice(location.length + 1));
-      return match?.[1] ?? '';
-    };
-    const existing = (await this.#store.list(location)).map((object) => object.key);
-    let removed: string[];
+  async #place(table: TableDef, mode: WriteMode, produced: ProducedFiles, writeId: string): Promise<void> {
     if (mode.kind === 'append') {
-      removed = existing.filter((key) => {
-        const name = fileName(key);
-        return name.startsWith(`${mode.filePrefix}_`) || name === `${mode.filePrefix}.parquet`;
-      });
-    } else if (mode.kind === 'replace-partitions') {
-      const replaced = new Set(mode.partitions);
-      removed = existing.filter((key) => replaced.has(groupOf(key)));
-    } else {
-      removed = existing;
+      await this.#placeAppended(table, mode.filePrefix, produced);
+      return;
     }
-    const removals: ProducedFiles = new Map();
-    for (const key of removed) removals.set(groupOf(key), [...(removals.get(groupOf(key)) ?? []), key]);
-
-    const stem = mode.kind === 'append' ? mode.filePrefix : 'part';
-    const groups = [...new Set([...produced.keys(), ...removals.keys()])].sort();
-    await forEachLimited(groups, COPY_CONCURRENCY, async (group) => {
-      const directory = partition === undefined ? location : `${location}/${partition}=${group}`;
-      const copies = (produced.get(group) ?? []).map((from, index) => ({
+    const current = await adoptListedFiles(this.#store, table);
+    const copies = [...produced].flatMap(([group, keys]) =>
+      keys.map((from, index) => ({
+        group,
         from,
-        to: `${directory}/${stem}_${index}.parquet`,
-      }));
-      const copyAll = () =>
-        forEachLimited(copies, COPY_CONCURRENCY, ({ from, to }) => this.#store.copy(from, to));
-      if (mode.kind === 'append') {
-        // An append writes an earlier attempt's rows again: copied over its files first (S3 replaces
-        // an object at once), readers never find the prefix without them; then what the attempt
-        // left beyond the new files goes.
-        await copyAll();
-        const written = new Set(copies.map((copy) => copy.to));
-        await this.#store.delete((removals.get(group) ?? []).filter((key) => !written.has(key)));
-        return;
-      }
-      await this.#store.delete(removals.get(group) ?? []);
-      await copyAll();
-    });
+        to: `${dataFolder(table, group)}/part_${writeId}_${index}.parquet`,
+      })),
+    );
+    await forEachLimited(copies, COPY_CONCURRENCY, ({ from, to }) => this.#store.copy(from, to));
+    const written = new Map<string, string[]>();
+    for (const { group, to } of copies) written.set(group, [...(written.get(group) ?? []), to]);
+    await publishFiles(this.#store, table, replacedFiles(table, mode, current, written));
+    await removeSuperseded(this.#store, table);
+  }
+
+  /**
+   * Adds an append's files as `<filePrefix>_<n>.parquet`. It writes an earlier attempt's rows again:
+   * copied over its files first (S3 replaces an object at once), readers never find the prefix
+   * without them; then what the attempt left beyond the new files goes.
+   */
+  async #placeAppended(table: TableDef, filePrefix: string, produced: ProducedFiles): Promise<void> {
+    const earlier = (await this.#store.list(table.location))
+      .map((object) => object.key)
+      .filter((key) => {
+        const name = fileName(key);
+        return name.startsWith(`${filePrefix}_`) || name === `${filePrefix}.parquet`;
+      });
+    const copies = [...produced].flatMap(([group, keys]) =>
+      keys.map((from, index) => ({ from, to: `${dataFolder(table, group)}/${filePrefix}_${index}.parquet` })),
+    );
+    await forEachLimited(copies, COPY_CONCURRENCY, ({ from, to }) => this.#store.copy(from, to));
+    const written = new Set(copies.map((copy) => copy.to));
+    await this.#store.delete(earlier.filter((key) => !written.has(key)));
   }
 
   /** Runs `sql` to completion, starting it again under the next attempt label while Athena calls its failure retryable. */

@@ -8,7 +8,7 @@ import {
   type DuckDBType,
   StatementType,
 } from '@duckdb/node-api';
-import { SCRATCH_PREFIX } from '../contract/lake-layout.ts';
+import { hasManifests, SCRATCH_PREFIX } from '../contract/lake-layout.ts';
 import { allColumns, type TableDef } from '../contract/table-def.ts';
 import type { FsStore } from '../storage/fs-store.ts';
 import { DUCKDB_COMPAT_STATEMENTS } from './duckdb-compat.ts';
@@ -22,6 +22,15 @@ import {
   typedEmptyQuery,
   viewStatement,
 } from './sql.ts';
+import {
+  adoptListedFiles,
+  checkWriteMode,
+  currentFiles,
+  partitionOfDataKey,
+  publishFiles,
+  removeSuperseded,
+  replacedFiles,
+} from './table-files.ts';
 import {
   chunk,
   distinctPartitionsQuery,
@@ -54,6 +63,15 @@ const CATALOG_QUERY = /\b(information_schema|pg_catalog|duckdb_[a-z_]+|show|desc
  * of 100 loaded, all 273 at once ran out of memory. 64 leaves room for wider tables.
  */
 export const MAX_PARTITIONS_PER_COPY = 64;
+
+/**
+ * How often each replaced table has been written in this process, by lake root and table name.
+ * An engine's view of such a table names the files its manifests named when the view was defined
+ * (see table-files.ts); another engine on the same lake that writes the table bumps this, and the
+ * first refreshes its view before its next statement. (An engine in another process learns of a
+ * write when it opens or refreshes: runs are one at a time, see pipeline/lake-lock.ts.)
+ */
+const TABLE_WRITES = new Map<string, number>();
 
 /** The planner failure of duckdb/duckdb#25629 (see DuckDbEngine's #planned). */
 const PARTITION_STATISTICS_BUG = /^INTERNAL Error: Attempted to access index \d+ within vector of size \d+/;
@@ -133,8 +151,9 @@ function sqlValueOf(type: DuckDBType): (value: unknown) => SqlValue {
 /**
  * The embedded engine: DuckDB in this process over the lake's Parquet and CSV files. Every
  * registry table is a view over its files; writes go to a temporary directory first, so a query
- * that fails leaves the lake as it was. Moving the files into place is not atomic: partitions are
- * swapped one by one (see FsStore.replaceDirectory) and appended files placed one by one.
+ * that fails leaves the lake as it was. A replacement's files are moved in under new names and
+ * each partition's manifest then renamed into place, so a reader (another process's view) sees a
+ * partition's old files or its new ones (see table-files.ts); appended files are placed one by one.
  */
 export class DuckDbEngine implements Engine {
   public readonly name = 'duckdb' as const;
@@ -145,6 +164,10 @@ export class DuckDbEngine implements Engine {
   readonly #openedAt: number;
   /** Tables whose views are not defined yet (see DuckDbEngineOptions.lazyTables), by name. */
   readonly #undefined = new Map<string, TableDef>();
+  /** The replaced tables (see table-files.ts), by name. */
+  readonly #replaced = new Map<string, TableDef>();
+  /** Each replaced table's count in {@link TABLE_WRITES} when this engine last defined its view. */
+  readonly #viewed = new Map<string, number>();
 
   private constructor(instance: DuckDBInstance, connection: DuckDBConnection, store: FsStore) {
     this.#instance = instance;
@@ -172,6 +195,7 @@ export class DuckDbEngine implements Engine {
     });
     const connection = await instance.connect();
     const engine = new DuckDbEngine(instance, connection, store);
+    for (const table of tables.filter(hasManifests)) engine.#replaced.set(table.name, table);
     for (const statement of DUCKDB_COMPAT_STATEMENTS) await engine.#run(statement);
     if (options.lazyTables === true) {
       for (const table of tables) engine.#undefined.set(table.name, table);
@@ -199,6 +223,19 @@ export class DuckDbEngine implements Engine {
         const stored = await this.#store.get(viewKey(table));
         if (stored !== undefined) await this.#defineNamed(Buffer.from(stored).toString('utf8'));
       }
+      await this.refresh(table);
+    }
+  }
+
+  #writesKey(name: string): string {
+    return `${this.#store.root}|${name}`;
+  }
+
+  /** Refreshes the views of replaced tables another engine in this process has written since. */
+  async #followWrites(): Promise<void> {
+    for (const [name, table] of this.#replaced) {
+      const writes = TABLE_WRITES.get(this.#writesKey(name)) ?? 0;
+      if ((this.#viewed.get(name) ?? 0) === writes || this.#undefined.has(name)) continue;
       await this.refresh(table);
     }
   }
@@ -239,6 +276,7 @@ export class DuckDbEngine implements Engine {
   }
 
   public async query(sql: string): Promise<Row[]> {
+    await this.#followWrites();
     await this.#defineNamed(sql);
     return (await this.#read(sql)).rows;
   }
@@ -268,6 +306,7 @@ export class DuckDbEngine implements Engine {
    * cannot change the lake.
    */
   public async queryReadOnly(sql: string): Promise<{ columns: string[]; rows: Row[] }> {
+    await this.#followWrites();
     await this.#defineNamed(sql);
     let extracted: Awaited<ReturnType<DuckDBConnection['extractStatements']>>;
     try {
@@ -294,15 +333,25 @@ export class DuckDbEngine implements Engine {
 
   public async refresh(table: TableDef): Promise<void> {
     this.#undefined.delete(table.name);
+    if (this.#replaced.has(table.name)) {
+      this.#viewed.set(table.name, TABLE_WRITES.get(this.#writesKey(table.name)) ?? 0);
+    }
     if (table.isView === true) {
       const stored = await this.#store.get(viewKey(table));
       const sql = stored === undefined ? typedEmptyQuery(table) : Buffer.from(stored).toString('utf8');
       await this.#run(viewStatement(table, sql));
       return;
     }
-    const files = await this.#store.list(table.location);
+    // A replaced table is read from the files its manifests name, listed here (see table-files.ts);
+    // an append-only one by a pattern that finds its files at each query, appends included.
+    const manifests = hasManifests(table);
+    const uris = manifests
+      ? [...(await currentFiles(this.#store, table)).values()].flat().map((key) => this.#store.uriOf(key))
+      : [];
     const extension = table.format === 'parquet' ? '.parquet' : '.csv';
-    const hasFiles = files.some((file) => file.key.endsWith(extension));
+    const hasFiles = manifests
+      ? uris.length > 0
+      : (await this.#store.list(table.location)).some((file) => file.key.endsWith(extension));
     let source: string;
     if (!hasFiles) source = typedEmptyQuery(table);
     else {
@@ -312,9 +361,10 @@ export class DuckDbEngine implements Engine {
         table.partition === undefined
           ? ''
           : `, hive_partitioning = true, hive_types = {'${table.partition.name}': '${table.partition.type.toUpperCase()}'}`;
+      const files = manifests ? `[${uris.map(sqlString).join(', ')}]` : sqlString(pattern);
       const reader =
         table.format === 'parquet'
-          ? `read_parquet(${sqlString(pattern)}, union_by_name = true${hive})`
+          ? `read_parquet(${files}, union_by_name = true${hive})`
           : `read_csv(${sqlString(pattern)}, auto_detect = false, header = false, delim = ',', quote = '"', escape = '"', ` +
             `allow_quoted_nulls = false, ` +
             `columns = {${table.columns.map((c) => `'${c.name}': 'VARCHAR'`).join(', ')}}${hive})`;
@@ -358,26 +408,22 @@ export class DuckDbEngine implements Engine {
   public async write(table: TableDef, sql: string, mode: WriteMode): Promise<void> {
     if (table.isView === true)
       throw new QueryError(`table ${table.name} is a view; define it with defineView`);
+    checkWriteMode(table, mode);
+    await this.#followWrites();
     const scratchKey = `${SCRATCH_PREFIX}/write-${randomUUID()}`;
     const scratch = this.#store.uriOf(scratchKey);
+    // Files of a replacement get names no manifest holds yet; an append's are named after its prefix.
+    const tag = randomUUID().replaceAll('-', '').slice(0, 16);
     await mkdir(scratch, { recursive: true });
     try {
       const options = `format parquet, compression zstd${table.rowGroupRows === undefined ? '' : `, row_group_size ${table.rowGroupRows}`}`;
       if (table.partition === undefined) {
-        const fileName = mode.kind === 'append' ? `${mode.filePrefix}.parquet` : 'data.parquet';
+        const fileName = mode.kind === 'append' ? `${mode.filePrefix}.parquet` : `data_${tag}.parquet`;
         await this.#run(
           `copy (${tableRowsQuery(table, sql)}) to ${sqlString(`${scratch}/${fileName}`)} (${options})`,
         );
-        // The move below replaces an earlier attempt's file of the same name at once (a rename).
-        if (mode.kind === 'replace-table') {
-          const stale = (await this.#store.list(table.location)).filter(
-            (f) => !f.key.endsWith('/data.parquet'),
-          );
-          await this.#store.delete(stale.map((f) => f.key));
-        }
-        await this.#store.moveFile(`${scratchKey}/${fileName}`, `${table.location}/${fileName}`);
       } else {
-        const pattern = mode.kind === 'append' ? `${mode.filePrefix}_{i}` : 'part_{i}';
+        const pattern = mode.kind === 'append' ? `${mode.filePrefix}_{i}` : `part_${tag}_{i}`;
         await this.#copyPartitioned(
           table,
           sql,
@@ -385,8 +431,9 @@ export class DuckDbEngine implements Engine {
             // The groups' partitions are disjoint: the second group on adds directories, replaces none.
             `filename_pattern ${sqlString(pattern)}, write_partition_columns false, overwrite_or_ignore)`,
         );
-        await this.#placePartitions(table, scratchKey, mode);
       }
+      if (mode.kind === 'append') await this.#placeAppended(table, scratchKey, mode.filePrefix);
+      else await this.#publishReplacement(table, scratchKey, mode);
     } finally {
       await rm(scratch, { recursive: true, force: true });
     }
@@ -460,48 +507,46 @@ export class DuckDbEngine implements Engine {
     }
   }
 
-  async #placePartitions(table: TableDef, scratchKey: string, mode: WriteMode): Promise<void> {
+  /**
+   * Moves an append's files from the scratch into the table. The earlier attempt's files of the
+   * same prefix are replaced by renames first, so readers never find the prefix without its rows;
+   * then the files it left beyond the new ones go.
+   */
+  async #placeAppended(table: TableDef, scratchKey: string, filePrefix: string): Promise<void> {
     const written = await this.#store.list(scratchKey);
-    if (mode.kind === 'append') {
-      // The earlier attempt's files are replaced by renames first, so readers never find the prefix
-      // without its rows; then the files it left beyond the new ones go.
-      const prefix = `${mode.filePrefix}_`;
-      const earlier = (await this.#store.list(table.location)).filter((f) =>
-        f.key.split('/').pop()?.startsWith(prefix),
-      );
-      const placed = new Set<string>();
-      for (const file of written) {
-        const target = `${table.location}/${file.key.slice(scratchKey.length + 1)}`;
-        await this.#store.moveFile(file.key, target);
-        placed.add(target);
-      }
-      await this.#store.delete(earlier.map((f) => f.key).filter((key) => !placed.has(key)));
-      return;
+    const earlier = (await this.#store.list(table.location)).filter((f) => {
+      const name = f.key.split('/').pop() ?? '';
+      return name.startsWith(`${filePrefix}_`) || name === `${filePrefix}.parquet`;
+    });
+    const placed = new Set<string>();
+    for (const file of written) {
+      const target = `${table.location}/${file.key.slice(scratchKey.length + 1)}`;
+      await this.#store.moveFile(file.key, target);
+      placed.add(target);
     }
-    const partitionName = (table.partition as { name: string }).name;
-    const partitionValueOf = (key: string) => new RegExp(`(?:^|/)${partitionName}=([^/]+)/`).exec(key)?.[1];
-    const produced = new Set(
-      written.map((f) => partitionValueOf(f.key)).filter((v): v is string => v !== undefined),
-    );
-    let replaced: Set<string>;
-    if (mode.kind === 'replace-partitions') {
-      replaced = new Set(mode.partitions);
-      const outside = [...produced].filter((value) => !replaced.has(value));
-      if (outside.length > 0) {
-        throw new QueryError(
-          `the query for ${table.name} produced partitions it may not replace: ${outside.slice(0, 3).join(', ')}`,
-        );
-      }
-    } else {
-      const existing = (await this.#store.list(table.location)).map((f) => partitionValueOf(f.key));
-      replaced = new Set([...produced, ...existing.filter((v): v is string => v !== undefined)]);
+    await this.#store.delete(earlier.map((f) => f.key).filter((key) => !placed.has(key)));
+  }
+
+  /**
+   * Moves a replacement's files from the scratch into the table under their new names, then
+   * publishes each replaced partition's manifest (one rename each), then removes what no manifest
+   * has named for a while (see table-files.ts).
+   */
+  async #publishReplacement(table: TableDef, scratchKey: string, mode: WriteMode): Promise<void> {
+    const current = await adoptListedFiles(this.#store, table);
+    const written = new Map<string, string[]>();
+    for (const file of await this.#store.list(scratchKey)) {
+      const target = `${table.location}/${file.key.slice(scratchKey.length + 1)}`;
+      const value = partitionOfDataKey(table, target);
+      if (value === undefined)
+        throw new QueryError(`the write of ${table.name} left an unexpected file ${file.key}`);
+      await this.#store.moveFile(file.key, target);
+      written.set(value, [...(written.get(value) ?? []), target]);
     }
-    for (const value of [...replaced].sort()) {
-      const dir = `${partitionName}=${value}`;
-      if (produced.has(value))
-        await this.#store.replaceDirectory(`${scratchKey}/${dir}`, `${table.location}/${dir}`);
-      else await this.#store.deletePrefix(`${table.location}/${dir}`);
-    }
+    await publishFiles(this.#store, table, replacedFiles(table, mode, current, written));
+    const key = this.#writesKey(table.name);
+    TABLE_WRITES.set(key, (TABLE_WRITES.get(key) ?? 0) + 1);
+    await removeSuperseded(this.#store, table);
   }
 
   public stats(): QueryStats {

@@ -9,6 +9,7 @@ import { CAMPAIGN_RESULTS, CAMPAIGN_USER_STATE } from '../../lambdas/contract/ta
 import { campaignResultRows } from '../../lambdas/experiments/campaign-results.ts';
 import { AthenaEngine } from '../../lambdas/warehouse/athena-engine.ts';
 import { queryFile } from '../../lambdas/warehouse/sql.ts';
+import { currentFiles } from '../../lambdas/warehouse/table-files.ts';
 import { FakeAthena } from '../warehouse/athena-fake.ts';
 import { MemoryStore } from '../warehouse/memory-store.ts';
 
@@ -73,9 +74,23 @@ describe('campaign tables on Athena', () => {
     expect(unload).toContain('cast(has_traded_outcome as boolean) as has_traded_outcome');
     expect(unload).toContain('cast(fees_pre_usd as decimal(38,9)) as fees_pre_usd');
     expect(selectErrors(unload)).toEqual([]);
-    expect(Object.keys(store.textsUnder('state/campaign_user_state/'))).toEqual([
-      `state/campaign_user_state/dt=${DAY_BEFORE}/part_0.parquet`,
-      `state/campaign_user_state/dt=${R}/part_0.parquet`,
+    expect([...(await currentFiles(store, CAMPAIGN_USER_STATE))]).toEqual([
+      [
+        DAY_BEFORE,
+        [
+          expect.stringMatching(
+            new RegExp(`^state/campaign_user_state/dt=${DAY_BEFORE}/part_[0-9a-f]{24}_0\\.parquet$`),
+          ),
+        ],
+      ],
+      [
+        R,
+        [
+          expect.stringMatching(
+            new RegExp(`^state/campaign_user_state/dt=${R}/part_[0-9a-f]{24}_0\\.parquet$`),
+          ),
+        ],
+      ],
     ]);
   });
 

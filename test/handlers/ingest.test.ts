@@ -8,8 +8,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { InvalidEventError } from '../../lambdas/aws/errors.ts';
 import type { IngestRuntime } from '../../lambdas/aws/ingest-runtime.ts';
 import { METRICS_NAMESPACE } from '../../lambdas/aws/metric-names.ts';
+import { FX, SPEND } from '../../lambdas/contract/tables.ts';
 import { createIngestHandler } from '../../lambdas/handlers/create-ingest-handler.ts';
 import { S3Store } from '../../lambdas/storage/s3-store.ts';
+import { currentFiles } from '../../lambdas/warehouse/table-files.ts';
 import { type LocalS3, startLocalS3 } from '../storage/s3rver-process.ts';
 import type { FakeAthenaOptions, QueryAnswer, Responder } from '../warehouse/athena-fake.ts';
 import {
@@ -145,8 +147,9 @@ describe('ingest handler', () => {
     expect(athena.unloads().map((sql) => /to 's3:\/\/[^/]+\/_tmp\/athena\/\w+\/c0\/a0\/'/.test(sql))).toEqual(
       [true, true, true],
     );
-    expect((await lake.list('curated/fx')).map((object) => object.key)).toEqual([
-      'curated/fx/part_0.parquet',
+    // Readers see the one file the table's manifest names.
+    expect([...(await currentFiles(lake, FX)).values()].flat()).toEqual([
+      expect.stringMatching(/^curated\/fx\/part_[0-9a-f]{24}_0\.parquet$/),
     ]);
     expect((await lake.list('quality/quarantine')).map((object) => object.key)).toEqual([
       expect.stringMatching(/^quality\/quarantine\/[0-9a-f]{64}_0\.parquet$/),
@@ -237,8 +240,8 @@ describe('ingest handler', () => {
     const ratesQuery = athena.started.findIndex((sql) => /from fx\b/.test(sql));
     expect(ratesQuery).toBeGreaterThanOrEqual(0);
     expect(athena.pageRequests.filter((token) => token === 'page-1')).toHaveLength(1);
-    expect((await lake.list('curated/spend')).map((object) => object.key)).toEqual([
-      'curated/spend/dt=2026-11-20/part_0.parquet',
+    expect([...(await currentFiles(lake, SPEND)).values()].flat()).toEqual([
+      expect.stringMatching(/^curated\/spend\/dt=2026-11-20\/part_[0-9a-f]{24}_0\.parquet$/),
     ]);
     expect((await lake.list('quality/ingest_partitions')).map((object) => object.key)).toEqual([
       expect.stringMatching(/^quality\/ingest_partitions\/[0-9a-f]{64}_0\.parquet$/),
@@ -314,7 +317,9 @@ describe('ingest handler', () => {
         `^Athena query [0-9a-f-]{36} failed: ${reason.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(user error, type 1006\\)`,
       ),
     );
-    expect(await landing.list('landing/fx')).toEqual([{ key, size: body.length }]);
+    expect(await landing.list('landing/fx')).toEqual([
+      { key, size: body.length, modifiedMs: expect.any(Number) },
+    ]);
     expect(await lake.list('staging')).toEqual([]);
   });
 
@@ -350,7 +355,9 @@ describe('ingest handler', () => {
 
     // Assess
     expect(result).toMatchObject({ status: 'ignored', movedTo: null, reason: 'a folder marker, not a file' });
-    expect(await landing.list('landing/events')).toEqual([{ key: 'landing/events/', size: 0 }]);
+    expect(await landing.list('landing/events')).toEqual([
+      { key: 'landing/events/', size: 0, modifiedMs: expect.any(Number) },
+    ]);
   });
 
   it('refuses events that are not S3 "Object Created" events of the landing bucket', async () => {

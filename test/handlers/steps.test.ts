@@ -11,8 +11,10 @@ import { SESClient } from '@aws-sdk/client-ses';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { InvalidEventError } from '../../lambdas/aws/errors.ts';
 import { type RunConfig, RunConfigSchema } from '../../lambdas/contract/run-config.ts';
+import { BUDGET_RECOMMENDATIONS, PARTNER_PERFORMANCE } from '../../lambdas/contract/tables.ts';
 import { createStepHandler } from '../../lambdas/handlers/create-step-handler.ts';
 import { S3Store } from '../../lambdas/storage/s3-store.ts';
+import { currentFiles } from '../../lambdas/warehouse/table-files.ts';
 import { buildFixtureLake, R, TEST_RECIPIENTS } from '../publish/fixture.ts';
 import { type LocalS3, startLocalS3 } from '../storage/s3rver-process.ts';
 import { engineResponder, type FakeAthenaOptions } from '../warehouse/athena-fake.ts';
@@ -229,9 +231,11 @@ describe('transform step handler', () => {
     });
     expect(athena.unloads().length).toBeGreaterThan(0);
     expect(athena.unloads().every((sql) => sql.includes(`to 's3://${LAKE_BUCKET}/_tmp/athena/`))).toBe(true);
-    expect((await lakeStore.list('marts/partner_performance')).map((object) => object.key)).toContain(
-      `marts/partner_performance/run_date=${R}/part_0.parquet`,
-    );
+    expect((await currentFiles(lakeStore, PARTNER_PERFORMANCE)).get(R)).toEqual([
+      expect.stringMatching(
+        new RegExp(`^marts/partner_performance/run_date=${R}/part_[0-9a-f]{24}_0\\.parquet$`),
+      ),
+    ]);
     expect(metricsWith(emf, 'AthenaBytesScanned')).toEqual({ AthenaBytesScanned: result.athenaBytesScanned });
   });
 
@@ -302,8 +306,15 @@ describe('recommend step handler', () => {
       partners: 5,
       valueModelFitted: expect.any(Boolean),
     });
-    expect((await lakeStore.list('marts/budget_recommendations')).map((object) => object.key)).toEqual([
-      `marts/budget_recommendations/run_date=${R}/part_0.parquet`,
+    expect([...(await currentFiles(lakeStore, BUDGET_RECOMMENDATIONS))]).toEqual([
+      [
+        R,
+        [
+          expect.stringMatching(
+            new RegExp(`^marts/budget_recommendations/run_date=${R}/part_[0-9a-f]{24}_0\\.parquet$`),
+          ),
+        ],
+      ],
     ]);
   });
 

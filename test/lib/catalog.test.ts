@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { hasManifests } from '../../lambdas/contract/lake-layout.ts';
 import { TABLES, type TableDef } from '../../lambdas/contract/tables.ts';
 import { Catalog } from '../../lib/catalog.ts';
 import { glueTableInput, glueType, projectionParameters } from '../../lib/glue-table.ts';
@@ -86,7 +87,9 @@ describe('Catalog', () => {
       expect(input.StorageDescriptor.Columns.map((column) => [column.Name, column.Type])).toEqual(
         table.columns.map((column) => [column.name, HIVE[column.type]]),
       );
-      expect(renderValue(input.StorageDescriptor.Location)).toBe(`s3://\${${lakeId}}/${table.location}/`);
+      // A replaced table is read from its manifests' folder; an append-only one, or a staging one, from its files'.
+      const folder = hasManifests(table) ? `${table.location}/_symlink` : table.location;
+      expect(renderValue(input.StorageDescriptor.Location)).toBe(`s3://\${${lakeId}}/${folder}/`);
     }
   });
 
@@ -140,7 +143,7 @@ describe('Catalog', () => {
       expect(parameters[`projection.${name}.type`]).toBe('date');
       expect(parameters[`projection.${name}.range`]).toBe('2009-01-03,NOW');
       expect(renderValue(parameters['storage.location.template'])).toBe(
-        `s3://\${${lakeId}}/${table.location}/${name}=\${${name}}/`,
+        `s3://\${${lakeId}}/${hasManifests(table) ? `${table.location}/_symlink` : table.location}/${name}=\${${name}}/`,
       );
     }
   });
@@ -172,17 +175,31 @@ describe('Catalog', () => {
     }
   });
 
-  it('stores every other table as Parquet', () => {
+  it('stores every other table as Parquet: the replaced ones read through their manifests, the append-only ones by listing', () => {
     // Prepare
     const parquet = (Object.values(TABLES) as TableDef[]).filter(
       (table) => table.format === 'parquet' && table.isView !== true,
     );
+    const appendOnly = parquet.filter((table) => table.appendOnly === true).map((table) => table.name);
 
     // Assess
+    expect(appendOnly.sort()).toEqual([
+      'events',
+      'exposures',
+      'impact_actions',
+      'ingest_log',
+      'ingest_partitions',
+      'quarantine',
+      'tracker_events',
+    ]);
     for (const table of parquet) {
       expect((glueTables().get(table.name) as TableInput).StorageDescriptor).toMatchObject({
-        InputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
-        OutputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
+        InputFormat: hasManifests(table)
+          ? 'org.apache.hadoop.hive.ql.io.SymlinkTextInputFormat'
+          : 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
+        OutputFormat: hasManifests(table)
+          ? 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'
+          : 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
         SerdeInfo: { SerializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe' },
       });
     }
@@ -265,7 +282,7 @@ describe('glueTableInput', () => {
         classification: 'parquet',
         'projection.enabled': 'true',
         // biome-ignore lint/suspicious/noTemplateCurlyInString: Athena's location template syntax, not JavaScript's
-        'storage.location.template': 's3://lake/marts/daily_fees/run_date=${run_date}/',
+        'storage.location.template': 's3://lake/marts/daily_fees/_symlink/run_date=${run_date}/',
         'projection.run_date.type': 'date',
         'projection.run_date.format': 'yyyy-MM-dd',
         'projection.run_date.range': '2009-01-03,NOW',
@@ -278,9 +295,9 @@ describe('glueTableInput', () => {
           { name: 'fees_usd', type: 'decimal(38,9)', comment: 'Fees.' },
           { name: 'note', type: 'string' },
         ],
-        location: 's3://lake/marts/daily_fees/',
-        inputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
-        outputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
+        location: 's3://lake/marts/daily_fees/_symlink/',
+        inputFormat: 'org.apache.hadoop.hive.ql.io.SymlinkTextInputFormat',
+        outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
         serdeInfo: { serializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe' },
       },
     });

@@ -70,7 +70,9 @@ describe('S3Store against s3rver', () => {
     expect(commandsSent(send, CompleteMultipartUploadCommand)).toBe(1);
     expect(read?.byteLength).toBe(20 * MIB);
     expect(sha256(read as Uint8Array)).toBe(sha256(bytes));
-    expect(await store.list('big')).toEqual([{ key: 'big/blob.bin', size: 20 * MIB }]);
+    expect(await store.list('big')).toEqual([
+      { key: 'big/blob.bin', size: 20 * MIB, modifiedMs: expect.any(Number) },
+    ]);
   });
 
   it('fails a stream upload whose source errors, leaving no object', async () => {
@@ -107,7 +109,9 @@ describe('S3Store against s3rver', () => {
     // Assess
     expect(commandsSent(send, ListObjectsV2Command)).toBe(2);
     expect(listed.map((object) => object.key)).toEqual(keys);
-    expect(listed[0]).toEqual({ key: keys[0], size: keys[0]?.length });
+    // With its write time, from the listing's LastModified (whole seconds on s3rver).
+    expect(listed[0]).toEqual({ key: keys[0], size: keys[0]?.length, modifiedMs: expect.any(Number) });
+    expect(Math.abs((listed[0]?.modifiedMs ?? 0) - Date.now())).toBeLessThan(10 * 60 * 1000);
   });
 
   it('deletes 1,205 keys in two DeleteObjects batches, ignoring keys that do not exist', async () => {

@@ -13,6 +13,7 @@ import {
 } from '../../lambdas/warehouse/athena-engine.ts';
 import { AthenaConfigError, AthenaQueryError } from '../../lambdas/warehouse/athena-errors.ts';
 import { QueryError } from '../../lambdas/warehouse/errors.ts';
+import { currentFiles } from '../../lambdas/warehouse/table-files.ts';
 import { FakeAthena, type FakeAthenaOptions, partitionValues, type QueryAnswer } from './athena-fake.ts';
 import { MemoryStore } from './memory-store.ts';
 
@@ -378,6 +379,20 @@ describe('AthenaEngine.query', () => {
   });
 });
 
+/** A load log written only by appends, as the ingest writes its logs. */
+const APPEND_LOG: TableDef = { ...LOAD_LOG, name: 'append_log', appendOnly: true };
+
+/** What a reader of `table` sees: its files' texts by partition value. */
+async function visibleTexts(store: MemoryStore, table: TableDef): Promise<Record<string, string[]>> {
+  const texts = store.textsUnder(`${table.location}/`);
+  return Object.fromEntries(
+    [...(await currentFiles(store, table))].map(([value, keys]) => [
+      value,
+      keys.map((key) => texts[key] ?? '(missing)'),
+    ]),
+  );
+}
+
 /** 250 consecutive days from 2026-01-01. */
 const DAYS = Array.from({ length: 250 }, (_, i) =>
   new Date(Date.UTC(2026, 0, 1 + i)).toISOString().slice(0, 10),
@@ -436,13 +451,22 @@ describe('AthenaEngine.write', () => {
       );
     });
     expect(chunks[2]?.at(-1)).toBe('2026-09-07');
-    const table = store.textsUnder('marts/partner_daily/');
-    expect(Object.keys(table)).toHaveLength(251);
-    expect(table['marts/partner_daily/dt=2025-12-31/part_0.parquet']).toBe('old, outside the replaced range');
-    expect(table['marts/partner_daily/dt=2026-01-01/part_0.parquet']).toBe('rows of dt=2026-01-01, file 0');
-    expect(table['marts/partner_daily/dt=2026-01-01/part_1.parquet']).toBeUndefined();
-    expect(table['marts/partner_daily/dt=2026-09-07/part_0.parquet']).toBe('rows of dt=2026-09-07, file 0');
-    expect(table['marts/partner_daily/dt=2026-09-08/part_0.parquet']).toBeUndefined();
+    // Readers see the partition outside the range as it was, the replaced ones' new files, and no
+    // 2026-09-08. The table had no manifests (an earlier release's layout): its files were adopted.
+    const visible = await visibleTexts(store, PARTNER_DAILY);
+    expect(Object.keys(visible)).toHaveLength(251);
+    expect(visible['2025-12-31']).toEqual(['old, outside the replaced range']);
+    expect(visible['2026-01-01']).toEqual(['rows of dt=2026-01-01, file 0']);
+    expect(visible['2026-09-07']).toEqual(['rows of dt=2026-09-07, file 0']);
+    expect(visible['2026-09-08']).toBeUndefined();
+    expect(await currentFiles(store, PARTNER_DAILY)).toSatisfy((files: Map<string, string[]>) =>
+      /^marts\/partner_daily\/dt=2026-01-01\/part_[0-9a-f]{24}_0\.parquet$/.test(
+        files.get('2026-01-01')?.[0] ?? '',
+      ),
+    );
+    // The replaced files are gone (the memory store keeps no write times: all are past the grace period).
+    expect(Object.keys(store.textsUnder('marts/partner_daily/dt=2026-01-01/'))).toHaveLength(1);
+    expect(Object.keys(store.textsUnder('marts/partner_daily/dt=2026-09-08/'))).toEqual([]);
     expect(Object.keys(store.textsUnder('_tmp/athena/'))).toEqual([
       expect.stringMatching(/^_tmp\/athena\/[0-9a-f]{24}\.placed$/),
     ]);
@@ -475,9 +499,12 @@ describe('AthenaEngine.write', () => {
     );
     expect(loaded).toEqual(rows.map(([id]) => String(id).slice(0, 11)));
     // The table is replaced once, by every UNLOAD's file; the scratch is cleared.
-    expect(Object.keys(store.textsUnder('quality/load_log/'))).toEqual(
-      unloads.map((_, i) => `quality/load_log/part_${i}.parquet`),
-    );
+    const files = (await currentFiles(store, LOAD_LOG)).get('') ?? [];
+    expect(files).toHaveLength(unloads.length);
+    files.forEach((key) => expect(key).toMatch(/^quality\/load_log\/part_[0-9a-f]{24}_\d+\.parquet$/));
+    expect(
+      Object.keys(store.textsUnder('quality/load_log/')).filter((key) => key.endsWith('.parquet')),
+    ).toEqual(files);
     expect(Object.keys(store.textsUnder('_tmp/athena/'))).toEqual([
       expect.stringMatching(/^_tmp\/athena\/[0-9a-f]{24}\.placed$/),
     ]);
@@ -529,10 +556,10 @@ describe('AthenaEngine.write', () => {
     await store.put('quality/load_log/abc1234_0.parquet', 'another load');
     await store.put('quality/load_log/fff999_0.parquet', 'another load');
     const fake = new FakeAthena({ lake: store, filesPerPartition: 2 });
-    const engine = writeEngine(store, fake);
+    const engine = writeEngine(store, fake, JOB, [APPEND_LOG]);
 
     // Act
-    await engine.write(LOAD_LOG, "select 'abc123' as load_id, 10 as rows_loaded", {
+    await engine.write(APPEND_LOG, "select 'abc123' as load_id, 10 as rows_loaded", {
       kind: 'append',
       filePrefix: 'abc123',
     });
@@ -564,10 +591,12 @@ describe('AthenaEngine.write', () => {
           store.textsUnder('quality/load_log/')['quality/load_log/abc123_0.parquet'];
       return false;
     };
-    const engine = writeEngine(store, new FakeAthena({ lake: store, filesPerPartition: 1 }));
+    const engine = writeEngine(store, new FakeAthena({ lake: store, filesPerPartition: 1 }), JOB, [
+      APPEND_LOG,
+    ]);
 
     // Act
-    await engine.write(LOAD_LOG, "select 'abc123' as load_id, 10 as rows_loaded", {
+    await engine.write(APPEND_LOG, "select 'abc123' as load_id, 10 as rows_loaded", {
       kind: 'append',
       filePrefix: 'abc123',
     });
@@ -593,10 +622,11 @@ describe('AthenaEngine.write', () => {
     await engine.write(PARTNER_DAILY, 'select * from staged_signups', { kind: 'replace-table' });
 
     // Assess
-    expect(store.textsUnder('marts/partner_daily/')).toEqual({
-      'marts/partner_daily/dt=2026-11-20/part_0.parquet': 'rows of dt=2026-11-20, file 0',
-      'marts/partner_daily/dt=2026-11-21/part_0.parquet': 'rows of dt=2026-11-21, file 0',
+    expect(await visibleTexts(store, PARTNER_DAILY)).toEqual({
+      '2026-11-20': ['rows of dt=2026-11-20, file 0'],
+      '2026-11-21': ['rows of dt=2026-11-21, file 0'],
     });
+    expect(store.textsUnder('marts/partner_daily/dt=2026-11-19/')).toEqual({});
   });
 
   it('completes an interrupted write on retry without running its UNLOADs again', async () => {
@@ -619,9 +649,9 @@ describe('AthenaEngine.write', () => {
     // Assess
     expect(fake.started).toHaveLength(2);
     expect(athenaStarts(fake)).toBeGreaterThan(startsBeforeRetry);
-    expect(store.textsUnder('marts/partner_daily/')).toEqual({
-      'marts/partner_daily/dt=2026-11-20/part_0.parquet': 'rows of dt=2026-11-20, file 0',
-      'marts/partner_daily/dt=2026-11-21/part_0.parquet': 'rows of dt=2026-11-21, file 0',
+    expect(await visibleTexts(store, PARTNER_DAILY)).toEqual({
+      '2026-11-20': ['rows of dt=2026-11-20, file 0'],
+      '2026-11-21': ['rows of dt=2026-11-21, file 0'],
     });
     expect(Object.keys(store.textsUnder('_tmp/athena/'))).toHaveLength(1);
   });
@@ -702,7 +732,7 @@ describe('AthenaEngine.write', () => {
 
     // Assess
     await expect(write).rejects.toThrow(
-      'table staged_events is stored as csv; the Athena engine writes only Parquet tables',
+      'table staged_events is stored as csv; only Parquet tables are written',
     );
     expect(fake.started).toEqual([]);
   });

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { FsStore } from '../../lambdas/storage/fs-store.ts';
 import { DuckDbEngine } from '../../lambdas/warehouse/duckdb-engine.ts';
 import { QueryError } from '../../lambdas/warehouse/errors.ts';
 import { valuesQuery } from '../../lambdas/warehouse/sql.ts';
+import { currentFiles, removeSuperseded, SUPERSEDED_GRACE_MS } from '../../lambdas/warehouse/table-files.ts';
 
 const DAILY: TableDef = {
   name: 'daily',
@@ -28,6 +29,9 @@ const SNAPSHOT: TableDef = {
   key: ['id'],
 };
 
+/** A table written only by appends, as the ingest writes its logs. */
+const LOG: TableDef = { ...DAILY, name: 'log', location: 'quality/log', appendOnly: true };
+
 const rows = (...values: [string, number, string][]) =>
   valuesQuery(
     ['id', 'amount', 'dt'],
@@ -40,7 +44,7 @@ describe('DuckDbEngine', () => {
 
   beforeEach(async () => {
     root = await mkdtemp(join(tmpdir(), 'growthlake-engine-'));
-    engine = await DuckDbEngine.open(new FsStore(root), [DAILY, SNAPSHOT]);
+    engine = await DuckDbEngine.open(new FsStore(root), [DAILY, SNAPSHOT, LOG]);
   });
 
   afterEach(async () => {
@@ -75,24 +79,35 @@ describe('DuckDbEngine', () => {
   });
 
   it('appends files by prefix, replacing an earlier attempt of the same prefix', async () => {
-    await engine.write(DAILY, rows(['a', 1, '2026-01-01'], ['b', 2, '2026-01-02']), {
+    await engine.write(LOG, rows(['a', 1, '2026-01-01'], ['b', 2, '2026-01-02']), {
       kind: 'append',
       filePrefix: 'x',
     });
-    await engine.write(DAILY, rows(['c', 3, '2026-01-01']), { kind: 'append', filePrefix: 'y' });
-    await engine.write(DAILY, rows(['a', 10, '2026-01-01']), { kind: 'append', filePrefix: 'x' });
+    await engine.write(LOG, rows(['c', 3, '2026-01-01']), { kind: 'append', filePrefix: 'y' });
+    await engine.write(LOG, rows(['a', 10, '2026-01-01']), { kind: 'append', filePrefix: 'x' });
 
-    const result = await engine.query('select id, amount, dt from daily order by id');
+    const result = await engine.query('select id, amount, dt from log order by id');
     expect(result).toEqual([
       { id: 'a', amount: 10, dt: '2026-01-01' },
       { id: 'c', amount: 3, dt: '2026-01-01' },
     ]);
+    // Readers list an append-only table's files: it has no manifests.
+    expect(await readdir(join(root, 'quality/log'))).not.toContain('_symlink');
+  });
+
+  it('refuses an append to a replaced table and a replacement of an append-only one', async () => {
+    await expect(
+      engine.write(DAILY, rows(['a', 1, '2026-01-01']), { kind: 'append', filePrefix: 'x' }),
+    ).rejects.toThrow('table daily is replaced, not appended to');
+    await expect(engine.write(LOG, rows(['a', 1, '2026-01-01']), { kind: 'replace-table' })).rejects.toThrow(
+      'table log is append-only (its readers list its files); append to it',
+    );
   });
 
   it('replaces exactly the named partitions and removes one the result leaves empty', async () => {
     await engine.write(DAILY, rows(['a', 1, '2026-01-01'], ['b', 2, '2026-01-02'], ['c', 3, '2026-01-03']), {
-      kind: 'append',
-      filePrefix: 'seed',
+      kind: 'replace-partitions',
+      partitions: ['2026-01-01', '2026-01-02', '2026-01-03'],
     });
 
     await engine.write(DAILY, rows(['z', 9, '2026-01-02']), {
@@ -104,11 +119,20 @@ describe('DuckDbEngine', () => {
       { id: 'a', dt: '2026-01-01' },
       { id: 'z', dt: '2026-01-02' },
     ]);
-    expect((await readdir(join(root, 'marts/daily'))).sort()).toEqual(['dt=2026-01-01', 'dt=2026-01-02']);
+    // Each remaining partition has its manifest; the emptied one has none. The replaced files stay
+    // on disk for queries planned before (SUPERSEDED_GRACE_MS), named by no manifest.
+    const store = new FsStore(root);
+    expect([...(await currentFiles(store, DAILY)).keys()]).toEqual(['2026-01-01', '2026-01-02']);
+    // The emptied partition keeps an empty manifest: the table stays told from one of an earlier layout.
+    expect(await readFile(join(root, 'marts/daily/_symlink/dt=2026-01-03/manifest'), 'utf8')).toBe('');
+    expect((await readdir(join(root, 'marts/daily/dt=2026-01-02'))).length).toBe(2);
   });
 
   it('refuses to write a partition it was not asked to replace, leaving the table as it was', async () => {
-    await engine.write(DAILY, rows(['a', 1, '2026-01-01']), { kind: 'append', filePrefix: 'seed' });
+    await engine.write(DAILY, rows(['a', 1, '2026-01-01']), {
+      kind: 'replace-partitions',
+      partitions: ['2026-01-01'],
+    });
 
     const write = engine.write(DAILY, rows(['b', 2, '2026-01-05']), {
       kind: 'replace-partitions',
@@ -123,6 +147,94 @@ describe('DuckDbEngine', () => {
     await engine.write(SNAPSHOT, rows(['a', 1, '2026-01-01']), { kind: 'replace-table' });
     await engine.write(SNAPSHOT, rows(['b', 2, '2026-01-01']), { kind: 'replace-table' });
     expect(await engine.query('select id from snapshot')).toEqual([{ id: 'b' }]);
+  });
+
+  it('replaces a partition at once: a query planned before reads the old file whole, the next the new one', async () => {
+    // Prepare: a partition, and another engine on the lake (as in another step) that has read it.
+    await engine.write(DAILY, rows(['a', 1, '2026-01-01']), {
+      kind: 'replace-partitions',
+      partitions: ['2026-01-01'],
+    });
+    const store = new FsStore(root);
+    const before = (await currentFiles(store, DAILY)).get('2026-01-01') ?? [];
+    const reader = await DuckDbEngine.open(store, [DAILY]);
+    try {
+      expect(await reader.query('select id from daily')).toEqual([{ id: 'a' }]);
+
+      // Act
+      await engine.write(DAILY, rows(['b', 2, '2026-01-01']), {
+        kind: 'replace-partitions',
+        partitions: ['2026-01-01'],
+      });
+
+      // Assess: the manifest names only the new file; the old one is still there, whole, for a
+      // query that listed it before; and the other engine reads the new one at its next query.
+      const manifest = await readFile(join(root, 'marts/daily/_symlink/dt=2026-01-01/manifest'), 'utf8');
+      expect(manifest).toMatch(
+        new RegExp(`^${root}/marts/daily/dt=2026-01-01/part_[0-9a-f]{16}_0\\.parquet\n$`),
+      );
+      expect(manifest).not.toContain(before[0]);
+      expect(
+        await reader.query(`select id from read_parquet('${store.uriOf(before[0] as string)}')`),
+      ).toEqual([{ id: 'a' }]);
+      expect(await reader.query('select id from daily')).toEqual([{ id: 'b' }]);
+    } finally {
+      await reader.close();
+    }
+  });
+
+  it('removes files no manifest names once they are older than the grace period, and only those', async () => {
+    // Prepare: a partition replaced twice, so two of its three files are superseded.
+    const store = new FsStore(root);
+    for (const id of ['a', 'b', 'c']) {
+      await engine.write(DAILY, rows([id, 1, '2026-01-01']), {
+        kind: 'replace-partitions',
+        partitions: ['2026-01-01'],
+      });
+    }
+    const named = (await currentFiles(store, DAILY)).get('2026-01-01');
+
+    // Act: once within the grace period, once after it.
+    const young = await removeSuperseded(store, DAILY, { now: Date.now() });
+    const old = await removeSuperseded(store, DAILY, { now: Date.now() + SUPERSEDED_GRACE_MS + 1000 });
+
+    // Assess
+    expect([young, old]).toEqual([0, 2]);
+    const left = (await readdir(join(root, 'marts/daily/dt=2026-01-01'))).map(
+      (name) => `marts/daily/dt=2026-01-01/${name}`,
+    );
+    expect(left).toEqual(named);
+    expect(await engine.query('select id from daily')).toEqual([{ id: 'c' }]);
+  });
+
+  it('reads a table written before manifests by listing its files, and publishes them before its next write', async () => {
+    // Prepare: two partitions as an earlier release left them, with no manifest.
+    for (const dt of ['2026-01-01', '2026-01-02']) {
+      await mkdir(join(root, `marts/daily/dt=${dt}`), { recursive: true });
+      await engine.query(
+        `copy (select 'old-${dt}' as id, 1.0::double as amount) to '${root}/marts/daily/dt=${dt}/part_0.parquet' (format parquet)`,
+      );
+    }
+    await engine.refresh(DAILY);
+    expect(await engine.query('select id from daily order by id')).toEqual([
+      { id: 'old-2026-01-01' },
+      { id: 'old-2026-01-02' },
+    ]);
+
+    // Act: replace one partition.
+    await engine.write(DAILY, rows(['new', 2, '2026-01-02']), {
+      kind: 'replace-partitions',
+      partitions: ['2026-01-02'],
+    });
+
+    // Assess: the other partition kept its rows, now named by a manifest of its own.
+    expect(await engine.query('select id from daily order by id')).toEqual([
+      { id: 'new' },
+      { id: 'old-2026-01-01' },
+    ]);
+    expect(await readFile(join(root, 'marts/daily/_symlink/dt=2026-01-01/manifest'), 'utf8')).toBe(
+      `${root}/marts/daily/dt=2026-01-01/part_0.parquet\n`,
+    );
   });
 
   it('reads a column added to the registry after the files were written as null, as Athena does', async () => {
@@ -182,7 +294,7 @@ describe('DuckDbEngine', () => {
 
     // Assess: three groups (2,048, 2,048 and 904 rows) covering consecutive id ranges.
     const groups = await engine.query(
-      `select row_group_num_rows as n, stats_min_value as lo, stats_max_value as hi from parquet_metadata('${root}/${SNAPSHOT.location}/data.parquet') where path_in_schema = 'id' order by row_group_id`,
+      `select row_group_num_rows as n, stats_min_value as lo, stats_max_value as hi from parquet_metadata('${root}/${SNAPSHOT.location}/data_*.parquet') where path_in_schema = 'id' order by row_group_id`,
     );
     expect(groups).toEqual([
       { n: 2048, lo: 'u0000', hi: 'u2047' },
