@@ -39,6 +39,9 @@ const STORE_MUTATIONS = new Set([
   'copy',
 ]);
 
+/** Object-store methods whose first two arguments are both keys. */
+const STORE_MOVES = new Set(['moveFile', 'replaceDirectory', 'copy']);
+
 /** Object-store methods that are no I/O. */
 const STORE_PURE = new Set(['uriOf', 'constructor']);
 
@@ -128,11 +131,11 @@ export function countedStore<T extends object>(store: T, log: CallLog): T {
           return await method.apply(target, args);
         } finally {
           if (mutates) {
-            const keys = args
-              .slice(0, 2)
-              .flatMap((arg) =>
-                typeof arg === 'string' ? [arg] : Array.isArray(arg) ? (arg as string[]) : [],
-              );
+            // Moves and copies change their source and target; the others, the keys of their first argument.
+            const named = STORE_MOVES.has(property) ? args.slice(0, 2) : args.slice(0, 1);
+            const keys = named.flatMap((arg) =>
+              typeof arg === 'string' ? [arg] : Array.isArray(arg) ? (arg as string[]) : [],
+            );
             log.changed(n, keys);
           }
         }

@@ -32,7 +32,7 @@ const END = '2026-03-10';
  * Fault points per mode. A faulted run and its rerun take about 5 s here, so the run's 270 calls
  * cannot all fail within the suite's 3 minutes: the placements come first (see faultPoints).
  */
-const BUDGET = 7;
+const BUDGET = 4;
 
 describe('a daily run on a local lake, failed at any call', () => {
   let root: string;

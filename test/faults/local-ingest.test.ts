@@ -23,7 +23,7 @@ vi.mock('node:fs/promises', async (importOriginal) => {
 const KEY = 'faults-test-pseudonymization-key-0123456789';
 
 /** Fault points per mode: a faulted run and its rerun take about 1.5 s here (see faultPoints). */
-const BUDGET = 12;
+const BUDGET = 8;
 
 const LATE_EVENTS = [
   '{"event_id":"evt-101","event_type":"signup","user_id":"u-101","occurred_at":"2026-11-21T10:00:00Z","partner_id":"aff-one","country":"VN","platform":"web"}',

@@ -52,6 +52,8 @@ export interface CleanRun {
   readonly unfaulted: readonly string[];
   /** The same states, without when they were seen. */
   readonly unfaultedStates: ReadonlySet<string>;
+  /** The calls before which a reader saw one of them: failing there shows whether a crash keeps the gap. */
+  readonly unfaultedCalls: readonly number[];
   readonly outside: string;
 }
 
@@ -138,12 +140,12 @@ export async function cleanRun(job: FaultJob): Promise<CleanRun> {
   const initial = await job.reader.read();
   const watch = new Watch(job.reader, initial);
   const views: LakeView[] = [initial];
-  const between: { when: string; view: LakeView }[] = [];
+  const between: { n: number; when: string; view: LakeView }[] = [];
   const writes: [number, number][] = [];
   let first = 0;
   const log: CallLog = new CallLog(undefined, async (n, label) => {
     const changed = await watch.update(log);
-    if (changed.size > 0) between.push({ when: `before call ${n} (${label})`, view: changed });
+    if (changed.size > 0) between.push({ n, when: `before call ${n} (${label})`, view: changed });
   });
   await job.run(log, async (phase) => {
     await watch.update(log);
@@ -162,8 +164,10 @@ export async function cleanRun(job: FaultJob): Promise<CleanRun> {
     .sort((a, b) => a - b);
   const seen = new Set<string>();
   const unfaulted: string[] = [];
-  for (const { when, view } of between) {
+  const unfaultedCalls: number[] = [];
+  for (const { n, when, view } of between) {
     for (const violation of violations(view, allowed)) {
+      if (!unfaultedCalls.includes(n)) unfaultedCalls.push(n);
       if (seen.has(violation)) continue;
       seen.add(violation);
       unfaulted.push(`${when}: ${violation}`);
@@ -178,6 +182,7 @@ export async function cleanRun(job: FaultJob): Promise<CleanRun> {
     final,
     unfaulted,
     unfaultedStates: seen,
+    unfaultedCalls,
     outside: (await job.outside?.()) ?? '',
   };
 }
@@ -192,13 +197,23 @@ export function changesStore(label: string): boolean {
   );
 }
 
+/** Up to `count` of `items`, evenly spaced, in order. */
+function spread(items: readonly number[], count: number): number[] {
+  if (items.length <= count) return [...items];
+  return [
+    ...new Set(
+      Array.from({ length: count }, (_, i) => items[Math.floor((i * items.length) / count)] as number),
+    ),
+  ];
+}
+
 /**
  * The calls to fail. A failed read ends the job as a failure of the next change would, so the
  * candidates are the calls that change the store, and the job's first call. When there are more
- * than `budget`, the placements come first (the calls that change files under a table's location,
- * where a write shows readers its result, and where a gap or a mix can appear): all of them and
- * the job's first call, then every k-th other candidate, k the smallest step that keeps the total
- * within `budget`; with more placements than `budget`, evenly spaced ones of them.
+ * than `budget`, in this order until the budget is spent: the calls before which the fault-free
+ * run showed a reader a gap or a mix (does a crash there leave it, and does the rerun mend it?);
+ * the job's first call and the placements (the calls that change files under a table's location,
+ * where a write shows readers its result), evenly spaced; then the other candidates, evenly spaced.
  * `FAULT_SWEEP=full` fails every call, reads included.
  */
 export function faultPoints(clean: CleanRun, budget: number): number[] {
@@ -208,19 +223,14 @@ export function faultPoints(clean: CleanRun, budget: number): number[] {
     .filter((call, index) => index === 0 || changesStore(call.label))
     .map((call) => call.n);
   if (candidates.length <= budget) return candidates;
-  const first = [...new Set([1, ...clean.placements])].sort((a, b) => a - b);
-  if (first.length >= budget) {
-    return [
-      ...new Set(
-        Array.from({ length: budget }, (_, i) => first[Math.floor((i * first.length) / budget)] as number),
-      ),
-    ];
-  }
-  const others = candidates.filter((n) => !first.includes(n));
-  for (let step = 2; ; step++) {
-    const points = [...first, ...others.filter((_, index) => index % step === step - 1)];
-    if (points.length <= budget) return points.sort((a, b) => a - b);
-  }
+  const points = new Set(spread(clean.unfaultedCalls, budget));
+  const placements = [...new Set([1, ...clean.placements])]
+    .filter((n) => !points.has(n))
+    .sort((a, b) => a - b);
+  for (const n of spread(placements, budget - points.size)) points.add(n);
+  const others = candidates.filter((n) => !points.has(n));
+  for (const n of spread(others, budget - points.size)) points.add(n);
+  return [...points].sort((a, b) => a - b);
 }
 
 /** Runs the job with `fault`, observing the lake before every call, then runs it again to completion. */
@@ -278,13 +288,22 @@ export function broken(outcome: FaultOutcome): string[] {
   ];
 }
 
-/** Sweeps `points` in `modes`, returning every broken promise (empty: the job kept them all). */
+/**
+ * Sweeps `points` in `modes`, returning every broken promise (empty: the job kept them all).
+ * `FAULT_SWEEP_REPORT=1` prints how many calls the job made and which ones fail.
+ */
 export async function sweep(
   job: FaultJob,
   clean: CleanRun,
   points: readonly number[],
   modes: readonly FaultMode[],
 ): Promise<{ outcomes: FaultOutcome[]; broken: string[] }> {
+  if (process.env.FAULT_SWEEP_REPORT !== undefined) {
+    console.log(
+      `${job.name}: ${clean.calls.length} calls, ${clean.writes.length} table writes, ` +
+        `${clean.placements.length} placements; failing ${modes.join(' and ')} at ${points.join(', ')}`,
+    );
+  }
   const outcomes: FaultOutcome[] = [];
   for (const at of points) {
     for (const mode of modes) outcomes.push(await faultedRun(job, { at, mode }, clean));
