@@ -4,12 +4,14 @@
  */
 import { type AudienceReport, playbookExposuresIngestId, writeAudiences } from '../audiences/audiences.ts';
 import type { RunConfig } from '../contract/run-config.ts';
+import { TABLES } from '../contract/tables.ts';
 import { playbookCampaigns } from '../experiments/campaign-results.ts';
 import { assertDelivered, type Mailer } from '../publish/mailer.ts';
 import { type PublishResult, publishRun } from '../publish/publisher.ts';
 import { type RecommendReport, recommendBudgets } from '../recommend/recommend.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import type { Engine } from '../warehouse/engine.ts';
+import { adoptListedTables } from '../warehouse/table-files.ts';
 import { refreshCampaigns } from './campaigns.ts';
 import { compactIngestPartitions } from './ingest-partitions.ts';
 import { type TransformReport, transformAndMeasure } from './transform.ts';
@@ -33,6 +35,8 @@ export interface StepContext {
  */
 export async function transformStep(context: StepContext, runDate: string): Promise<TransformReport> {
   context.log?.(`run ${runDate}: transform and metrics`);
+  const adopted = await adoptListedTables(context.store, Object.values(TABLES));
+  if (adopted.length > 0) context.log?.(`published the files of ${adopted.length} tables in manifests, once`);
   await compactIngestPartitions(context.engine, context.store);
   return transformAndMeasure(context.engine, runDate, playbookCampaigns(context.config));
 }

@@ -392,8 +392,9 @@ export class AthenaEngine implements Engine {
     await forEachLimited(copies, COPY_CONCURRENCY, ({ from, to }) => this.#store.copy(from, to));
     const written = new Map<string, string[]>();
     for (const { group, to } of copies) written.set(group, [...(written.get(group) ?? []), to]);
-    await publishFiles(this.#store, table, replacedFiles(table, mode, current, written));
-    await removeSuperseded(this.#store, table);
+    const published = replacedFiles(table, mode, current, written);
+    await publishFiles(this.#store, table, published);
+    await removeSuperseded(this.#store, table, published);
   }
 
   /**

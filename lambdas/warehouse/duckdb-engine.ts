@@ -543,10 +543,11 @@ export class DuckDbEngine implements Engine {
       await this.#store.moveFile(file.key, target);
       written.set(value, [...(written.get(value) ?? []), target]);
     }
-    await publishFiles(this.#store, table, replacedFiles(table, mode, current, written));
+    const published = replacedFiles(table, mode, current, written);
+    await publishFiles(this.#store, table, published);
     const key = this.#writesKey(table.name);
     TABLE_WRITES.set(key, (TABLE_WRITES.get(key) ?? 0) + 1);
-    await removeSuperseded(this.#store, table);
+    await removeSuperseded(this.#store, table, published);
   }
 
   public stats(): QueryStats {

@@ -168,17 +168,39 @@ export async function publishFiles(
   });
 }
 
+/** The partitions a replaced table has manifests for: one listing, no manifest read. */
+export async function publishedPartitions(store: ObjectStore, table: TableDef): Promise<Set<string>> {
+  const values = (await store.list(manifestRoot(table))).map(({ key }) => partitionOfManifest(table, key));
+  return new Set(values.filter((value): value is string => value !== undefined));
+}
+
 /**
- * Publishes the files of a table written before manifests existed, so that its next write can
- * replace some partitions and keep the others. Does nothing for a table that has manifests or no
- * files. Readers keep listing the files until the first manifest lands; a reader that lists the
- * manifests while this runs may miss the partitions not yet published, once in the table's life.
+ * The partitions of `table` a write starts from. A table written before manifests existed has its
+ * files published first, so that the write can replace some partitions and keep the others; a
+ * reader that lists the manifests while that runs may miss the partitions not yet published, once
+ * in the table's life. Costs one listing when the table has manifests.
  */
-export async function adoptListedFiles(store: ObjectStore, table: TableDef): Promise<TableFiles> {
-  const state = await readTableFiles(store, table);
-  if (state.published || !hasManifests(table) || state.files.size === 0) return state.files;
-  await publishFiles(store, table, state.files);
-  return state.files;
+export async function adoptListedFiles(store: ObjectStore, table: TableDef): Promise<Set<string>> {
+  const published = await publishedPartitions(store, table);
+  if (published.size > 0 || !hasManifests(table)) return published;
+  const listed = listedFiles(table, await store.list(table.location));
+  await publishFiles(store, table, listed);
+  return new Set(listed.keys());
+}
+
+/**
+ * Publishes every replaced table of `tables` still laid out as before manifests (see
+ * {@link adoptListedFiles}), as the first run of a release with manifests does: until then Athena,
+ * which reads only manifests, sees such a table empty. One listing per table that has them.
+ * @returns the names of the tables published.
+ */
+export async function adoptListedTables(store: ObjectStore, tables: readonly TableDef[]): Promise<string[]> {
+  const adopted: string[] = [];
+  for (const table of tables.filter(hasManifests)) {
+    if ((await publishedPartitions(store, table)).size > 0) continue;
+    if ((await adoptListedFiles(store, table)).size > 0) adopted.push(table.name);
+  }
+  return adopted;
 }
 
 /**
@@ -210,14 +232,14 @@ export function checkWriteMode(table: TableDef, mode: WriteMode): void {
 export function replacedFiles(
   table: TableDef,
   mode: WriteMode,
-  current: TableFiles,
+  current: ReadonlySet<string>,
   written: ReadonlyMap<string, readonly string[]>,
 ): Map<string, readonly string[]> {
   if (mode.kind === 'append') throw new QueryError(`an append to ${table.name} publishes no manifest`);
   const replaced =
     mode.kind === 'replace-partitions'
       ? new Set(mode.partitions)
-      : new Set([...current.keys(), ...written.keys(), ...(table.partition === undefined ? [''] : [])]);
+      : new Set([...current, ...written.keys(), ...(table.partition === undefined ? [''] : [])]);
   const outside = [...written.keys()].filter((value) => !replaced.has(value));
   if (outside.length > 0) {
     throw new QueryError(
@@ -228,23 +250,25 @@ export function replacedFiles(
 }
 
 /**
- * Removes the data files of `table` that no manifest names and that were last written more than
- * `graceMs` ago: superseded by a write, or left by a write that stopped before publishing.
+ * Removes the data files of the partitions a write has just published that their new manifests do
+ * not name and that were last written more than `graceMs` ago: the files the write replaced (once
+ * old enough: a later write of the partition collects them) and any a stopped write left there.
  */
 export async function removeSuperseded(
   store: ObjectStore,
   table: TableDef,
+  published: ReadonlyMap<string, readonly string[]>,
   options: { readonly now?: number; readonly graceMs?: number } = {},
 ): Promise<number> {
-  if (!hasManifests(table)) return 0;
-  const state = await readTableFiles(store, table);
-  if (!state.published) return 0;
-  const named = new Set([...state.files.values()].flat());
   const before = (options.now ?? Date.now()) - (options.graceMs ?? SUPERSEDED_GRACE_MS);
-  const stale = (await store.list(table.location))
-    .filter(({ key }) => partitionOfDataKey(table, key) !== undefined && !named.has(key))
-    .filter(({ modifiedMs }) => modifiedMs === undefined || modifiedMs < before)
-    .map(({ key }) => key);
+  const stale: string[] = [];
+  for (const [value, keys] of published) {
+    const named = new Set(keys);
+    for (const { key, modifiedMs } of await store.list(dataFolder(table, value))) {
+      if (partitionOfDataKey(table, key) !== value || named.has(key)) continue;
+      if (modifiedMs === undefined || modifiedMs < before) stale.push(key);
+    }
+  }
   await store.delete(stale);
   return stale.length;
 }

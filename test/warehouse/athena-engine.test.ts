@@ -501,7 +501,7 @@ describe('AthenaEngine.write', () => {
     // The table is replaced once, by every UNLOAD's file; the scratch is cleared.
     const files = (await currentFiles(store, LOAD_LOG)).get('') ?? [];
     expect(files).toHaveLength(unloads.length);
-    files.forEach((key) => expect(key).toMatch(/^quality\/load_log\/part_[0-9a-f]{24}_\d+\.parquet$/));
+    for (const key of files) expect(key).toMatch(/^quality\/load_log\/part_[0-9a-f]{24}_\d+\.parquet$/);
     expect(
       Object.keys(store.textsUnder('quality/load_log/')).filter((key) => key.endsWith('.parquet')),
     ).toEqual(files);

@@ -192,11 +192,14 @@ describe('DuckDbEngine', () => {
         partitions: ['2026-01-01'],
       });
     }
-    const named = (await currentFiles(store, DAILY)).get('2026-01-01');
+    const current = await currentFiles(store, DAILY);
+    const named = current.get('2026-01-01');
 
     // Act: once within the grace period, once after it.
-    const young = await removeSuperseded(store, DAILY, { now: Date.now() });
-    const old = await removeSuperseded(store, DAILY, { now: Date.now() + SUPERSEDED_GRACE_MS + 1000 });
+    const young = await removeSuperseded(store, DAILY, current, { now: Date.now() });
+    const old = await removeSuperseded(store, DAILY, current, {
+      now: Date.now() + SUPERSEDED_GRACE_MS + 1000,
+    });
 
     // Assess
     expect([young, old]).toEqual([0, 2]);
