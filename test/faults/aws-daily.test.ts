@@ -37,7 +37,7 @@ import { type CleanRun, cleanRun, type FaultJob, faultPoints, sweep } from './sw
 const STEPS: readonly DailyStepName[] = ['transform', 'recommend'];
 
 /**
- * Fault points per mode. A faulted run and its rerun take about 5 s (some 230 calls against
+ * Fault points per mode. A faulted run and its rerun take about 5 s (some 300 calls against
  * s3rver, every SELECT answered by DuckDB), so the placements come first (see faultPoints).
  */
 const BUDGET = 3;

@@ -29,7 +29,7 @@ vi.mock('node:fs/promises', async (importOriginal) => {
 const END = '2026-03-10';
 
 /**
- * Fault points per mode. A faulted run and its rerun take about 5 s here, so the run's 270 calls
+ * Fault points per mode. A faulted run and its rerun take about 5 s here, so the run's 540 calls
  * cannot all fail within the suite's 3 minutes: the placements come first (see faultPoints).
  */
 const BUDGET = 4;
