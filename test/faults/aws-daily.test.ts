@@ -28,7 +28,7 @@ import { type LocalS3, startLocalS3 } from '../storage/s3rver-process.ts';
 import { engineResponder, type Responder } from '../warehouse/athena-fake.ts';
 import { awsJob, countedLake, jobAthena, loopbackClient, snapshot } from './aws-job.ts';
 import { CallLog } from './call-log.ts';
-import { type CleanRun, cleanRun, type FaultJob, faultPoints, sweep } from './sweep.ts';
+import { type CleanRun, cleanRun, type FaultJob, faultPoints, SWEEP_TIMEOUT_MS, sweep } from './sweep.ts';
 
 /**
  * The steps that write tables through the engine: audiences and publish write mostly published
@@ -104,6 +104,6 @@ describe('the daily run step Lambdas over S3 and Athena, failed at any call', ()
       const { broken } = await sweep(job, clean, faultPoints(clean, BUDGET), [mode]);
       expect(broken).toEqual([]);
     },
-    180_000,
+    SWEEP_TIMEOUT_MS,
   );
 });

@@ -21,7 +21,7 @@ import { type LocalS3, startLocalS3 } from '../storage/s3rver-process.ts';
 import type { QueryAnswer, Responder } from '../warehouse/athena-fake.ts';
 import { awsJob, countedLake, jobAthena, loopbackClient, snapshot } from './aws-job.ts';
 import { CallLog } from './call-log.ts';
-import { type CleanRun, cleanRun, type FaultJob, faultPoints, sweep } from './sweep.ts';
+import { type CleanRun, cleanRun, type FaultJob, faultPoints, SWEEP_TIMEOUT_MS, sweep } from './sweep.ts';
 
 /**
  * Fault points per mode. A faulted run and its rerun take about 1.5 s against s3rver, so of the
@@ -132,6 +132,6 @@ describe('the ingest Lambda over S3 and Athena, failed at any call', () => {
       const { broken } = await sweep(job, clean, faultPoints(clean, BUDGET), [mode]);
       expect(broken).toEqual([]);
     },
-    180_000,
+    SWEEP_TIMEOUT_MS,
   );
 });

@@ -19,7 +19,7 @@ import { ingestFile } from '../../lambdas/ingest/ingest.ts';
 import { openLocalLake } from '../../lambdas/pipeline/local-lake.ts';
 import { runDaily } from '../../lambdas/pipeline/run.ts';
 import { type LocalFaultJob, localJob } from './local-job.ts';
-import { type CleanRun, cleanRun, faultPoints, sweep } from './sweep.ts';
+import { type CleanRun, cleanRun, faultPoints, SWEEP_TIMEOUT_MS, sweep } from './sweep.ts';
 
 vi.mock('node:fs/promises', async (importOriginal) => {
   const { countedFsPromises } = await import('./fs-calls.ts');
@@ -84,6 +84,6 @@ describe('a daily run on a local lake, failed at any call', () => {
       const { broken } = await sweep(job, clean, faultPoints(clean, BUDGET), [mode]);
       expect(broken).toEqual([]);
     },
-    180_000,
+    SWEEP_TIMEOUT_MS,
   );
 });

@@ -13,7 +13,7 @@ import { ingestFile } from '../../lambdas/ingest/ingest.ts';
 import { openLocalLake } from '../../lambdas/pipeline/local-lake.ts';
 import { FIXTURES_DIR, INGESTED_AT } from '../ingest/lake-helpers.ts';
 import { type LocalFaultJob, localJob } from './local-job.ts';
-import { type CleanRun, cleanRun, faultPoints, sweep } from './sweep.ts';
+import { type CleanRun, cleanRun, faultPoints, SWEEP_TIMEOUT_MS, sweep } from './sweep.ts';
 
 vi.mock('node:fs/promises', async (importOriginal) => {
   const { countedFsPromises } = await import('./fs-calls.ts');
@@ -82,6 +82,6 @@ describe('ingests on a local lake, failed at any call', () => {
       const { broken } = await sweep(job, clean, faultPoints(clean, BUDGET), [mode]);
       expect(broken).toEqual([]);
     },
-    180_000,
+    SWEEP_TIMEOUT_MS,
   );
 });

@@ -91,6 +91,9 @@ export function boundedEngine<T extends Engine>(engine: T, boundary: WriteBounda
   });
 }
 
+/** How long one sweep test may take: 3 minutes in CI, a day for `FAULT_SWEEP=full`. */
+export const SWEEP_TIMEOUT_MS = process.env.FAULT_SWEEP === 'full' ? 86_400_000 : 180_000;
+
 /** Whether a changed key (a file or a folder) may change what a reader of the table at `location` sees. */
 function underTable(key: string, location: string): boolean {
   return key === '' || key === location || key.startsWith(`${location}/`) || location.startsWith(`${key}/`);
