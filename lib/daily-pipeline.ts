@@ -14,13 +14,15 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { ENV, MAX_PRESIGNED_URL_SECONDS } from '../lambdas/aws/env.ts';
+import { LANDING_PREFIX } from '../lambdas/aws/landing-key.ts';
 import { DAILY_STEP_NAMES, type DailyStepName } from '../lambdas/aws/step-events.ts';
+import { LOCK_PREFIX } from '../lambdas/contract/lake-layout.ts';
 import { RunConfigSchema } from '../lambdas/contract/run-config.ts';
 import type { Alerts } from './alerts.ts';
 import type { Catalog } from './catalog.ts';
 import { MAX_RUN_CONFIG_JSON_CHARS } from './config.ts';
 import { GrowthlakeFunction } from './lambda-function.ts';
-import { acknowledge, wildcardAction, wildcardResource } from './nag.ts';
+import { acknowledge, acknowledgeBucketGrants, wildcardAction, wildcardResource } from './nag.ts';
 import type { Publishing } from './publishing.ts';
 import type { QueryEngine } from './query-engine.ts';
 
@@ -33,9 +35,26 @@ export const DEFAULT_SCHEDULE = 'cron(0 6 * * ? *)';
  */
 export const NON_RETRYABLE_ERRORS = ['InvalidEventError', 'AwsConfigError', 'ConfigError'];
 
+/**
+ * The lake is held by another execution (a second daily run, a backfill started by hand): the
+ * execution fails at once, naming the holder, and the failure alarm fires.
+ */
+export const LAKE_BUSY_ERROR = 'LakeBusyError';
+
+/**
+ * The lake is held by an ingest of a landed file, which ends within the ingest Lambda's 15-minute
+ * timeout: the first state tries again every minute, 15 times, before it fails.
+ */
+export const LAKE_INGESTING_ERROR = 'LakeIngestInProgressError';
+
 /** Properties of {@link DailyPipeline}. */
 export interface DailyPipelineProps {
   readonly lakeBucket: s3.IBucket;
+  /**
+   * Where files land: files whose ingest waited for a run (the lake was locked) are landed again
+   * under `landing/` once the run releases the lake, so S3 announces them to the ingest Lambda anew.
+   */
+  readonly landingBucket: s3.IBucket;
   readonly catalog: Catalog;
   readonly queryEngine: QueryEngine;
   readonly publishing: Publishing;
@@ -117,6 +136,11 @@ function runConfigJson(runConfig: unknown): string | undefined {
 export class DailyPipeline extends Construct {
   /** The Lambda of each step. */
   public readonly functions: Readonly<Record<DailyStepName, GrowthlakeFunction>>;
+  /**
+   * The Lambda of the first and last states: it takes the lake's lock (`_lock/lake.json` in the
+   * lake bucket) for the execution and releases it, on success and on the failure path.
+   */
+  public readonly lockFunction: GrowthlakeFunction;
   public readonly stateMachine: sfn.StateMachine;
   /** Starts the state machine every day with `{ scheduledTime }`; the first step runs yesterday. */
   public readonly schedule: scheduler.Schedule;
@@ -166,7 +190,33 @@ export class DailyPipeline extends Construct {
     props.publishing.grantSendDigests(functions.publish.role);
     this.functions = functions;
 
-    this.stateMachine = this.#stateMachine(props);
+    const runTimeout = props.runTimeout ?? Duration.hours(6);
+    this.lockFunction = new GrowthlakeFunction(this, 'LakeLock', {
+      handler: 'lake-lock',
+      description: 'growthlake daily run: takes and releases the lake lock, one run at a time',
+      environment: {
+        [ENV.lakeBucket]: props.lakeBucket.bucketName,
+        [ENV.landingBucket]: props.landingBucket.bucketName,
+        // A run's lock lapses when the execution must have ended: a killed run frees the lake then.
+        [ENV.lakeLockTtlSeconds]: String(runTimeout.toSeconds()),
+      },
+      memorySize: 256,
+      timeout: Duration.minutes(1),
+    });
+    const lockObjects = `${LOCK_PREFIX}/*`;
+    props.lakeBucket.grantReadWrite(this.lockFunction.role, lockObjects);
+    props.lakeBucket.grantDelete(this.lockFunction.role, lockObjects);
+    const landed = `${LANDING_PREFIX}*`;
+    props.landingBucket.grantRead(this.lockFunction.role, landed);
+    props.landingBucket.grantPut(this.lockFunction.role, landed);
+    acknowledgeBucketGrants(this.lockFunction.role, {
+      [props.lakeBucket.arnForObjects(lockObjects)]:
+        'The lock object _lock/lake.json is created, read, replaced and deleted under conditions, and the records of deferred ingests beside it.',
+      [props.landingBucket.arnForObjects(landed)]:
+        'A file whose ingest waited for the run is copied onto itself under landing/, so S3 announces it again.',
+    });
+
+    this.stateMachine = this.#stateMachine(props, runTimeout);
     this.scheduleDeadLetterQueue = props.alerts.deadLetterQueue(this, 'ScheduleDeadLetterQueue');
     this.schedule = new scheduler.Schedule(this, 'Schedule', {
       description: 'growthlake: starts the daily run for yesterday',
@@ -208,7 +258,33 @@ export class DailyPipeline extends Construct {
     return task;
   }
 
-  #stateMachine(props: DailyPipelineProps): sfn.StateMachine {
+  /** A state of the lake-lock Lambda: its answer is discarded, the state's input passes through. */
+  #lockTask(
+    id: string,
+    payload: Record<string, unknown>,
+    retries: sfn.RetryProps[] = [],
+  ): tasks.LambdaInvoke {
+    const task = new tasks.LambdaInvoke(this, id, {
+      lambdaFunction: this.lockFunction.function,
+      payload: sfn.TaskInput.fromObject(payload),
+      payloadResponseOnly: true,
+      resultPath: sfn.JsonPath.DISCARD,
+      taskTimeout: sfn.Timeout.duration(Duration.minutes(2)),
+    });
+    // The specific retriers first: Step Functions uses the first whose errors match.
+    for (const retry of retries) task.addRetry(retry);
+    task.addRetry({ errors: NON_RETRYABLE_ERRORS, maxAttempts: 0 });
+    // S3 failing for longer than the SDK's own retries.
+    task.addRetry({
+      errors: [sfn.Errors.TASKS_FAILED, sfn.Errors.TIMEOUT],
+      interval: Duration.seconds(30),
+      backoffRate: 2,
+      maxAttempts: 2,
+    });
+    return task;
+  }
+
+  #stateMachine(props: DailyPipelineProps, runTimeout: Duration): sfn.StateMachine {
     const notify = new tasks.SnsPublish(this, 'NotifyFailure', {
       topic: props.alerts.topic,
       subject: 'growthlake: the daily run failed',
@@ -222,26 +298,49 @@ export class DailyPipeline extends Construct {
     });
     notify.next(new sfn.Fail(this, 'RunFailed', { errorPath: '$.error.Error', causePath: '$.error.Cause' }));
 
+    // Any failure after the lock was taken releases it first; a failed release still reports the
+    // step's own error (its catch keeps $.error), and the lock then lapses with the run's timeout.
+    const release = { action: 'release', executionId: sfn.JsonPath.executionName };
+    const releaseAfterFailure = this.#lockTask('ReleaseLakeLockAfterFailure', release);
+    releaseAfterFailure.addCatch(notify, { errors: [sfn.Errors.ALL], resultPath: '$.releaseError' });
+    releaseAfterFailure.next(notify);
+    const releaseAfterSuccess = this.#lockTask('ReleaseLakeLock', release);
+    releaseAfterSuccess.addCatch(notify, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
+    const acquire = this.#lockTask(
+      'AcquireLakeLock',
+      { action: 'acquire', executionId: sfn.JsonPath.executionName, request: sfn.JsonPath.entirePayload },
+      [
+        { errors: [LAKE_BUSY_ERROR], maxAttempts: 0 },
+        { errors: [LAKE_INGESTING_ERROR], interval: Duration.minutes(1), backoffRate: 1, maxAttempts: 15 },
+      ],
+    );
+    // Not released on this path: the lock is another writer's (or was never taken).
+    acquire.addCatch(notify, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
+
     const runDate = sfn.JsonPath.stringAt('$.transform.runDate');
     const stepInput = sfn.TaskInput.fromObject({ runDate, executionId: sfn.JsonPath.executionName });
-    const definition = this.#task(
-      'transform',
-      sfn.TaskInput.fromObject({
-        executionId: sfn.JsonPath.executionName,
-        request: sfn.JsonPath.entirePayload,
-      }),
-      notify,
-    )
-      .next(this.#task('recommend', stepInput, notify))
-      .next(this.#task('audiences', stepInput, notify))
-      .next(this.#task('publish', stepInput, notify))
+    const definition = acquire
+      .next(
+        this.#task(
+          'transform',
+          sfn.TaskInput.fromObject({
+            executionId: sfn.JsonPath.executionName,
+            request: sfn.JsonPath.entirePayload,
+          }),
+          releaseAfterFailure,
+        ),
+      )
+      .next(this.#task('recommend', stepInput, releaseAfterFailure))
+      .next(this.#task('audiences', stepInput, releaseAfterFailure))
+      .next(this.#task('publish', stepInput, releaseAfterFailure))
+      .next(releaseAfterSuccess)
       .next(new sfn.Succeed(this, 'RunSucceeded'));
 
     const logGroup = new logs.LogGroup(this, 'StateMachineLogs', { retention: logs.RetentionDays.ONE_MONTH });
     const stateMachine = new sfn.StateMachine(this, 'StateMachine', {
-      comment: 'growthlake daily run: transform, recommend, audiences, publish',
+      comment: 'growthlake daily run: lake lock, transform, recommend, audiences, publish, release',
       definitionBody: sfn.DefinitionBody.fromChainable(definition),
-      timeout: props.runTimeout ?? Duration.hours(6),
+      timeout: runTimeout,
       tracingEnabled: true,
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
     });
@@ -254,6 +353,8 @@ export class DailyPipeline extends Construct {
           `Invoking any version or alias of the ${name} step Lambda (CDK LambdaInvoke grant).`,
         ]),
       ),
+      [wildcardResource(this, `${this.lockFunction.function.functionArn}:*`)]:
+        'Invoking any version or alias of the lake-lock Lambda (CDK LambdaInvoke grant).',
     });
     acknowledge(stateMachine, {
       [wildcardAction('kms:GenerateDataKey*')]:

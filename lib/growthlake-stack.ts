@@ -65,6 +65,7 @@ export class GrowthlakeStack extends Stack {
     });
     this.pipeline = new DailyPipeline(this, 'DailyPipeline', {
       lakeBucket: this.storage.lake,
+      landingBucket: this.storage.landing,
       catalog: this.catalog,
       queryEngine: this.queryEngine,
       publishing: this.publishing,

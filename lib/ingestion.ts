@@ -19,6 +19,9 @@ import { GrowthlakeFunction } from './lambda-function.ts';
 import { acknowledge, acknowledgeBucketGrants } from './nag.ts';
 import type { QueryEngine } from './query-engine.ts';
 
+/** The ingest Lambda's timeout (Lambda's maximum), which also bounds how long it holds the lake. */
+const INGEST_TIMEOUT = Duration.minutes(15);
+
 /** Properties of {@link Ingestion}. */
 export interface IngestionProps {
   readonly landingBucket: s3.IBucket;
@@ -94,7 +97,10 @@ export class Ingestion extends Construct {
         [ENV.glueDatabase]: props.catalog.databaseName,
         [ENV.athenaWorkGroup]: props.queryEngine.pipelineWorkGroupName,
         [ENV.pseudonymizationSecret]: this.pseudonymizationKey.secretArn,
+        // An ingest holds the lake's lock while it runs; a killed one's lock lapses with its timeout.
+        [ENV.lakeLockTtlSeconds]: String(INGEST_TIMEOUT.toSeconds()),
       },
+      timeout: INGEST_TIMEOUT,
       memorySize: props.memorySize ?? 2048,
       ephemeralStorageSize: props.ephemeralStorageSize ?? Size.gibibytes(4),
       reservedConcurrentExecutions: concurrency,

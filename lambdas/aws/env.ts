@@ -16,6 +16,7 @@ export const ENV = {
   dashboardLinkTtlSeconds: 'GROWTHLAKE_DASHBOARD_LINK_TTL_SECONDS',
   runConfig: 'GROWTHLAKE_RUN_CONFIG',
   pseudonymizationSecret: 'GROWTHLAKE_PSEUDONYMIZATION_SECRET',
+  lakeLockTtlSeconds: 'GROWTHLAKE_LAKE_LOCK_TTL_SECONDS',
 } as const;
 
 /** The longest lifetime SigV4 allows a presigned URL: 7 days. */
@@ -38,9 +39,31 @@ export const LakeEnvSchema = z.object({
 /** The lake settings after validation. */
 export type LakeEnv = z.output<typeof LakeEnvSchema>;
 
+/**
+ * How long a holder of the lake's lock may live at most (the state machine's or the Lambda's
+ * timeout): its lock lapses then, and the next writer takes it over.
+ */
+const LockTtlSchema = z.coerce
+  .number({ error: 'must be a number of seconds' })
+  .int('must be a whole number of seconds')
+  .min(60, 'must be at least 60 seconds');
+
+/**
+ * The lake-lock Lambda of the daily run: the lake bucket, how long a run may hold it, and the
+ * landing bucket whose deferred files it lands again on release.
+ */
+export const LakeLockEnvSchema = z.object({
+  [ENV.lakeBucket]: bucketName,
+  [ENV.landingBucket]: bucketName,
+  [ENV.lakeLockTtlSeconds]: LockTtlSchema,
+});
+/** The lake-lock settings after validation. */
+export type LakeLockEnv = z.output<typeof LakeLockEnvSchema>;
+
 /** The ingest Lambda: the lake, and the bucket files land in. */
 export const IngestEnvSchema = LakeEnvSchema.extend({
   [ENV.landingBucket]: bucketName,
+  [ENV.lakeLockTtlSeconds]: LockTtlSchema.default(900),
   [ENV.pseudonymizationSecret]: z
     .string({ error: 'is required: the ARN of the secret holding the pseudonymization key' })
     .min(1, 'is required: the ARN of the secret holding the pseudonymization key'),

@@ -38,3 +38,16 @@ export class PseudonymizationSecretError extends Error {
     super(message, options);
   }
 }
+
+/**
+ * The lake's lock is held by an ingest of a landed file: it ends within the ingest Lambda's
+ * timeout, so the daily run's first state retries this error name for a while before it fails.
+ * A lock held by another run is a {@link LakeBusyError} (from the pipeline), which fails at once.
+ */
+export class LakeIngestInProgressError extends Error {
+  public override readonly name = 'LakeIngestInProgressError';
+
+  public constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}

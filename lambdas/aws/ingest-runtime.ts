@@ -5,16 +5,20 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ingestFile } from '../ingest/ingest.ts';
+import { LakeBusyError } from '../pipeline/errors.ts';
 import { newAthenaClient, newS3Client, newSecretsManagerClient } from './clients.ts';
+import { DeferredIngests } from './deferred-ingests.ts';
 import { ENV, IngestEnvSchema, parseEnv } from './env.ts';
 import { InvalidEventError } from './errors.ts';
 import { ingestLandedObject, type LandedOutcome } from './ingest-landed.ts';
 import { LakeAccess } from './lake-access.ts';
+import { LakeLock } from './lake-lease.ts';
 import { type LandingBucket, S3LandingBucket } from './landing-bucket.ts';
 import { recordAthenaScan, recordLanded } from './metrics.ts';
 import type { ObjectCreatedEvent } from './object-created-event.ts';
 import { newObservability, type Observability } from './observability.ts';
 import { PseudonymizationSecret } from './pseudonymization-secret.ts';
+import { S3ConditionalObjects } from './s3-conditional-objects.ts';
 
 /** Everything the ingest Lambda needs, created once per process. */
 export interface IngestRuntime extends Observability {
@@ -24,6 +28,12 @@ export interface IngestRuntime extends Observability {
   readonly workDir: string;
   /** The key events' device and funding ids are pseudonymized with. */
   readonly pseudonymization: Pick<PseudonymizationSecret, 'key'>;
+  /** The lake's lock, which each ingest holds while it writes (one writer at a time, runs included). */
+  readonly lock: LakeLock;
+  /** How long an ingest may hold the lake at most: the function's timeout. */
+  readonly lockTtlSeconds: number;
+  /** Files whose ingest waits for a daily run to release the lake. */
+  readonly deferrals: DeferredIngests;
 }
 
 /** The ingest Lambda's runtime from its environment; throws AwsConfigError naming every bad variable. */
@@ -32,10 +42,19 @@ export function ingestRuntimeFromEnv(
 ): IngestRuntime {
   const settings = parseEnv(IngestEnvSchema, env);
   const s3 = newS3Client();
+  const landing = new S3LandingBucket({ client: s3, bucket: settings[ENV.landingBucket] });
+  const lake = new LakeAccess({ env: settings, s3, athena: newAthenaClient() });
+  const lakeBucket = settings[ENV.lakeBucket];
   return {
     ...newObservability(),
-    landing: new S3LandingBucket({ client: s3, bucket: settings[ENV.landingBucket] }),
-    lake: new LakeAccess({ env: settings, s3, athena: newAthenaClient() }),
+    landing,
+    lake,
+    lock: new LakeLock({
+      objects: new S3ConditionalObjects({ client: s3, bucket: lakeBucket }),
+      lakeName: `s3://${lakeBucket}`,
+    }),
+    lockTtlSeconds: settings[ENV.lakeLockTtlSeconds],
+    deferrals: new DeferredIngests({ lake: lake.store, landing }),
     workDir: join(tmpdir(), 'growthlake-landing'),
     pseudonymization: new PseudonymizationSecret({
       client: newSecretsManagerClient(),
@@ -46,7 +65,8 @@ export function ingestRuntimeFromEnv(
 
 /** What the ingest Lambda returns for one event. */
 export interface LandedSummary {
-  readonly status: LandedOutcome['status'];
+  /** `deferred`: a daily run holds the lake; the file stays landed and the run lands it again when done. */
+  readonly status: LandedOutcome['status'] | 'deferred';
   readonly key: string;
   readonly movedTo: string | null;
   readonly reason: string | null;
@@ -74,10 +94,28 @@ function summaryOf(outcome: LandedOutcome, athenaBytesScanned: number): LandedSu
   };
 }
 
+/** The summary of a file left landed because a daily run holds the lake. */
+function deferredSummary(key: string, reason: string): LandedSummary {
+  return {
+    status: 'deferred',
+    key,
+    movedTo: null,
+    reason,
+    rowsRead: null,
+    rowsAccepted: null,
+    rowsDuplicate: null,
+    rowsQuarantined: null,
+    alreadyIngested: null,
+    athenaBytesScanned: 0,
+  };
+}
+
 /**
- * Ingests the object an event names, as job `ingest:<event id>` (a redelivered event replays its
- * own Athena queries), and records the outcome's metrics and Athena's bytes scanned, the latter
- * even when the ingest fails.
+ * Ingests the object an event names while holding the lake's lock, as job `ingest:<event id>` (a
+ * redelivered event replays its own Athena queries), and records the outcome's metrics and Athena's
+ * bytes scanned, the latter even when the ingest fails. When a daily run holds the lake, the file
+ * is deferred (see {@link DeferredIngests}) and nothing is written; when another ingest holds it
+ * (reserved concurrency above 1), LakeIngestInProgressError is thrown and Lambda retries the event.
  */
 export async function handleObjectCreated(
   runtime: IngestRuntime,
@@ -89,6 +127,40 @@ export async function handleObjectCreated(
       `the event is about bucket ${bucket.name}, but this function ingests from ${runtime.landing.bucket}`,
     );
   }
+  const holder = `ingest:${event.id}`;
+  const acquire = () =>
+    runtime.lock.acquire({
+      holder,
+      kind: 'ingest',
+      description: `the ingest of s3://${bucket.name}/${object.key}`,
+      ttlSeconds: runtime.lockTtlSeconds,
+    });
+  try {
+    await acquire();
+  } catch (error) {
+    if (!(error instanceof LakeBusyError)) throw error;
+    await runtime.deferrals.defer(event.id, object.key, error.message);
+    // The run may have released the lake, and landed its deferred files again, between the refusal
+    // and the record: one more try, so the record is never left for the next day's run alone.
+    try {
+      await acquire();
+    } catch (again) {
+      if (!(again instanceof LakeBusyError)) throw again;
+      const summary = deferredSummary(object.key, again.message);
+      runtime.logger.info('landed file deferred', { ...summary });
+      return summary;
+    }
+    await runtime.deferrals.forget(event.id);
+  }
+  try {
+    return await ingestHeld(runtime, event);
+  } finally {
+    await runtime.lock.release(holder);
+  }
+}
+
+async function ingestHeld(runtime: IngestRuntime, event: ObjectCreatedEvent): Promise<LandedSummary> {
+  const { object } = event.detail;
   const engine = runtime.lake.engine(`ingest:${event.id}`);
   try {
     const outcome = await ingestLandedObject(

@@ -30,6 +30,11 @@ export interface LandingBucket {
   move(object: LandedObject, toKey: string): Promise<void>;
   /** Writes a small JSON record. */
   putJson(key: string, value: unknown): Promise<void>;
+  /**
+   * Lands the object again, as a new version with the same bytes, so S3 announces it ("Object
+   * Created") and the ingest Lambda is invoked for it once more. False if it is no longer there.
+   */
+  reland(key: string, note: string): Promise<boolean>;
 }
 
 function errorText(error: unknown): string {
@@ -85,6 +90,27 @@ export class S3LandingBucket implements LandingBucket {
         `could not move s3://${this.bucket}/${object.key} to ${toKey}: ${errorText(error)}`,
         { cause: error },
       );
+    }
+  }
+
+  public async reland(key: string, note: string): Promise<boolean> {
+    try {
+      // S3 refuses to copy an object onto itself unchanged: the new metadata is the change.
+      await this.#client.send(
+        new CopyObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          CopySource: copySource(this.bucket, { key }),
+          MetadataDirective: 'REPLACE',
+          Metadata: { 'growthlake-relanded': note },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if ((error as { name?: string }).name === 'NoSuchKey') return false;
+      throw new LandingError(`could not land s3://${this.bucket}/${key} again: ${errorText(error)}`, {
+        cause: error,
+      });
     }
   }
 

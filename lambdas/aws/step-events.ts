@@ -70,3 +70,17 @@ export function stepEventSchema(name: DailyStepName): z.ZodType<DailyStepEvent, 
     executionId: event.executionId,
   }));
 }
+
+/**
+ * The event of the lake-lock states that open and close every execution: `acquire` (with the
+ * execution's input, to name the run date in the lock) and `release`.
+ */
+export const LakeLockEventSchema = z.discriminatedUnion(
+  'action',
+  [
+    z.object({ action: z.literal('acquire'), executionId: ExecutionIdSchema, request: RunRequestSchema }),
+    z.object({ action: z.literal('release'), executionId: ExecutionIdSchema }),
+  ],
+  { error: 'action must be "acquire" or "release"' },
+);
+export type LakeLockEvent = z.infer<typeof LakeLockEventSchema>;

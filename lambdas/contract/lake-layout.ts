@@ -33,3 +33,9 @@ export function hasManifests(table: TableDef): boolean {
 export function manifestRoot(table: TableDef): string {
   return `${table.location}/${MANIFEST_ROOT}`;
 }
+
+/**
+ * Where the lake's lock lives (`_lock/lake.json` on S3): one writer at a time, so never under the
+ * scratch, whose objects expire.
+ */
+export const LOCK_PREFIX = '_lock';

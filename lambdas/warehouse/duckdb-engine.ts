@@ -12,6 +12,7 @@ import { hasManifests, SCRATCH_PREFIX } from '../contract/lake-layout.ts';
 import { allColumns, type TableDef } from '../contract/table-def.ts';
 import type { FsStore } from '../storage/fs-store.ts';
 import { DUCKDB_COMPAT_STATEMENTS } from './duckdb-compat.ts';
+import { duckDbError } from './duckdb-errors.ts';
 import type { Engine, LiteralRows, QueryStats, Row, SqlValue, WriteMode } from './engine.ts';
 import { QueryError } from './errors.ts';
 import {
@@ -244,7 +245,7 @@ export class DuckDbEngine implements Engine {
     try {
       await this.#planned(() => this.#connection.run(sql));
     } catch (error) {
-      throw new QueryError(`DuckDB: ${(error as Error).message.split('\n')[0]}`, { cause: error });
+      throw duckDbError(error, this.#store.root);
     }
   }
 
@@ -297,7 +298,7 @@ export class DuckDbEngine implements Engine {
       });
       return { columns, rows };
     } catch (error) {
-      throw new QueryError(`DuckDB: ${(error as Error).message.split('\n')[0]}`, { cause: error });
+      throw duckDbError(error, this.#store.root);
     }
   }
 

@@ -10,12 +10,15 @@ import type { SESClient } from '@aws-sdk/client-ses';
 import type { Context } from 'aws-lambda';
 import { vi } from 'vitest';
 import { DAILY_STEPS, type DailySteps } from '../../lambdas/aws/daily-steps.ts';
+import { DeferredIngests } from '../../lambdas/aws/deferred-ingests.ts';
 import { ENV, type LakeEnv } from '../../lambdas/aws/env.ts';
 import type { IngestRuntime } from '../../lambdas/aws/ingest-runtime.ts';
 import { LakeAccess } from '../../lambdas/aws/lake-access.ts';
+import { LakeLock } from '../../lambdas/aws/lake-lease.ts';
 import { S3LandingBucket } from '../../lambdas/aws/landing-bucket.ts';
 import { newObservability } from '../../lambdas/aws/observability.ts';
 import { PresignedLinks } from '../../lambdas/aws/presigned-links.ts';
+import { S3ConditionalObjects } from '../../lambdas/aws/s3-conditional-objects.ts';
 import { SesMailer } from '../../lambdas/aws/ses-mailer.ts';
 import type { StepRuntime } from '../../lambdas/aws/step-runtime.ts';
 import { DEFAULT_RUN_CONFIG, type RunConfig } from '../../lambdas/contract/run-config.ts';
@@ -70,18 +73,27 @@ export async function ingestRuntime(
   athena: FakeAthena,
   waits: RecordedWaits,
 ): Promise<IngestRuntime> {
+  const landing = new S3LandingBucket({ client: s3.client, bucket: LANDING_BUCKET });
+  const lake = new LakeAccess({
+    env: LAKE_ENV,
+    s3: s3.client,
+    athena: athena.client,
+    sleep: waits.sleep,
+    random: () => 0.5,
+  });
   return {
     ...newObservability(),
-    landing: new S3LandingBucket({ client: s3.client, bucket: LANDING_BUCKET }),
-    lake: new LakeAccess({
-      env: LAKE_ENV,
-      s3: s3.client,
-      athena: athena.client,
-      sleep: waits.sleep,
-      random: () => 0.5,
-    }),
+    landing,
+    lake,
     workDir: join(await mkdtemp(join(tmpdir(), 'growthlake-ingest-')), 'landing'),
     pseudonymization: { key: async () => PSEUDONYMIZATION_KEY },
+    // s3rver ignores S3's write preconditions: enough for one ingest at a time, as these tests run.
+    lock: new LakeLock({
+      objects: new S3ConditionalObjects({ client: s3.client, bucket: LAKE_BUCKET }),
+      lakeName: `s3://${LAKE_BUCKET}`,
+    }),
+    lockTtlSeconds: 900,
+    deferrals: new DeferredIngests({ lake: lake.store, landing }),
   };
 }
 

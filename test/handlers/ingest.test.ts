@@ -3,15 +3,23 @@
  * within a real S3 API (s3rver on loopback), the core's ingest run through the Athena engine
  * against a fake Athena, and the metrics it prints as EMF.
  */
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DeferredIngests } from '../../lambdas/aws/deferred-ingests.ts';
 import { InvalidEventError } from '../../lambdas/aws/errors.ts';
 import type { IngestRuntime } from '../../lambdas/aws/ingest-runtime.ts';
+import { LAKE_LEASE_KEY, type LakeLease, LakeLock, type LeaseRequest } from '../../lambdas/aws/lake-lease.ts';
+import { S3LandingBucket } from '../../lambdas/aws/landing-bucket.ts';
+import { handleLakeLock, type LockRuntime } from '../../lambdas/aws/lock-runtime.ts';
 import { METRICS_NAMESPACE } from '../../lambdas/aws/metric-names.ts';
+import { newObservability } from '../../lambdas/aws/observability.ts';
+import { S3ConditionalObjects } from '../../lambdas/aws/s3-conditional-objects.ts';
 import { FX, SPEND } from '../../lambdas/contract/tables.ts';
 import { createIngestHandler } from '../../lambdas/handlers/create-ingest-handler.ts';
+import { LakeBusyError } from '../../lambdas/pipeline/errors.ts';
 import { S3Store } from '../../lambdas/storage/s3-store.ts';
 import { currentFiles } from '../../lambdas/warehouse/table-files.ts';
+import { conditionalS3Model } from '../aws/conditional-s3-model.ts';
 import { type LocalS3, startLocalS3 } from '../storage/s3rver-process.ts';
 import type { FakeAthenaOptions, QueryAnswer, Responder } from '../warehouse/athena-fake.ts';
 import {
@@ -278,6 +286,98 @@ describe('ingest handler', () => {
     });
     expect(await landing.list('landing/clicks')).toEqual([]);
     expect(metricsWith(emf, 'FilesRejected')).toEqual({ FilesRejected: 1, AthenaBytesScanned: 0 });
+  });
+
+  it('defers a file landed while a daily run holds the lake, writing nothing, and takes it when the run lands it again', async () => {
+    // Prepare: the daily run's execution holds the lake (as its first state left it). The lock is
+    // on the model of S3's conditional writes, which s3rver ignores; the files are on s3rver.
+    const key = 'landing/clicks/2026-11-21.csv';
+    await land(key, 'date,clicks\n2026-11-21,10\n');
+    const athena = fakeAthena(s3);
+    const lockObjects = conditionalS3Model();
+    const lock = new LakeLock({
+      objects: new S3ConditionalObjects({ client: lockObjects.client, bucket: LAKE_BUCKET }),
+      lakeName: `s3://${LAKE_BUCKET}`,
+      now: () => new Date('2026-11-22T06:00:00.000Z'),
+    });
+    const handler = createIngestHandler({ ...(await ingestRuntime(s3, athena, recordedWaits())), lock });
+    await lock.acquire({
+      holder: 'run:exec-1',
+      kind: 'run',
+      description: 'daily run exec-1 for 2026-11-21',
+      ttlSeconds: 21_600,
+    });
+    const runtime: Pick<LockRuntime, 'lock' | 'deferrals'> = {
+      lock,
+      deferrals: new DeferredIngests({
+        lake,
+        landing: new S3LandingBucket({ client: s3.client, bucket: LANDING_BUCKET }),
+      }),
+    };
+
+    // Act: the file lands during the run; the run then releases the lake; S3 announces the file again.
+    const deferred = await captureStdout(() => handler(objectCreated(key), lambdaContext('ingest')));
+    const lakeDuringRun = (await lake.list('')).map((object) => object.key);
+    const released = await captureStdout(() =>
+      handleLakeLock(
+        { ...newObservability(), ttlSeconds: 21_600, ...runtime },
+        { action: 'release', executionId: 'exec-1' },
+      ),
+    );
+    const relanded = await s3.client.send(new HeadObjectCommand({ Bucket: LANDING_BUCKET, Key: key }));
+    const handled = await captureStdout(() => handler(objectCreated(key), lambdaContext('ingest')));
+
+    // Assess: deferred with the holder named, nothing queried, only the deferral noted in the lake.
+    expect(deferred.result).toMatchObject({
+      status: 'deferred',
+      key,
+      movedTo: null,
+      reason:
+        `the lake s3://${LAKE_BUCKET} is in use by daily run exec-1 for 2026-11-21 ` +
+        '(since 2026-11-22T06:00:00.000Z, lapsing at 2026-11-22T12:00:00.000Z at the latest); wait for it to finish',
+    });
+    expect(lakeDuringRun).toEqual([expect.stringMatching(/^_lock\/deferred\/.+\.json$/)]);
+    expect(released.result).toEqual({
+      action: 'release',
+      holder: 'run:exec-1',
+      outcome: 'released',
+      relanded: [key],
+    });
+    expect(relanded.Metadata).toEqual({ 'growthlake-relanded': 'after exec-1' });
+    // Taken this time (and refused, as clicks is no input kind), with the lake left unlocked.
+    expect(handled.result).toMatchObject({ status: 'rejected', movedTo: 'rejected/clicks/2026-11-21.csv' });
+    expect(athena.started).toEqual([]);
+    expect(await lake.list('_lock')).toEqual([]);
+    expect(lockObjects.objects.has(LAKE_LEASE_KEY)).toBe(false);
+  });
+
+  it('takes the file after all when the run released the lake while the deferral was being recorded', async () => {
+    // Prepare: a lock that refuses the first attempt (the run still held it) and grants the second.
+    class ReleasedMeanwhile extends LakeLock {
+      #refused = false;
+      public override async acquire(request: LeaseRequest): Promise<LakeLease> {
+        if (this.#refused) return super.acquire(request);
+        this.#refused = true;
+        throw new LakeBusyError('the lake is in use by daily run exec-1 for 2026-11-21');
+      }
+    }
+    const key = 'landing/clicks/2026-11-21.csv';
+    await land(key, 'date,clicks\n2026-11-21,10\n');
+    const lock = new ReleasedMeanwhile({
+      objects: new S3ConditionalObjects({ client: conditionalS3Model().client, bucket: LAKE_BUCKET }),
+      lakeName: `s3://${LAKE_BUCKET}`,
+    });
+    const handler = createIngestHandler({
+      ...(await ingestRuntime(s3, fakeAthena(s3), recordedWaits())),
+      lock,
+    });
+
+    // Act
+    const { result } = await captureStdout(() => handler(objectCreated(key), lambdaContext('ingest')));
+
+    // Assess: handled now (refused, as clicks is no input kind), and no deferral record left behind.
+    expect(result).toMatchObject({ status: 'rejected', movedTo: 'rejected/clicks/2026-11-21.csv' });
+    expect(await lake.list('_lock')).toEqual([]);
   });
 
   it("rejects a file the core refuses as a whole, with the core's one-line reason", async () => {

@@ -41,6 +41,7 @@ beforeAll(() => {
   };
   const functions = {
     ingest: stack.ingestion.function.function,
+    'lake-lock': stack.pipeline.lockFunction.function,
     ...Object.fromEntries(DAILY_STEP_NAMES.map((step) => [step, stack.pipeline.functions[step].function])),
   };
   for (const [name, fn] of Object.entries(functions)) {
@@ -54,7 +55,7 @@ afterAll(() => {
 });
 
 describe('Lambda bundles', () => {
-  it('bundles each of the five functions into one minified ESM file under 1.2 MB', () => {
+  it('bundles each of the six functions into one minified ESM file under 1.2 MB', () => {
     // Act
     const sizes = Object.fromEntries(
       [...assets].map(([name, directory]) => [name, statSync(join(directory, 'index.mjs')).size]),
@@ -62,15 +63,25 @@ describe('Lambda bundles', () => {
     console.info(`bundle sizes (bytes, @aws-sdk/* external): ${JSON.stringify(sizes)}`);
 
     // Assess
-    expect(Object.keys(sizes).sort()).toEqual(['audiences', 'ingest', 'publish', 'recommend', 'transform']);
+    expect(Object.keys(sizes).sort()).toEqual([
+      'audiences',
+      'ingest',
+      'lake-lock',
+      'publish',
+      'recommend',
+      'transform',
+    ]);
     for (const [name, bytes] of Object.entries(sizes)) expect(bytes, name).toBeLessThan(MAX_BUNDLE_BYTES);
-    for (const directory of assets.values()) {
+    for (const [name, directory] of assets) {
       const code = readFileSync(join(directory, 'index.mjs'), 'utf8');
       expect(
         code.startsWith("import { createRequire as __growthlakeCreateRequire } from 'node:module';"),
       ).toBe(true);
       expect(code).toMatch(/export\{[\w$]+ as handler\}/);
-      expect(code).toMatch(/from"@aws-sdk\/client-athena"/);
+      // The lake-lock Lambda talks to S3 only.
+      expect(code).toMatch(
+        name === 'lake-lock' ? /from"@aws-sdk\/client-s3"/ : /from"@aws-sdk\/client-athena"/,
+      );
       expect(code).not.toMatch(/@smithy\/core/);
       expect(readFileSync(join(directory, 'index.mjs.map'), 'utf8')).toContain('"mappings"');
     }

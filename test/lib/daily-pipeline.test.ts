@@ -4,7 +4,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../lambdas/aws/env.ts';
 import { DAILY_STEP_NAMES } from '../../lambdas/aws/step-events.ts';
-import { NON_RETRYABLE_ERRORS } from '../../lib/daily-pipeline.ts';
+import { LAKE_BUSY_ERROR, LAKE_INGESTING_ERROR, NON_RETRYABLE_ERRORS } from '../../lib/daily-pipeline.ts';
 import { Publishing } from '../../lib/publishing.ts';
 import {
   logicalIdOf,
@@ -58,7 +58,7 @@ function functionId(step: (typeof DAILY_STEP_NAMES)[number]): string {
 }
 
 describe('DailyPipeline state machine', () => {
-  it('runs transform, recommend, audiences and publish in that order, each its own Lambda', () => {
+  it('takes the lake lock, runs transform, recommend, audiences and publish in that order, each its own Lambda, then releases the lock', () => {
     // Prepare
     const { StartAt, States } = definition();
 
@@ -68,7 +68,15 @@ describe('DailyPipeline state machine', () => {
       order.push(state);
 
     // Assess
-    expect(order).toEqual(['Transform', 'Recommend', 'Audiences', 'Publish', 'RunSucceeded']);
+    expect(order).toEqual([
+      'AcquireLakeLock',
+      'Transform',
+      'Recommend',
+      'Audiences',
+      'Publish',
+      'ReleaseLakeLock',
+      'RunSucceeded',
+    ]);
     expect(States.RunSucceeded?.Type).toBe('Succeed');
     for (const step of DAILY_STEP_NAMES) {
       const state = States[step.charAt(0).toUpperCase() + step.slice(1)] as TaskState;
@@ -123,7 +131,7 @@ describe('DailyPipeline state machine', () => {
     expect(NON_RETRYABLE_ERRORS).toEqual(['InvalidEventError', 'AwsConfigError', 'ConfigError']);
   });
 
-  it('catches any failure, publishes it to the alarm topic, then fails with the original error', () => {
+  it('catches any failure of a step, releases the lake lock, publishes it to the alarm topic, then fails with the original error', () => {
     // Prepare
     const { States } = definition();
     const topicId = logicalIdOf(synth.stack, synth.stack.alerts.topic);
@@ -131,9 +139,16 @@ describe('DailyPipeline state machine', () => {
     // Assess
     for (const state of ['Transform', 'Recommend', 'Audiences', 'Publish']) {
       expect(States[state]?.Catch).toEqual([
-        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'NotifyFailure' },
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'ReleaseLakeLockAfterFailure' },
       ]);
     }
+    // A release that fails keeps the step's error in $.error, which the notification reports.
+    expect(States.ReleaseLakeLockAfterFailure).toMatchObject({
+      Next: 'NotifyFailure',
+      ResultPath: null,
+      Parameters: { action: 'release', 'executionId.$': '$$.Execution.Name' },
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.releaseError', Next: 'NotifyFailure' }],
+    });
     expect(States.NotifyFailure).toEqual({
       Type: 'Task',
       Next: 'RunFailed',
@@ -166,7 +181,7 @@ describe('DailyPipeline state machine', () => {
     });
   });
 
-  it('lets the state machine invoke exactly the four step Lambdas and publish to the alarm topic', () => {
+  it('lets the state machine invoke exactly the four step Lambdas and the lake-lock Lambda, and publish to the alarm topic', () => {
     // Prepare
     const roleId = logicalIdOf(synth.stack, synth.stack.pipeline.stateMachine.role);
     const [policy] = Object.values(
@@ -183,13 +198,107 @@ describe('DailyPipeline state machine', () => {
         .sort();
 
     // Assess
+    const lockId = logicalIdOf(synth.stack, synth.stack.pipeline.lockFunction.function);
     expect(resourcesOf('lambda:InvokeFunction')).toEqual(
-      DAILY_STEP_NAMES.flatMap((step) => [
-        `\${${functionId(step)}.Arn}`,
-        `\${${functionId(step)}.Arn}:*`,
-      ]).sort(),
+      [
+        ...DAILY_STEP_NAMES.flatMap((step) => [
+          `\${${functionId(step)}.Arn}`,
+          `\${${functionId(step)}.Arn}:*`,
+        ]),
+        `\${${lockId}.Arn}`,
+        `\${${lockId}.Arn}:*`,
+      ].sort(),
     );
     expect(resourcesOf('sns:Publish')).toEqual([`\${${logicalIdOf(synth.stack, synth.stack.alerts.topic)}}`]);
+  });
+});
+
+describe('DailyPipeline lake lock', () => {
+  it('takes the lock with the execution name and input, fails at once when a run holds it, and waits out an ingest', () => {
+    // Prepare
+    const { States } = definition();
+    const lockId = logicalIdOf(synth.stack, synth.stack.pipeline.lockFunction.function);
+
+    // Assess: a second execution fails in its first state, and nothing of it runs.
+    expect(States.AcquireLakeLock).toMatchObject({
+      Type: 'Task',
+      Next: 'Transform',
+      ResultPath: null,
+      TimeoutSeconds: 120,
+      Resource: `\${${lockId}.Arn}`,
+      Parameters: { action: 'acquire', 'executionId.$': '$$.Execution.Name', 'request.$': '$' },
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'NotifyFailure' }],
+    });
+    const transient = {
+      ErrorEquals: ['States.TaskFailed', 'States.Timeout'],
+      IntervalSeconds: 30,
+      MaxAttempts: 2,
+      BackoffRate: 2,
+    };
+    expect(States.AcquireLakeLock?.Retry?.slice(1)).toEqual([
+      { ErrorEquals: [LAKE_BUSY_ERROR], MaxAttempts: 0 },
+      // An ingest holds the lake for 15 minutes at most: 15 tries a minute apart.
+      { ErrorEquals: [LAKE_INGESTING_ERROR], IntervalSeconds: 60, MaxAttempts: 15, BackoffRate: 1 },
+      { ErrorEquals: NON_RETRYABLE_ERRORS, MaxAttempts: 0 },
+      transient,
+    ]);
+    for (const release of ['ReleaseLakeLock', 'ReleaseLakeLockAfterFailure']) {
+      expect(States[release]?.Retry?.slice(1)).toEqual([
+        { ErrorEquals: NON_RETRYABLE_ERRORS, MaxAttempts: 0 },
+        transient,
+      ]);
+    }
+    expect(States.ReleaseLakeLock).toMatchObject({
+      Next: 'RunSucceeded',
+      ResultPath: null,
+      Parameters: { action: 'release', 'executionId.$': '$$.Execution.Name' },
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'NotifyFailure' }],
+    });
+  });
+
+  it('gives the lock Lambda the lake bucket, a lock lapsing with the run timeout, and only the _lock/ and landing/ objects', () => {
+    // Prepare
+    const lock = synth.stack.pipeline.lockFunction;
+    const lakeId = logicalIdOf(synth.stack, synth.stack.storage.lake);
+    const landingId = logicalIdOf(synth.stack, synth.stack.storage.landing);
+    const [policy] = Object.values(
+      synth.template.findResources('AWS::IAM::Policy', {
+        Properties: { Roles: [{ Ref: logicalIdOf(synth.stack, lock.role) }] },
+      }),
+    );
+    const statements = (policy?.Properties.PolicyDocument.Statement ?? []) as {
+      Action: string | string[];
+      Resource: unknown;
+    }[];
+    const s3Resources = statements
+      .filter((statement) => [statement.Action].flat().some((action) => action.startsWith('s3:')))
+      .flatMap((statement) => [statement.Resource].flat().map(renderValue));
+
+    // Assess
+    synth.template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: Match.absent(),
+      Handler: 'index.handler',
+      Timeout: 60,
+      MemorySize: 256,
+      Environment: {
+        Variables: Match.objectEquals({
+          NODE_OPTIONS: '--enable-source-maps',
+          [ENV.lakeBucket]: { Ref: lakeId },
+          [ENV.landingBucket]: { Ref: logicalIdOf(synth.stack, synth.stack.storage.landing) },
+          [ENV.lakeLockTtlSeconds]: '21600',
+        }),
+      },
+    });
+    // The bucket itself for s3:ListBucket, without which S3 answers a read of the absent lock 403, not 404.
+    // landing/* to copy a deferred file onto itself (read and put), which S3 announces again.
+    expect(new Set(s3Resources)).toEqual(
+      new Set([
+        `\${${lakeId}.Arn}`,
+        `\${${lakeId}.Arn}/_lock/*`,
+        `\${${landingId}.Arn}`,
+        `\${${landingId}.Arn}/landing/*`,
+      ]),
+    );
   });
 });
 

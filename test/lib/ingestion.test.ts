@@ -62,7 +62,7 @@ describe('Ingestion', () => {
     });
   });
 
-  it('reserves one concurrent ingest, with a 6 GiB /tmp, nodejs22.x on ARM64 and the lake settings', () => {
+  it('reserves one concurrent ingest, with a 6 GiB /tmp, nodejs22.x on ARM64, the lake settings and a lake lock lapsing with its timeout', () => {
     // Prepare
     const { storage, queryEngine } = synth.stack;
 
@@ -84,6 +84,7 @@ describe('Ingestion', () => {
           [ENV.pseudonymizationSecret]: {
             Ref: logicalIdOf(synth.stack, synth.stack.ingestion.pseudonymizationKey),
           },
+          [ENV.lakeLockTtlSeconds]: '900',
         },
       },
     });

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { watch } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -17,6 +18,35 @@ async function tempDir(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'growthlake-lock-'));
   dirs.push(dir);
   return dir;
+}
+
+const CLI = join(import.meta.dirname, '..', '..', 'bin', 'growthlake.mjs');
+
+/** Resolves once `name` exists in `dir` (watched, not polled). */
+function appears(dir: string, name: string): Promise<void> {
+  return new Promise((resolve) => {
+    const watcher = watch(dir, () => {
+      readdir(dir).then((names) => {
+        if (names.includes(name)) {
+          watcher.close();
+          resolve();
+        }
+      });
+    });
+  });
+}
+
+/** An events file of 200 logins over 20 days of November 2026, by 7 users. */
+async function loginEvents(path: string): Promise<void> {
+  const lines = Array.from({ length: 200 }, (_, i) =>
+    JSON.stringify({
+      event_id: `e-${i}`,
+      event_type: 'login',
+      user_id: `u-${i % 7}`,
+      occurred_at: `2026-11-${String(1 + (i % 20)).padStart(2, '0')}T10:00:00Z`,
+    }),
+  );
+  await writeFile(path, `${lines.join('\n')}\n`);
 }
 
 /** The pid of a process that has exited: a lock it held is stale. */
@@ -142,4 +172,63 @@ describe('two growthlake commands on one lake at once', () => {
       await check.close();
     }
   });
+});
+
+describe('a run and a backfill on one lake at once, and a run killed while it holds the lake', () => {
+  it('lets a run and a backfill started together either run or stop at once naming the other, and recovers the lock of a killed run', async () => {
+    // Prepare: a lake with 200 events.
+    const dir = await tempDir();
+    const lake = join(dir, 'lake');
+    const events = join(dir, 'events.jsonl');
+    await loginEvents(events);
+    const ingest = await growthlake('ingest', 'events', events, '--lake', lake);
+    expect(ingest.code).toBe(0);
+
+    // Act 1: two writers started at once.
+    const both = await Promise.all([
+      growthlake('backfill', '--from', '2026-11-19', '--to', '2026-11-20', '--lake', lake),
+      growthlake('run', '--date', '2026-11-20', '--lake', lake),
+    ]);
+
+    // Assess 1: each ran or stopped at once naming the other; at least one ran.
+    for (const [index, result] of both.entries()) {
+      const other = index === 0 ? 'run --date 2026-11-20' : 'backfill --from 2026-11-19';
+      if (result.code !== 0) {
+        expect(result.stderr).toMatch(
+          new RegExp(`^growthlake: the lake .* is in use by \`growthlake ${other}`),
+        );
+        expect(result.stderr.split('\n')).toHaveLength(2);
+      }
+    }
+    expect(both.some((result) => result.code === 0)).toBe(true);
+
+    // Act 2: a run killed (SIGKILL: no cleanup) as soon as it holds the lake, then a run after it.
+    const killed = spawn(process.execPath, [CLI, 'run', '--date', '2026-11-21', '--lake', lake], {
+      env: { ...process.env, GROWTHLAKE_LAKE: '' },
+      stdio: 'ignore',
+    });
+    await appears(lake, LAKE_LOCK_FILE);
+    killed.kill('SIGKILL');
+    await new Promise((resolve) => killed.once('exit', resolve));
+    const left = JSON.parse(await readFile(join(lake, LAKE_LOCK_FILE), 'utf8'));
+    const after = await growthlake('run', '--date', '2026-11-21', '--lake', lake);
+
+    // Assess 2: the killed run's lock was left behind, and the next run broke it and finished.
+    expect(left).toMatchObject({
+      pid: killed.pid,
+      command: `growthlake run --date 2026-11-21 --lake ${lake}`,
+    });
+    expect(after.stderr).toBe('');
+    expect(after.code).toBe(0);
+    expect(await readdir(lake)).not.toContain(LAKE_LOCK_FILE);
+    const check = await openLocalLake(lake);
+    try {
+      // The events end on 2026-11-20 (day 1 + 199 % 20 = 20): the run of the 21st adds no user_daily day.
+      expect(await check.engine.query('select max(dt) as last_day from user_daily')).toEqual([
+        { last_day: '2026-11-20' },
+      ]);
+    } finally {
+      await check.close();
+    }
+  }, 120_000);
 });
