@@ -10,13 +10,16 @@ import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DeferredIngests } from '../../lambdas/aws/deferred-ingests.ts';
 import { handleObjectCreated, type IngestRuntime } from '../../lambdas/aws/ingest-runtime.ts';
 import type { LakeAccess } from '../../lambdas/aws/lake-access.ts';
+import { LakeLock } from '../../lambdas/aws/lake-lease.ts';
 import { S3LandingBucket } from '../../lambdas/aws/landing-bucket.ts';
 import { ObjectCreatedEventSchema } from '../../lambdas/aws/object-created-event.ts';
 import { newObservability } from '../../lambdas/aws/observability.ts';
+import { S3ConditionalObjects } from '../../lambdas/aws/s3-conditional-objects.ts';
 import { S3Store } from '../../lambdas/storage/s3-store.ts';
-import { BUCKETS, LANDING_BUCKET, PSEUDONYMIZATION_KEY } from '../handlers/handler-fixture.ts';
+import { BUCKETS, LAKE_BUCKET, LANDING_BUCKET, PSEUDONYMIZATION_KEY } from '../handlers/handler-fixture.ts';
 import { type LocalS3, startLocalS3 } from '../storage/s3rver-process.ts';
 import type { QueryAnswer, Responder } from '../warehouse/athena-fake.ts';
 import { awsJob, countedLake, jobAthena, loopbackClient, snapshot } from './aws-job.ts';
@@ -64,12 +67,20 @@ function landedEvent(id: string, key: string) {
 }
 
 async function runtimeOver(s3: S3Client, lake: LakeAccess): Promise<IngestRuntime> {
+  const landing = new S3LandingBucket({ client: s3, bucket: LANDING_BUCKET });
   return {
     ...newObservability(),
-    landing: new S3LandingBucket({ client: s3, bucket: LANDING_BUCKET }),
+    landing,
     lake,
     workDir: join(await mkdtemp(join(tmpdir(), 'growthlake-faults-ingest-')), 'landing'),
     pseudonymization: { key: async () => PSEUDONYMIZATION_KEY },
+    // The lake's lock, over the job's own client: its calls fail like the others.
+    lock: new LakeLock({
+      objects: new S3ConditionalObjects({ client: s3, bucket: LAKE_BUCKET }),
+      lakeName: `s3://${LAKE_BUCKET}`,
+    }),
+    lockTtlSeconds: 900,
+    deferrals: new DeferredIngests({ lake: lake.store, landing }),
   };
 }
 
