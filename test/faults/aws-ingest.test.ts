@@ -28,7 +28,7 @@ import { type CleanRun, cleanRun, type FaultJob, faultPoints, SWEEP_TIMEOUT_MS, 
 
 /**
  * Fault points per mode. A faulted run and its rerun take about 1.5 s against s3rver, so of the
- * ingest's 41 calls the placements come first (see faultPoints).
+ * ingest's 44 calls the placements come first (see faultPoints).
  */
 const BUDGET = 8;
 
