@@ -78,6 +78,11 @@ export interface FakeAthenaOptions {
   readonly statistics?: (sql: string) => ExecutionStatistics;
   /** Files an UNLOAD writes per partition (or in all, unpartitioned). @default 1 */
   readonly filesPerPartition?: number;
+  /**
+   * The text of each file an UNLOAD writes, from its SELECT, its partition (`dt=2026-11-21`, or
+   * `''` unpartitioned) and the file's number. @default `rows of <partition>, file <n>`
+   */
+  readonly unloadBody?: (select: string, partition: string, file: number) => string;
 }
 
 /** One execution the fake started. */
@@ -262,9 +267,10 @@ export class FakeAthena {
     const files = this.#options.filesPerPartition ?? 1;
     const fileName = (i: number) => `20261121_101500_${String(n).padStart(5, '0')}_fake${i}_b8e3c2a1`;
     const partitioned = /partitioned_by = ARRAY\['(\w+)'\]/.exec(properties)?.[1];
+    const body = this.#options.unloadBody;
     if (partitioned === undefined) {
       for (let i = 0; i < files; i++)
-        await lake.put(`${prefix}${fileName(i)}`, `rows of unload ${n}, file ${i}`);
+        await lake.put(`${prefix}${fileName(i)}`, body?.(select, '', i) ?? `rows of unload ${n}, file ${i}`);
       return;
     }
     const filter = select.slice(select.lastIndexOf(` where ${partitioned} in (`));
@@ -272,7 +278,7 @@ export class FakeAthena {
       for (let i = 0; i < files; i++) {
         await lake.put(
           `${prefix}${partitioned}=${value}/${fileName(i)}`,
-          `rows of ${partitioned}=${value}, file ${i}`,
+          body?.(select, `${partitioned}=${value}`, i) ?? `rows of ${partitioned}=${value}, file ${i}`,
         );
       }
     }
