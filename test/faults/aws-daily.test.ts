@@ -12,7 +12,7 @@
  */
 
 import type { S3Client } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, vi } from 'vitest';
 import { DAILY_STEPS } from '../../lambdas/aws/daily-steps.ts';
 import type { LakeAccess } from '../../lambdas/aws/lake-access.ts';
 import { newObservability } from '../../lambdas/aws/observability.ts';
@@ -28,7 +28,7 @@ import { type LocalS3, startLocalS3 } from '../storage/s3rver-process.ts';
 import { engineResponder, type Responder } from '../warehouse/athena-fake.ts';
 import { awsJob, countedLake, jobAthena, loopbackClient, snapshot } from './aws-job.ts';
 import { CallLog } from './call-log.ts';
-import { type CleanRun, cleanRun, type FaultJob, faultPoints, SWEEP_TIMEOUT_MS, sweep } from './sweep.ts';
+import { type CleanRun, cleanRun, type FaultJob, itKeepsItsPromises } from './sweep.ts';
 
 /**
  * The steps that write tables through the engine: audiences and publish write mostly published
@@ -94,16 +94,5 @@ describe('the daily run step Lambdas over S3 and Athena, failed at any call', ()
     await fixture?.dispose();
   });
 
-  it('shows a reader no gap and no mix in a fault-free run', () => {
-    expect(clean.unfaulted).toEqual([]);
-  });
-
-  it.each(['kill', 'error'] as const)(
-    'keeps its promises when a call fails (%s): readers see no gap, the rerun completes, the tables equal a clean run',
-    async (mode) => {
-      const { broken } = await sweep(job, clean, faultPoints(clean, BUDGET), [mode]);
-      expect(broken).toEqual([]);
-    },
-    SWEEP_TIMEOUT_MS,
-  );
+  itKeepsItsPromises(() => ({ job, clean }), BUDGET);
 });

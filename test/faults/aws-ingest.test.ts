@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, vi } from 'vitest';
 import { DeferredIngests } from '../../lambdas/aws/deferred-ingests.ts';
 import { handleObjectCreated, type IngestRuntime } from '../../lambdas/aws/ingest-runtime.ts';
 import type { LakeAccess } from '../../lambdas/aws/lake-access.ts';
@@ -24,7 +24,7 @@ import { type LocalS3, startLocalS3 } from '../storage/s3rver-process.ts';
 import type { QueryAnswer, Responder } from '../warehouse/athena-fake.ts';
 import { awsJob, countedLake, jobAthena, loopbackClient, snapshot } from './aws-job.ts';
 import { CallLog } from './call-log.ts';
-import { type CleanRun, cleanRun, type FaultJob, faultPoints, SWEEP_TIMEOUT_MS, sweep } from './sweep.ts';
+import { type CleanRun, cleanRun, type FaultJob, itKeepsItsPromises } from './sweep.ts';
 
 /**
  * Fault points per mode. A faulted run and its rerun take about 1.5 s against s3rver, so of the
@@ -133,16 +133,5 @@ describe('the ingest Lambda over S3 and Athena, failed at any call', () => {
     await s3?.stop();
   });
 
-  it('shows a reader no gap and no mix in a fault-free run', () => {
-    expect(clean.unfaulted).toEqual([]);
-  });
-
-  it.each(['kill', 'error'] as const)(
-    'keeps its promises when a call fails (%s): readers see no gap, the rerun completes, the tables equal a clean run',
-    async (mode) => {
-      const { broken } = await sweep(job, clean, faultPoints(clean, BUDGET), [mode]);
-      expect(broken).toEqual([]);
-    },
-    SWEEP_TIMEOUT_MS,
-  );
+  itKeepsItsPromises(() => ({ job, clean }), BUDGET);
 });

@@ -19,7 +19,7 @@ import { ingestFile } from '../../lambdas/ingest/ingest.ts';
 import { openLocalLake } from '../../lambdas/pipeline/local-lake.ts';
 import { runDaily } from '../../lambdas/pipeline/run.ts';
 import { type LocalFaultJob, localJob } from './local-job.ts';
-import { type CleanRun, cleanRun, faultPoints, SWEEP_TIMEOUT_MS, sweep } from './sweep.ts';
+import { type CleanRun, cleanRun, itKeepsItsPromises } from './sweep.ts';
 
 vi.mock('node:fs/promises', async (importOriginal) => {
   const { countedFsPromises } = await import('./fs-calls.ts');
@@ -74,16 +74,5 @@ describe('a daily run on a local lake, failed at any call', () => {
     expect(clean.writes.length).toBeGreaterThan(20);
   });
 
-  it('shows a reader no gap and no mix in a fault-free run', () => {
-    expect(clean.unfaulted).toEqual([]);
-  });
-
-  it.each(['kill', 'error'] as const)(
-    'keeps its promises when a call fails (%s): readers see no gap, the rerun completes, the tables equal a clean run',
-    async (mode) => {
-      const { broken } = await sweep(job, clean, faultPoints(clean, BUDGET), [mode]);
-      expect(broken).toEqual([]);
-    },
-    SWEEP_TIMEOUT_MS,
-  );
+  itKeepsItsPromises(() => ({ job, clean }), BUDGET);
 });

@@ -7,13 +7,13 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, vi } from 'vitest';
 import type { InputKind } from '../../lambdas/contract/inputs.ts';
 import { ingestFile } from '../../lambdas/ingest/ingest.ts';
 import { openLocalLake } from '../../lambdas/pipeline/local-lake.ts';
 import { FIXTURES_DIR, INGESTED_AT } from '../ingest/lake-helpers.ts';
 import { type LocalFaultJob, localJob } from './local-job.ts';
-import { type CleanRun, cleanRun, faultPoints, SWEEP_TIMEOUT_MS, sweep } from './sweep.ts';
+import { type CleanRun, cleanRun, itKeepsItsPromises } from './sweep.ts';
 
 vi.mock('node:fs/promises', async (importOriginal) => {
   const { countedFsPromises } = await import('./fs-calls.ts');
@@ -72,16 +72,5 @@ describe('ingests on a local lake, failed at any call', () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  it('shows a reader no gap and no mix in a fault-free run', () => {
-    expect(clean.unfaulted).toEqual([]);
-  });
-
-  it.each(['kill', 'error'] as const)(
-    'keeps its promises when a call fails (%s): readers see no gap, the rerun completes, the tables equal a clean run',
-    async (mode) => {
-      const { broken } = await sweep(job, clean, faultPoints(clean, BUDGET), [mode]);
-      expect(broken).toEqual([]);
-    },
-    SWEEP_TIMEOUT_MS,
-  );
+  itKeepsItsPromises(() => ({ job, clean }), BUDGET);
 });

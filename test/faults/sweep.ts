@@ -1,3 +1,4 @@
+import { expect, it } from 'vitest';
 /**
  * The sweep: a clean run of a job records every call it makes and what a reader sees between its
  * table writes; then, for each chosen call N and each mode, the job runs again from the same lake
@@ -312,4 +313,25 @@ export async function sweep(
     for (const mode of modes) outcomes.push(await faultedRun(job, { at, mode }, clean));
   }
   return { outcomes, broken: outcomes.flatMap(broken) };
+}
+
+/**
+ * The promises every fault test checks of its job, as tests of the calling describe block: a
+ * fault-free run shows a reader no gap, and failing any of `budget` calls in each mode breaks none.
+ * `state` is read when the tests run, after the block's `beforeAll` has made the clean run.
+ */
+export function itKeepsItsPromises(state: () => { job: FaultJob; clean: CleanRun }, budget: number): void {
+  it('shows a reader no gap and no mix in a fault-free run', () => {
+    expect(state().clean.unfaulted).toEqual([]);
+  });
+
+  it.each(['kill', 'error'] as const)(
+    'keeps its promises when a call fails (%s): readers see no gap, the rerun completes, the tables equal a clean run',
+    async (mode) => {
+      const { job, clean } = state();
+      const { broken } = await sweep(job, clean, faultPoints(clean, budget), [mode]);
+      expect(broken).toEqual([]);
+    },
+    SWEEP_TIMEOUT_MS,
+  );
 }
