@@ -31,6 +31,7 @@ import {
   publishFiles,
   removeSuperseded,
   replacedFiles,
+  type TableFiles,
 } from './table-files.ts';
 import {
   chunk,
@@ -169,6 +170,11 @@ export class DuckDbEngine implements Engine {
   readonly #replaced = new Map<string, TableDef>();
   /** Each replaced table's count in {@link TABLE_WRITES} when this engine last defined its view. */
   readonly #viewed = new Map<string, number>();
+  /**
+   * The files each replaced table's view reads, as its manifests named them when read, with this
+   * engine's own writes applied since: a write of one partition does not read every manifest again.
+   */
+  readonly #files = new Map<string, TableFiles>();
 
   private constructor(instance: DuckDBInstance, connection: DuckDBConnection, store: FsStore) {
     this.#instance = instance;
@@ -332,7 +338,13 @@ export class DuckDbEngine implements Engine {
     return this.#read(sql);
   }
 
+  /** Defines the table's view again from what is stored: its manifests are read anew. */
   public async refresh(table: TableDef): Promise<void> {
+    this.#files.delete(table.name);
+    await this.#define(table);
+  }
+
+  async #define(table: TableDef): Promise<void> {
     this.#undefined.delete(table.name);
     if (this.#replaced.has(table.name)) {
       this.#viewed.set(table.name, TABLE_WRITES.get(this.#writesKey(table.name)) ?? 0);
@@ -346,9 +358,12 @@ export class DuckDbEngine implements Engine {
     // A replaced table is read from the files its manifests name, listed here (see table-files.ts);
     // an append-only one by a pattern that finds its files at each query, appends included.
     const manifests = hasManifests(table);
-    const uris = manifests
-      ? [...(await currentFiles(this.#store, table)).values()].flat().map((key) => this.#store.uriOf(key))
-      : [];
+    let files = manifests ? this.#files.get(table.name) : undefined;
+    if (manifests && files === undefined) {
+      files = await currentFiles(this.#store, table);
+      this.#files.set(table.name, files);
+    }
+    const uris = [...(files?.values() ?? [])].flat().map((key) => this.#store.uriOf(key));
     const extension = table.format === 'parquet' ? '.parquet' : '.csv';
     const hasFiles = manifests
       ? uris.length > 0
@@ -438,7 +453,7 @@ export class DuckDbEngine implements Engine {
     } finally {
       await rm(scratch, { recursive: true, force: true });
     }
-    await this.refresh(table);
+    await this.#define(table);
   }
 
   /**
@@ -535,19 +550,31 @@ export class DuckDbEngine implements Engine {
    */
   async #publishReplacement(table: TableDef, scratchKey: string, mode: WriteMode): Promise<void> {
     const current = await adoptListedFiles(this.#store, table);
+    const moves: { from: string; to: string }[] = [];
     const written = new Map<string, string[]>();
     for (const file of await this.#store.list(scratchKey)) {
-      const target = `${table.location}/${file.key.slice(scratchKey.length + 1)}`;
-      const value = partitionOfDataKey(table, target);
+      const to = `${table.location}/${file.key.slice(scratchKey.length + 1)}`;
+      const value = partitionOfDataKey(table, to);
       if (value === undefined)
         throw new QueryError(`the write of ${table.name} left an unexpected file ${file.key}`);
-      await this.#store.moveFile(file.key, target);
-      written.set(value, [...(written.get(value) ?? []), target]);
+      moves.push({ from: file.key, to });
+      written.set(value, [...(written.get(value) ?? []), to]);
     }
+    // Refuses partitions the mode may not replace before any file moves into the table.
     const published = replacedFiles(table, mode, current, written);
+    for (const { from, to } of moves) await this.#store.moveFile(from, to);
     await publishFiles(this.#store, table, published);
     const key = this.#writesKey(table.name);
     TABLE_WRITES.set(key, (TABLE_WRITES.get(key) ?? 0) + 1);
+    const cached = this.#files.get(table.name);
+    if (cached !== undefined) {
+      const next = new Map(cached);
+      for (const [value, keys] of published) {
+        if (keys.length > 0) next.set(value, [...keys].sort());
+        else next.delete(value);
+      }
+      this.#files.set(table.name, next);
+    }
     await removeSuperseded(this.#store, table, published);
   }
 

@@ -112,29 +112,18 @@ function listedFiles(table: TableDef, objects: readonly StoredObject[]): TableFi
   return sortedGroups(groups);
 }
 
-/** What {@link readTableFiles} found. */
-export interface TableFileState {
-  /** The files readers see, by partition value. */
-  readonly files: TableFiles;
-  /**
-   * Whether the table has manifests yet. A table of a release before manifests has none and its
-   * files are read by listing, until its next write publishes them (see {@link adoptListedFiles}).
-   */
-  readonly published: boolean;
-}
-
-/** The files readers of `table` see now. */
-export async function readTableFiles(store: ObjectStore, table: TableDef): Promise<TableFileState> {
-  if (!hasManifests(table)) {
-    return { files: listedFiles(table, await store.list(table.location)), published: false };
-  }
+/**
+ * The files readers of `table` see now, by partition value. A table of a release before manifests
+ * has none and its files are read by listing, until its next write publishes them (see
+ * {@link adoptListedFiles}).
+ */
+export async function currentFiles(store: ObjectStore, table: TableDef): Promise<TableFiles> {
+  if (!hasManifests(table)) return listedFiles(table, await store.list(table.location));
   const manifests = (await store.list(manifestRoot(table))).flatMap(({ key }) => {
     const value = partitionOfManifest(table, key);
     return value === undefined ? [] : [{ key, value }];
   });
-  if (manifests.length === 0) {
-    return { files: listedFiles(table, await store.list(table.location)), published: false };
-  }
+  if (manifests.length === 0) return listedFiles(table, await store.list(table.location));
   const groups = new Map<string, string[]>();
   await forEachLimited(manifests, MANIFEST_CONCURRENCY, async ({ key, value }) => {
     const body = await store.get(key);
@@ -143,12 +132,7 @@ export async function readTableFiles(store: ObjectStore, table: TableDef): Promi
     const keys = manifestKeys(table, key, Buffer.from(body).toString('utf8'));
     if (keys.length > 0) groups.set(value, keys);
   });
-  return { files: sortedGroups(groups), published: true };
-}
-
-/** The files readers of `table` see now, by partition value. */
-export async function currentFiles(store: ObjectStore, table: TableDef): Promise<TableFiles> {
-  return (await readTableFiles(store, table)).files;
+  return sortedGroups(groups);
 }
 
 /**

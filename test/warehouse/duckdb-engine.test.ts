@@ -141,6 +141,8 @@ describe('DuckDbEngine', () => {
 
     await expect(write).rejects.toThrow(/may not replace: 2026-01-05/);
     expect(await engine.query('select id from daily')).toEqual([{ id: 'a' }]);
+    // Refused before any file moved in: no folder for the date it may not write.
+    expect(await readdir(join(root, 'marts/daily'))).not.toContain('dt=2026-01-05');
   });
 
   it('replaces an unpartitioned table whole', async () => {
