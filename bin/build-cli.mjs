@@ -6,7 +6,7 @@
 // bin/growthlake.mjs runs the bundle while it is newer than every source, tsx otherwise.
 import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -33,26 +33,33 @@ const requireDuckDb = {
 };
 const CLI_DIR = join(root, 'dist', 'cli');
 
-await rm(CLI_DIR, { recursive: true, force: true });
-await build({
-  absWorkingDir: root,
-  entryPoints: {
-    growthlake: 'bin/growthlake.ts',
-    // The ingest's worker threads load it beside the chunk that starts them (parallel-validator.ts).
-    'event-validation-worker': 'lambdas/ingest/event-validation-worker.ts',
-  },
-  outdir: CLI_DIR,
-  outExtension: { '.js': '.mjs' },
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  external: ['@duckdb/*', 'chart.js'],
-  plugins: [requireDuckDb],
-  // The CommonJS dependencies bundled into ES modules call require: give them Node's.
-  banner: {
-    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-  },
-  logLevel: 'warning',
-});
+/** esbuild's options for the bundle, written to `outdir` (a test builds them in memory). */
+export function cliBuildOptions(outdir = CLI_DIR) {
+  return {
+    absWorkingDir: root,
+    entryPoints: {
+      growthlake: 'bin/growthlake.ts',
+      // The ingest's worker threads load it beside the chunk that starts them (parallel-validator.ts).
+      'event-validation-worker': 'lambdas/ingest/event-validation-worker.ts',
+    },
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    external: ['@duckdb/*', 'chart.js'],
+    plugins: [requireDuckDb],
+    // The CommonJS dependencies bundled into ES modules call require: give them Node's.
+    banner: {
+      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    },
+    logLevel: 'warning',
+  };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  await rm(CLI_DIR, { recursive: true, force: true });
+  await build(cliBuildOptions());
+}

@@ -3,7 +3,7 @@
  * Every command exits 0 on success and 1 with a one-line error on failure.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { INPUT_KINDS, InputKindSchema } from '../lambdas/contract/inputs.ts';
+import { INPUT_KINDS, isInputKind } from '../lambdas/contract/input-kinds.ts';
 import { commandLine } from './cli/command-line.ts';
 import { formatRows, OUTPUT_FORMATS, type OutputFormat } from './cli/format.ts';
 import { registerGenerate } from './cli/generate-command.ts';
@@ -27,9 +27,8 @@ program
   .command('ingest')
   .description(`ingest input files of one kind (${INPUT_KINDS.join('|')}) into the lake`)
   .argument('<kind>', INPUT_KINDS.join('|'), (value: string) => {
-    const parsed = InputKindSchema.safeParse(value);
-    if (!parsed.success) throw new InvalidArgumentError(`kind must be one of ${INPUT_KINDS.join(', ')}`);
-    return parsed.data;
+    if (!isInputKind(value)) throw new InvalidArgumentError(`kind must be one of ${INPUT_KINDS.join(', ')}`);
+    return value;
   })
   .argument('<files...>', 'files to ingest (events: .jsonl/.ndjson, optionally .gz; others: .csv)')
   .addOption(lakeOption())

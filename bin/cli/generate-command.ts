@@ -2,10 +2,8 @@ import { type Command, InvalidArgumentError } from 'commander';
 import {
   FRAUD_PATTERNS,
   type FraudInjection,
-  generate,
   parseFraudOption,
-} from '../../lambdas/generate/generate.ts';
-import { byteProgress } from './progress.ts';
+} from '../../lambdas/generate/fraud-option.ts';
 
 /** The default last day of generated data: fixed, so the same options always give the same files. */
 const DEFAULT_GENERATE_END = '2026-11-21';
@@ -63,6 +61,10 @@ export function registerGenerate(program: Command): void {
         fraud?: FraudInjection[];
         trackers?: boolean;
       }) => {
+        const [{ generate }, { byteProgress }] = await Promise.all([
+          import('../../lambdas/generate/generate.ts'),
+          import('./progress.ts'),
+        ]);
         const progress = byteProgress('generate');
         try {
           const summary = await generate({

@@ -2,16 +2,15 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { RunDateSchema } from '../../lambdas/contract/run-config.ts';
+import { isIsoDate } from '../../lambdas/contract/dates.ts';
 import type { DemoContext } from '../../lambdas/pipeline/demo.ts';
 import type { LocalLake } from '../../lambdas/pipeline/local-lake.ts';
 import type { Mailer } from '../../lambdas/publish/mailer.ts';
 import { commandLine } from './command-line.ts';
 
 function runDate(value: string): string {
-  const parsed = RunDateSchema.safeParse(value);
-  if (!parsed.success) throw new InvalidArgumentError('must be a YYYY-MM-DD date');
-  return parsed.data;
+  if (!isIsoDate(value)) throw new InvalidArgumentError('must be a YYYY-MM-DD date');
+  return value;
 }
 
 /** Yesterday, UTC. */

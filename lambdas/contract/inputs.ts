@@ -571,24 +571,7 @@ export type TrackerMapRow = z.output<typeof TrackerMapRowSchema>;
 /** The columns a tracker map must have: all three. */
 export const TRACKER_MAP_COLUMNS = ['source', 'source_key', 'partner_id'] as const;
 
-/** The input kinds `growthlake ingest` takes. */
-export const INPUT_KINDS = [
-  'events',
-  'spend',
-  'partners',
-  'fx',
-  'campaigns',
-  'exposures',
-  'appsflyer',
-  'adjust',
-  'impact',
-  'tracker-map',
-  'targets',
-] as const;
-export const InputKindSchema = z.enum(INPUT_KINDS, {
-  error: `kind must be one of ${INPUT_KINDS.join(', ')}`,
-});
-export type InputKind = z.infer<typeof InputKindSchema>;
+export { INPUT_KINDS, type InputKind } from './input-kinds.ts';
 
 /**
  * Turns the first issue of a failed parse into the one-line reason stored in quarantine, prefixed

@@ -1,7 +1,10 @@
 import { z } from 'zod';
+import { DEFAULT_PSEUDONYMIZATION_KEY_ENV } from './pseudonymization-defaults.ts';
 
-/** The environment variable the key is read from by default. */
-export const DEFAULT_PSEUDONYMIZATION_KEY_ENV = 'GROWTHLAKE_PSEUDONYMIZATION_KEY';
+export {
+  DEFAULT_PSEUDONYMIZATION_CONFIG,
+  DEFAULT_PSEUDONYMIZATION_KEY_ENV,
+} from './pseudonymization-defaults.ts';
 
 /**
  * Where a local run finds the key that pseudonymizes `device_id` and `funding_id` at ingest
@@ -25,6 +28,3 @@ export const PseudonymizationConfigSchema = z.strictObject({
   key_file: z.string().min(1, 'key_file must name a file').optional(),
 });
 export type PseudonymizationConfig = z.infer<typeof PseudonymizationConfigSchema>;
-
-/** The configuration when none is given. */
-export const DEFAULT_PSEUDONYMIZATION_CONFIG: PseudonymizationConfig = PseudonymizationConfigSchema.parse({});

@@ -1,5 +1,5 @@
 /** Data-quality tables: what every ingest read, stored and rejected. */
-import { INPUT_KINDS } from './inputs.ts';
+import { INPUT_KINDS } from './input-kinds.ts';
 import { col, type TableDef } from './table-def.ts';
 
 /** One row per ingested file. */

@@ -4,17 +4,15 @@
  * sharing, and the fraud patterns a benchmark can inject into chosen partners.
  */
 import { z } from 'zod';
+import { FRAUD_PATTERNS, type FraudInjection, type FraudPattern } from './fraud-option.ts';
 
-/** The fraud patterns of docs/contract.md, Traffic quality, as the generator injects them. */
-export const FRAUD_PATTERNS = ['bonus_abuse', 'fast_signups', 'shared_devices', 'shared_funding'] as const;
-export type FraudPattern = (typeof FRAUD_PATTERNS)[number];
+export { FRAUD_PATTERNS, type FraudInjection, type FraudPattern, parseFraudOption } from './fraud-option.ts';
 
-/** One injection: a pattern in a partner's users. */
-export const FraudInjectionSchema = z.object({
+/** One injection, as the generator's options validate it. */
+export const FraudInjectionSchema: z.ZodType<FraudInjection> = z.object({
   partnerId: z.string().min(1, 'partnerId must name a partner'),
   pattern: z.enum(FRAUD_PATTERNS, { error: `pattern must be one of ${FRAUD_PATTERNS.join(', ')}` }),
 });
-export type FraudInjection = z.infer<typeof FraudInjectionSchema>;
 
 /** Bit flags of a user's injected patterns, in a Uint8Array column. */
 export const FRAUD_BIT: Readonly<Record<FraudPattern, number>> = {
@@ -79,26 +77,4 @@ export function fundingId(n: number): string {
 /** The account number of partner `p`'s shared wallet. */
 export function sharedWallet(p: number): number {
   return SHARED_WALLET_BASE + p;
-}
-
-/**
- * Parses `--fraud` text: `<partner_id>=<pattern>[+<pattern>...]` items separated by commas, e.g.
- * `aff-001=fast_signups,kol-002=shared_devices+bonus_abuse`.
- */
-export function parseFraudOption(text: string): FraudInjection[] {
-  return text
-    .split(',')
-    .map((item) => item.trim())
-    .filter((item) => item !== '')
-    .flatMap((item) => {
-      const [partnerId, patterns, extra] = item.split('=');
-      if (partnerId === undefined || patterns === undefined || extra !== undefined || partnerId === '') {
-        throw new Error(`"${item}" is not <partner_id>=<pattern>`);
-      }
-      return patterns.split('+').map((pattern) => {
-        const parsed = FraudInjectionSchema.safeParse({ partnerId, pattern });
-        if (!parsed.success) throw new Error(`"${item}": ${parsed.error.issues[0]?.message}`);
-        return parsed.data;
-      });
-    });
 }

@@ -2,7 +2,7 @@ import type { PseudonymizationConfig } from '../contract/pseudonymization-config
 import { TABLES } from '../contract/tables.ts';
 import { FsStore } from '../storage/fs-store.ts';
 import { DuckDbEngine, type DuckDbEngineOptions } from '../warehouse/duckdb-engine.ts';
-import { lockLake } from './lake-lock.ts';
+import type { lockLake } from './lake-lock.ts';
 import { resolvePseudonymizationKey } from './pseudonymization-key.ts';
 
 /** A lake on local disk with the embedded engine over it. */
@@ -45,7 +45,9 @@ export interface LocalLakeOptions extends DuckDbEngineOptions {
 export async function openLocalLake(dir: string, options: LocalLakeOptions = {}): Promise<LocalLake> {
   const { writer, pseudonymization, ...engineOptions } = options;
   const pseudonymizationKey = await resolvePseudonymizationKey(dir, pseudonymization);
-  const lock = writer === undefined ? undefined : await lockLake(dir, writer);
+  // Only a writer loads the lock (and the schema it reads a holder with): readers start faster.
+  const lock =
+    writer === undefined ? undefined : await (await import('./lake-lock.ts')).lockLake(dir, writer);
   try {
     const store = new FsStore(dir);
     const engine = await DuckDbEngine.open(store, Object.values(TABLES), engineOptions);

@@ -3,10 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
-import {
-  DEFAULT_PSEUDONYMIZATION_CONFIG,
-  type PseudonymizationConfig,
-} from '../contract/pseudonymization-config.ts';
+import type { PseudonymizationConfig } from '../contract/pseudonymization-config.ts';
+import { DEFAULT_PSEUDONYMIZATION_CONFIG } from '../contract/pseudonymization-defaults.ts';
 import { MIN_PSEUDONYMIZATION_KEY_CHARS } from '../ingest/pseudonymizer.ts';
 import { PseudonymizationKeyError } from './errors.ts';
 
