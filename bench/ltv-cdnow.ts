@@ -5,7 +5,6 @@ import { addDays } from '../lambdas/contract/dates.ts';
 import { ingestFile } from '../lambdas/ingest/ingest.ts';
 import { openLocalLake } from '../lambdas/pipeline/local-lake.ts';
 import { transformAndMeasure } from '../lambdas/pipeline/transform.ts';
-import { loadRevenueWindows } from '../lambdas/recommend/ltv-forecast.ts';
 import { recommendBudgets } from '../lambdas/recommend/recommend.ts';
 import {
   CDNOW_PARTNERS_CSV,
@@ -17,6 +16,7 @@ import {
 import { bgNbdConditionalExpectedTransactions } from './models/bgnbd.ts';
 import { fitCustomerBaseModels, loadTradingHistories, repeatHistory } from './models/customer-base.ts';
 import { gammaGammaConditionalExpectedValue } from './models/gamma-gamma.ts';
+import { loadRevenueWindows } from './models/user-values.ts';
 
 /** The calibration's end: 39 weeks after 1997-01-01, as in Fader, Hardie & Lee (2005). */
 const CALIBRATION_END = '1997-09-30';

@@ -5,16 +5,13 @@ import { generate, inputFiles } from '../lambdas/generate/generate.ts';
 import { ingestFile } from '../lambdas/ingest/ingest.ts';
 import { openLocalLake } from '../lambdas/pipeline/local-lake.ts';
 import { transformAndMeasure } from '../lambdas/pipeline/transform.ts';
-import {
-  fitUserValueModel,
-  loadRevenueWindows,
-  type UserWindows,
-} from '../lambdas/recommend/ltv-forecast.ts';
+import { fitUserValueModel, loadPersistenceSums } from '../lambdas/recommend/ltv-forecast.ts';
 import { BASE_WINDOWS, forecastPersistence, RUN_RATE_WINDOWS } from '../lambdas/recommend/persistence.ts';
 import { benchLtvCdnow } from './ltv-cdnow.ts';
 import { bgNbdConditionalExpectedTransactions } from './models/bgnbd.ts';
 import { fitCustomerBaseModels, loadTradingHistories, repeatHistory } from './models/customer-base.ts';
 import { gammaGammaConditionalExpectedValue } from './models/gamma-gamma.ts';
+import { loadRevenueWindows, type UserWindows } from './models/user-values.ts';
 
 const END = '2026-11-21';
 const HOLDOUT_DAYS = 60;
@@ -68,10 +65,10 @@ export async function benchLtv(): Promise<void> {
   const users = await loadTradingHistories(lake.engine, cutoff);
   const history = await loadRevenueWindows(lake.engine, cutoff);
   const holdout = await loadRevenueWindows(lake.engine, END, HOLDOUT_DAYS / 30);
+  const persistence = fitUserValueModel(await loadPersistenceSums(lake.engine, cutoff));
   await lake.close();
   const models = fitCustomerBaseModels(users);
   if (models === null) throw new Error('the value models could not be fitted on the calibration period');
-  const persistence = fitUserValueModel(users, history);
   if (persistence === null)
     throw new Error('the persistence model could not be fitted on the calibration period');
 

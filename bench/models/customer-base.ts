@@ -6,11 +6,11 @@
  */
 import { fileURLToPath } from 'node:url';
 import { RecommendError } from '../../lambdas/recommend/errors.ts';
-import { loadUserValues, type UserValue } from '../../lambdas/recommend/ltv-forecast.ts';
 import type { Engine } from '../../lambdas/warehouse/engine.ts';
 import { queryFile } from '../../lambdas/warehouse/sql.ts';
 import { type BgNbdFit, fitBgNbd } from './bgnbd.ts';
 import { fitGammaGamma, type GammaGammaFit } from './gamma-gamma.ts';
+import { loadUserValues, type UserValue } from './user-values.ts';
 
 /** The bench's own SQL: it reads the lake like `queries/` does, but no Lambda runs it. */
 const BENCH_QUERIES_DIR = fileURLToPath(new URL('queries', import.meta.url));

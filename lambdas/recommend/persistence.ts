@@ -99,18 +99,35 @@ export function ageBand(ageDays: number): number {
   return band;
 }
 
-interface BandSums {
-  earners: number;
-  lastDays: number;
-  nextOfEarnersDays: number;
-  droppedOut: number;
-  idle: number;
-  nextOfIdleUsd: number;
-  nextOfIdleDays: number;
-  reactivated: number;
+/**
+ * What the fit needs of one age band's window pairs: sums over the pairs whose user traded in the
+ * base windows (earning) and over those who did not (idle). Summed in JavaScript from pairs
+ * (`sumWindowPairs`) or in SQL (queries/recommend/persistence_band_sums.sql), so that the daily
+ * run never holds a pair per user.
+ */
+export interface BandSums {
+  /** Pairs with trading days in the base windows. */
+  readonly earners: number;
+  /** Their trading days in the base windows. */
+  readonly lastDays: number;
+  /** Their trading days in the next window. */
+  readonly nextOfEarnersDays: number;
+  /** Those of them with no trading day in the next window. */
+  readonly droppedOut: number;
+  /** Pairs with no trading day in the base windows. */
+  readonly idle: number;
+  /** Their net revenue in the next window, USD. */
+  readonly nextOfIdleUsd: number;
+  /** Their trading days in the next window. */
+  readonly nextOfIdleDays: number;
+  /** Those of them with a trading day in the next window. */
+  readonly reactivated: number;
 }
 
-function emptySums(): BandSums {
+type MutableBandSums = { -readonly [K in keyof BandSums]: BandSums[K] };
+
+/** The sums of a band without pairs. */
+export function emptyBandSums(): BandSums {
   return {
     earners: 0,
     lastDays: 0,
@@ -121,6 +138,26 @@ function emptySums(): BandSums {
     nextOfIdleDays: 0,
     reactivated: 0,
   };
+}
+
+/** The sums of each age band of AGE_BANDS_DAYS over window pairs. */
+export function sumWindowPairs(pairs: Iterable<WindowPair>): BandSums[] {
+  const sums: MutableBandSums[] = AGE_BANDS_DAYS.map(emptyBandSums);
+  for (const pair of pairs) {
+    const s = sums[ageBand(pair.ageDays)] as MutableBandSums;
+    if (pair.lastDays > 0) {
+      s.earners += 1;
+      s.lastDays += pair.lastDays;
+      s.nextOfEarnersDays += pair.nextDays;
+      if (pair.nextDays <= 0) s.droppedOut += 1;
+    } else {
+      s.idle += 1;
+      s.nextOfIdleUsd += pair.nextUsd;
+      s.nextOfIdleDays += pair.nextDays;
+      if (pair.nextDays > 0) s.reactivated += 1;
+    }
+  }
+  return sums;
 }
 
 /** The nearest band with enough users, preferring younger ones (older ages extrapolate the oldest). */
@@ -134,26 +171,20 @@ function donor(sums: readonly BandSums[], band: number, enough: (s: BandSums) =>
   return null;
 }
 
-/**
- * Fits the model on window pairs: the persistence, drop-out and reactivation of each age band as
- * ratios of sums. A band with too few earning (or idle) users takes the nearest band's ratios;
- * with no band measured at all the model forecasts nothing (persistence 0).
- */
+/** Fits the model on window pairs (sumWindowPairs, then fitBandSums). */
 export function fitPersistence(pairs: Iterable<WindowPair>, prior?: PersistenceModel): PersistenceModel {
-  const sums = AGE_BANDS_DAYS.map(emptySums);
-  for (const pair of pairs) {
-    const s = sums[ageBand(pair.ageDays)] as BandSums;
-    if (pair.lastDays > 0) {
-      s.earners += 1;
-      s.lastDays += pair.lastDays;
-      s.nextOfEarnersDays += pair.nextDays;
-      if (pair.nextDays <= 0) s.droppedOut += 1;
-    } else {
-      s.idle += 1;
-      s.nextOfIdleUsd += pair.nextUsd;
-      s.nextOfIdleDays += pair.nextDays;
-      if (pair.nextDays > 0) s.reactivated += 1;
-    }
+  return fitBandSums(sumWindowPairs(pairs), prior);
+}
+
+/**
+ * Fits the model on the sums of each age band's window pairs (one per band of AGE_BANDS_DAYS): the
+ * persistence, drop-out and reactivation of each band as ratios of sums. A band with too few
+ * earning (or idle) users takes the nearest band's ratios; with no band measured at all the model
+ * forecasts nothing (persistence 0).
+ */
+export function fitBandSums(sums: readonly BandSums[], prior?: PersistenceModel): PersistenceModel {
+  if (sums.length !== AGE_BANDS_DAYS.length) {
+    throw new RangeError(`expected the sums of ${AGE_BANDS_DAYS.length} age bands; got ${sums.length}`);
   }
   if (prior !== undefined)
     return { bands: sums.map((own, band) => shrink(own, prior.bands[band] as BandParameters)) };

@@ -16,8 +16,8 @@ import {
   type CohortForecast,
   fitUserValueModel,
   forecastCohorts,
-  loadRevenueWindows,
-  loadUserValues,
+  loadCohortValueSums,
+  loadPersistenceSums,
 } from './ltv-forecast.ts';
 import type { PersistenceModel } from './persistence.ts';
 import { loadQualityFlags } from './quality-flags.ts';
@@ -123,10 +123,9 @@ export async function recommendBudgets(
 ): Promise<RecommendReport> {
   const config = RecommendConfigSchema.parse(configInput);
   const params = { run_date: { date: runDate } };
-  const users = await loadUserValues(engine, runDate);
-  const windows = await loadRevenueWindows(engine, runDate);
-  const valueModel = fitUserValueModel(users, windows);
-  const cohorts = valueModel === null ? null : forecastCohorts(users, windows, valueModel);
+  const valueModel = fitUserValueModel(await loadPersistenceSums(engine, runDate));
+  const cohorts =
+    valueModel === null ? null : forecastCohorts(await loadCohortValueSums(engine, runDate), valueModel);
   await writeForecasts(engine, runDate, cohorts ?? new Map());
   const roiForecasts = await forecastRois(
     engine,

@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { UserValue, UserWindows } from '../../bench/models/user-values.ts';
 import { TRAILING_WINDOW_DAYS } from '../../lambdas/contract/tables.ts';
-import {
-  FIT_WINDOWS,
-  forecastCohorts,
-  type UserValue,
-  type UserWindows,
-  windowPairs,
-} from '../../lambdas/recommend/ltv-forecast.ts';
+import { type CohortValueSums, FIT_WINDOWS, forecastCohorts } from '../../lambdas/recommend/ltv-forecast.ts';
 import {
   AGE_BANDS_DAYS,
   type BandParameters,
@@ -17,6 +12,7 @@ import {
   WINDOW_DAYS,
   type WindowPair,
 } from '../../lambdas/recommend/persistence.ts';
+import { windowPairs } from './per-user-reference.ts';
 
 const repeat = (pair: WindowPair, times: number): WindowPair[] => Array.from({ length: times }, () => pair);
 
@@ -38,6 +34,16 @@ function user(
     netRevenueUsd,
     cumulativeNetRevenueUsd: cumulative,
   };
+}
+
+/** A (cohort, partner) of kol-001's 2026-01-01 signups, its users summed. */
+function cohort(
+  sums: Omit<CohortValueSums, 'cohortDate' | 'partnerId' | 'cumulativeNetRevenueUsd'> & {
+    cumulative: CohortValueSums['cumulativeNetRevenueUsd'];
+  },
+): CohortValueSums {
+  const { cumulative, ...rest } = sums;
+  return { cohortDate: '2026-01-01', partnerId: 'kol-001', cumulativeNetRevenueUsd: cumulative, ...rest };
 }
 
 describe('fitPersistence', () => {
@@ -239,12 +245,19 @@ describe('value forecasts from windows', () => {
   });
 
   it('takes the observed value at a horizon the cohort has passed and forecasts the rest', () => {
-    // Prepare: two users of a 100-day-old cohort; $3 and $5 by age 90, $4 and $6 to date
-    const cumulative = (at90: number) => ({ 90: at90, 180: at90, 365: at90 });
-    const users = [user('a', 100, cumulative(3), 4), user('b', 100, cumulative(5), 6)];
-    const windows = new Map<string, UserWindows>([
-      ['a', { tradeDays: [2, 0, 0, 0], netRevenueUsd: [1, 0, 0, 0] }],
-    ]);
+    // Prepare: a 100-day-old cohort of two users: $3 + $5 = $8 by age 90, $4 + $6 = $10 to date;
+    // only a traded (2 days, $1, in window 0), so b is idle
+    const cohorts = [
+      cohort({
+        ageDays: 100,
+        users: 2,
+        netRevenueUsd: 10,
+        cumulative: { 90: 8, 180: 8, 365: 8 },
+        lastWindowsUsd: [1, 0, 0],
+        lastWindowsDays: [2, 0, 0],
+        idleUsers: 1,
+      }),
+    ];
     const model = constantModel({
       persistence: 0.5,
       dropout: 0,
@@ -254,24 +267,30 @@ describe('value forecasts from windows', () => {
     });
 
     // Act
-    const cohort = forecastCohorts(users, windows, model).get('2026-01-01|kol-001');
+    const forecast = forecastCohorts(cohorts, model).get('2026-01-01|kol-001');
 
     // Assess: 80 days to 180: windows of 0.5 * 1 + 0.25 = 0.75, 0.5 * 1.75 + 0.25 = 1.125, then
     // 0.5 * 1.875 + 0.25 = 1.1875 for two thirds of a window
-    expect(cohort?.users).toBe(2);
-    expect(cohort?.[90]).toBeCloseTo(8, 12);
-    expect(cohort?.[180]).toBeCloseTo(10 + 0.75 + 1.125 + (1.1875 * 2) / 3, 12);
+    expect(forecast?.users).toBe(2);
+    expect(forecast?.toDate).toBe(10);
+    expect(forecast?.[90]).toBeCloseTo(8, 12);
+    expect(forecast?.[180]).toBeCloseTo(10 + 0.75 + 1.125 + (1.1875 * 2) / 3, 12);
   });
 
   it('holds a cohort of 180 days or older at its run rate of 90 days for 90 days, then chains', () => {
-    // Prepare: two users of a 200-day-old cohort, $4 and $6 to date; b idle in the last 60 days
-    const users = [
-      user('a', 200, { 90: 3, 180: 4, 365: 4 }, 4),
-      user('b', 200, { 90: 5, 180: 6, 365: 6 }, 6),
+    // Prepare: a 200-day-old cohort of two users, $4 + $6 to date, $3 + $5 by age 90 and $4 + $6 by
+    // 180; a traded a day in each of the last three windows ($3, $2, $1), b is idle
+    const cohorts = [
+      cohort({
+        ageDays: 200,
+        users: 2,
+        netRevenueUsd: 10,
+        cumulative: { 90: 8, 180: 10, 365: 10 },
+        lastWindowsUsd: [3, 2, 1],
+        lastWindowsDays: [1, 1, 1],
+        idleUsers: 1,
+      }),
     ];
-    const windows = new Map<string, UserWindows>([
-      ['a', { tradeDays: [1, 1, 1, 0], netRevenueUsd: [3, 2, 1, 0] }],
-    ]);
     const model = constantModel({
       persistence: 0.5,
       dropout: 0,
@@ -281,24 +300,30 @@ describe('value forecasts from windows', () => {
     });
 
     // Act
-    const cohort = forecastCohorts(users, windows, model).get('2026-01-01|kol-001');
+    const forecast = forecastCohorts(cohorts, model).get('2026-01-01|kol-001');
 
     // Assess: 165 days to 365: three windows at (3 + 2 + 1) / 3 = 2, then the chain with one idle
     // user: 0.5 * (2 + 2) + 0.25 = 2.25, 0.5 * (2.25 + 2) + 0.25 = 2.375, and half a window of
     // 0.5 * (2.375 + 2.25) + 0.25 = 2.5625; 90 and 180 days have passed and are observed
-    expect(cohort?.[90]).toBeCloseTo(8, 12);
-    expect(cohort?.[180]).toBeCloseTo(10, 12);
-    expect(cohort?.[365]).toBeCloseTo(10 + 3 * 2 + 2.25 + 2.375 + 2.5625 / 2, 12);
+    expect(forecast?.[90]).toBeCloseTo(8, 12);
+    expect(forecast?.[180]).toBeCloseTo(10, 12);
+    expect(forecast?.[365]).toBeCloseTo(10 + 3 * 2 + 2.25 + 2.375 + 2.5625 / 2, 12);
   });
 
-  it('sums three windows of every user of a young cohort into the chain, idle users apart', () => {
-    // Prepare: two users of a 40-day-old cohort, $4 and $6 to date; b traded only in window 1
-    const none = { 90: 0, 180: 0, 365: 0 };
-    const users = [user('a', 40, none, 4), user('b', 40, none, 6)];
-    const windows = new Map<string, UserWindows>([
-      ['a', { tradeDays: [2, 0, 0, 0], netRevenueUsd: [4, 0, 0, 0] }],
-      ['b', { tradeDays: [0, 1, 0, 0], netRevenueUsd: [0, 6, 0, 0] }],
-    ]);
+  it('chains a young cohort from its sums of the base windows, idle users apart', () => {
+    // Prepare: a 40-day-old cohort of two users, $4 + $6 to date: a traded 2 days for $4 in window
+    // 0, b 1 day for $6 in window 1, so neither is idle
+    const cohorts = [
+      cohort({
+        ageDays: 40,
+        users: 2,
+        netRevenueUsd: 10,
+        cumulative: { 90: 0, 180: 0, 365: 0 },
+        lastWindowsUsd: [4, 6, 0],
+        lastWindowsDays: [2, 1, 0],
+        idleUsers: 0,
+      }),
+    ];
     const model = constantModel({
       persistence: 0.5,
       dropout: 0,
@@ -308,17 +333,17 @@ describe('value forecasts from windows', () => {
     });
 
     // Act
-    const cohort = forecastCohorts(users, windows, model).get('2026-01-01|kol-001');
+    const forecast = forecastCohorts(cohorts, model).get('2026-01-01|kol-001');
 
-    // Assess: not mature, no user idle (b traded in window 1): 50 days to 90, the chain from
-    // 0.5 * (4 + 6) = 5, then 0.5 * (5 + 4) = 4.5 for two thirds of a window
-    expect(cohort?.[90]).toBeCloseTo(10 + 5 + (4.5 * 2) / 3, 12);
+    // Assess: not mature, no idle user: 50 days to 90, the chain from 0.5 * (4 + 6) = 5, then
+    // 0.5 * (5 + 4) = 4.5 for two thirds of a window
+    expect(forecast?.[90]).toBeCloseTo(10 + 5 + (4.5 * 2) / 3, 12);
   });
 });
 
 describe('the fit windows and user_state', () => {
   it('finds every window boundary among the trailing sums user_state carries', () => {
-    // Assess: user_revenue_windows.sql takes window k as the difference of two trailing sums.
+    // Assess: persistence_band_sums.sql makes window k of the trailing-window bands between two boundaries.
     const boundaries = Array.from({ length: FIT_WINDOWS }, (_, k) => (k + 1) * WINDOW_DAYS);
     for (const days of boundaries) expect(TRAILING_WINDOW_DAYS).toContain(days);
   });

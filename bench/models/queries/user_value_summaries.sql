@@ -1,6 +1,7 @@
 -- Grain: one row per attributed user as of :run_date: cohort, partner, age, net revenue to date, and
--- net revenue at age <= each forecast horizon (90, 180, 365 days) for cohorts that have passed it:
--- what the persistence model (lambdas/recommend/ltv-forecast.ts) groups into cohorts.
+-- net revenue at age <= each forecast horizon (90, 180, 365 days) for cohorts that have passed it.
+-- For the holdout bench, whose competitor models take a row per user; the daily run reads these
+-- sums per cohort (queries/recommend/cohort_value_sums.sql).
 with
 
 state_bands as (

@@ -3,8 +3,8 @@
 -- (:run_date - 30, :run_date], window 1 the 30 days before it, and so on to window 3 (120 days
 -- back); windows without a trade have no row. Each window is made of the trailing-window bands
 -- `user_state` keeps (window 0 of the first two), so no day of `user_daily` is read.
--- The windowed persistence model (lambdas/recommend/persistence.ts) fits on consecutive windows
--- and forecasts from window 0.
+-- For the holdout bench's per-user forecasts; the daily run reads these windows summed per age
+-- band (queries/recommend/persistence_band_sums.sql) and per cohort (cohort_value_sums.sql).
 with
 
 state as (
