@@ -137,7 +137,7 @@ async function* treatedAudienceCsv(
   audience: SqlQueryParam,
   pageRows: number,
 ): AsyncGenerator<Buffer> {
-  let afterUserId = '';
+  let afterUserId: string | null = null;
   let first = true;
   for (;;) {
     const page = await engine.query(
@@ -276,6 +276,8 @@ export async function writeAudiences(
 ): Promise<AudienceReport[]> {
   const prefix = `${PUBLISHED_ROOT}/${runDate}/audiences`;
   const pageRows = options.pageRows ?? AUDIENCE_PAGE_ROWS;
+  if (!Number.isInteger(pageRows) || pageRows < 1)
+    throw new RangeError(`pageRows must be a whole number of users, 1 or more; got ${pageRows}`);
   const counts = await recordFirstExposures(engine, runDate, playbooks);
   const reports: AudienceReport[] = [];
   for (const action of playbooks) {

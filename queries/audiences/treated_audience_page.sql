@@ -1,5 +1,5 @@
 -- Builds: one page of an action's audience CSV: the users of the treated arm with user_id after
--- :after_user_id ('' for the first page), at most :page_rows of them, by user_id, so that the pages
+-- :after_user_id (null for the first page), at most :page_rows of them, by user_id, so that the pages
 -- in turn give the whole CSV in user_id order. :audience is the rendered audiences/audience query
 -- of :run_date for the one action.
 -- Grain: one row per user of the action's treated arm, a page of them.
@@ -13,7 +13,7 @@ treated as (
     select *
     from audience
     where arm = 'treatment'
-        and user_id > :after_user_id
+        and (:after_user_id is null or user_id > :after_user_id)
 ),
 
 final as (

@@ -201,15 +201,17 @@ describe('the first exposures of the audiences', () => {
   });
 
   it('pages the treated arm by user_id after the last user of the page before', async () => {
-    // Prepare: treated u1, u2, u4, u5; u3 is control. Pages of 2: after '' -> u1, u2; after u2 -> u4, u5.
+    // Prepare: treated '' (an empty id still belongs to the first page), u1, u2, u4, u5; u3 is
+    // control. Pages of 2: the first -> '', u1; after u1 -> u2, u4; after u4 -> u5; after u5 none.
     const audience = audienceRows([
       ['a', 1, 'u5', 'treatment'],
+      ['a', 1, '', 'treatment'],
       ['a', 1, 'u3', 'control'],
       ['a', 1, 'u1', 'treatment'],
       ['a', 1, 'u4', 'treatment'],
       ['a', 1, 'u2', 'treatment'],
     ]);
-    const page = async (after: string) =>
+    const page = async (after: string | null) =>
       (
         await lake.engine.query(
           queryFile('audiences/treated_audience_page', { audience, after_user_id: after, page_rows: 2 }),
@@ -217,8 +219,9 @@ describe('the first exposures of the audiences', () => {
       ).map((row) => row.user_id);
 
     // Act / Assess
-    expect(await page('')).toEqual(['u1', 'u2']);
-    expect(await page('u2')).toEqual(['u4', 'u5']);
+    expect(await page(null)).toEqual(['', 'u1']);
+    expect(await page('u1')).toEqual(['u2', 'u4']);
+    expect(await page('u4')).toEqual(['u5']);
     expect(await page('u5')).toEqual([]);
   });
 });
