@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
 import { CHANNELS } from '../contract/inputs.ts';
 import { PUBLISHED_ROOT } from '../contract/lake-layout.ts';
-import type { PlaybookAction, Playbooks } from '../contract/playbooks.ts';
+import type { Playbooks } from '../contract/playbooks.ts';
 import {
   CHURN_RISKS,
   FUNNEL_STAGES,
@@ -14,10 +15,9 @@ import {
 } from '../contract/segments.ts';
 import { EXPOSURES, INGEST_LOG, INGEST_PARTITIONS } from '../contract/tables.ts';
 import { playbookCampaignId } from '../experiments/campaign-results.ts';
-import { isHeldOut } from '../experiments/holdout.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import type { Engine, Row } from '../warehouse/engine.ts';
-import { queryFile, type SqlTableParam } from '../warehouse/sql.ts';
+import { queryFile, type SqlQueryParam, type SqlTableParam } from '../warehouse/sql.ts';
 
 /** One written audience. */
 export interface AudienceReport {
@@ -34,8 +34,14 @@ export interface AudienceReport {
   readonly key: string;
 }
 
+/** Users per page of an audience CSV: the most rows of the audience JavaScript holds at once. */
+export const AUDIENCE_PAGE_ROWS = 50_000;
+
 const ACTION_COLUMNS = [
   'action_id',
+  'campaign_id',
+  'action_order',
+  'holdout_share',
   'lifecycles',
   'value_tiers',
   'funnel_stages',
@@ -52,17 +58,21 @@ const ACTION_COLUMNS = [
 const delimited = (values: readonly string[]) => `|${values.join('|')}|`;
 
 /**
- * The playbook as the `:actions` rows of the audience query: per action its id, for each dimension
+ * The playbook as the `:actions` rows of the audience query: per action its id, its campaign id
+ * (`playbook:<action>`), its place in the playbook (from 1), its holdout share, for each dimension
  * the allowed values (every value where the action leaves the dimension open), and its bounds.
  */
 export function audienceActions(playbooks: Playbooks): SqlTableParam {
   return {
     table: {
       columns: ACTION_COLUMNS,
-      rows: playbooks.map((action) => {
+      rows: playbooks.map((action, i) => {
         const where = action.where;
         return [
           action.id,
+          playbookCampaignId(action.id),
+          i + 1,
+          action.holdout_share,
           delimited(where.lifecycle ?? LIFECYCLES),
           delimited(where.value_tier ?? VALUE_TIERS),
           delimited(where.funnel_stage ?? FUNNEL_STAGES),
@@ -100,51 +110,49 @@ const AUDIENCE_COLUMNS = [
   'snapshot_date',
 ] as const;
 
-function toCsv(rows: readonly Row[]): string {
+/** Audience rows as CSV lines, with the header row when `header`. */
+function toCsv(rows: readonly Row[], header: boolean): string {
   return stringify(
     rows.map((row) => AUDIENCE_COLUMNS.map((column) => row[column] ?? '')),
-    { header: true, columns: [...AUDIENCE_COLUMNS] },
+    { header, columns: [...AUDIENCE_COLUMNS] },
   );
 }
 
-/** The columns of an exposure row as the playbook audiences record it, partition last. */
-const EXPOSURE_ROW_COLUMNS = [...EXPOSURES.columns.map((column) => column.name), 'dt'];
+/** The audience query of R over `playbooks`, as a `:audience` parameter of the queries that read it. */
+function audienceQuery(runDate: string, playbooks: Playbooks): SqlQueryParam {
+  return {
+    query: queryFile('audiences/audience', {
+      run_date: { date: runDate },
+      actions: audienceActions(playbooks),
+    }),
+  };
+}
 
 /**
- * The users with an exposure to one of the actions' campaigns dated before R, as
- * `<campaign_id>|<user_id>`: their first appearance in the audience is already recorded.
+ * One action's audience CSV, the treated arm by user_id, page by page (`pageRows` users per query,
+ * each page after the last user of the one before): JavaScript holds one page, never the audience.
  */
-async function usersExposedBefore(
+async function* treatedAudienceCsv(
   engine: Engine,
-  runDate: string,
-  playbooks: Playbooks,
-): Promise<Set<string>> {
-  const rows = await engine.query(
-    queryFile('audiences/playbook_exposed_users', {
-      run_date: { date: runDate },
-      campaign_ids: playbooks.map((action) => playbookCampaignId(action.id)),
-    }),
-  );
-  return new Set(rows.map((row) => `${String(row.campaign_id)}|${String(row.user_id)}`));
-}
-
-/** A user's first appearance in an action's audience, to be recorded as their exposure. */
-interface FirstExposure {
-  readonly campaignId: string;
-  readonly userId: string;
-  readonly arm: 'treatment' | 'control';
-  /** `playbook:<action>@<R>`: which audience recorded it. */
-  readonly sourceFile: string;
-}
-
-/** The audience of one action split by the hash rule into the users of the CSV and the control arm. */
-function splitArms(action: PlaybookAction, audience: readonly Row[]): { treated: Row[]; control: Row[] } {
-  const treated: Row[] = [];
-  const control: Row[] = [];
-  for (const row of audience) {
-    (isHeldOut(action.id, String(row.user_id), action.holdout_share) ? control : treated).push(row);
+  audience: SqlQueryParam,
+  pageRows: number,
+): AsyncGenerator<Buffer> {
+  let afterUserId: string | null = null;
+  let first = true;
+  for (;;) {
+    const page = await engine.query(
+      queryFile('audiences/treated_audience_page', {
+        audience,
+        after_user_id: afterUserId,
+        page_rows: pageRows,
+      }),
+    );
+    // Bytes, not strings: the S3 upload sizes its parts by each chunk's byteLength.
+    if (first || page.length > 0) yield Buffer.from(toCsv(page, first), 'utf8');
+    first = false;
+    if (page.length < pageRows) return;
+    afterUserId = String(page[page.length - 1]?.user_id);
   }
-  return { treated, control };
 }
 
 function playbookExposuresFile(runDate: string): string {
@@ -156,42 +164,71 @@ export function playbookExposuresIngestId(runDate: string): string {
   return createHash('sha256').update(playbookExposuresFile(runDate), 'utf8').digest('hex');
 }
 
+/** One row of `counts.csv`, as audiences/audience_counts returns it. */
+interface AudienceCounts {
+  readonly users: number;
+  readonly heldOut: number;
+  readonly firstExposures: number;
+}
+
 /**
  * Records the first appearances of R as exposures, the way an ingest stores a file: the rows in
- * `exposures`, the dates in `ingest_partitions` and one `ingest_log` row, so the run sees them as
- * new data. Everything about the ingest is derived from R (its id, the times), and each write
- * replaces the files of the same prefix: running R again gives the same tables, not twice the rows.
+ * `exposures` (one `insert ... select` from the audience, audiences/first_exposures), the dates in
+ * `ingest_partitions` and one `ingest_log` row, so the run sees them as new data; then counts the
+ * audiences' arms and the rows recorded per action (audiences/audience_counts). Everything about
+ * the ingest is derived from R (its id, the times, the line numbers), and each write replaces the
+ * files of the same prefix: running R again gives the same tables, not twice the rows.
  */
 async function recordFirstExposures(
   engine: Engine,
   runDate: string,
-  exposures: readonly FirstExposure[],
-): Promise<void> {
+  playbooks: Playbooks,
+): Promise<Map<string, AudienceCounts>> {
   const file = playbookExposuresFile(runDate);
   const ingestId = playbookExposuresIngestId(runDate);
   const filePrefix = ingestId.slice(0, 16);
-  const midnight = { timestamp: `${runDate} 00:00:00` };
-  const lines = exposures.map((exposure, i) => [
-    exposure.campaignId,
-    exposure.userId,
-    exposure.arm,
-    midnight,
-    exposure.sourceFile,
-    i + 1,
-    ingestId,
-    midnight,
-    { date: runDate },
-  ]);
-  await engine.writeRows(
+  const runDateParam = { date: runDate };
+  const audience = audienceQuery(runDate, playbooks);
+  await engine.write(
     EXPOSURES,
-    { columns: EXPOSURE_ROW_COLUMNS, rows: lines },
+    queryFile('audiences/first_exposures', {
+      run_date: runDateParam,
+      ingest_id: ingestId,
+      audience,
+      exposed_before: {
+        query: queryFile('audiences/playbook_exposed_users', {
+          run_date: runDateParam,
+          campaign_ids: playbooks.map((action) => playbookCampaignId(action.id)),
+        }),
+      },
+    }),
     { kind: 'append', filePrefix },
   );
+  const rows = await engine.query(
+    queryFile('audiences/audience_counts', {
+      run_date: runDateParam,
+      ingest_id: ingestId,
+      actions: audienceActions(playbooks),
+      audience,
+    }),
+  );
+  const counts = new Map(
+    rows.map((row) => [
+      String(row.action_id),
+      {
+        users: Number(row.users),
+        heldOut: Number(row.held_out),
+        firstExposures: Number(row.first_exposures),
+      },
+    ]),
+  );
+  const recorded = [...counts.values()].reduce((sum, c) => sum + c.firstExposures, 0);
+  const midnight = { timestamp: `${runDate} 00:00:00` };
   await engine.writeRows(
     INGEST_PARTITIONS,
     {
       columns: ['ingest_id', 'kind', 'dt', 'rows_accepted'],
-      rows: lines.length === 0 ? [] : [[ingestId, 'exposures', { date: runDate }, lines.length]],
+      rows: recorded === 0 ? [] : [[ingestId, 'exposures', runDateParam, recorded]],
     },
     { kind: 'append', filePrefix: ingestId },
   );
@@ -202,70 +239,64 @@ async function recordFirstExposures(
       file,
       kind: 'exposures',
       ingested_at: midnight,
-      rows_read: lines.length,
-      rows_accepted: lines.length,
+      rows_read: recorded,
+      rows_accepted: recorded,
       rows_duplicate: 0,
       rows_quarantined: 0,
     }),
     { kind: 'append', filePrefix: ingestId },
   );
+  return counts;
+}
+
+/** Options of {@link writeAudiences}. */
+export interface WriteAudiencesOptions {
+  /**
+   * Users per page of an audience CSV.
+   * @default - {@link AUDIENCE_PAGE_ROWS}
+   */
+  readonly pageRows?: number;
 }
 
 /**
  * Writes each playbook action's audience for run date R as CSV under `published/<R>/audiences/`,
- * plus `counts.csv` with the users per action and arm. One query over the snapshot finds every
- * audience; each action's holdout (docs/contract.md, Holdouts on growthlake's own audiences) leaves
- * its control users out of the CSV, and the users in an action's audience for the first time, in
- * either arm, are recorded as exposures of `playbook:<action>` assigned at R 00:00:00Z.
+ * plus `counts.csv` with the users per action and arm. The user base stays in the engine: the
+ * audience query (audiences/audience) finds every action's audience and splits it by the holdout
+ * rule (docs/contract.md, Holdouts on growthlake's own audiences); the users in an action's
+ * audience for the first time, in either arm, are recorded as exposures of `playbook:<action>`
+ * assigned at R 00:00:00Z by one write; the counts come from one aggregate query; and each CSV,
+ * the treated arm only, is streamed to the store a page of users at a time.
  */
 export async function writeAudiences(
   engine: Engine,
   store: ObjectStore,
   runDate: string,
   playbooks: Playbooks,
+  options: WriteAudiencesOptions = {},
 ): Promise<AudienceReport[]> {
   const prefix = `${PUBLISHED_ROOT}/${runDate}/audiences`;
+  const pageRows = options.pageRows ?? AUDIENCE_PAGE_ROWS;
+  if (!Number.isInteger(pageRows) || pageRows < 1)
+    throw new RangeError(`pageRows must be a whole number of users, 1 or more; got ${pageRows}`);
+  const counts = await recordFirstExposures(engine, runDate, playbooks);
   const reports: AudienceReport[] = [];
-  const audiences = new Map<string, Row[]>();
-  const rows = await engine.query(
-    queryFile('audiences/audience', { run_date: { date: runDate }, actions: audienceActions(playbooks) }),
-  );
-  for (const row of rows) {
-    const actionId = String(row.action_id);
-    const audience = audiences.get(actionId) ?? [];
-    audience.push(row);
-    audiences.set(actionId, audience);
-  }
-  const exposedBefore = await usersExposedBefore(engine, runDate, playbooks);
-  const firstExposures: FirstExposure[] = [];
   for (const action of playbooks) {
-    const { treated, control } = splitArms(action, audiences.get(action.id) ?? []);
-    const campaignId = playbookCampaignId(action.id);
-    const sourceFile = `${campaignId}@${runDate}`;
-    const before = firstExposures.length;
-    for (const [arm, users] of [
-      ['treatment', treated],
-      ['control', control],
-    ] as const) {
-      for (const row of users) {
-        const userId = String(row.user_id);
-        if (!exposedBefore.has(`${campaignId}|${userId}`))
-          firstExposures.push({ campaignId, userId, arm, sourceFile });
-      }
-    }
     const key = `${prefix}/${action.id}.csv`;
-    await store.put(key, toCsv(treated));
+    await store.putStream(
+      key,
+      Readable.from(treatedAudienceCsv(engine, audienceQuery(runDate, [action]), pageRows)),
+    );
+    const count = counts.get(action.id);
     reports.push({
       actionId: action.id,
       description: action.description,
       channel: action.channel,
-      users: treated.length,
-      heldOut: control.length,
-      firstExposures: firstExposures.length - before,
+      users: count?.users ?? 0,
+      heldOut: count?.heldOut ?? 0,
+      firstExposures: count?.firstExposures ?? 0,
       key,
     });
   }
-  await recordFirstExposures(engine, runDate, firstExposures);
   await store.put(
     `${prefix}/counts.csv`,
     stringify(

@@ -27,4 +27,15 @@ export const DUCKDB_COMPAT_STATEMENTS: readonly string[] = [
   'create or replace macro regexp_like(text, pattern) as regexp_matches(text, pattern)',
   // Trino's date_format uses MySQL-style specifiers; the ones queries/ use map one to one.
   "create or replace macro date_format(ts, fmt) as strftime(ts, replace(replace(fmt, '%i', '%M'), '%s', '%S'))",
+  // Trino hashes bytes: to_hex(sha256(to_utf8(text))) is the uppercase hex of the digest of the
+  // text's UTF-8 (the playbook holdout rule, docs/contract.md, Holdouts). DuckDB's own sha256 takes
+  // the text and returns lowercase hex, so under these macros to_utf8 gives the UTF-8 bytes, sha256
+  // the digest's bytes (system.main.sha256 is DuckDB's built-in; this one shadows it), and DuckDB's
+  // to_hex of a blob is already Trino's.
+  'create or replace macro to_utf8(text) as encode(text)',
+  'create or replace macro sha256(bytes) as unhex(system.main.sha256(bytes))',
+  // Trino's from_base, for the radix queries/ uses (16): DuckDB casts '0x'-prefixed hex text.
+  `create or replace macro from_base(text, radix) as
+     case when radix = 16 then cast('0x' || text as bigint)
+     else error('from_base: only radix 16 is translated for DuckDB (lambdas/warehouse/duckdb-compat.ts)') end`,
 ];

@@ -17,11 +17,21 @@ export type SqlParam =
   | string
   | number
   | readonly string[]
-  | SqlTableParam;
+  | SqlTableParam
+  | SqlQueryParam;
 
 /** Literal rows, rendered as a derived table: `select * from :rows` reads them. */
 export interface SqlTableParam {
   readonly table: { readonly columns: readonly string[]; readonly rows: readonly (readonly SqlParam[])[] };
+}
+
+/**
+ * A query of `queries/`, already rendered (by {@link queryFile}), placed as a derived table:
+ * `select * from :audience` reads its rows. It lets one model's rule serve several queries without
+ * being written twice. Only SQL the code itself rendered belongs here, never text from an input.
+ */
+export interface SqlQueryParam {
+  readonly query: string;
 }
 
 /** Query parameters by name; `:name` in a query refers to one. */
@@ -50,6 +60,7 @@ export function sqlLiteral(name: string, param: SqlParam): string {
     return param.map((item) => stringLiteral(item)).join(', ');
   }
   if ('table' in param) return `(${valuesQuery(param.table.columns, param.table.rows)})`;
+  if ('query' in param) return `(\n${param.query}\n)`;
   if ('dates' in param) {
     if (param.dates.length === 0) throw new SqlTemplateError(`parameter :${name} is an empty list of dates`);
     return param.dates.map((date) => sqlLiteral(name, { date })).join(', ');

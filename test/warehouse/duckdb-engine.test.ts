@@ -422,6 +422,26 @@ describe('DuckDbEngine', () => {
     expect(row).toEqual({ quotient: 2, later: '2026-03-02', weekday: 7 });
   });
 
+  it("follows Trino's hash functions: to_hex(sha256(to_utf8(text))) is the uppercase hex of the UTF-8's digest", async () => {
+    // printf '%s' 'win_back:u-37' | sha256sum  ->  0c115f64...; 0x0C115F64 = 202465124.
+    // 'ü' is 2 bytes of UTF-8 (c3 bc): length 2 as varbinary.
+    const [row] = await engine.query(
+      `select substr(to_hex(sha256(to_utf8('win_back:u-37'))), 1, 8) as prefix,
+         length(to_hex(sha256(to_utf8('win_back:u-37')))) as hex_digits,
+         from_base('0C115F64', 16) as value, from_base('ffffffff', 16) as largest,
+         octet_length(to_utf8('ü')) as bytes`,
+    );
+    expect(row).toEqual({
+      prefix: '0C115F64',
+      hex_digits: 64,
+      value: 202465124,
+      largest: 4294967295,
+      bytes: 2,
+    });
+    // Only radix 16 is translated; any other fails loudly rather than answering wrong.
+    await expect(engine.query("select from_base('101', 2) as x")).rejects.toThrow(/radix 16/);
+  });
+
   it.each([
     'create table t (a integer)',
     "copy (select 1) to '/tmp/x.csv'",

@@ -55,13 +55,27 @@ const SAMPLE_PARAMS: Record<string, SqlParam> = {
   },
   actions: {
     table: {
-      columns: ['action_id', 'lifecycles', 'min_days_since_signup'],
+      columns: [
+        'action_id',
+        'campaign_id',
+        'action_order',
+        'holdout_share',
+        'lifecycles',
+        'min_days_since_signup',
+      ],
       rows: [
-        ['kyc_reminder', '|new|active|', 1],
-        ['dormant_whale_vip', '|dormant|', -1],
+        ['kyc_reminder', 'playbook:kyc_reminder', 1, 0.1, '|new|active|', 1],
+        ['dormant_whale_vip', 'playbook:dormant_whale_vip', 2, 0.2, '|dormant|', -1],
       ],
     },
   },
+  audience: {
+    query:
+      "select 'kyc_reminder' as action_id, 'playbook:kyc_reminder' as campaign_id, 1 as action_order, 'u1' as user_id, 'treatment' as arm",
+  },
+  exposed_before: { query: "select 'playbook:kyc_reminder' as campaign_id, 'u2' as user_id" },
+  after_user_id: 'u1',
+  page_rows: 50000,
 };
 
 function sqlFiles(dir: string): string[] {

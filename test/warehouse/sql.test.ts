@@ -56,6 +56,18 @@ describe('renderSql', () => {
   it('renders non-integer numbers as doubles', () => {
     expect(sqlLiteral('p', 0.25)).toBe('cast(0.25 as double)');
   });
+
+  it('places a rendered query as a derived table, without rendering its text again', () => {
+    // The inner query was rendered already: its ':x' sits in a comment and must stay as it is.
+    const inner = renderSql('select id from t where d = :d -- not :x\n', { d: { date: '2026-11-21' } });
+    const sql = renderSql('select * from :audience as a where a.id = :id', {
+      audience: { query: inner },
+      id: 'u1',
+    });
+    expect(sql).toBe(
+      "select * from (\nselect id from t where d = date '2026-11-21' -- not :x\n\n) as a where a.id = 'u1'",
+    );
+  });
 });
 
 describe('valuesQuery', () => {
