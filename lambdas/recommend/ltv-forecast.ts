@@ -9,7 +9,7 @@
  */
 import { LTV_HORIZONS_DAYS, type LtvHorizonDays } from '../contract/tables.ts';
 import type { Engine, Row } from '../warehouse/engine.ts';
-import { queryFile } from '../warehouse/sql.ts';
+import { queryFile, type SqlParams } from '../warehouse/sql.ts';
 import {
   AGE_BANDS_DAYS,
   type BandSums,
@@ -34,13 +34,20 @@ export type CohortForecast = { users: number; toDate: number } & Record<LtvHoriz
 const MIN_TRADING_PAIRS = 100;
 
 /**
+ * The parameters of the two sums' queries: R, and each attributed user's windows as of R
+ * (queries/recommend/user_value_windows.sql) as the derived table they sum.
+ */
+function userWindows(runDate: string): SqlParams {
+  const run_date = { date: runDate };
+  return { run_date, user_windows: { query: queryFile('recommend/user_value_windows', { run_date }) } };
+}
+
+/**
  * The sums of each age band's window pairs as of R (queries/recommend/persistence_band_sums.sql),
  * one per band of AGE_BANDS_DAYS, zero where a band has no pair.
  */
 export async function loadPersistenceSums(engine: Engine, runDate: string): Promise<BandSums[]> {
-  const rows = await engine.query(
-    queryFile('recommend/persistence_band_sums', { run_date: { date: runDate } }),
-  );
+  const rows = await engine.query(queryFile('recommend/persistence_band_sums', userWindows(runDate)));
   const sums = AGE_BANDS_DAYS.map(emptyBandSums);
   for (const row of rows) {
     const band = AGE_BANDS_DAYS.indexOf(Number(row.band_start_days) as (typeof AGE_BANDS_DAYS)[number]);
@@ -107,7 +114,7 @@ function toCohortValueSums(row: Row): CohortValueSums {
 
 /** Every (cohort, partner)'s summed users as of R (queries/recommend/cohort_value_sums.sql). */
 export async function loadCohortValueSums(engine: Engine, runDate: string): Promise<CohortValueSums[]> {
-  const rows = await engine.query(queryFile('recommend/cohort_value_sums', { run_date: { date: runDate } }));
+  const rows = await engine.query(queryFile('recommend/cohort_value_sums', userWindows(runDate)));
   return rows.map(toCohortValueSums);
 }
 

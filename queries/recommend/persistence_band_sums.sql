@@ -5,47 +5,16 @@
 -- boundary, trading days in the two base windows before it and trading days and net revenue in the
 -- window after it. Boundaries 1 and 2 (30 and 60 days back) are the ones with two base windows
 -- among the four windows user_state carries (FIT_WINDOWS - BASE_WINDOWS in ltv-forecast.ts). The
--- model needs only these sums, so the daily run never holds a row per user.
+-- model needs only these sums, so the daily run never holds a row per user. :user_windows is the
+-- rendered recommend/user_value_windows query of :run_date (one row per attributed user).
 with
 
-state as (
-    select * from user_state
-    where dt = :run_date
-        and cohort_date is not null
-),
-
-registry as (
-    select * from partners
+user_windows as (
+    select * from :user_windows
 ),
 
 boundaries as (
     select boundary from (values (1), (2)) as boundaries (boundary)
-),
-
--- Window k is the k-th 30 days back from :run_date (window 0 ends on it), made of the
--- trailing-window bands user_state keeps, as in user_revenue_windows of the holdout bench; a
--- window's revenue counts only with a trading day in it.
-user_windows as (
-    select
-        state.user_id,
-        date_diff('day', state.cohort_date, :run_date) as age_days,
-        state.trade_days_7d + state.trade_days_8_30d as trade_days_0,
-        state.trade_days_31_60d as trade_days_1,
-        state.trade_days_61_90d as trade_days_2,
-        state.trade_days_91_120d as trade_days_3,
-        case
-            when state.trade_days_7d + state.trade_days_8_30d > 0
-                then cast(state.fees_7d_usd + state.fees_8_30d_usd as double) * (1 - coalesce(registry.revshare_rate, 0))
-            else 0
-        end as net_revenue_0_usd,
-        case
-            when state.trade_days_31_60d > 0
-                then cast(state.fees_31_60d_usd as double) * (1 - coalesce(registry.revshare_rate, 0))
-            else 0
-        end as net_revenue_1_usd
-    from state
-    left join registry
-        on state.partner_id = registry.partner_id
 ),
 
 -- Boundary j follows base windows j and j + 1 and precedes window j - 1.

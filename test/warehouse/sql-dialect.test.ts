@@ -76,6 +76,13 @@ const SAMPLE_PARAMS: Record<string, SqlParam> = {
   exposed_before: { query: "select 'playbook:kyc_reminder' as campaign_id, 'u2' as user_id" },
   after_user_id: 'u1',
   page_rows: 50000,
+  user_windows: {
+    query:
+      "select 'u1' as user_id, date '2026-01-01' as cohort_date, 'p1' as partner_id, 40 as age_days, " +
+      '1.0 as net_revenue_usd, 1.0 as net_revenue_age_90_usd, 1.0 as net_revenue_age_180_usd, ' +
+      '1.0 as net_revenue_age_365_usd, 1 as trade_days_0, 0 as trade_days_1, 0 as trade_days_2, ' +
+      '0 as trade_days_3, 1.0 as net_revenue_0_usd, 0.0 as net_revenue_1_usd, 0.0 as net_revenue_2_usd',
+  },
 };
 
 function sqlFiles(dir: string): string[] {
