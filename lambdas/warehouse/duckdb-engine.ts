@@ -443,7 +443,6 @@ export class DuckDbEngine implements Engine {
         await this.#copyPartitioned(
           table,
           sql,
-          mode,
           `${sqlString(scratch)} (${options}, partition_by (${table.partition.name}), ` +
             // The groups' partitions are disjoint: the second group on adds directories, replaces none.
             `filename_pattern ${sqlString(pattern)}, write_partition_columns false, overwrite_or_ignore)`,
@@ -465,18 +464,9 @@ export class DuckDbEngine implements Engine {
    * in one file (365 dates of 10 events each) ran out of the CLI's 192 MB. So the rows are first
    * kept in a temporary table, which DuckDB spills to the lake's `_tmp/` like any other data, and
    * each group of partitions is then copied from it. Athena has a limit of its own on partitions
-   * per statement and the same answer (see AthenaEngine's write). A replacement that names at most
-   * that many partitions is copied straight from its query instead.
+   * per statement and the same answer (see AthenaEngine's write).
    */
-  async #copyPartitioned(table: TableDef, sql: string, mode: WriteMode, target: string): Promise<void> {
-    // A replacement of few partitions (a daily run's, mostly one) goes straight from the query to
-    // its files: no temporary table of every row, which for the fold is the whole user base held,
-    // and spilled, once more. Partitions the query strays into are refused when the files are
-    // placed, as any others.
-    if (mode.kind === 'replace-partitions' && mode.partitions.length <= MAX_PARTITIONS_PER_COPY) {
-      await this.#run(`copy (${tableRowsQuery(table, sql)}) to ${target}`);
-      return;
-    }
+  async #copyPartitioned(table: TableDef, sql: string, target: string): Promise<void> {
     const rows = `write_rows_${randomUUID().replaceAll('-', '')}`;
     await this.#run(`create temporary table ${rows} as ${typedRowsQuery(table, sql)}`);
     try {
