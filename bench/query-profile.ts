@@ -51,26 +51,46 @@ export class ProfilingEngine implements Engine {
     return this.#inner.name;
   }
 
-  async #measure<T>(label: string, work: () => Promise<T>): Promise<T> {
+  /** Starts measuring a statement; the function returned records its cost. */
+  #begin(label: string): () => void {
     const before = this.#inner.stats().bytesRead;
     const written = processBytesWritten();
     const output = this.#outputBytes?.() ?? 0;
     const started = performance.now();
+    return () => {
+      const bytesRead = this.#inner.stats().bytesRead - before;
+      const spilled =
+        this.#outputBytes === undefined
+          ? 0
+          : processBytesWritten() - written - (this.#outputBytes() - output);
+      this.costs.push({
+        label,
+        elapsedMs: performance.now() - started,
+        bytesRead,
+        spilledBytes: Math.min(bytesRead, Math.max(0, spilled)),
+      });
+    };
+  }
+
+  async #measure<T>(label: string, work: () => Promise<T>): Promise<T> {
+    const end = this.#begin(label);
     const result = await work();
-    const bytesRead = this.#inner.stats().bytesRead - before;
-    const spilled =
-      this.#outputBytes === undefined ? 0 : processBytesWritten() - written - (this.#outputBytes() - output);
-    this.costs.push({
-      label,
-      elapsedMs: performance.now() - started,
-      bytesRead,
-      spilledBytes: Math.min(bytesRead, Math.max(0, spilled)),
-    });
+    end();
     return result;
   }
 
   public query(sql: string): Promise<Row[]> {
     return this.#measure(labelOf(sql), () => this.#inner.query(sql));
+  }
+
+  /** Measured as one statement from its start to its last batch, the caller's work between batches included. */
+  public async *queryBatches(sql: string): AsyncGenerator<Row[]> {
+    const end = this.#begin(labelOf(sql));
+    try {
+      yield* this.#inner.queryBatches(sql);
+    } finally {
+      end();
+    }
   }
 
   public write(table: TableDef, sql: string, mode: WriteMode): Promise<void> {

@@ -34,9 +34,6 @@ export interface AudienceReport {
   readonly key: string;
 }
 
-/** Users per page of an audience CSV: the most rows of the audience JavaScript holds at once. */
-export const AUDIENCE_PAGE_ROWS = 50_000;
-
 const ACTION_COLUMNS = [
   'action_id',
   'campaign_id',
@@ -129,30 +126,17 @@ function audienceQuery(runDate: string, playbooks: Playbooks): SqlQueryParam {
 }
 
 /**
- * One action's audience CSV, the treated arm by user_id, page by page (`pageRows` users per query,
- * each page after the last user of the one before): JavaScript holds one page, never the audience.
+ * One action's audience CSV, the treated arm by user_id, from one query read in the batches the
+ * engine hands over: JavaScript holds one batch, never the audience.
  */
-async function* treatedAudienceCsv(
-  engine: Engine,
-  audience: SqlQueryParam,
-  pageRows: number,
-): AsyncGenerator<Buffer> {
-  let afterUserId: string | null = null;
-  let first = true;
-  for (;;) {
-    const page = await engine.query(
-      queryFile('audiences/treated_audience_page', {
-        audience,
-        after_user_id: afterUserId,
-        page_rows: pageRows,
-      }),
-    );
+async function* treatedAudienceCsv(engine: Engine, audience: SqlQueryParam): AsyncGenerator<Buffer> {
+  let header = true;
+  for await (const batch of engine.queryBatches(queryFile('audiences/treated_audience', { audience }))) {
     // Bytes, not strings: the S3 upload sizes its parts by each chunk's byteLength.
-    if (first || page.length > 0) yield Buffer.from(toCsv(page, first), 'utf8');
-    first = false;
-    if (page.length < pageRows) return;
-    afterUserId = String(page[page.length - 1]?.user_id);
+    yield Buffer.from(toCsv(batch, header), 'utf8');
+    header = false;
   }
+  if (header) yield Buffer.from(toCsv([], true), 'utf8');
 }
 
 function playbookExposuresFile(runDate: string): string {
@@ -249,15 +233,6 @@ async function recordFirstExposures(
   return counts;
 }
 
-/** Options of {@link writeAudiences}. */
-export interface WriteAudiencesOptions {
-  /**
-   * Users per page of an audience CSV.
-   * @default - {@link AUDIENCE_PAGE_ROWS}
-   */
-  readonly pageRows?: number;
-}
-
 /**
  * Writes each playbook action's audience for run date R as CSV under `published/<R>/audiences/`,
  * plus `counts.csv` with the users per action and arm. The user base stays in the engine: the
@@ -265,27 +240,20 @@ export interface WriteAudiencesOptions {
  * rule (docs/contract.md, Holdouts on growthlake's own audiences); the users in an action's
  * audience for the first time, in either arm, are recorded as exposures of `playbook:<action>`
  * assigned at R 00:00:00Z by one write; the counts come from one aggregate query; and each CSV,
- * the treated arm only, is streamed to the store a page of users at a time.
+ * the treated arm only, is streamed to the store from one query, a batch of users at a time.
  */
 export async function writeAudiences(
   engine: Engine,
   store: ObjectStore,
   runDate: string,
   playbooks: Playbooks,
-  options: WriteAudiencesOptions = {},
 ): Promise<AudienceReport[]> {
   const prefix = `${PUBLISHED_ROOT}/${runDate}/audiences`;
-  const pageRows = options.pageRows ?? AUDIENCE_PAGE_ROWS;
-  if (!Number.isInteger(pageRows) || pageRows < 1)
-    throw new RangeError(`pageRows must be a whole number of users, 1 or more; got ${pageRows}`);
   const counts = await recordFirstExposures(engine, runDate, playbooks);
   const reports: AudienceReport[] = [];
   for (const action of playbooks) {
     const key = `${prefix}/${action.id}.csv`;
-    await store.putStream(
-      key,
-      Readable.from(treatedAudienceCsv(engine, audienceQuery(runDate, [action]), pageRows)),
-    );
+    await store.putStream(key, Readable.from(treatedAudienceCsv(engine, audienceQuery(runDate, [action]))));
     const count = counts.get(action.id);
     reports.push({
       actionId: action.id,

@@ -193,9 +193,16 @@ export class AthenaEngine implements Engine {
 
   /** Runs a SELECT and returns every row of its result, converted by column type. */
   public async query(sql: string): Promise<Row[]> {
+    const rows: Row[] = [];
+    for await (const page of this.queryBatches(sql)) rows.push(...page);
+    return rows;
+  }
+
+  /** The query's rows a result page (RESULT_PAGE_ROWS) at a time, read as they are handed over. */
+  public async *queryBatches(sql: string): AsyncGenerator<Row[]> {
     const attempt = `query:${this.#nextStart(`query:${sha256(sql)}`)}`;
     const execution = await this.#runRestarting(sql, attempt);
-    return this.#results(execution);
+    yield* this.#resultPages(execution);
   }
 
   /**
@@ -506,9 +513,14 @@ export class AthenaEngine implements Engine {
 
   /** Reads every page of a finished SELECT's result, dropping the header row Athena puts first. */
   async #results(execution: QueryExecution): Promise<Row[]> {
+    const rows: Row[] = [];
+    for await (const page of this.#resultPages(execution)) rows.push(...page);
+    return rows;
+  }
+
+  async *#resultPages(execution: QueryExecution): AsyncGenerator<Row[]> {
     const id = execution.QueryExecutionId as string;
     const sql = execution.Query ?? id;
-    const rows: Row[] = [];
     let nextToken: string | undefined;
     let first = true;
     do {
@@ -522,11 +534,11 @@ export class AthenaEngine implements Engine {
         ),
       );
       const columns = page.ResultSet?.ResultSetMetadata?.ColumnInfo ?? [];
-      rows.push(...pageRows(page.ResultSet?.Rows ?? [], columns, first));
+      const rows = pageRows(page.ResultSet?.Rows ?? [], columns, first);
       first = false;
       nextToken = page.NextToken;
+      if (rows.length > 0) yield rows;
     } while (nextToken !== undefined);
-    return rows;
   }
 
   /** One Athena API call, retried while throttled; other failures become a QueryError naming the call. */

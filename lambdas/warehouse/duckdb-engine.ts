@@ -288,6 +288,38 @@ export class DuckDbEngine implements Engine {
     return (await this.#read(sql)).rows;
   }
 
+  /** Rows a batch holds at most: DuckDB's chunks are 2,048 rows; a batch gathers several. */
+  static readonly #BATCH_ROWS = 16_384;
+
+  public async *queryBatches(sql: string): AsyncGenerator<Row[]> {
+    await this.#followWrites();
+    await this.#defineNamed(sql);
+    let batch: Row[] = [];
+    try {
+      const result = await this.#planned(() => this.#connection.stream(sql));
+      const columns = result.columnNames();
+      const converters = result.columnTypes().map(sqlValueOf);
+      for await (const chunk of result.yieldRowsJson()) {
+        for (const values of chunk) {
+          const row: Row = {};
+          for (let index = 0; index < values.length; index++) {
+            row[columns[index] as string] = (converters[index] as (value: unknown) => SqlValue)(
+              values[index],
+            );
+          }
+          batch.push(row);
+        }
+        if (batch.length >= DuckDbEngine.#BATCH_ROWS) {
+          yield batch;
+          batch = [];
+        }
+      }
+    } catch (error) {
+      throw duckDbError(error, this.#store.root);
+    }
+    if (batch.length > 0) yield batch;
+  }
+
   async #read(sql: string): Promise<{ columns: string[]; rows: Row[] }> {
     try {
       const reader = await this.#planned(() => this.#connection.runAndReadAll(sql));

@@ -42,6 +42,12 @@ export interface Engine {
   readonly name: 'duckdb' | 'athena';
   /** Runs a read-only query and returns its rows. */
   query(sql: string): Promise<Row[]>;
+  /**
+   * Runs a read-only query and hands its rows over in batches as the engine delivers them (DuckDB's
+   * chunks, Athena's result pages), so that a caller can pass on a result larger than it should
+   * hold (an audience of millions of users) holding one batch at a time. The query runs once.
+   */
+  queryBatches(sql: string): AsyncIterable<Row[]>;
   /** Writes the result of `sql` (its columns in the table's order, partition column last) into `table`. */
   write(table: TableDef, sql: string, mode: WriteMode): Promise<void>;
   /**

@@ -186,25 +186,6 @@ describe('holdouts on the playbook audiences: two daily runs, then R again', () 
     expect(await snapshotOf()).toEqual(before);
   });
 
-  it('writes the same CSV bytes whatever the page size: 8 treated users in pages of 3 (3, 3, 2) or 4 (4, 4, then none)', async () => {
-    // Prepare
-    const playbooks = configWith(0.1).playbooks;
-    const key = `published/${R}/audiences/everyone.csv`;
-    const whole = Buffer.from((await lake.store.get(key)) ?? []).toString('utf8');
-
-    // Act
-    const paged = async (pageRows: number) => {
-      const store = new FsStore(join(root, `pages-${pageRows}`));
-      await writeAudiences(lake.engine, store, R, playbooks, { pageRows });
-      return Buffer.from((await store.get(key)) ?? []).toString('utf8');
-    };
-
-    // Assess: a header and 8 lines, in user_id order
-    expect(whole.trim().split('\n')).toHaveLength(9);
-    expect(await paged(3)).toBe(whole);
-    expect(await paged(4)).toBe(whole);
-  });
-
   it('splits by the configured holdout share: at h = 0.60 u02 (.5033) and u06 (.5130) join the control arm', async () => {
     // Act: R again under another configuration (the arms of users already exposed stay as recorded)
     const reports = await run(R, configWith(0.6));

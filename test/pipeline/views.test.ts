@@ -148,6 +148,7 @@ describe('the views of user_state: users and user_segments (60 generated days, 4
     const failing: Engine = {
       name: inner.name,
       query: (sql) => inner.query(sql),
+      queryBatches: (sql) => inner.queryBatches(sql),
       write: (table, sql, mode) =>
         table.name === 'funnel' ? Promise.reject(new Error('disk full')) : inner.write(table, sql, mode),
       writeRows: (table, rows, mode) => inner.writeRows(table, rows, mode),

@@ -178,6 +178,21 @@ describe('AthenaEngine.query', () => {
     ]);
   });
 
+  it('hands 2,500 rows over page by page from one execution (999, 1000, 501)', async () => {
+    // Prepare
+    const { engine, fake } = engineWith({ respond: () => users(0, 2500) });
+
+    // Act
+    const pages: string[][] = [];
+    for await (const page of engine.queryBatches('select user_id from users'))
+      pages.push(page.map((row) => String(row.user_id)));
+
+    // Assess: the header row of the first page is skipped, the rows keep their order
+    expect(pages.map((page) => page.length)).toEqual([999, 1000, 501]);
+    expect(pages.flat()).toEqual(Array.from({ length: 2500 }, (_, i) => `u_${String(i).padStart(5, '0')}`));
+    expect(fake.mock.commandCalls(StartQueryExecutionCommand)).toHaveLength(1);
+  });
+
   it('polls a running query with doubling waits, capped at maxPollMs', async () => {
     // Prepare: QUEUED, RUNNING four times, then SUCCEEDED
     const { engine, fake, waits } = engineWith(

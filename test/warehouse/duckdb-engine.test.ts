@@ -51,6 +51,29 @@ describe('DuckDbEngine', () => {
     await engine.close();
   });
 
+  it('hands a result over in batches of at most 16,384 rows, in order, running the query once', async () => {
+    // Act: 40,000 rows come as DuckDB chunks of 2,048, gathered 8 to a batch: 16,384, 16,384, 7,232
+    const batches: number[][] = [];
+    for await (const batch of engine.queryBatches('select range as n from range(40000) order by n'))
+      batches.push(batch.map((row) => Number(row.n)));
+
+    // Assess
+    expect(batches.map((batch) => batch.length)).toEqual([16_384, 16_384, 7_232]);
+    expect(batches.flat()).toEqual(Array.from({ length: 40_000 }, (_, i) => i));
+  });
+
+  it('fails a batched query with a one-line QueryError, and hands over nothing for an empty result', async () => {
+    const empty: unknown[] = [];
+    for await (const batch of engine.queryBatches('select * from daily')) empty.push(batch);
+    expect(empty).toEqual([]);
+    const read = async () => {
+      for await (const _ of engine.queryBatches('select * from no_such_table')) {
+        // nothing
+      }
+    };
+    await expect(read()).rejects.toThrow(/no_such_table/);
+  });
+
   it('serves an empty, typed view before any file exists', async () => {
     const result = await engine.queryReadOnly('select * from daily');
     expect(result.columns).toEqual(['id', 'amount', 'dt']);

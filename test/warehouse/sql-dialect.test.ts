@@ -74,8 +74,6 @@ const SAMPLE_PARAMS: Record<string, SqlParam> = {
       "select 'kyc_reminder' as action_id, 'playbook:kyc_reminder' as campaign_id, 1 as action_order, 'u1' as user_id, 'treatment' as arm",
   },
   exposed_before: { query: "select 'playbook:kyc_reminder' as campaign_id, 'u2' as user_id" },
-  after_user_id: 'u1',
-  page_rows: 50000,
   user_windows: {
     query:
       "select 'u1' as user_id, date '2026-01-01' as cohort_date, 'p1' as partner_id, 40 as age_days, " +
