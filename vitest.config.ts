@@ -60,6 +60,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     sequence: { sequencer: SlowestFirst },
+    // The run's directory of shared fixtures (test/fixture-cache.ts).
+    globalSetup: ['test/fixture-cache.ts'],
     // A fixed key, so no test creates the default key file in the home directory.
     env: { GROWTHLAKE_PSEUDONYMIZATION_KEY: 'test-pseudonymization-key-0123456789abcdef' },
   },
