@@ -8,15 +8,20 @@ import { ingestFile } from '../../lambdas/ingest/ingest.ts';
 import { type LocalLake, openLocalLake } from '../../lambdas/pipeline/local-lake.ts';
 
 /**
- * A local lake with a generated business's registry, FX rates and events ingested (no spend), the
- * events of every day as one NDJSON file: one ingest instead of one per day. Nothing is run.
+ * A local lake with a generated business's registry, FX rates and events ingested (spend too when
+ * `spend`, each file as it arrives, restatements after the files they restate), the events of every
+ * day as one NDJSON file: one ingest instead of one per day. Nothing is run.
  */
-export async function generatedLake(options: Omit<GenerateOptions, 'outDir'>): Promise<LocalLake> {
+export async function generatedLake(
+  options: Omit<GenerateOptions, 'outDir'>,
+  { spend = false }: { readonly spend?: boolean } = {},
+): Promise<LocalLake> {
   const root = await mkdtemp(join(tmpdir(), 'growthlake-generated-'));
   const inputDir = join(root, 'input');
   const files = inputFiles(await generate({ ...options, outDir: inputDir }));
   const lake = await openLocalLake(join(root, 'lake'));
-  for (const file of files.filter((f) => f.kind === 'partners' || f.kind === 'fx')) {
+  const separate = new Set(spend ? ['partners', 'fx', 'spend'] : ['partners', 'fx']);
+  for (const file of files.filter((f) => separate.has(f.kind))) {
     await ingestFile(lake, file.kind, join(inputDir, file.path));
   }
   const events = join(root, 'events-all.jsonl');
