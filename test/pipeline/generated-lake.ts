@@ -2,7 +2,7 @@ import { appendFile, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { generate, inputFiles } from '../../lambdas/generate/generate.ts';
+import { type GeneratedInputFile, generate, inputFiles } from '../../lambdas/generate/generate.ts';
 import type { GenerateOptions } from '../../lambdas/generate/options.ts';
 import { ingestFile } from '../../lambdas/ingest/ingest.ts';
 import { type LocalLake, openLocalLake } from '../../lambdas/pipeline/local-lake.ts';
@@ -24,14 +24,26 @@ export async function generatedLake(
   for (const file of files.filter((f) => separate.has(f.kind))) {
     await ingestFile(lake, file.kind, join(inputDir, file.path));
   }
-  const events = join(root, 'events-all.jsonl');
+  await ingestFile(lake, 'events', await eventsInOneFile(inputDir, files, join(root, 'events-all.jsonl')));
+  return lake;
+}
+
+/**
+ * The generated events files of every day, oldest first, written into `target` as one NDJSON file.
+ * Its ingest stores what ingesting them day by day stores: within a file the first line of an
+ * event_id wins (queries/ingest/accept_events.sql), as the earliest file's does across ingests.
+ */
+export async function eventsInOneFile(
+  inputDir: string,
+  files: readonly GeneratedInputFile[],
+  target: string,
+): Promise<string> {
   for (const path of files
     .filter((f) => f.kind === 'events')
     .map((f) => f.path)
     .sort()) {
     const bytes = await readFile(join(inputDir, path));
-    await appendFile(events, path.endsWith('.gz') ? gunzipSync(bytes) : bytes);
+    await appendFile(target, path.endsWith('.gz') ? gunzipSync(bytes) : bytes);
   }
-  await ingestFile(lake, 'events', events);
-  return lake;
+  return target;
 }
