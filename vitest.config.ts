@@ -3,10 +3,11 @@ import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
- * Seconds each slow file took alone on a quiet machine, for the order of a run with no results
- * cached (a fresh clone, CI): vitest runs the files it has timed longest first, and files it has
- * not timed largest first, which is not slowest first. With the longest first the two workers
- * finish together instead of one running a 30-second file alone at the end.
+ * Seconds each slow file took in a serial run of the suite (vitest's cached timings, before the
+ * work that sped some of them up), for the order of a run with no results cached (a fresh clone,
+ * CI): vitest runs the files it has timed longest first, and files it has not timed largest first,
+ * which is not slowest first. With the longest first the two workers finish together instead of
+ * one running a 30-second file alone at the end. Only the order matters, not the figures.
  */
 const SLOW_FILES: Readonly<Record<string, number>> = {
   'test/golden/golden.test.ts': 48,
