@@ -66,7 +66,7 @@ describe('the audience query computes the holdout rule', () => {
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'growthlake-audience-sql-'));
     lake = await openLocalLake(join(root, 'lake'), { threads: 2 });
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await lake?.close();
@@ -141,7 +141,7 @@ describe('the first exposures of the audiences', () => {
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'growthlake-first-exposures-'));
     lake = await openLocalLake(join(root, 'lake'), { threads: 2 });
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await lake?.close();

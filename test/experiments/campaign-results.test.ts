@@ -474,7 +474,7 @@ describe('campaign_results after the transform step: exposures recorded for R la
       await transformAndMeasure(each.engine, R);
       await writeExposures(each.engine, AUDIENCE_INGEST, AUDIENCE_ROWS);
     }
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await lake?.engine.close();

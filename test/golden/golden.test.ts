@@ -716,7 +716,7 @@ describe(`golden: contract tables on a hand-computed data set, R = ${R}`, () => 
     ingests = await ingestAll(lake, INITIAL);
     await backfill({ ...lake, config: DEFAULT_RUN_CONFIG }, '2026-03-01', R);
     before = await readTables(lake);
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await lake?.close();
@@ -869,7 +869,7 @@ describe(`golden: contract tables on a hand-computed data set, R = ${R}`, () => 
       } finally {
         await freshLake.close();
       }
-    }, 60_000);
+    });
 
     afterAll(async () => {
       await lateLake?.close();
@@ -950,7 +950,7 @@ describe(`golden: contract tables on a hand-computed data set, R = ${R}`, () => 
       } finally {
         await freshLake.close();
       }
-    }, 60_000);
+    }, 180_000);
 
     afterAll(async () => {
       await spendLake?.close();

@@ -49,7 +49,7 @@ describe('growthlake run over a lake with a truncated Parquet file', () => {
     await opened.close();
     const first = await growthlake('run', '--date', '2026-11-20', '--lake', lake);
     if (first.code !== 0) throw new Error(first.stderr);
-  }, 60_000);
+  });
 
   afterAll(async () => {
     if (lake !== undefined) await rm(dirname(lake), { recursive: true, force: true });
@@ -84,7 +84,7 @@ describe('growthlake run over a lake with a truncated Parquet file', () => {
     expect(rerun.stderr).toBe('');
     expect(rerun.code).toBe(0);
     expect(await rowsOf(lake, 'select max(dt) as last_day from user_daily')).toEqual([{ last_day: R }]);
-  }, 60_000);
+  });
 
   it('fails on a derived table with the remedy, which rebuilds the lost rows when followed', async () => {
     // Prepare: cut one day of user_daily to nothing.
@@ -114,5 +114,5 @@ describe('growthlake run over a lake with a truncated Parquet file', () => {
     expect(rerun.stderr).toBe('');
     expect(rerun.code).toBe(0);
     expect(await rowsOf(lake, USER_DAILY_SQL)).toEqual(userDaily);
-  }, 60_000);
+  });
 });

@@ -12,6 +12,7 @@ import { BuildManifest, NO_BASE } from '../../lambdas/pipeline/manifest.ts';
 import { runDaily } from '../../lambdas/pipeline/run.ts';
 import type { Row } from '../../lambdas/warehouse/engine.ts';
 import { openLakeCopy } from '../ingest/lake-helpers.ts';
+import { eventsInOneFile } from './generated-lake.ts';
 
 const END = '2026-03-20';
 const RUN_DATES = dateRange('2026-03-12', END);
@@ -75,9 +76,17 @@ describe('incremental runs equal a rebuild (generated data, late events and rest
       restatedRuns.push(...report.transform.restatedRuns);
     }
 
-    // Rebuild: everything ingested first, then the same dates run once each.
+    // Rebuild: everything ingested first, then the same dates run once each. The events of the 30
+    // days go in as one file: one ingest instead of 30, storing the same rows (see eventsInOneFile).
     rebuilt = await openLocalLake(join(root, 'rebuilt'));
-    for (const file of inputs) await ingestFile(rebuilt, file.kind, join(inputDir, file.path));
+    for (const file of inputs.filter((f) => f.kind !== 'events')) {
+      await ingestFile(rebuilt, file.kind, join(inputDir, file.path));
+    }
+    await ingestFile(
+      rebuilt,
+      'events',
+      await eventsInOneFile(inputDir, inputs, join(root, 'events-all.jsonl')),
+    );
     for (const date of RUN_DATES) await runDaily({ ...rebuilt, config: DEFAULT_RUN_CONFIG }, date);
   }, 180_000);
 

@@ -8,6 +8,7 @@ import { ingestFile } from '../../lambdas/ingest/ingest.ts';
 import { type LocalLake, openLocalLake } from '../../lambdas/pipeline/local-lake.ts';
 import { runDaily } from '../../lambdas/pipeline/run.ts';
 import type { Row } from '../../lambdas/warehouse/engine.ts';
+import { eventsInOneFile } from './generated-lake.ts';
 
 const END = '2026-03-20';
 
@@ -35,8 +36,14 @@ describe('spend_daily after restated spend (generated data)', () => {
     );
     const isRestatement = (file: GeneratedInputFile) => file.path.endsWith('.restated.csv');
     restatements = inputs.filter(isRestatement);
+    // The events of the 20 days go in as one file: one ingest instead of 20, storing the same rows
+    // (see eventsInOneFile); spend arrives file by file.
+    const events = await eventsInOneFile(inputDir, inputs, join(root, 'events-all.jsonl'));
     const ingest = async (lake: LocalLake, files: readonly GeneratedInputFile[]) => {
-      for (const file of files) await ingestFile(lake, file.kind, join(inputDir, file.path));
+      for (const file of files.filter((f) => f.kind !== 'events')) {
+        await ingestFile(lake, file.kind, join(inputDir, file.path));
+      }
+      if (files.some((f) => f.kind === 'events')) await ingestFile(lake, 'events', events);
     };
 
     // Incremental: every file but the restatements, a run; then the restatements, a run.

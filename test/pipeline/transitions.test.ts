@@ -69,7 +69,7 @@ describe('the lifecycle of the day before, kept in user_state (hand-built users)
     await ingestFile(lake.context, 'events', await lake.writeLines('events.jsonl', EVENTS));
     await transformAndMeasure(lake.lake.engine, BEFORE);
     await transformAndMeasure(lake.lake.engine, D);
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await lake?.close();

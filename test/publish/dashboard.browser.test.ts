@@ -5,8 +5,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { renderDashboard } from '../../lambdas/publish/dashboard.ts';
 import { loadPublishModel } from '../../lambdas/publish/load-model.ts';
 import type { PublishModel } from '../../lambdas/publish/model.ts';
@@ -16,6 +16,7 @@ import {
   launchChromium,
   openDashboard as openChromiumDashboard,
   openPage as openChromiumPage,
+  type PageLog,
 } from './chromium.ts';
 import { buildFixtureLake, R, TEST_RECIPIENTS } from './fixture.ts';
 
@@ -69,14 +70,32 @@ let model: PublishModel;
 let html: string;
 let digestHtml: string;
 
-/** Opens `content` in a fresh context that refuses and records every request and console problem. */
-function openPage(content: string, viewport: { width: number; height: number }, mobile: boolean) {
-  return openChromiumPage(browser, content, viewport, mobile);
+/**
+ * Opens `content` in a fresh context that refuses and records every request and console problem;
+ * the context closes when the test ends, so no page keeps drawing behind the next test's.
+ */
+async function openPage(content: string, viewport: { width: number; height: number }, mobile: boolean) {
+  const opened = await openChromiumPage(browser, content, viewport, mobile);
+  onTestFinished(() => opened.page.context().close());
+  return opened;
 }
 
-/** Opens the dashboard and waits for its charts. */
-function openDashboard(viewport: { width: number; height: number }, mobile: boolean) {
-  return openChromiumDashboard(browser, html, viewport, mobile);
+/** Opens the dashboard and waits for its charts; the context closes when the test ends. */
+async function openDashboard(viewport: { width: number; height: number }, mobile: boolean) {
+  const opened = await openChromiumDashboard(browser, html, viewport, mobile);
+  onTestFinished(() => opened.page.context().close());
+  return opened;
+}
+
+let laptop: Promise<{ page: Page } & PageLog> | undefined;
+
+/**
+ * The dashboard on a laptop (1366 x 900), opened by the first test that asks and kept until the
+ * file ends: the tests below only read it, so each need not draw every chart again.
+ */
+function laptopDashboard(): Promise<{ page: Page } & PageLog> {
+  laptop ??= openChromiumDashboard(browser, html, { width: 1366, height: 900 }, false);
+  return laptop;
 }
 
 beforeAll(async () => {
@@ -113,7 +132,7 @@ describe('the dashboard in Chromium', () => {
 
   it('renders every chart with data on a laptop, with no errors and no network', async () => {
     // Act
-    const { page, problems, requests } = await openDashboard({ width: 1366, height: 900 }, false);
+    const { page, problems, requests } = await laptopDashboard();
 
     // Assess
     const charts = await page.evaluate(() =>
@@ -144,7 +163,7 @@ describe('the dashboard in Chromium', () => {
   });
 
   it('shows partner names from the CSV as text, never as markup', async () => {
-    const { page } = await openDashboard({ width: 1366, height: 900 }, false);
+    const { page } = await laptopDashboard();
     expect(await page.locator('live').count()).toBe(0);
     await expect(page.locator('#partners tbody th').first().textContent()).resolves.toContain(
       'Alpha Crypto <Live> & "Friends"',
@@ -155,7 +174,7 @@ describe('the dashboard in Chromium', () => {
   });
 
   it("shows each partner's matured ROI beside the projection at the value horizon and the payback day", async () => {
-    const { page } = await openDashboard({ width: 1366, height: 900 }, false);
+    const { page } = await laptopDashboard();
     const headers = await page.locator('#partners thead th').allTextContents();
     expect(headers.slice(-4)).toEqual(['ROI d7', 'ROI d30', 'ROI 180d projected', 'Payback']);
     const yieldHunters = page.locator('#partners tbody tr', { hasText: 'YieldHunters' });
@@ -165,7 +184,7 @@ describe('the dashboard in Chromium', () => {
   });
 
   it('states each change in words as well as arrows and colour', async () => {
-    const { page } = await openDashboard({ width: 1366, height: 900 }, false);
+    const { page } = await laptopDashboard();
     const cac = page.locator('.kpi', { hasText: 'CAC' }).first();
     await expect(cac.locator('.kpi-value').textContent()).resolves.toBe('$168');
     await expect(cac.locator('.kpi-change .change').first().textContent()).resolves.toBe(
@@ -184,7 +203,7 @@ describe('the dashboard in Chromium', () => {
 
   it("lists R's alerts, most severe first, each value against its expected range", async () => {
     // Act
-    const { page } = await openDashboard({ width: 1366, height: 900 }, false);
+    const { page } = await laptopDashboard();
     const rows = page.locator('#alerts tbody tr');
 
     // Assess: test/publish/fixture.ts, KPI_ALERT_ROWS: all nine of R (the digest shows eight), the
@@ -206,7 +225,7 @@ describe('the dashboard in Chromium', () => {
 
   it('shows the plan, worst first, each target against its forecast', async () => {
     // Act
-    const { page } = await openDashboard({ width: 1366, height: 900 }, false);
+    const { page } = await laptopDashboard();
     const rows = page.locator('#plan tbody tr');
 
     // Assess: test/publish/fixture.ts, PLAN_ROWS; kol spend: 24000 to date, 30000 * 22/30 = 22000
@@ -232,7 +251,7 @@ describe('the dashboard in Chromium', () => {
 
   it('shows each campaign with its arms, verdict, intervals drawn and an SRM warning', async () => {
     // Act
-    const { page } = await openDashboard({ width: 1366, height: 900 }, false);
+    const { page } = await laptopDashboard();
     const cards = page.locator('#campaigns article.campaign');
 
     // Assess: by campaign id, so the playbook campaign (named by its id) comes first.
@@ -290,7 +309,7 @@ describe('the dashboard in Chromium', () => {
 
   it("shows each source and partner's reconciliation, most severe first, status marked", async () => {
     // Act
-    const { page } = await openDashboard({ width: 1366, height: 900 }, false);
+    const { page } = await laptopDashboard();
     const tracking = page.locator('#tracking');
     const week = tracking.locator('table').nth(0);
 

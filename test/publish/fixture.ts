@@ -3,10 +3,12 @@
  * the tests can compute every published number by hand. Partners: two KOLs, two affiliates, one
  * content site, and organic, unattributed and an unknown id outside the registry.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { cp, mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ParsedMail, simpleParser } from 'mailparser';
+import { inject } from 'vitest';
 import { addDays } from '../../lambdas/contract/dates.ts';
 import type { Recipient, RecipientsConfig } from '../../lambdas/contract/recipients-config.ts';
 import {
@@ -893,13 +895,66 @@ export interface FixtureOptions {
   readonly withQuality?: boolean;
 }
 
-/** A fixture lake in a temporary directory; `dispose` closes and removes it. */
+/**
+ * A fixture lake in a temporary directory; `dispose` closes and removes it. Each test file gets a
+ * lake of its own to change: a copy of the run's one build with these options (see
+ * {@link cachedFixtureLake}).
+ */
 export async function buildFixtureLake(
   options: FixtureOptions = {},
 ): Promise<LocalLake & { dir: string; dispose(): Promise<void> }> {
+  const built = await cachedFixtureLake(options);
   const dir = await mkdtemp(join(tmpdir(), 'growthlake-publish-'));
+  await cp(built, dir, { recursive: true });
   const lake = await openLocalLake(dir, { threads: 1 });
-  const { engine } = lake;
+  return {
+    ...lake,
+    dir,
+    dispose: async () => {
+      await lake.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The fixture lake with `options`, built once per test run in the run's fixture cache (see
+ * test/fixture-cache.ts) and never changed there: about 20 table writes that a dozen files would
+ * otherwise each make. Two files building it at once each build it; the first to finish keeps its
+ * copy.
+ */
+async function cachedFixtureLake(options: FixtureOptions): Promise<string> {
+  const name = `publish-${
+    Object.entries(options)
+      .filter(([, on]) => on === true)
+      .map(([option]) => option)
+      .sort()
+      .join('-') || 'default'
+  }`;
+  const path = join(inject('fixtureCache'), name);
+  if (existsSync(path)) return path;
+  const building = await mkdtemp(`${path}.building-`);
+  await writeFixtureLake(building, options);
+  try {
+    await rename(building, path);
+  } catch (error) {
+    if (!existsSync(path)) throw error;
+    await rm(building, { recursive: true, force: true });
+  }
+  return path;
+}
+
+/** Writes the fixture's tables into a new lake in `dir`, and closes it. */
+async function writeFixtureLake(dir: string, options: FixtureOptions): Promise<void> {
+  const lake = await openLocalLake(dir, { threads: 1 });
+  try {
+    await writeFixtureTables(lake.engine, options);
+  } finally {
+    await lake.close();
+  }
+}
+
+async function writeFixtureTables(engine: Engine, options: FixtureOptions): Promise<void> {
   await writeRows(
     engine,
     PARTNERS,
@@ -976,14 +1031,6 @@ export async function buildFixtureLake(
     ]);
     await writeRows(engine, USER_RISK_FLAGS, riskFlagRows());
   }
-  return {
-    ...lake,
-    dir,
-    dispose: async () => {
-      await lake.close();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
 }
 
 /** A fixture lake published once for R: its model, and each recipient's digest parsed. */

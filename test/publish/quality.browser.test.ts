@@ -6,7 +6,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { publishRun } from '../../lambdas/publish/publisher.ts';
 import { ARTIFACTS, launchChromium, openDashboard as openChromiumDashboard } from './chromium.ts';
 import { buildFixtureLake, R, TEST_RECIPIENTS } from './fixture.ts';
@@ -23,9 +23,14 @@ interface BrowserWindow {
 let browser: Browser;
 let html: string;
 
-/** Opens the dashboard in a fresh context that refuses every request, and waits for its charts. */
-function openDashboard(viewport: { width: number; height: number }, mobile: boolean) {
-  return openChromiumDashboard(browser, html, viewport, mobile);
+/**
+ * Opens the dashboard in a fresh context that refuses every request, and waits for its charts; the
+ * context closes when the test ends, so no page keeps drawing behind the next test's.
+ */
+async function openDashboard(viewport: { width: number; height: number }, mobile: boolean) {
+  const opened = await openChromiumDashboard(browser, html, viewport, mobile);
+  onTestFinished(() => opened.page.context().close());
+  return opened;
 }
 
 beforeAll(async () => {

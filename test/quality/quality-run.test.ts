@@ -99,7 +99,7 @@ describe('traffic-quality tables through a run', () => {
     await ingestFile(lake.context, 'events', files.nextDay as string);
     await ingestFile(lake.context, 'events', files.late as string);
     secondRun = await transformAndMeasure(lake.lake.engine, R2);
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await lake?.close();

@@ -109,7 +109,7 @@ describe('the value sums SQL hands the persistence model (a hand-made user_state
       { columns: [...USER_STATE.columns.map((c) => c.name), 'dt'], rows },
       { kind: 'replace-partitions', partitions: [R] },
     );
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await lake?.close();

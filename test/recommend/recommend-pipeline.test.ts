@@ -4,17 +4,13 @@
  * recommendations, a flagged partner is held at its current spend or set to its registry minimum,
  * and the recommendations stay budget-neutral). One generated lake serves both.
  */
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PARTNER_QUALITY } from '../../lambdas/contract/tables-traffic.ts';
-import { generate, inputFiles } from '../../lambdas/generate/generate.ts';
-import { ingestFile } from '../../lambdas/ingest/ingest.ts';
-import { type LocalLake, openLocalLake } from '../../lambdas/pipeline/local-lake.ts';
+import type { LocalLake } from '../../lambdas/pipeline/local-lake.ts';
 import { transformAndMeasure } from '../../lambdas/pipeline/transform.ts';
 import { type RecommendReport, recommendBudgets } from '../../lambdas/recommend/recommend.ts';
 import type { Row } from '../../lambdas/warehouse/engine.ts';
+import { generatedLake } from '../pipeline/generated-lake.ts';
 import { writeRows } from '../publish/fixture.ts';
 
 const R = '2026-11-21';
@@ -23,17 +19,8 @@ const R = '2026-11-21';
 let lake: LocalLake;
 
 beforeAll(async () => {
-  const root = await mkdtemp(join(tmpdir(), 'growthlake-recommend-'));
-  const generated = await generate({
-    outDir: join(root, 'input'),
-    endDate: R,
-    days: 60,
-    users: 3000,
-    partners: 8,
-    seed: 3,
-  });
-  lake = await openLocalLake(join(root, 'lake'));
-  for (const file of inputFiles(generated)) await ingestFile(lake, file.kind, join(root, 'input', file.path));
+  // Every generated input; the events of the 60 days in one ingest (see generatedLake).
+  lake = await generatedLake({ endDate: R, days: 60, users: 3000, partners: 8, seed: 3 }, { spend: true });
   await transformAndMeasure(lake.engine, R);
 }, 120_000);
 

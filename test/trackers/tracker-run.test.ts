@@ -99,7 +99,7 @@ describe('tracker tables and Impact spend through a run', () => {
     await ingestFile(lake.context, 'impact', files.impact2 as string);
     await ingestFile(lake.context, 'tracker-map', files.mapV2 as string);
     secondRun = await transformAndMeasure(lake.lake.engine, '2026-11-22');
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await lake?.close();
