@@ -45,7 +45,11 @@ function toUserValue(row: Row): UserValue {
 /** Reads every attributed user's trading summary as of R. */
 export async function loadUserValues(engine: Engine, runDate: string): Promise<UserValue[]> {
   const rows = await engine.query(
-    queryFile('user_value_summaries', { run_date: { date: runDate } }, BENCH_QUERIES_DIR),
+    queryFile(
+      'user_value_summaries',
+      { user_windows: { query: queryFile('recommend/user_value_windows', { run_date: { date: runDate } }) } },
+      BENCH_QUERIES_DIR,
+    ),
   );
   return rows.map(toUserValue);
 }
