@@ -15,11 +15,12 @@ export interface LocalLake {
 }
 
 /**
- * The engine settings of a local ingest: DuckDB gets 192 MB and spills the rest to the lake's
- * `_tmp/`, which leaves the validation workers their memory (peak RSS under 512 MB on a 1.1 GB
- * file, docs/benchmarks.md).
+ * The engine settings of a local ingest: DuckDB gets 160 MB and spills the rest to the lake's
+ * `_tmp/`, which leaves the validation workers their memory. At 192 MB the peak RSS of a 1.1 GB
+ * file reached 539-551 MB, over the 512 MB target; at 160 MB, 406-475 MB in six runs, at the same
+ * speed (docs/benchmarks.md, Ingest).
  */
-export const INGEST_ENGINE_OPTIONS: DuckDbEngineOptions = { memoryLimit: '192MB' };
+export const INGEST_ENGINE_OPTIONS: DuckDbEngineOptions = { memoryLimit: '160MB' };
 
 /** The lake directory: `--lake`, else `GROWTHLAKE_LAKE`, else `./lake`. */
 export function resolveLakeDir(option?: string): string {

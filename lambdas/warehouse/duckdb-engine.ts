@@ -60,7 +60,7 @@ export interface DuckDbEngineOptions {
 const CATALOG_QUERY = /\b(information_schema|pg_catalog|duckdb_[a-z_]+|show|describe|summarize)\b/i;
 
 /**
- * The most partitions one COPY writes. Measured with the CLI's 192 MB on 3 million events over
+ * The most partitions one COPY writes. Measured with the CLI's then 192 MB on 3 million events over
  * 273 dates, copied from the temporary table of {@link DuckDbEngine}'s #copyPartitioned: groups
  * of 100 loaded, all 273 at once ran out of memory. 64 leaves room for wider tables.
  */
@@ -493,7 +493,7 @@ export class DuckDbEngine implements Engine {
    * {@link MAX_PARTITIONS_PER_COPY} partitions at a time. A partitioned COPY keeps a Parquet writer
    * open for every partition it has seen until it ends, memory DuckDB cannot spill, and fed
    * straight from the query it holds the query's buffers too: a first import of a year of history
-   * in one file (365 dates of 10 events each) ran out of the CLI's 192 MB. So the rows are first
+   * in one file (365 dates of 10 events each) ran out of the CLI's 192 MB (160 MB since). So the rows are first
    * kept in a temporary table, which DuckDB spills to the lake's `_tmp/` like any other data, and
    * each group of partitions is then copied from it. Athena has a limit of its own on partitions
    * per statement and the same answer (see AthenaEngine's write).
