@@ -203,7 +203,7 @@ export async function benchIngest(): Promise<void> {
         throw new Error(`the ingest read ${read} lines, the baseline ${baselineLines}`);
       const baselineRate = baselineLines / (baseline.wallMs / 1000);
       const ingestRate = read / (ingest.wallMs / 1000);
-      largestBaseline = baselineRate;
+      largestBaseline = Math.max(largestBaseline, baselineRate);
       const ratio = ingestRate / baselineRate;
       process.stdout.write(
         `  round ${round}: baseline ${count(baselineRate)} lines/s (${(baseline.wallMs / 1000).toFixed(1)} s, CPU ${baseline.cpuSeconds.toFixed(1)} s, ${baseline.peakRssMb.toFixed(0)} MB); ` +

@@ -91,8 +91,8 @@ export function projectionParameters(partition: ColumnDef, location: string): Re
 }
 
 /**
- * The Glue `TableInput` of a registry table whose files live under
- * (`s3://<lake bucket>/<table.location>/`, ending in `/`): `filesLocation`. A table published through manifests
+ * The Glue `TableInput` of a registry table whose files live under `filesLocation`
+ * (`s3://<lake bucket>/<table.location>/`, ending in `/`). A table published through manifests
  * is read from its manifests' folder, partition projection included.
  */
 export function glueTableInput(table: TableDef, filesLocation: string): glue.CfnTable.TableInputProperty {

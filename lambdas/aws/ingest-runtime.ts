@@ -12,13 +12,13 @@ import { ENV, IngestEnvSchema, parseEnv } from './env.ts';
 import { InvalidEventError } from './errors.ts';
 import { ingestLandedObject, type LandedOutcome } from './ingest-landed.ts';
 import { LakeAccess } from './lake-access.ts';
-import { LakeLock } from './lake-lease.ts';
+import type { LakeLock } from './lake-lease.ts';
 import { type LandingBucket, S3LandingBucket } from './landing-bucket.ts';
 import { recordAthenaScan, recordLanded } from './metrics.ts';
 import type { ObjectCreatedEvent } from './object-created-event.ts';
 import { newObservability, type Observability } from './observability.ts';
 import { PseudonymizationSecret } from './pseudonymization-secret.ts';
-import { S3ConditionalObjects } from './s3-conditional-objects.ts';
+import { s3LakeLock } from './s3-conditional-objects.ts';
 
 /** Everything the ingest Lambda needs, created once per process. */
 export interface IngestRuntime extends Observability {
@@ -49,10 +49,7 @@ export function ingestRuntimeFromEnv(
     ...newObservability(),
     landing,
     lake,
-    lock: new LakeLock({
-      objects: new S3ConditionalObjects({ client: s3, bucket: lakeBucket }),
-      lakeName: `s3://${lakeBucket}`,
-    }),
+    lock: s3LakeLock(s3, lakeBucket),
     lockTtlSeconds: settings[ENV.lakeLockTtlSeconds],
     deferrals: new DeferredIngests({ lake: lake.store, landing }),
     workDir: join(tmpdir(), 'growthlake-landing'),

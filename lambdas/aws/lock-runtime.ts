@@ -8,10 +8,10 @@ import { S3Store } from '../storage/s3-store.ts';
 import { newS3Client } from './clients.ts';
 import { DeferredIngests } from './deferred-ingests.ts';
 import { ENV, LakeLockEnvSchema, parseEnv } from './env.ts';
-import { LakeLock } from './lake-lease.ts';
+import type { LakeLock } from './lake-lease.ts';
 import { S3LandingBucket } from './landing-bucket.ts';
 import { newObservability, type Observability } from './observability.ts';
-import { S3ConditionalObjects } from './s3-conditional-objects.ts';
+import { s3LakeLock } from './s3-conditional-objects.ts';
 import { type LakeLockEvent, runDateOf } from './step-events.ts';
 
 /** Everything the lake-lock Lambda needs, created once per process. */
@@ -32,10 +32,7 @@ export function lockRuntimeFromEnv(
   const s3 = newS3Client();
   return {
     ...newObservability(),
-    lock: new LakeLock({
-      objects: new S3ConditionalObjects({ client: s3, bucket }),
-      lakeName: `s3://${bucket}`,
-    }),
+    lock: s3LakeLock(s3, bucket),
     ttlSeconds: settings[ENV.lakeLockTtlSeconds],
     deferrals: new DeferredIngests({
       lake: new S3Store({ client: s3, bucket }),

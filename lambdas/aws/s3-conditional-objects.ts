@@ -7,7 +7,7 @@
  * precondition and the lock looks again.
  */
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { ConditionalObjects, ObjectVersion } from './lake-lease.ts';
+import { type ConditionalObjects, LakeLock, type ObjectVersion } from './lake-lease.ts';
 
 /** What {@link S3ConditionalObjects} needs. */
 export interface S3ConditionalObjectsOptions {
@@ -88,4 +88,9 @@ export class S3ConditionalObjects implements ConditionalObjects {
       throw error;
     }
   }
+}
+
+/** The lake's lock (`_lock/lake.json`) in the lake bucket, as the state machine and the ingest take it. */
+export function s3LakeLock(client: S3Client, bucket: string): LakeLock {
+  return new LakeLock({ objects: new S3ConditionalObjects({ client, bucket }), lakeName: `s3://${bucket}` });
 }

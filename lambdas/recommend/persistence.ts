@@ -101,9 +101,9 @@ export function ageBand(ageDays: number): number {
 
 /**
  * What the fit needs of one age band's window pairs: sums over the pairs whose user traded in the
- * base windows (earning) and over those who did not (idle). Summed in JavaScript from pairs
- * (`sumWindowPairs`) or in SQL (queries/recommend/persistence_band_sums.sql), so that the daily
- * run never holds a pair per user.
+ * base windows (earning) and over those who did not (idle). Summed in SQL
+ * (queries/recommend/persistence_band_sums.sql), so that the daily run never holds a pair per user;
+ * the tests' reference sums pairs in JavaScript (test/recommend/per-user-reference.ts).
  */
 export interface BandSums {
   /** Pairs with trading days in the base windows. */
@@ -124,8 +124,6 @@ export interface BandSums {
   readonly reactivated: number;
 }
 
-type MutableBandSums = { -readonly [K in keyof BandSums]: BandSums[K] };
-
 /** The sums of a band without pairs. */
 export function emptyBandSums(): BandSums {
   return {
@@ -140,26 +138,6 @@ export function emptyBandSums(): BandSums {
   };
 }
 
-/** The sums of each age band of AGE_BANDS_DAYS over window pairs. */
-export function sumWindowPairs(pairs: Iterable<WindowPair>): BandSums[] {
-  const sums: MutableBandSums[] = AGE_BANDS_DAYS.map(emptyBandSums);
-  for (const pair of pairs) {
-    const s = sums[ageBand(pair.ageDays)] as MutableBandSums;
-    if (pair.lastDays > 0) {
-      s.earners += 1;
-      s.lastDays += pair.lastDays;
-      s.nextOfEarnersDays += pair.nextDays;
-      if (pair.nextDays <= 0) s.droppedOut += 1;
-    } else {
-      s.idle += 1;
-      s.nextOfIdleUsd += pair.nextUsd;
-      s.nextOfIdleDays += pair.nextDays;
-      if (pair.nextDays > 0) s.reactivated += 1;
-    }
-  }
-  return sums;
-}
-
 /** The nearest band with enough users, preferring younger ones (older ages extrapolate the oldest). */
 function donor(sums: readonly BandSums[], band: number, enough: (s: BandSums) => boolean): number | null {
   for (let distance = 0; distance < sums.length; distance += 1) {
@@ -169,11 +147,6 @@ function donor(sums: readonly BandSums[], band: number, enough: (s: BandSums) =>
     }
   }
   return null;
-}
-
-/** Fits the model on window pairs (sumWindowPairs, then fitBandSums). */
-export function fitPersistence(pairs: Iterable<WindowPair>, prior?: PersistenceModel): PersistenceModel {
-  return fitBandSums(sumWindowPairs(pairs), prior);
 }
 
 /**

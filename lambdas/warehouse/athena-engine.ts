@@ -23,6 +23,7 @@ import {
   checkWriteMode,
   dataFolder,
   forEachLimited,
+  isAppendedBy,
   publishFiles,
   removeSuperseded,
   replacedFiles,
@@ -121,10 +122,6 @@ function excerpt(sql: string): string {
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message || error.name : String(error);
-}
-
-function fileName(key: string): string {
-  return key.slice(key.lastIndexOf('/') + 1);
 }
 
 /**
@@ -412,10 +409,7 @@ export class AthenaEngine implements Engine {
   async #placeAppended(table: TableDef, filePrefix: string, produced: ProducedFiles): Promise<void> {
     const earlier = (await this.#store.list(table.location))
       .map((object) => object.key)
-      .filter((key) => {
-        const name = fileName(key);
-        return name.startsWith(`${filePrefix}_`) || name === `${filePrefix}.parquet`;
-      });
+      .filter((key) => isAppendedBy(key, filePrefix));
     const copies = [...produced].flatMap(([group, keys]) =>
       keys.map((from, index) => ({ from, to: `${dataFolder(table, group)}/${filePrefix}_${index}.parquet` })),
     );

@@ -27,6 +27,7 @@ import {
   adoptListedFiles,
   checkWriteMode,
   currentFiles,
+  isAppendedBy,
   partitionOfDataKey,
   publishFiles,
   removeSuperseded,
@@ -77,6 +78,24 @@ const TABLE_WRITES = new Map<string, number>();
 
 /** The planner failure of duckdb/duckdb#25629 (see DuckDbEngine's #planned). */
 const PARTITION_STATISTICS_BUG = /^INTERNAL Error: Attempted to access index \d+ within vector of size \d+/;
+
+/**
+ * Turns rows of DuckDB's JSON values into Rows with one converter per column, not a type's name
+ * and a regex per value: a 44,000-row audience has 660,000 values.
+ */
+function rowConverter(
+  columns: readonly string[],
+  types: readonly DuckDBType[],
+): (values: readonly unknown[]) => Row {
+  const converters = types.map(sqlValueOf);
+  return (values) => {
+    const row: Row = {};
+    for (let index = 0; index < values.length; index++) {
+      row[columns[index] as string] = (converters[index] as (value: unknown) => SqlValue)(values[index]);
+    }
+    return row;
+  };
+}
 
 function sqlString(text: string): string {
   return `'${text.replaceAll("'", "''")}'`;
@@ -297,18 +316,9 @@ export class DuckDbEngine implements Engine {
     let batch: Row[] = [];
     try {
       const result = await this.#planned(() => this.#connection.stream(sql));
-      const columns = result.columnNames();
-      const converters = result.columnTypes().map(sqlValueOf);
+      const toRow = rowConverter(result.columnNames(), result.columnTypes());
       for await (const chunk of result.yieldRowsJson()) {
-        for (const values of chunk) {
-          const row: Row = {};
-          for (let index = 0; index < values.length; index++) {
-            row[columns[index] as string] = (converters[index] as (value: unknown) => SqlValue)(
-              values[index],
-            );
-          }
-          batch.push(row);
-        }
+        for (const values of chunk) batch.push(toRow(values));
         if (batch.length >= DuckDbEngine.#BATCH_ROWS) {
           yield batch;
           batch = [];
@@ -324,16 +334,7 @@ export class DuckDbEngine implements Engine {
     try {
       const reader = await this.#planned(() => this.#connection.runAndReadAll(sql));
       const columns = reader.columnNames();
-      // One converter per column, not a type's name and a regex per value: a 44,000-row audience
-      // has 660,000 values.
-      const converters = reader.columnTypes().map(sqlValueOf);
-      const rows = reader.getRowsJson().map((values) => {
-        const row: Row = {};
-        for (let index = 0; index < values.length; index++) {
-          row[columns[index] as string] = (converters[index] as (value: unknown) => SqlValue)(values[index]);
-        }
-        return row;
-      });
+      const rows = reader.getRowsJson().map(rowConverter(columns, reader.columnTypes()));
       return { columns, rows };
     } catch (error) {
       throw duckDbError(error, this.#store.root);
@@ -562,10 +563,7 @@ export class DuckDbEngine implements Engine {
    */
   async #placeAppended(table: TableDef, scratchKey: string, filePrefix: string): Promise<void> {
     const written = await this.#store.list(scratchKey);
-    const earlier = (await this.#store.list(table.location)).filter((f) => {
-      const name = f.key.split('/').pop() ?? '';
-      return name.startsWith(`${filePrefix}_`) || name === `${filePrefix}.parquet`;
-    });
+    const earlier = (await this.#store.list(table.location)).filter((f) => isAppendedBy(f.key, filePrefix));
     const placed = new Set<string>();
     for (const file of written) {
       const target = `${table.location}/${file.key.slice(scratchKey.length + 1)}`;

@@ -152,6 +152,15 @@ export async function publishFiles(
   });
 }
 
+/**
+ * Whether `key` is a file an append with `filePrefix` placed: `<filePrefix>_<n>.parquet` under a
+ * partition, or `<filePrefix>.parquet` in an unpartitioned table. A retried append replaces them.
+ */
+export function isAppendedBy(key: string, filePrefix: string): boolean {
+  const name = key.slice(key.lastIndexOf('/') + 1);
+  return name.startsWith(`${filePrefix}_`) || name === `${filePrefix}.parquet`;
+}
+
 /** The partitions a replaced table has manifests for: one listing, no manifest read. */
 export async function publishedPartitions(store: ObjectStore, table: TableDef): Promise<Set<string>> {
   const values = (await store.list(manifestRoot(table))).map(({ key }) => partitionOfManifest(table, key));
@@ -182,7 +191,10 @@ export async function adoptListedTables(store: ObjectStore, tables: readonly Tab
   const adopted: string[] = [];
   for (const table of tables.filter(hasManifests)) {
     if ((await publishedPartitions(store, table)).size > 0) continue;
-    if ((await adoptListedFiles(store, table)).size > 0) adopted.push(table.name);
+    const listed = listedFiles(table, await store.list(table.location));
+    if (listed.size === 0) continue;
+    await publishFiles(store, table, listed);
+    adopted.push(table.name);
   }
   return adopted;
 }

@@ -4,7 +4,7 @@
 -- from 1), its holdout share, for each dimension the allowed values as a '|'-delimited list
 -- ('|at_risk|dormant|'; churn_risk 'none' for a user without a forecast), and the bounds on days
 -- since signup (-1 for none). One scan of the snapshot serves every action. Unordered: the
--- queries that read it (first_exposures, audience_counts, treated_audience_page) order it.
+-- queries that read it (first_exposures, audience_counts, treated_audience) order it.
 with
 
 snapshot as (

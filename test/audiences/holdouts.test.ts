@@ -18,13 +18,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AudienceReport, writeAudiences } from '../../lambdas/audiences/audiences.ts';
+import type { AudienceReport } from '../../lambdas/audiences/audiences.ts';
 import type { InputKind } from '../../lambdas/contract/inputs.ts';
 import { type RunConfig, RunConfigSchema } from '../../lambdas/contract/run-config.ts';
 import { ingestFile } from '../../lambdas/ingest/ingest.ts';
 import { type LocalLake, openLocalLake } from '../../lambdas/pipeline/local-lake.ts';
 import { audiencesStep, transformStep } from '../../lambdas/pipeline/steps.ts';
-import { FsStore } from '../../lambdas/storage/fs-store.ts';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/golden/', import.meta.url));
 const INPUTS: readonly [InputKind, string][] = [

@@ -4,7 +4,7 @@
  * API (s3rver on loopback), and moved to processed/. Every S3 request and Athena call can fail,
  * once or for good; see sweep.ts for what each faulted run must keep.
  */
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -66,13 +66,16 @@ function landedEvent(id: string, key: string) {
   });
 }
 
+/** Where the runs download landed files: one folder each under it, removed after the sweep. */
+let workRoot: string;
+
 async function runtimeOver(s3: S3Client, lake: LakeAccess): Promise<IngestRuntime> {
   const landing = new S3LandingBucket({ client: s3, bucket: LANDING_BUCKET });
   return {
     ...newObservability(),
     landing,
     lake,
-    workDir: join(await mkdtemp(join(tmpdir(), 'growthlake-faults-ingest-')), 'landing'),
+    workDir: join(await mkdtemp(join(workRoot, 'run-')), 'landing'),
     pseudonymization: { key: async () => PSEUDONYMIZATION_KEY },
     // The lake's lock, over the job's own client: its calls fail like the others.
     lock: new LakeLock({
@@ -91,6 +94,7 @@ describe('the ingest Lambda over S3 and Athena, failed at any call', () => {
 
   beforeAll(async () => {
     vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
+    workRoot = await mkdtemp(join(tmpdir(), 'growthlake-faults-ingest-'));
     s3 = await startLocalS3(BUCKETS);
     // Before the job: an earlier FX file ingested (fx, ingest_log and quarantine hold its rows),
     // and the job's file landed.
@@ -131,6 +135,7 @@ describe('the ingest Lambda over S3 and Athena, failed at any call', () => {
   afterAll(async () => {
     job?.dispose();
     await s3?.stop();
+    if (workRoot !== undefined) await rm(workRoot, { recursive: true, force: true });
   });
 
   itKeepsItsPromises(() => ({ job, clean }), BUDGET);

@@ -1,6 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRevenueWindows, loadUserValues } from '../../bench/models/user-values.ts';
 import { PARTNERS, USER_STATE } from '../../lambdas/contract/tables.ts';
@@ -18,12 +18,11 @@ import {
   AGE_BANDS_DAYS,
   type BandSums,
   emptyBandSums,
-  fitPersistence,
   type PersistenceModel,
 } from '../../lambdas/recommend/persistence.ts';
 import type { SqlParam } from '../../lambdas/warehouse/sql.ts';
 import { generatedLake } from '../pipeline/generated-lake.ts';
-import { forecastCohortsPerUser, windowPairs } from './per-user-reference.ts';
+import { fitPersistence, forecastCohortsPerUser, windowPairs } from './per-user-reference.ts';
 
 const R = '2026-06-30';
 
@@ -226,6 +225,8 @@ describe('the value sums against the per-user path they replace (a generated lak
 
   afterAll(async () => {
     await lake?.close();
+    // generatedLake keeps its inputs beside the lake, under one temporary root.
+    if (lake !== undefined) await rm(dirname(lake.store.root), { recursive: true, force: true });
   });
 
   it('fits the same model', () => {

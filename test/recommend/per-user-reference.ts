@@ -7,13 +7,45 @@ import type { UserValue, UserWindows } from '../../bench/models/user-values.ts';
 import { LTV_HORIZONS_DAYS } from '../../lambdas/contract/tables.ts';
 import { type CohortForecast, FIT_WINDOWS } from '../../lambdas/recommend/ltv-forecast.ts';
 import {
+  AGE_BANDS_DAYS,
+  ageBand,
   BASE_WINDOWS,
+  type BandSums,
+  emptyBandSums,
+  fitBandSums,
   forecastPersistence,
   type PersistenceModel,
   RUN_RATE_WINDOWS,
   WINDOW_DAYS,
   type WindowPair,
 } from '../../lambdas/recommend/persistence.ts';
+
+type MutableBandSums = { -readonly [K in keyof BandSums]: BandSums[K] };
+
+/** The sums of each age band of AGE_BANDS_DAYS over window pairs, as persistence_band_sums.sql makes them. */
+export function sumWindowPairs(pairs: Iterable<WindowPair>): BandSums[] {
+  const sums: MutableBandSums[] = AGE_BANDS_DAYS.map(emptyBandSums);
+  for (const pair of pairs) {
+    const s = sums[ageBand(pair.ageDays)] as MutableBandSums;
+    if (pair.lastDays > 0) {
+      s.earners += 1;
+      s.lastDays += pair.lastDays;
+      s.nextOfEarnersDays += pair.nextDays;
+      if (pair.nextDays <= 0) s.droppedOut += 1;
+    } else {
+      s.idle += 1;
+      s.nextOfIdleUsd += pair.nextUsd;
+      s.nextOfIdleDays += pair.nextDays;
+      if (pair.nextDays > 0) s.reactivated += 1;
+    }
+  }
+  return sums;
+}
+
+/** Fits the model on window pairs (sumWindowPairs, then fitBandSums). */
+export function fitPersistence(pairs: Iterable<WindowPair>, prior?: PersistenceModel): PersistenceModel {
+  return fitBandSums(sumWindowPairs(pairs), prior);
+}
 
 /**
  * The model's training pairs: for every user and every boundary between two loaded windows that

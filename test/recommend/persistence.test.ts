@@ -5,14 +5,13 @@ import { type CohortValueSums, FIT_WINDOWS, forecastCohorts } from '../../lambda
 import {
   AGE_BANDS_DAYS,
   type BandParameters,
-  fitPersistence,
   forecastPersistence,
   MATURE_AGE_DAYS,
   type PersistenceModel,
   WINDOW_DAYS,
   type WindowPair,
 } from '../../lambdas/recommend/persistence.ts';
-import { windowPairs } from './per-user-reference.ts';
+import { fitPersistence, windowPairs } from './per-user-reference.ts';
 
 const repeat = (pair: WindowPair, times: number): WindowPair[] => Array.from({ length: times }, () => pair);
 

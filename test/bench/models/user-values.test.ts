@@ -1,3 +1,5 @@
+import { rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadUserValues, type UserValue } from '../../../bench/models/user-values.ts';
 import { addDays } from '../../../lambdas/contract/dates.ts';
@@ -49,6 +51,8 @@ describe('user values for the persistence model (400 generated days, a fold onto
 
   afterAll(async () => {
     await lake?.close();
+    // generatedLake keeps its inputs beside the lake, under one temporary root.
+    if (lake !== undefined) await rm(dirname(lake.store.root), { recursive: true, force: true });
   });
 
   it('has every attributed user, and users who traded past each horizon', () => {
